@@ -1,0 +1,1 @@
+//! Benchmarks for usctp: see `benches/`.

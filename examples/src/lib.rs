@@ -1,0 +1,1 @@
+//! Example programs for usctp; see the `examples/` and `src/bin/` targets.
