@@ -10,6 +10,9 @@ use bytes::Bytes;
 
 mod invalid_stream_identifier;
 
+#[cfg(test)]
+pub(crate) mod strategy;
+
 pub use invalid_stream_identifier::InvalidStreamIdentifier;
 
 /// Cause codes (IANA "Error Cause Codes" registry).

@@ -15,6 +15,9 @@ mod cookie_ack;
 mod data;
 mod unknown;
 
+#[cfg(test)]
+pub(crate) mod strategy;
+
 pub use cookie_ack::CookieAck;
 pub use data::Data;
 pub use unknown::{UnknownAction, UnknownChunk};

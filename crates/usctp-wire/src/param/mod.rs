@@ -12,6 +12,9 @@ use crate::chunk::UnknownAction;
 
 mod ipv4_address;
 
+#[cfg(test)]
+pub(crate) mod strategy;
+
 pub use ipv4_address::Ipv4Address;
 
 /// Parameter type numbers (IANA "Chunk Parameter Types" registry).

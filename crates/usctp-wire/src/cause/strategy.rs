@@ -1,0 +1,45 @@
+//! proptest strategies that generate every error cause, for `parse(write(x)) == x`.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::chunk::strategy::bytes;
+use crate::StreamId;
+
+fn unknown() -> impl Strategy<Value = UnknownCause> {
+    (prop_oneof![Just(0x0077u16), Just(0x7777)], bytes(24))
+        .prop_map(|(code, value)| UnknownCause { code, value })
+}
+
+/// Any error cause.
+pub(crate) fn any_cause() -> impl Strategy<Value = ErrorCause> {
+    prop_oneof![
+        any::<u16>().prop_map(|s| ErrorCause::from(InvalidStreamIdentifier {
+            stream: StreamId(s)
+        })),
+        unknown().prop_map(ErrorCause::Unknown),
+    ]
+}
+
+/// A list of up to `max` error causes.
+pub(crate) fn cause_list(max: usize) -> impl Strategy<Value = Vec<ErrorCause>> {
+    proptest::collection::vec(any_cause(), 0..max)
+}
+
+proptest! {
+    #[test]
+    fn cause_round_trip(c in any_cause()) {
+        let wire = bytes::Bytes::from(c.to_vec());
+        prop_assert_eq!(wire.len(), c.padded_len());
+        prop_assert_eq!(ErrorCause::parse_one(wire, 0), Ok(c));
+    }
+
+    #[test]
+    fn cause_list_round_trip(list in cause_list(6)) {
+        let mut out = Vec::new();
+        ErrorCause::write_list(&list, &mut out);
+        prop_assert_eq!(out.len(), ErrorCause::list_len(&list));
+        let mut r = crate::Reader::new(bytes::Bytes::from(out), 0, None);
+        prop_assert_eq!(ErrorCause::parse_list(&mut r), Ok(list));
+    }
+}
