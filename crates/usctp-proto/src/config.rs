@@ -1,0 +1,108 @@
+//! Protocol parameters and resource limits (RFC 9260 §16 defaults; every value configurable).
+
+use std::time::Duration;
+
+/// Per-association protocol parameters and limits.
+///
+/// Defaults are the RFC 9260 §16 suggestions, plus SCTP-PF with PotentiallyFailed.Max.Retrans
+/// 0 (RFC 7829, Linux's default) and limits sized for a server with many associations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AssociationConfig {
+    /// RTO.Initial.
+    pub rto_initial: Duration,
+    /// RTO.Min.
+    pub rto_min: Duration,
+    /// RTO.Max.
+    pub rto_max: Duration,
+    /// Max.Burst: packets sent at once in reply to one SACK (RFC 9260 §6.1).
+    pub max_burst: u32,
+    /// Association.Max.Retrans.
+    pub assoc_max_retrans: u32,
+    /// Path.Max.Retrans.
+    pub path_max_retrans: u32,
+    /// PotentiallyFailed.Max.Retrans (RFC 7829); `None` turns SCTP-PF off.
+    pub pf_max_retrans: Option<u32>,
+    /// Max.Init.Retransmits.
+    pub max_init_retransmits: u32,
+    /// HB.interval; `None` turns heartbeats on idle paths off.
+    pub hb_interval: Option<Duration>,
+    /// HB.Max.Burst.
+    pub hb_max_burst: u32,
+    /// Delayed SACK timeout (RFC 9260 §6.2: at most 500 ms).
+    pub sack_delay: Duration,
+    /// Send a SACK at least for every this many packets with DATA (RFC 9260 §6.2: 2).
+    pub sack_frequency: u32,
+    /// Outbound streams we ask for.
+    pub outbound_streams: u16,
+    /// Inbound streams we accept at most (MIS).
+    pub max_inbound_streams: u16,
+    /// Advertised receive window, bytes; also the bound on buffered received data.
+    pub receive_window: u32,
+    /// Bytes of user messages queued for sending before `send` pushes back.
+    pub send_queue_limit: usize,
+    /// Largest user message accepted, bytes.
+    pub max_message_size: usize,
+    /// Chunks processed from one packet at most; the rest are dropped.
+    pub max_chunks_per_packet: usize,
+    /// Peer addresses accepted from INIT / INIT ACK at most.
+    pub max_peer_addresses: usize,
+    /// Path MTU assumed before discovery, IP header included.
+    pub initial_mtu: usize,
+}
+
+impl Default for AssociationConfig {
+    fn default() -> Self {
+        Self {
+            rto_initial: Duration::from_secs(1),
+            rto_min: Duration::from_secs(1),
+            rto_max: Duration::from_secs(60),
+            max_burst: 4,
+            assoc_max_retrans: 10,
+            path_max_retrans: 5,
+            pf_max_retrans: Some(0),
+            max_init_retransmits: 8,
+            hb_interval: Some(Duration::from_secs(30)),
+            hb_max_burst: 1,
+            sack_delay: Duration::from_millis(200),
+            sack_frequency: 2,
+            outbound_streams: 10,
+            max_inbound_streams: 2048,
+            receive_window: 1 << 20,
+            send_queue_limit: 4 << 20,
+            max_message_size: 1 << 20,
+            max_chunks_per_packet: 256,
+            max_peer_addresses: 16,
+            initial_mtu: 1500,
+        }
+    }
+}
+
+/// Endpoint-wide parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EndpointConfig {
+    /// Valid.Cookie.Life (RFC 9260 §5.1.3); the cookie secret also rotates at this period.
+    pub cookie_lifetime: Duration,
+    /// Longest Cookie Preservative extension honoured.
+    pub max_cookie_preservative: Duration,
+    /// Associations at most; INITs beyond it are refused with an ABORT (Out of Resource).
+    pub max_associations: usize,
+    /// Seed for the endpoint's RNG (tests). `None`: seeded from the OS at creation, so tags,
+    /// initial TSNs and the cookie secret are unpredictable.
+    pub rng_seed: Option<u64>,
+    /// Defaults for new associations.
+    pub association: AssociationConfig,
+}
+
+impl Default for EndpointConfig {
+    fn default() -> Self {
+        Self {
+            cookie_lifetime: Duration::from_secs(60),
+            max_cookie_preservative: Duration::from_secs(60),
+            max_associations: 65_536,
+            rng_seed: None,
+            association: AssociationConfig::default(),
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Sans-IO SCTP (RFC 9260): the endpoint and association state machines, with no sockets, no
+//! clock and no global random generator.
+//!
+//! The caller feeds datagrams with `handle(now, meta, bytes)` calls, fires
+//! timers with `handle_timeout(now)`, and drains outputs in a fixed order: `poll_transmit` until
+//! it returns `None`, then `poll_timeout`, then events. Every call that depends on time takes
+//! `now`; randomness comes from an RNG the endpoint owns and seeds from its configuration.
+#![forbid(unsafe_code)]
+
+mod addr;
+pub mod config;
+pub mod path;
+pub mod timer;
+
+pub use addr::{DatagramMeta, Transmit, TransportAddr};
+pub use config::{AssociationConfig, EndpointConfig};

@@ -1,0 +1,120 @@
+//! Timers are data: one table of deadlines keyed by [`TimerKind`]; expiry happens only in
+//! `handle_timeout(now)`.
+
+use std::time::Instant;
+
+use crate::path::PathId;
+
+/// Every timer an association runs (RFC 9260 §4, §6.3, §8.3, §9.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TimerKind {
+    /// T1-init: INIT retransmission.
+    T1Init,
+    /// T1-cookie: COOKIE ECHO retransmission.
+    T1Cookie,
+    /// T2-shutdown: SHUTDOWN / SHUTDOWN ACK retransmission.
+    T2Shutdown,
+    /// T3-rtx of one destination.
+    T3Rtx(PathId),
+    /// Heartbeat of one destination (idle probing, confirmation, PF probing).
+    Heartbeat(PathId),
+    /// Delayed SACK.
+    DelayedSack,
+    /// T5-shutdown-guard (RFC 9260 §9.2).
+    T5ShutdownGuard,
+}
+
+/// The deadlines of one association. Small (a handful of kinds per path), so a vector with
+/// linear search beats a heap.
+#[derive(Debug, Clone, Default)]
+pub struct Timers {
+    armed: Vec<(TimerKind, Instant)>,
+}
+
+impl Timers {
+    /// Arm (or re-arm) `kind` to fire at `at`.
+    pub fn set(&mut self, kind: TimerKind, at: Instant) {
+        match self.armed.iter_mut().find(|(k, _)| *k == kind) {
+            Some(slot) => slot.1 = at,
+            None => self.armed.push((kind, at)),
+        }
+    }
+
+    /// Arm `kind` unless it is already running.
+    pub fn set_if_idle(&mut self, kind: TimerKind, at: Instant) {
+        if !self.is_armed(kind) {
+            self.armed.push((kind, at));
+        }
+    }
+
+    /// Stop `kind`.
+    pub fn stop(&mut self, kind: TimerKind) {
+        self.armed.retain(|(k, _)| *k != kind);
+    }
+
+    /// Stop every timer of one path (the path is gone).
+    pub fn stop_path(&mut self, path: PathId) {
+        self.armed.retain(
+            |(k, _)| !matches!(k, TimerKind::T3Rtx(p) | TimerKind::Heartbeat(p) if *p == path),
+        );
+    }
+
+    /// Stop everything.
+    pub fn clear(&mut self) {
+        self.armed.clear();
+    }
+
+    /// Whether `kind` runs.
+    pub fn is_armed(&self, kind: TimerKind) -> bool {
+        self.armed.iter().any(|(k, _)| *k == kind)
+    }
+
+    /// When `kind` fires, if armed.
+    pub fn deadline(&self, kind: TimerKind) -> Option<Instant> {
+        self.armed.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t)
+    }
+
+    /// The earliest deadline.
+    pub fn next(&self) -> Option<Instant> {
+        self.armed.iter().map(|(_, t)| *t).min()
+    }
+
+    /// Remove and return the earliest timer due at `now`, if any (call until `None`).
+    pub fn pop_expired(&mut self, now: Instant) -> Option<TimerKind> {
+        let (i, _) = self
+            .armed
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, t))| *t <= now)
+            .min_by_key(|(_, (k, t))| (*t, *k))?;
+        Some(self.armed.swap_remove(i).0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    #[allow(clippy::disallowed_methods)] // any base instant will do; only offsets matter
+    fn earliest_first_and_rearm() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut t = Timers::default();
+        t.set(TimerKind::T3Rtx(PathId(1)), t0 + ms(30));
+        t.set(TimerKind::DelayedSack, t0 + ms(10));
+        t.set(TimerKind::Heartbeat(PathId(1)), t0 + ms(20));
+        t.set(TimerKind::DelayedSack, t0 + ms(25)); // re-armed, not duplicated
+        t.set_if_idle(TimerKind::DelayedSack, t0 + ms(1));
+        assert_eq!(t.next(), Some(t0 + ms(20)));
+        assert_eq!(
+            t.pop_expired(t0 + ms(26)),
+            Some(TimerKind::Heartbeat(PathId(1)))
+        );
+        assert_eq!(t.pop_expired(t0 + ms(26)), Some(TimerKind::DelayedSack));
+        assert_eq!(t.pop_expired(t0 + ms(26)), None);
+        t.stop_path(PathId(1));
+        assert_eq!(t.next(), None);
+    }
+}
