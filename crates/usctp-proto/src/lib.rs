@@ -9,6 +9,7 @@
 
 mod addr;
 pub mod config;
+pub mod endpoint;
 pub mod path;
 pub mod timer;
 

@@ -1,0 +1,344 @@
+//! The State Cookie: everything the server needs to create the association, signed with
+//! HMAC-SHA256 so that no state exists before a valid COOKIE ECHO (RFC 9260 §5.1.3).
+//!
+//! The secret rotates every cookie lifetime; the previous secret stays valid for one more
+//! lifetime so that cookies issued just before a rotation still verify.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use usctp_wire::{Tsn, VerificationTag};
+
+use crate::TransportAddr;
+
+type HmacSha256 = Hmac<Sha256>;
+
+const MAC_LEN: usize = 32;
+const VERSION: u8 = 1;
+
+/// What a cookie carries: the negotiated parameters of the association-to-be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieContents {
+    /// When the cookie was made, ms since the endpoint's epoch.
+    pub created_ms: u64,
+    /// How long it stays valid, ms (Valid.Cookie.Life plus any honoured preservative).
+    pub lifetime_ms: u32,
+    /// Our Initiate Tag from the INIT ACK: the tag the peer puts on its packets.
+    pub local_tag: VerificationTag,
+    /// The peer's Initiate Tag from the INIT.
+    pub peer_tag: VerificationTag,
+    /// Our initial TSN.
+    pub local_initial_tsn: Tsn,
+    /// The peer's initial TSN.
+    pub peer_initial_tsn: Tsn,
+    /// The peer's advertised receive window.
+    pub peer_rwnd: u32,
+    /// Streams we send on (negotiated).
+    pub outbound_streams: u16,
+    /// Streams the peer sends on (negotiated).
+    pub inbound_streams: u16,
+    /// Our SCTP port.
+    pub local_port: u16,
+    /// The peer's SCTP port.
+    pub peer_port: u16,
+    /// Tie-tags for the §5.2 collision cases (zero when there was no association).
+    pub local_tie_tag: VerificationTag,
+    /// The peer's tie-tag.
+    pub peer_tie_tag: VerificationTag,
+    /// Extension flags both sides support (bit set, see the association's negotiation).
+    pub features: u32,
+    /// The peer's transport addresses: the INIT's source first, then those it listed.
+    pub peer_addresses: Vec<TransportAddr>,
+}
+
+/// Why a COOKIE ECHO was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CookieError {
+    /// Too short, wrong version or undecodable: silently discarded.
+    #[error("malformed cookie")]
+    Malformed,
+    /// The MAC does not verify under the current or the previous secret: silently discarded
+    /// (RFC 9260 §5.1.5 step 2).
+    #[error("cookie MAC does not verify")]
+    BadMac,
+    /// Valid, but older than its lifetime: answered with a Stale Cookie error carrying the
+    /// staleness in microseconds (RFC 9260 §5.1.5 step 3).
+    #[error("cookie stale by {staleness_us} us")]
+    Stale {
+        /// How far past its lifetime, in microseconds.
+        staleness_us: u32,
+    },
+}
+
+/// Signs and verifies cookies with a rotating secret.
+#[derive(Clone)]
+pub struct CookieSigner {
+    current: [u8; 32],
+    previous: Option<[u8; 32]>,
+    rotated_ms: u64,
+    period_ms: u64,
+}
+
+impl core::fmt::Debug for CookieSigner {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Never print secrets.
+        f.debug_struct("CookieSigner")
+            .field("rotated_ms", &self.rotated_ms)
+            .finish()
+    }
+}
+
+impl CookieSigner {
+    /// A signer with a fresh secret from `rng`, rotating every `period_ms`.
+    pub fn new(rng: &mut impl RngCore, period_ms: u64, now_ms: u64) -> Self {
+        let mut current = [0; 32];
+        rng.fill_bytes(&mut current);
+        Self {
+            current,
+            previous: None,
+            rotated_ms: now_ms,
+            period_ms: period_ms.max(1),
+        }
+    }
+
+    /// Rotate the secret if a period has passed; the old one stays valid for one more period.
+    pub fn maybe_rotate(&mut self, rng: &mut impl RngCore, now_ms: u64) {
+        if now_ms.saturating_sub(self.rotated_ms) < self.period_ms {
+            return;
+        }
+        let mut next = [0; 32];
+        rng.fill_bytes(&mut next);
+        // Two periods without traffic: the previous secret is too old to keep.
+        self.previous = (now_ms - self.rotated_ms < 2 * self.period_ms).then_some(self.current);
+        self.current = next;
+        self.rotated_ms = now_ms;
+    }
+
+    /// Encode and sign `c`.
+    pub fn sign(&self, c: &CookieContents) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + 19 * c.peer_addresses.len() + MAC_LEN);
+        encode(c, &mut out);
+        let mac = mac(&self.current, &out);
+        out.extend_from_slice(&mac);
+        out
+    }
+
+    /// Verify and decode a cookie received at `now_ms`.
+    pub fn verify(&self, cookie: &[u8], now_ms: u64) -> Result<CookieContents, CookieError> {
+        let body_len = cookie
+            .len()
+            .checked_sub(MAC_LEN)
+            .ok_or(CookieError::Malformed)?;
+        let (body, tag) = cookie.split_at(body_len);
+        let ok = |key: &[u8; 32]| {
+            let mut m = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
+            m.update(body);
+            m.verify_slice(tag).is_ok() // constant-time comparison
+        };
+        if !ok(&self.current) && !self.previous.as_ref().is_some_and(ok) {
+            return Err(CookieError::BadMac);
+        }
+        let c = decode(body).ok_or(CookieError::Malformed)?;
+        let expires = c.created_ms.saturating_add(u64::from(c.lifetime_ms));
+        if now_ms > expires {
+            let us = (now_ms - expires).saturating_mul(1000);
+            return Err(CookieError::Stale {
+                staleness_us: u32::try_from(us).unwrap_or(u32::MAX),
+            });
+        }
+        Ok(c)
+    }
+}
+
+fn mac(key: &[u8; 32], body: &[u8]) -> [u8; MAC_LEN] {
+    let mut m = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
+    m.update(body);
+    m.finalize().into_bytes().into()
+}
+
+fn encode(c: &CookieContents, out: &mut Vec<u8>) {
+    out.push(VERSION);
+    out.extend_from_slice(&c.created_ms.to_be_bytes());
+    out.extend_from_slice(&c.lifetime_ms.to_be_bytes());
+    for v in [
+        c.local_tag.0,
+        c.peer_tag.0,
+        c.local_initial_tsn.0,
+        c.peer_initial_tsn.0,
+    ] {
+        out.extend_from_slice(&v.to_be_bytes());
+    }
+    out.extend_from_slice(&c.peer_rwnd.to_be_bytes());
+    for v in [
+        c.outbound_streams,
+        c.inbound_streams,
+        c.local_port,
+        c.peer_port,
+    ] {
+        out.extend_from_slice(&v.to_be_bytes());
+    }
+    out.extend_from_slice(&c.local_tie_tag.0.to_be_bytes());
+    out.extend_from_slice(&c.peer_tie_tag.0.to_be_bytes());
+    out.extend_from_slice(&c.features.to_be_bytes());
+    // The caller bounds the list by max_peer_addresses, far below 255.
+    out.push(c.peer_addresses.len().min(255) as u8);
+    for a in c.peer_addresses.iter().take(255) {
+        let port = a.udp_port.unwrap_or(0);
+        match a.ip {
+            IpAddr::V4(ip) => {
+                out.push(4 | u8::from(a.udp_port.is_some()) << 7);
+                out.extend_from_slice(&ip.octets());
+            }
+            IpAddr::V6(ip) => {
+                out.push(6 | u8::from(a.udp_port.is_some()) << 7);
+                out.extend_from_slice(&ip.octets());
+            }
+        }
+        out.extend_from_slice(&port.to_be_bytes());
+    }
+}
+
+/// A cursor for decoding our own (already authenticated) cookie body.
+struct Cur<'a>(&'a [u8]);
+
+impl Cur<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        self.take::<1>().map(|[b]| b)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.take().map(u16::from_be_bytes)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_be_bytes)
+    }
+    fn u64(&mut self) -> Option<u64> {
+        self.take().map(u64::from_be_bytes)
+    }
+}
+
+fn decode(body: &[u8]) -> Option<CookieContents> {
+    let mut r = Cur(body);
+    if r.u8()? != VERSION {
+        return None;
+    }
+    let mut c = CookieContents {
+        created_ms: r.u64()?,
+        lifetime_ms: r.u32()?,
+        local_tag: VerificationTag(r.u32()?),
+        peer_tag: VerificationTag(r.u32()?),
+        local_initial_tsn: Tsn(r.u32()?),
+        peer_initial_tsn: Tsn(r.u32()?),
+        peer_rwnd: r.u32()?,
+        outbound_streams: r.u16()?,
+        inbound_streams: r.u16()?,
+        local_port: r.u16()?,
+        peer_port: r.u16()?,
+        local_tie_tag: VerificationTag(r.u32()?),
+        peer_tie_tag: VerificationTag(r.u32()?),
+        features: r.u32()?,
+        peer_addresses: Vec::new(),
+    };
+    let n = r.u8()?;
+    for _ in 0..n {
+        let kind = r.u8()?;
+        let ip = match kind & 0x7f {
+            4 => IpAddr::V4(Ipv4Addr::from(r.take::<4>()?)),
+            6 => IpAddr::V6(Ipv6Addr::from(r.take::<16>()?)),
+            _ => return None,
+        };
+        let port = r.u16()?;
+        let udp_port = (kind & 0x80 != 0).then_some(port);
+        c.peer_addresses.push(TransportAddr { ip, udp_port });
+    }
+    r.0.is_empty().then_some(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{rngs::StdRng, SeedableRng};
+
+    fn contents() -> CookieContents {
+        CookieContents {
+            created_ms: 1_000,
+            lifetime_ms: 60_000,
+            local_tag: VerificationTag(0x1111_2222),
+            peer_tag: VerificationTag(0x3333_4444),
+            local_initial_tsn: Tsn(7),
+            peer_initial_tsn: Tsn(u32::MAX),
+            peer_rwnd: 65_536,
+            outbound_streams: 10,
+            inbound_streams: 65_535,
+            local_port: 5000,
+            peer_port: 5001,
+            local_tie_tag: VerificationTag(0),
+            peer_tie_tag: VerificationTag(0),
+            features: 0b101,
+            peer_addresses: vec![
+                TransportAddr::raw(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1))),
+                TransportAddr::udp(IpAddr::V6(Ipv6Addr::LOCALHOST), 9899),
+            ],
+        }
+    }
+
+    fn signer(seed: u64) -> (CookieSigner, StdRng) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        (CookieSigner::new(&mut rng, 60_000, 0), rng)
+    }
+
+    #[test]
+    fn sign_verify_round_trip() {
+        let (s, _) = signer(1);
+        let cookie = s.sign(&contents());
+        assert_eq!(s.verify(&cookie, 2_000), Ok(contents()));
+    }
+
+    #[test]
+    fn forged_and_modified_cookies_are_rejected() {
+        let (s, _) = signer(1);
+        let (other, _) = signer(2);
+        let cookie = s.sign(&contents());
+        assert_eq!(other.verify(&cookie, 2_000), Err(CookieError::BadMac));
+        for i in 0..cookie.len() {
+            let mut bad = cookie.clone();
+            bad[i] ^= 0x01;
+            assert_eq!(s.verify(&bad, 2_000), Err(CookieError::BadMac), "byte {i}");
+        }
+        assert_eq!(s.verify(&cookie[..31], 2_000), Err(CookieError::Malformed));
+        assert_eq!(s.verify(&cookie[1..], 2_000), Err(CookieError::BadMac));
+    }
+
+    #[test]
+    fn stale_cookie_reports_staleness_in_microseconds() {
+        let (s, _) = signer(1);
+        let cookie = s.sign(&contents());
+        assert!(s.verify(&cookie, 61_000).is_ok());
+        assert_eq!(
+            s.verify(&cookie, 61_250),
+            Err(CookieError::Stale {
+                staleness_us: 250_000
+            })
+        );
+    }
+
+    #[test]
+    fn previous_secret_valid_for_one_period() {
+        let (mut s, mut rng) = signer(1);
+        let cookie = s.sign(&contents());
+        s.maybe_rotate(&mut rng, 60_000);
+        assert!(
+            s.verify(&cookie, 60_500).is_ok(),
+            "previous secret still accepted"
+        );
+        s.maybe_rotate(&mut rng, 120_000);
+        assert_eq!(s.verify(&cookie, 60_500), Err(CookieError::BadMac));
+    }
+}
