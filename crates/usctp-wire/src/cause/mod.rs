@@ -2,18 +2,56 @@
 //! (RFC 9260 §3.3.10, RFC 5061 §4.3, RFC 4895 §6.1).
 //!
 //! Each cause lives in its own file as a struct implementing [`CauseBody`]; [`ErrorCause`] is
-//! the enum over all of them plus [`UnknownCause`], kept raw.
+//! the enum over all of them plus [`UnknownCause`], kept raw. Causes that share a layout (empty,
+//! one opaque byte string, a copied ASCONF parameter) are defined through the macros in `shape`.
 
 use core::fmt;
 
 use bytes::Bytes;
 
+mod cookie_received_while_shutting_down;
+mod delete_last_remaining_address;
+mod delete_source_address;
+mod illegal_asconf_ack;
+mod invalid_mandatory_parameter;
 mod invalid_stream_identifier;
+mod missing_mandatory_parameter;
+mod no_authorization;
+mod no_user_data;
+mod out_of_resource;
+mod protocol_violation;
+mod resource_shortage;
+mod restart_with_new_addresses;
+mod shape;
+mod stale_cookie;
+mod unrecognized_chunk_type;
+mod unrecognized_parameters;
+mod unresolvable_address;
+mod unsupported_hmac_identifier;
+mod user_initiated_abort;
 
 #[cfg(test)]
 pub(crate) mod strategy;
 
+pub use cookie_received_while_shutting_down::CookieReceivedWhileShuttingDown;
+pub use delete_last_remaining_address::DeleteLastRemainingAddress;
+pub use delete_source_address::DeleteSourceAddress;
+pub use illegal_asconf_ack::IllegalAsconfAck;
+pub use invalid_mandatory_parameter::InvalidMandatoryParameter;
 pub use invalid_stream_identifier::InvalidStreamIdentifier;
+pub use missing_mandatory_parameter::MissingMandatoryParameter;
+pub use no_authorization::NoAuthorization;
+pub use no_user_data::NoUserData;
+pub use out_of_resource::OutOfResource;
+pub use protocol_violation::ProtocolViolation;
+pub use resource_shortage::ResourceShortage;
+pub use restart_with_new_addresses::RestartWithNewAddresses;
+pub use stale_cookie::StaleCookie;
+pub use unrecognized_chunk_type::UnrecognizedChunkType;
+pub use unrecognized_parameters::UnrecognizedParameters;
+pub use unresolvable_address::UnresolvableAddress;
+pub use unsupported_hmac_identifier::UnsupportedHmacIdentifier;
+pub use user_initiated_abort::UserInitiatedAbort;
 
 /// Cause codes (IANA "Error Cause Codes" registry).
 pub mod codes {
@@ -67,6 +105,42 @@ tlv_enum! {
     noun "error cause";
     /// Invalid Stream Identifier.
     InvalidStreamIdentifier(InvalidStreamIdentifier) = codes::INVALID_STREAM_IDENTIFIER,
+    /// Missing Mandatory Parameter.
+    MissingMandatoryParameter(MissingMandatoryParameter) = codes::MISSING_MANDATORY_PARAMETER,
+    /// Stale Cookie.
+    StaleCookie(StaleCookie) = codes::STALE_COOKIE,
+    /// Out of Resource.
+    OutOfResource(OutOfResource) = codes::OUT_OF_RESOURCE,
+    /// Unresolvable Address.
+    UnresolvableAddress(UnresolvableAddress) = codes::UNRESOLVABLE_ADDRESS,
+    /// Unrecognized Chunk Type.
+    UnrecognizedChunkType(UnrecognizedChunkType) = codes::UNRECOGNIZED_CHUNK_TYPE,
+    /// Invalid Mandatory Parameter.
+    InvalidMandatoryParameter(InvalidMandatoryParameter) = codes::INVALID_MANDATORY_PARAMETER,
+    /// Unrecognized Parameters.
+    UnrecognizedParameters(UnrecognizedParameters) = codes::UNRECOGNIZED_PARAMETERS,
+    /// No User Data.
+    NoUserData(NoUserData) = codes::NO_USER_DATA,
+    /// Cookie Received While Shutting Down.
+    CookieReceivedWhileShuttingDown(CookieReceivedWhileShuttingDown) = codes::COOKIE_RECEIVED_WHILE_SHUTTING_DOWN,
+    /// Restart of an Association with New Addresses.
+    RestartWithNewAddresses(RestartWithNewAddresses) = codes::RESTART_WITH_NEW_ADDRESSES,
+    /// User-Initiated Abort.
+    UserInitiatedAbort(UserInitiatedAbort) = codes::USER_INITIATED_ABORT,
+    /// Protocol Violation.
+    ProtocolViolation(ProtocolViolation) = codes::PROTOCOL_VIOLATION,
+    /// Request to Delete Last Remaining IP Address.
+    DeleteLastRemainingAddress(DeleteLastRemainingAddress) = codes::DELETE_LAST_REMAINING_ADDRESS,
+    /// Operation Refused Due to Resource Shortage.
+    ResourceShortage(ResourceShortage) = codes::RESOURCE_SHORTAGE,
+    /// Request to Delete Source IP Address.
+    DeleteSourceAddress(DeleteSourceAddress) = codes::DELETE_SOURCE_ADDRESS,
+    /// Association Aborted Due to Illegal ASCONF-ACK.
+    IllegalAsconfAck(IllegalAsconfAck) = codes::ILLEGAL_ASCONF_ACK,
+    /// Request Refused - No Authorization.
+    NoAuthorization(NoAuthorization) = codes::NO_AUTHORIZATION,
+    /// Unsupported HMAC Identifier.
+    UnsupportedHmacIdentifier(UnsupportedHmacIdentifier) = codes::UNSUPPORTED_HMAC_IDENTIFIER,
 }
 
 /// An error cause whose code this codec does not know, kept raw.

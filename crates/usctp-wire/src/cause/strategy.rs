@@ -4,7 +4,8 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::chunk::strategy::bytes;
-use crate::StreamId;
+use crate::param::strategy::parameter_list;
+use crate::{StreamId, Tsn};
 
 fn unknown() -> impl Strategy<Value = UnknownCause> {
     (prop_oneof![Just(0x0077u16), Just(0x7777)], bytes(24))
@@ -17,6 +18,26 @@ pub(crate) fn any_cause() -> impl Strategy<Value = ErrorCause> {
         any::<u16>().prop_map(|s| ErrorCause::from(InvalidStreamIdentifier {
             stream: StreamId(s)
         })),
+        proptest::collection::vec(any::<u16>(), 0..8)
+            .prop_map(|missing| ErrorCause::from(MissingMandatoryParameter { missing })),
+        any::<u32>().prop_map(|staleness_us| ErrorCause::from(StaleCookie { staleness_us })),
+        Just(ErrorCause::from(OutOfResource)),
+        bytes(24).prop_map(|address| ErrorCause::from(UnresolvableAddress { address })),
+        bytes(24).prop_map(|chunk| ErrorCause::from(UnrecognizedChunkType { chunk })),
+        Just(ErrorCause::from(InvalidMandatoryParameter)),
+        bytes(24).prop_map(|parameters| ErrorCause::from(UnrecognizedParameters { parameters })),
+        any::<u32>().prop_map(|t| ErrorCause::from(NoUserData { tsn: Tsn(t) })),
+        Just(ErrorCause::from(CookieReceivedWhileShuttingDown)),
+        parameter_list(4)
+            .prop_map(|addresses| ErrorCause::from(RestartWithNewAddresses { addresses })),
+        bytes(24).prop_map(|reason| ErrorCause::from(UserInitiatedAbort { reason })),
+        bytes(24).prop_map(|info| ErrorCause::from(ProtocolViolation { info })),
+        bytes(24).prop_map(|request| ErrorCause::from(DeleteLastRemainingAddress { request })),
+        bytes(24).prop_map(|request| ErrorCause::from(ResourceShortage { request })),
+        bytes(24).prop_map(|request| ErrorCause::from(DeleteSourceAddress { request })),
+        Just(ErrorCause::from(IllegalAsconfAck)),
+        bytes(24).prop_map(|request| ErrorCause::from(NoAuthorization { request })),
+        any::<u16>().prop_map(|hmac_id| ErrorCause::from(UnsupportedHmacIdentifier { hmac_id })),
         unknown().prop_map(ErrorCause::Unknown),
     ]
 }
