@@ -46,6 +46,15 @@ pub(crate) const FLAG_B: u8 = 0x02;
 pub(crate) const FLAG_U: u8 = 0x04;
 pub(crate) const FLAG_I: u8 = 0x08;
 
+/// The flags byte of DATA and I-DATA, which share the I, U, B and E bits (RFC 8260 §2.1).
+#[inline]
+pub(crate) const fn flags(immediate: bool, unordered: bool, beginning: bool, ending: bool) -> u8 {
+    (immediate as u8 * FLAG_I)
+        | (unordered as u8 * FLAG_U)
+        | (beginning as u8 * FLAG_B)
+        | (ending as u8 * FLAG_E)
+}
+
 impl Data {
     /// Bytes of chunk header and fixed fields that precede the payload.
     pub const HEADER_LEN: usize = 4 + FIXED;
@@ -73,10 +82,7 @@ impl ChunkBody for Data {
 
     #[inline]
     fn flags(&self) -> u8 {
-        (u8::from(self.immediate) * FLAG_I)
-            | (u8::from(self.unordered) * FLAG_U)
-            | (u8::from(self.beginning) * FLAG_B)
-            | (u8::from(self.ending) * FLAG_E)
+        flags(self.immediate, self.unordered, self.beginning, self.ending)
     }
 
     #[inline]

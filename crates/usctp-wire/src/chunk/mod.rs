@@ -11,15 +11,53 @@ use bytes::BufMut;
 use crate::tlv;
 use crate::{ParseError, Reader};
 
+mod abort;
+mod asconf;
+mod auth;
 mod cookie_ack;
+mod cookie_echo;
 mod data;
+mod ecn;
+mod forward_tsn;
+mod heartbeat;
+mod i_data;
+mod i_forward_tsn;
+mod init;
+mod items;
+mod operation_error;
+mod pad;
+mod re_config;
+mod sack;
+mod shutdown;
+mod shutdown_ack;
+mod shutdown_complete;
 mod unknown;
+
+#[cfg(test)]
+mod bundle_tests;
 
 #[cfg(test)]
 pub(crate) mod strategy;
 
+pub use abort::Abort;
+pub use asconf::{Asconf, AsconfAck, AsconfChunk};
+pub use auth::Auth;
 pub use cookie_ack::CookieAck;
+pub use cookie_echo::CookieEcho;
 pub use data::Data;
+pub use ecn::{Cwr, EcnChunk, Ecne};
+pub use forward_tsn::{ForwardTsn, ForwardTsnStream};
+pub use heartbeat::{Heartbeat, HeartbeatAck, HeartbeatChunk};
+pub use i_data::IData;
+pub use i_forward_tsn::{IForwardTsn, IForwardTsnStream};
+pub use init::{Init, InitAck, InitChunk};
+pub use operation_error::OperationError;
+pub use pad::Pad;
+pub use re_config::ReConfig;
+pub use sack::{GapBlock, Sack};
+pub use shutdown::Shutdown;
+pub use shutdown_ack::ShutdownAck;
+pub use shutdown_complete::ShutdownComplete;
 pub use unknown::{UnknownAction, UnknownChunk};
 
 /// Chunk type numbers (IANA "Chunk Types" registry).
@@ -163,8 +201,50 @@ macro_rules! chunk_enum {
 chunk_enum! {
     /// DATA.
     Data(Data) = types::DATA,
+    /// INIT.
+    Init(Init) = types::INIT,
+    /// INIT ACK.
+    InitAck(InitAck) = types::INIT_ACK,
+    /// SACK.
+    Sack(Sack) = types::SACK,
+    /// HEARTBEAT.
+    Heartbeat(Heartbeat) = types::HEARTBEAT,
+    /// HEARTBEAT ACK.
+    HeartbeatAck(HeartbeatAck) = types::HEARTBEAT_ACK,
+    /// ABORT.
+    Abort(Abort) = types::ABORT,
+    /// SHUTDOWN.
+    Shutdown(Shutdown) = types::SHUTDOWN,
+    /// SHUTDOWN ACK.
+    ShutdownAck(ShutdownAck) = types::SHUTDOWN_ACK,
+    /// ERROR.
+    Error(OperationError) = types::ERROR,
+    /// COOKIE ECHO.
+    CookieEcho(CookieEcho) = types::COOKIE_ECHO,
     /// COOKIE ACK.
     CookieAck(CookieAck) = types::COOKIE_ACK,
+    /// ECNE.
+    Ecne(Ecne) = types::ECNE,
+    /// CWR.
+    Cwr(Cwr) = types::CWR,
+    /// SHUTDOWN COMPLETE.
+    ShutdownComplete(ShutdownComplete) = types::SHUTDOWN_COMPLETE,
+    /// AUTH.
+    Auth(Auth) = types::AUTH,
+    /// I-DATA.
+    IData(IData) = types::I_DATA,
+    /// ASCONF-ACK.
+    AsconfAck(AsconfAck) = types::ASCONF_ACK,
+    /// RE-CONFIG.
+    ReConfig(ReConfig) = types::RE_CONFIG,
+    /// PAD.
+    Pad(Pad) = types::PAD,
+    /// FORWARD TSN.
+    ForwardTsn(ForwardTsn) = types::FORWARD_TSN,
+    /// ASCONF.
+    Asconf(Asconf) = types::ASCONF,
+    /// I-FORWARD-TSN.
+    IForwardTsn(IForwardTsn) = types::I_FORWARD_TSN,
 }
 
 impl Chunk {
