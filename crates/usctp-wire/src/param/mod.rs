@@ -10,12 +10,76 @@ use bytes::Bytes;
 
 use crate::chunk::UnknownAction;
 
+// The shared codecs define macros, so they come before the parameters that use them.
+#[macro_use]
+mod simple;
+#[macro_use]
+mod asconf_address;
+
+mod adaptation_layer_indication;
+mod add_incoming_streams_request;
+mod add_ip_address;
+mod add_outgoing_streams_request;
+mod add_streams;
+mod address;
+mod chunk_list;
+mod cookie_preservative;
+mod delete_ip_address;
+mod ecn_capable;
+mod error_cause_indication;
+mod forward_tsn_supported;
+mod heartbeat_info;
+mod host_name_address;
+mod incoming_ssn_reset_request;
 mod ipv4_address;
+mod ipv6_address;
+mod outgoing_ssn_reset_request;
+mod padding;
+mod random;
+mod reconfiguration_response;
+mod requested_hmac_algorithm;
+mod set_primary_address;
+mod ssn_tsn_reset_request;
+mod state_cookie;
+mod success_indication;
+mod supported_address_types;
+mod supported_extensions;
+mod unrecognized_parameter;
+mod zero_checksum_acceptable;
 
 #[cfg(test)]
 pub(crate) mod strategy;
+#[cfg(test)]
+mod test_util;
 
+pub use adaptation_layer_indication::AdaptationLayerIndication;
+pub use add_incoming_streams_request::AddIncomingStreamsRequest;
+pub use add_ip_address::AddIpAddress;
+pub use add_outgoing_streams_request::AddOutgoingStreamsRequest;
+pub use chunk_list::ChunkList;
+pub use cookie_preservative::CookiePreservative;
+pub use delete_ip_address::DeleteIpAddress;
+pub use ecn_capable::EcnCapable;
+pub use error_cause_indication::ErrorCauseIndication;
+pub use forward_tsn_supported::ForwardTsnSupported;
+pub use heartbeat_info::HeartbeatInfo;
+pub use host_name_address::HostNameAddress;
+pub use incoming_ssn_reset_request::IncomingSsnResetRequest;
 pub use ipv4_address::Ipv4Address;
+pub use ipv6_address::Ipv6Address;
+pub use outgoing_ssn_reset_request::OutgoingSsnResetRequest;
+pub use padding::Padding;
+pub use random::Random;
+pub use reconfiguration_response::{NextTsns, ReconfigResult, ReconfigurationResponse};
+pub use requested_hmac_algorithm::RequestedHmacAlgorithm;
+pub use set_primary_address::SetPrimaryAddress;
+pub use ssn_tsn_reset_request::SsnTsnResetRequest;
+pub use state_cookie::StateCookie;
+pub use success_indication::SuccessIndication;
+pub use supported_address_types::SupportedAddressTypes;
+pub use supported_extensions::SupportedExtensions;
+pub use unrecognized_parameter::UnrecognizedParameter;
+pub use zero_checksum_acceptable::ZeroChecksumAcceptable;
 
 /// Parameter type numbers (IANA "Chunk Parameter Types" registry).
 pub mod types {
@@ -85,8 +149,62 @@ tlv_enum! {
     /// A parameter type this codec does not know, kept raw.
     unknown UnknownParameter { param_type };
     noun "parameter";
+    /// Heartbeat Info.
+    HeartbeatInfo(HeartbeatInfo) = types::HEARTBEAT_INFO,
     /// IPv4 Address.
     Ipv4Address(Ipv4Address) = types::IPV4_ADDRESS,
+    /// IPv6 Address.
+    Ipv6Address(Ipv6Address) = types::IPV6_ADDRESS,
+    /// State Cookie.
+    StateCookie(StateCookie) = types::STATE_COOKIE,
+    /// Unrecognized Parameter.
+    UnrecognizedParameter(UnrecognizedParameter) = types::UNRECOGNIZED_PARAMETER,
+    /// Cookie Preservative.
+    CookiePreservative(CookiePreservative) = types::COOKIE_PRESERVATIVE,
+    /// Host Name Address (deprecated).
+    HostNameAddress(HostNameAddress) = types::HOST_NAME_ADDRESS,
+    /// Supported Address Types.
+    SupportedAddressTypes(SupportedAddressTypes) = types::SUPPORTED_ADDRESS_TYPES,
+    /// Outgoing SSN Reset Request.
+    OutgoingSsnResetRequest(OutgoingSsnResetRequest) = types::OUTGOING_SSN_RESET_REQUEST,
+    /// Incoming SSN Reset Request.
+    IncomingSsnResetRequest(IncomingSsnResetRequest) = types::INCOMING_SSN_RESET_REQUEST,
+    /// SSN/TSN Reset Request.
+    SsnTsnResetRequest(SsnTsnResetRequest) = types::SSN_TSN_RESET_REQUEST,
+    /// Re-configuration Response.
+    ReconfigurationResponse(ReconfigurationResponse) = types::RECONFIGURATION_RESPONSE,
+    /// Add Outgoing Streams Request.
+    AddOutgoingStreamsRequest(AddOutgoingStreamsRequest) = types::ADD_OUTGOING_STREAMS_REQUEST,
+    /// Add Incoming Streams Request.
+    AddIncomingStreamsRequest(AddIncomingStreamsRequest) = types::ADD_INCOMING_STREAMS_REQUEST,
+    /// ECN Capable.
+    EcnCapable(EcnCapable) = types::ECN_CAPABLE,
+    /// Zero Checksum Acceptable.
+    ZeroChecksumAcceptable(ZeroChecksumAcceptable) = types::ZERO_CHECKSUM_ACCEPTABLE,
+    /// Random.
+    Random(Random) = types::RANDOM,
+    /// Chunk List.
+    ChunkList(ChunkList) = types::CHUNK_LIST,
+    /// Requested HMAC Algorithm.
+    RequestedHmacAlgorithm(RequestedHmacAlgorithm) = types::REQUESTED_HMAC_ALGORITHM,
+    /// Padding.
+    Padding(Padding) = types::PADDING,
+    /// Supported Extensions.
+    SupportedExtensions(SupportedExtensions) = types::SUPPORTED_EXTENSIONS,
+    /// Forward-TSN-Supported.
+    ForwardTsnSupported(ForwardTsnSupported) = types::FORWARD_TSN_SUPPORTED,
+    /// Add IP Address.
+    AddIpAddress(AddIpAddress) = types::ADD_IP_ADDRESS,
+    /// Delete IP Address.
+    DeleteIpAddress(DeleteIpAddress) = types::DELETE_IP_ADDRESS,
+    /// Error Cause Indication.
+    ErrorCauseIndication(ErrorCauseIndication) = types::ERROR_CAUSE_INDICATION,
+    /// Set Primary Address.
+    SetPrimaryAddress(SetPrimaryAddress) = types::SET_PRIMARY_ADDRESS,
+    /// Success Indication.
+    SuccessIndication(SuccessIndication) = types::SUCCESS_INDICATION,
+    /// Adaptation Layer Indication.
+    AdaptationLayerIndication(AdaptationLayerIndication) = types::ADAPTATION_LAYER_INDICATION,
 }
 
 /// A parameter whose type this codec does not know, kept raw (RFC 9260 §3.2.1).
