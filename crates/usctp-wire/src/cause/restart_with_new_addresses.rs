@@ -26,7 +26,7 @@ impl CauseBody for RestartWithNewAddresses {
 
     fn decode(value: &mut Reader) -> Result<Self, ParseError> {
         Ok(Self {
-            addresses: Parameter::parse_list(value)?,
+            addresses: Parameter::parse_address_list(value)?,
         })
     }
 

@@ -4,7 +4,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::chunk::strategy::bytes;
-use crate::param::strategy::parameter_list;
+use crate::param::strategy::address_list;
 use crate::{StreamId, Tsn};
 
 fn unknown() -> impl Strategy<Value = UnknownCause> {
@@ -28,7 +28,7 @@ pub(crate) fn any_cause() -> impl Strategy<Value = ErrorCause> {
         bytes(24).prop_map(|parameters| ErrorCause::from(UnrecognizedParameters { parameters })),
         any::<u32>().prop_map(|t| ErrorCause::from(NoUserData { tsn: Tsn(t) })),
         Just(ErrorCause::from(CookieReceivedWhileShuttingDown)),
-        parameter_list(4)
+        address_list(4)
             .prop_map(|addresses| ErrorCause::from(RestartWithNewAddresses { addresses })),
         bytes(24).prop_map(|reason| ErrorCause::from(UserInitiatedAbort { reason })),
         bytes(24).prop_map(|info| ErrorCause::from(ProtocolViolation { info })),

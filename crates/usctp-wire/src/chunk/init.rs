@@ -5,7 +5,7 @@ use core::fmt;
 use bytes::{BufMut, Bytes};
 
 use super::{types, ChunkBody};
-use crate::param::{self, Parameter};
+use crate::param::Parameter;
 use crate::{ParseError, Reader, Tsn, VerificationTag};
 
 /// The INIT / INIT ACK layout; use it through [`Init`] and [`InitAck`].
@@ -47,21 +47,12 @@ pub type InitAck = InitChunk<{ types::INIT_ACK }>;
 const FIXED: usize = 16;
 
 impl InitAck {
-    /// The value of the State Cookie parameter (type 7), if present.
-    ///
-    /// Works whichever [`Parameter`] variant holds the cookie (a copy unless it is kept raw).
+    /// The State Cookie (zero-copy), if present.
     pub fn state_cookie(&self) -> Option<Bytes> {
-        let p = self
-            .params
-            .iter()
-            .find(|p| p.param_type() == param::types::STATE_COOKIE)?;
-        match p {
-            Parameter::Unknown(u) => Some(u.value.clone()),
-            _ => p
-                .to_vec()
-                .get(4..4 + p.value_len())
-                .map(Bytes::copy_from_slice),
-        }
+        self.params.iter().find_map(|p| match p {
+            Parameter::StateCookie(c) => Some(c.cookie.clone()),
+            _ => None,
+        })
     }
 }
 
@@ -161,13 +152,15 @@ mod tests {
             outbound_streams: 1,
             inbound_streams: 1,
             initial_tsn: Tsn(1),
-            params: vec![raw(param::types::STATE_COOKIE, b"abc")],
+            params: vec![crate::param::StateCookie {
+                cookie: Bytes::from_static(b"abc"),
+            }
+            .into()],
         };
         assert_eq!(ack.state_cookie().as_deref(), Some(&b"abc"[..]));
         let wire = Chunk::from(ack.clone()).to_vec();
         assert_eq!(&wire[..4], &[2, 0, 0, 27]);
         assert_eq!(&wire[20..], &[0, 7, 0, 7, b'a', b'b', b'c', 0]);
-        // Whatever variant the parameter family decodes type 7 to, the helper finds it.
         let parsed = Chunk::parse_one(Bytes::from(wire), 0);
         let Ok(Chunk::InitAck(parsed)) = parsed else {
             panic!("not an INIT ACK: {parsed:?}")

@@ -3,7 +3,8 @@
 
 use std::net::IpAddr;
 
-use super::{Ipv4Address, Ipv6Address, Parameter};
+use super::{types, Ipv4Address, Ipv6Address, Parameter, UnknownParameter};
+use crate::{tlv, ParseError, Reader};
 
 impl Parameter {
     /// The address of an IPv4 or IPv6 Address parameter; `None` for any other parameter.
@@ -13,6 +14,25 @@ impl Parameter {
             Self::Ipv6Address(a) => Some(IpAddr::V6(a.0)),
             _ => None,
         }
+    }
+}
+
+impl Parameter {
+    /// Decode a list where only IPv4/IPv6 Address parameters are decoded and every other
+    /// parameter is kept raw as [`Parameter::Unknown`]. For address lists nested in error
+    /// causes: a hostile packet cannot make decoding recurse through parameters and causes.
+    pub fn parse_address_list(r: &mut Reader) -> Result<Vec<Self>, ParseError> {
+        let mut v = Vec::new();
+        while let Some(mut t) = tlv::next(r)? {
+            v.push(match t.word {
+                types::IPV4_ADDRESS | types::IPV6_ADDRESS => Self::decode(t.word, &mut t.value)?,
+                param_type => Self::Unknown(UnknownParameter {
+                    param_type,
+                    value: t.value.rest(),
+                }),
+            });
+        }
+        Ok(v)
     }
 }
 
@@ -41,5 +61,22 @@ mod tests {
             assert_eq!(Parameter::from(a).address(), Some(a));
         }
         assert_eq!(Parameter::from(EcnCapable).address(), None);
+    }
+
+    #[test]
+    fn address_list_keeps_other_parameters_raw() {
+        let list = [
+            Parameter::from(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1))),
+            EcnCapable.into(),
+        ];
+        let mut out = Vec::new();
+        Parameter::write_list(&list, &mut out);
+        let mut r = Reader::new(bytes::Bytes::from(out), 0, None);
+        let got = Parameter::parse_address_list(&mut r);
+        let raw = UnknownParameter {
+            param_type: 0x8000,
+            value: bytes::Bytes::new(),
+        };
+        assert_eq!(got, Ok(vec![list[0].clone(), Parameter::Unknown(raw)]));
     }
 }

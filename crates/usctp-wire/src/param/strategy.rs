@@ -176,6 +176,16 @@ pub(crate) fn any_parameter() -> impl Strategy<Value = Parameter> {
     ]
 }
 
+/// A list of up to `max` address parameters and unknown parameters: what
+/// [`Parameter::parse_address_list`] returns.
+pub(crate) fn address_list(max: usize) -> impl Strategy<Value = Vec<Parameter>> {
+    let item = prop_oneof![
+        ip().prop_map(Parameter::from),
+        unknown().prop_map(Parameter::Unknown)
+    ];
+    proptest::collection::vec(item, 0..max)
+}
+
 /// A list of up to `max` parameters.
 pub(crate) fn parameter_list(max: usize) -> impl Strategy<Value = Vec<Parameter>> {
     proptest::collection::vec(any_parameter(), 0..max)
