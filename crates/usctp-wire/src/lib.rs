@@ -30,6 +30,8 @@ pub mod cause;
 pub mod chunk;
 pub mod crc;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod header;
 mod ids;
 mod packet;
