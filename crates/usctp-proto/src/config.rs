@@ -49,6 +49,9 @@ pub struct AssociationConfig {
     pub max_peer_addresses: usize,
     /// Path MTU assumed before discovery, IP header included.
     pub initial_mtu: usize,
+    /// Duplicate TSNs remembered for the next SACK at most (RFC 9260 §3.3.4); further
+    /// duplicates are still discarded, just not listed.
+    pub max_dup_tsns: usize,
 }
 
 impl Default for AssociationConfig {
@@ -74,6 +77,7 @@ impl Default for AssociationConfig {
             max_chunks_per_packet: 256,
             max_peer_addresses: 16,
             initial_mtu: 1500,
+            max_dup_tsns: 64,
         }
     }
 }

@@ -11,6 +11,7 @@ mod addr;
 pub mod config;
 pub mod endpoint;
 pub mod path;
+pub mod rx;
 pub mod timer;
 
 pub use addr::{DatagramMeta, Transmit, TransportAddr};

@@ -1,0 +1,240 @@
+//! The receive side of an association: TSN tracking and SACKs, delayed SACK, reassembly,
+//! ordered and unordered delivery, and the receive window (RFC 9260 §6.2, §6.5-§6.7, §6.9).
+//!
+//! Per received packet the association calls [`Receiver::on_data`] for each DATA chunk, then
+//! [`Receiver::on_packet_end`]; it sends [`Receiver::build_sack`] once
+//! [`Receiver::sack_deadline`] has passed, and drains [`Receiver::poll_message`].
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use bytes::Bytes;
+use usctp_wire::chunk::{Data, Sack};
+use usctp_wire::{Ppid, StreamId, Tsn};
+
+use crate::config::AssociationConfig;
+
+mod range_set;
+mod reassembly;
+mod sack_timing;
+mod stream_order;
+mod tsn_tracker;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
+
+use reassembly::{Assembled, Reassembly};
+use sack_timing::SackTiming;
+use stream_order::StreamOrder;
+use tsn_tracker::{TsnStatus, TsnTracker};
+
+/// A complete user message, ready for the application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Stream it arrived on.
+    pub stream: StreamId,
+    /// Payload protocol identifier (of its first fragment).
+    pub ppid: Ppid,
+    /// Sent unordered (U bit): delivered as soon as complete.
+    pub unordered: bool,
+    /// The user data: the received chunk's bytes when the message was one chunk, else one
+    /// contiguous copy of its fragments.
+    pub payload: Bytes,
+}
+
+/// What [`Receiver::on_data`] did with a DATA chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RxOutcome {
+    /// New TSN, stored (it may have completed messages).
+    Accepted,
+    /// TSN at or below the cumulative ack or already received: reported in the SACK's
+    /// duplicate list.
+    Duplicate,
+    /// Dropped and not acknowledged: no room for it (RFC 9260 §6.2). A SACK is due at once.
+    WindowFull,
+    /// Stream >= the negotiated inbound streams: the TSN is acked, the data discarded; the
+    /// association sends an ERROR with Invalid Stream Identifier (RFC 9260 §6.5).
+    InvalidStream(StreamId),
+    /// DATA without user data: the association aborts with No User Data (RFC 9260 §6.2).
+    NoUserData(Tsn),
+}
+
+/// Chunk header plus the fixed fields of a SACK (RFC 9260 §3.3.4).
+const SACK_FIXED_LEN: usize = 16;
+/// Longest chunk whose length fits the 16-bit field, rounded down to 4 bytes.
+const MAX_CHUNK_LEN: usize = 65532;
+
+/// The receive side of one association.
+#[derive(Debug, Clone)]
+pub struct Receiver {
+    tracker: TsnTracker,
+    timing: SackTiming,
+    reassembly: Reassembly,
+    order: StreamOrder,
+    ready: VecDeque<Message>,
+    /// Payload bytes held: incomplete fragments, messages waiting for their SSN, and messages
+    /// ready for delivery.
+    held: usize,
+    window: usize,
+    inbound_streams: u16,
+    /// a_rwnd in the last SACK built, to tell when a window update is worth a SACK.
+    advertised: u32,
+}
+
+impl Receiver {
+    /// The receive side after the handshake: the peer starts at `peer_initial_tsn`
+    /// (RFC 9260 §5.1) and may use streams `0..inbound_streams`.
+    pub fn new(peer_initial_tsn: Tsn, inbound_streams: u16, cfg: &AssociationConfig) -> Self {
+        let window = cfg.receive_window as usize;
+        // a_rwnd bounds bytes, not TSNs: allow one TSN per 16 bytes of window plus slack for
+        // tiny messages, and never more than a gap offset can report (16 bits, §3.3.4).
+        let max_ahead = (window / 16 + 1024).min(usize::from(u16::MAX)) as u64;
+        Self {
+            tracker: TsnTracker::new(peer_initial_tsn, max_ahead, cfg.max_dup_tsns),
+            timing: SackTiming::new(cfg.sack_delay, cfg.sack_frequency),
+            reassembly: Reassembly::default(),
+            order: StreamOrder::default(),
+            ready: VecDeque::new(),
+            held: 0,
+            window,
+            inbound_streams,
+            advertised: cfg.receive_window,
+        }
+    }
+
+    /// Take one DATA chunk of the current packet.
+    pub fn on_data(&mut self, chunk: &Data) -> RxOutcome {
+        self.timing.on_chunk(self.tracker.has_gaps());
+        let len = chunk.payload.len();
+        // RFC 9260 §6.2: DATA with no user data is a protocol violation.
+        if len == 0 {
+            return RxOutcome::NoUserData(chunk.tsn);
+        }
+        let tsn = match self.tracker.classify(chunk.tsn) {
+            TsnStatus::New(t) => t,
+            TsnStatus::Duplicate => {
+                self.timing.mark_urgent();
+                return RxOutcome::Duplicate;
+            }
+            TsnStatus::TooFar => {
+                self.timing.mark_urgent();
+                return RxOutcome::WindowFull;
+            }
+        };
+        if !self.fits(tsn, len) {
+            // RFC 9260 §6.2: drop it and SACK at once with the current window.
+            self.timing.mark_urgent();
+            return RxOutcome::WindowFull;
+        }
+        self.tracker.record(tsn);
+        // RFC 9260 §6.5: acknowledge the TSN, discard the data.
+        if chunk.stream.0 >= self.inbound_streams {
+            return RxOutcome::InvalidStream(chunk.stream);
+        }
+        self.held += len;
+        if let Some(m) = self.reassembly.insert(tsn, chunk) {
+            self.deliver(m);
+        }
+        RxOutcome::Accepted
+    }
+
+    /// Room for `len` more bytes at unwrapped TSN `tsn`.
+    ///
+    /// RFC 9260 §6.2 says that a full receiver SHOULD renege (drop its highest out-of-order
+    /// TSN) to take a chunk below it. Deliberate deviation: we never renege, but take the
+    /// chunk at cum ack + 1 while gaps exist up to twice the window. That chunk is the one
+    /// that lets data drain, so the association cannot stall on a buffer full of
+    /// out-of-order data, and memory stays bounded.
+    fn fits(&self, tsn: u64, len: usize) -> bool {
+        let after = self.held.saturating_add(len);
+        after <= self.window
+            || (tsn == self.tracker.cum_unwrapped() + 1
+                && self.tracker.has_gaps()
+                && after <= self.window.saturating_mul(2))
+    }
+
+    fn deliver(&mut self, m: Assembled) {
+        let msg = Message {
+            stream: m.stream,
+            ppid: m.ppid,
+            unordered: m.unordered,
+            payload: m.payload,
+        };
+        // RFC 9260 §6.6: unordered messages skip the stream's ordering.
+        if msg.unordered {
+            self.ready.push_back(msg);
+        } else {
+            let dropped = self.order.push(m.ssn, msg, &mut self.ready);
+            self.held = self.held.saturating_sub(dropped);
+        }
+    }
+
+    /// After the last chunk of a received packet that held DATA: `immediate` is true when the
+    /// packet asked for it (I bit, RFC 7053). Applies the §6.2 rules: SACK at once on gaps,
+    /// duplicates, out-of-order or every `sack_frequency`-th packet, else after `sack_delay`.
+    pub fn on_packet_end(&mut self, now: Instant, immediate: bool) {
+        self.timing
+            .on_packet_end(now, immediate, self.tracker.has_gaps());
+    }
+
+    /// When a SACK is due: `Some(t)` with `t <= now` means send one now; `None` = nothing
+    /// owed.
+    pub fn sack_deadline(&self) -> Option<Instant> {
+        self.timing.deadline()
+    }
+
+    /// Build the SACK (gap blocks and duplicates bounded to fit `max_len` bytes of chunk) and
+    /// reset the SACK-owed state. Gap blocks go first; the highest are left out when they do
+    /// not all fit, and duplicates take what room is left.
+    pub fn build_sack(&mut self, max_len: usize) -> Sack {
+        let room = max_len.min(MAX_CHUNK_LEN).saturating_sub(SACK_FIXED_LEN) / 4;
+        let gap_blocks = self.tracker.gap_blocks(room);
+        let dup_tsns = self.tracker.take_dups(room - gap_blocks.len());
+        self.timing.on_sack_sent();
+        self.advertised = self.a_rwnd();
+        Sack {
+            cum_tsn_ack: self.tracker.cum_ack(),
+            a_rwnd: self.advertised,
+            gap_blocks,
+            dup_tsns,
+        }
+    }
+
+    /// The cumulative TSN ack point: every TSN up to it has been received.
+    pub fn cum_ack(&self) -> Tsn {
+        self.tracker.cum_ack()
+    }
+
+    /// Receive window minus bytes held, saturating (RFC 9260 §6.2.1).
+    pub fn a_rwnd(&self) -> u32 {
+        u32::try_from(self.window.saturating_sub(self.held)).unwrap_or(u32::MAX)
+    }
+
+    /// True while TSNs above the cumulative ack point have been received.
+    pub fn has_gaps(&self) -> bool {
+        self.tracker.has_gaps()
+    }
+
+    /// The next complete message, in delivery order.
+    pub fn poll_message(&mut self) -> Option<Message> {
+        let msg = self.ready.pop_front()?;
+        self.held = self.held.saturating_sub(msg.payload.len());
+        // RFC 9260 §6.2: a SACK may go out to update the window as the application reads.
+        // Send one when the window opened by half since the last SACK, so a sender that
+        // saw a (nearly) closed window does not wait for a probe.
+        let opened = self.a_rwnd().saturating_sub(self.advertised);
+        if opened > 0 && opened as usize >= self.window / 2 {
+            self.timing.request_now();
+            self.advertised = self.a_rwnd();
+        }
+        Some(msg)
+    }
+
+    /// Payload bytes held in reassembly plus those ready for delivery.
+    pub fn buffered_bytes(&self) -> usize {
+        self.held
+    }
+}
