@@ -12,6 +12,7 @@ pub mod config;
 pub mod endpoint;
 pub mod path;
 pub mod timer;
+pub mod tx;
 
 pub use addr::{DatagramMeta, Transmit, TransportAddr};
 pub use config::{AssociationConfig, EndpointConfig};
