@@ -13,6 +13,7 @@ pub mod endpoint;
 pub mod path;
 pub mod rx;
 pub mod timer;
+pub mod tx;
 
 pub use addr::{DatagramMeta, Transmit, TransportAddr};
 pub use config::{AssociationConfig, EndpointConfig};

@@ -1,0 +1,361 @@
+//! User messages waiting for their first transmission: one FIFO per stream, a round-robin
+//! stream scheduler, SSN assignment and fragmentation.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use bytes::Bytes;
+use usctp_wire::{Ppid, Ssn, StreamId};
+
+use super::SendError;
+
+/// One fragment of a user message, ready to get a TSN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fragment {
+    pub stream: StreamId,
+    pub ssn: Ssn,
+    pub ppid: Ppid,
+    pub unordered: bool,
+    pub beginning: bool,
+    pub ending: bool,
+    /// A zero-copy slice of the user's message.
+    pub payload: Bytes,
+}
+
+#[derive(Debug)]
+struct Pending {
+    ppid: Ppid,
+    unordered: bool,
+    payload: Bytes,
+}
+
+#[derive(Debug, Default)]
+struct OutStream {
+    next_ssn: Ssn,
+    queue: VecDeque<Pending>,
+}
+
+/// The message being fragmented: the scheduler finishes it before moving on, because DATA
+/// fragments of one message need consecutive TSNs (RFC 9260 §6.9).
+#[derive(Debug)]
+struct InProgress {
+    stream: StreamId,
+    ssn: Ssn,
+    ppid: Ppid,
+    unordered: bool,
+    payload: Bytes,
+    offset: usize,
+}
+
+/// Bounds on what `push` accepts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Bytes queued plus bytes held for retransmission, at most.
+    pub queue_limit: usize,
+    /// Largest message.
+    pub max_message: usize,
+}
+
+#[derive(Debug)]
+pub(crate) struct SendQueue {
+    /// Streams that were ever used; the map keeps their next SSN.
+    streams: BTreeMap<u16, OutStream>,
+    /// Streams with queued messages, each once, in round-robin order.
+    ready: VecDeque<u16>,
+    current: Option<InProgress>,
+    /// User bytes not yet sent (including the rest of `current`).
+    bytes: usize,
+    outbound_streams: u16,
+    limits: Limits,
+}
+
+impl SendQueue {
+    pub fn new(outbound_streams: u16, limits: Limits) -> Self {
+        Self {
+            streams: BTreeMap::new(),
+            ready: VecDeque::new(),
+            current: None,
+            bytes: 0,
+            outbound_streams,
+            limits,
+        }
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes == 0
+    }
+
+    pub fn outbound_streams(&self) -> u16 {
+        self.outbound_streams
+    }
+
+    /// Queue a message; `held` is the bytes still held for retransmission.
+    pub fn push(
+        &mut self,
+        stream: StreamId,
+        ppid: Ppid,
+        unordered: bool,
+        payload: Bytes,
+        held: usize,
+    ) -> Result<(), SendError> {
+        let size = payload.len();
+        if size == 0 {
+            // RFC 9260 §6.2: a DATA chunk without user data is an error at the peer.
+            return Err(SendError::Empty);
+        }
+        if stream.0 >= self.outbound_streams {
+            return Err(SendError::InvalidStream {
+                stream,
+                streams: self.outbound_streams,
+            });
+        }
+        // A message above the queue limit could never be accepted: report it as too large.
+        let max = self.limits.max_message.min(self.limits.queue_limit);
+        if size > max {
+            return Err(SendError::TooLarge { size, max });
+        }
+        if self.bytes + held + size > self.limits.queue_limit {
+            return Err(SendError::QueueFull);
+        }
+        let s = self.streams.entry(stream.0).or_default();
+        if s.queue.is_empty() {
+            self.ready.push_back(stream.0);
+        }
+        s.queue.push_back(Pending {
+            ppid,
+            unordered,
+            payload,
+        });
+        self.bytes += size;
+        Ok(())
+    }
+
+    /// Payload length of the fragment `pop_fragment(max_payload)` would return.
+    pub fn peek_len(&self, max_payload: usize) -> Option<usize> {
+        let remaining = match &self.current {
+            Some(c) => c.payload.len() - c.offset,
+            None => {
+                let id = self.ready.front()?;
+                self.streams.get(id)?.queue.front()?.payload.len()
+            }
+        };
+        Some(remaining.min(max_payload)).filter(|&n| n > 0)
+    }
+
+    /// The next fragment of at most `max_payload` bytes, in round-robin stream order.
+    pub fn pop_fragment(&mut self, max_payload: usize) -> Option<Fragment> {
+        if max_payload == 0 {
+            return None;
+        }
+        if self.current.is_none() {
+            self.current = Some(self.start_next_message()?);
+        }
+        let c = self.current.as_mut()?;
+        let n = (c.payload.len() - c.offset).min(max_payload);
+        let frag = Fragment {
+            stream: c.stream,
+            ssn: c.ssn,
+            ppid: c.ppid,
+            unordered: c.unordered,
+            beginning: c.offset == 0,
+            ending: c.offset + n == c.payload.len(),
+            payload: c.payload.slice(c.offset..c.offset + n),
+        };
+        c.offset += n;
+        self.bytes -= n;
+        if frag.ending {
+            self.current = None;
+        }
+        Some(frag)
+    }
+
+    fn start_next_message(&mut self) -> Option<InProgress> {
+        let id = self.ready.pop_front()?;
+        let s = self.streams.get_mut(&id)?;
+        let m = s.queue.pop_front()?;
+        if !s.queue.is_empty() {
+            self.ready.push_back(id);
+        }
+        // RFC 9260 §6.6: ordered messages carry the stream's next SSN, assigned when the
+        // first fragment leaves; unordered ones leave the SSN unused (zero).
+        let ssn = if m.unordered {
+            Ssn(0)
+        } else {
+            let ssn = s.next_ssn;
+            s.next_ssn = ssn.next();
+            ssn
+        };
+        Some(InProgress {
+            stream: StreamId(id),
+            ssn,
+            ppid: m.ppid,
+            unordered: m.unordered,
+            payload: m.payload,
+            offset: 0,
+        })
+    }
+
+    /// The negotiated outbound stream count: drop messages queued on streams `>= n` and return
+    /// how many. A message already partly sent is finished, since its first fragments have TSNs.
+    pub fn set_outbound_streams(&mut self, n: u16) -> usize {
+        self.outbound_streams = n;
+        let dropped = self.streams.split_off(&n);
+        self.ready.retain(|&id| id < n);
+        let mut count = 0;
+        for s in dropped.values() {
+            count += s.queue.len();
+            self.bytes -= s.queue.iter().map(|m| m.payload.len()).sum::<usize>();
+        }
+        count
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queue() -> SendQueue {
+        SendQueue::new(
+            4,
+            Limits {
+                queue_limit: 1000,
+                max_message: 600,
+            },
+        )
+    }
+
+    fn push(q: &mut SendQueue, stream: u16, unordered: bool, len: usize) {
+        let payload = Bytes::from(vec![stream as u8; len]);
+        assert_eq!(
+            q.push(StreamId(stream), Ppid(9), unordered, payload, 0),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn fragmentation_sets_b_and_e_flags_and_slices_without_copy() {
+        let mut q = queue();
+        let msg = Bytes::from((0..250u8).collect::<Vec<_>>());
+        assert_eq!(q.push(StreamId(1), Ppid(7), false, msg.clone(), 0), Ok(()));
+        let f: Vec<_> = std::iter::from_fn(|| q.pop_fragment(100)).collect();
+        let flags: Vec<_> = f.iter().map(|f| (f.beginning, f.ending)).collect();
+        assert_eq!(flags, [(true, false), (false, false), (false, true)]);
+        let lens: Vec<_> = f.iter().map(|f| f.payload.len()).collect();
+        assert_eq!(lens, [100, 100, 50]);
+        // Zero copy: each fragment points into the user's buffer.
+        assert_eq!(f[1].payload.as_ptr(), msg[100..].as_ptr());
+        assert!(f.iter().all(|f| f.ssn == Ssn(0) && f.ppid == Ppid(7)));
+        assert_eq!(q.bytes(), 0);
+    }
+
+    #[test]
+    fn unfragmented_message_has_both_b_and_e() {
+        let mut q = queue();
+        push(&mut q, 0, false, 10);
+        assert_eq!(q.peek_len(100), Some(10));
+        let f = q.pop_fragment(100).map(|f| (f.beginning, f.ending));
+        assert_eq!(f, Some((true, true)));
+        assert_eq!(q.pop_fragment(100), None);
+    }
+
+    #[test]
+    fn ssn_per_stream_for_ordered_messages_only() {
+        let mut q = queue();
+        for (stream, unordered) in [(0, false), (1, false), (0, true), (0, false), (1, false)] {
+            push(&mut q, stream, unordered, 5);
+        }
+        let got: Vec<_> = std::iter::from_fn(|| q.pop_fragment(100))
+            .map(|f| (f.stream.0, f.unordered, f.ssn.0))
+            .collect();
+        // Round robin: stream 0, 1, 0, 1, 0.
+        assert_eq!(
+            got,
+            [
+                (0, false, 0),
+                (1, false, 0),
+                (0, true, 0),
+                (1, false, 1),
+                (0, false, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn ssn_wraps_after_65535() {
+        let mut q = queue();
+        q.streams.entry(2).or_default().next_ssn = Ssn(u16::MAX);
+        push(&mut q, 2, false, 1);
+        push(&mut q, 2, false, 1);
+        assert_eq!(q.pop_fragment(10).map(|f| f.ssn), Some(Ssn(u16::MAX)));
+        assert_eq!(q.pop_fragment(10).map(|f| f.ssn), Some(Ssn(0)));
+    }
+
+    #[test]
+    fn scheduler_finishes_a_message_before_switching_stream() {
+        let mut q = queue();
+        push(&mut q, 0, false, 30);
+        push(&mut q, 1, false, 30);
+        let got: Vec<_> = std::iter::from_fn(|| q.pop_fragment(10))
+            .map(|f| f.stream.0)
+            .collect();
+        assert_eq!(got, [0, 0, 0, 1, 1, 1]);
+    }
+
+    #[test]
+    fn back_pressure_counts_queued_and_held_bytes() {
+        let mut q = queue();
+        push(&mut q, 0, false, 600);
+        let p = Bytes::from(vec![0; 300]);
+        assert_eq!(
+            q.push(StreamId(0), Ppid(0), false, p.clone(), 101),
+            Err(SendError::QueueFull)
+        );
+        assert_eq!(q.push(StreamId(0), Ppid(0), false, p, 100), Ok(()));
+        assert_eq!(q.bytes(), 900);
+    }
+
+    #[test]
+    fn push_rejects_empty_too_large_and_invalid_stream() {
+        let mut q = queue();
+        let e = |q: &mut SendQueue, s: u16, len: usize| {
+            q.push(StreamId(s), Ppid(0), false, Bytes::from(vec![0; len]), 0)
+                .err()
+        };
+        assert_eq!(e(&mut q, 0, 0), Some(SendError::Empty));
+        assert_eq!(
+            e(&mut q, 4, 1),
+            Some(SendError::InvalidStream {
+                stream: StreamId(4),
+                streams: 4
+            })
+        );
+        assert_eq!(
+            e(&mut q, 0, 601),
+            Some(SendError::TooLarge {
+                size: 601,
+                max: 600
+            })
+        );
+        assert_eq!(q.bytes(), 0);
+    }
+
+    #[test]
+    fn fewer_outbound_streams_drop_queued_messages_but_finish_the_current_one() {
+        let mut q = queue();
+        push(&mut q, 3, false, 20);
+        push(&mut q, 3, false, 20);
+        push(&mut q, 1, false, 5);
+        push(&mut q, 2, false, 7);
+        assert!(q.pop_fragment(10).is_some()); // stream 3 message started
+        assert_eq!(q.set_outbound_streams(2), 2);
+        assert_eq!(q.bytes(), 10 + 5);
+        let got: Vec<_> = std::iter::from_fn(|| q.pop_fragment(10))
+            .map(|f| f.stream.0)
+            .collect();
+        assert_eq!(got, [3, 1]);
+        assert_eq!(q.outbound_streams(), 2);
+    }
+}

@@ -1,0 +1,206 @@
+//! The `Sender`: queue, outstanding data and per-path congestion state; setup and accessors.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use usctp_wire::{Ppid, StreamId, Tsn};
+
+use super::congestion::{CongestionControl, Rfc9260Congestion};
+use super::outstanding::Outstanding;
+use super::send_queue::{Limits, SendQueue};
+use super::SendError;
+use crate::config::AssociationConfig;
+use crate::path::PathId;
+
+/// Per-destination send state.
+#[derive(Debug)]
+pub(super) struct PathState {
+    pub id: PathId,
+    pub mtu: usize,
+    pub cc: Box<dyn CongestionControl>,
+    /// In Fast Recovery until the cumulative ack reaches this TSN (RFC 9260 §7.2.4).
+    pub fast_recovery_exit: Option<u64>,
+    pub last_sent: Option<Instant>,
+    /// Scratch for one SACK: flight before it, bytes it acked, a fast retransmit on this path.
+    pub flight_before: usize,
+    pub acked_now: usize,
+    pub fast_rtx_now: bool,
+}
+
+/// The send side of one association.
+#[derive(Debug)]
+pub struct Sender {
+    pub(super) queue: SendQueue,
+    pub(super) out: Outstanding,
+    pub(super) paths: Vec<PathState>,
+    /// The peer's rwnd as tracked by RFC 9260 §6.2.1 B-D.
+    pub(super) peer_rwnd: u32,
+    /// The peer's initial a_rwnd, seeding ssthresh of new paths.
+    pub(super) initial_peer_rwnd: u32,
+    /// Chunk bytes a fast retransmission may still send regardless of cwnd (RFC 9260 §7.2.4
+    /// step 3: one packet).
+    pub(super) fast_rtx_budget: usize,
+    /// Gap block ranges of the SACK being processed (reused, no per-SACK allocation).
+    pub(super) gap_scratch: Vec<(u64, u64)>,
+}
+
+impl Sender {
+    /// A sender whose first TSN is `local_initial_tsn`.
+    pub fn new(
+        local_initial_tsn: Tsn,
+        outbound_streams: u16,
+        peer_rwnd: u32,
+        cfg: &AssociationConfig,
+    ) -> Self {
+        let limits = Limits {
+            queue_limit: cfg.send_queue_limit,
+            max_message: cfg.max_message_size,
+        };
+        Self {
+            queue: SendQueue::new(outbound_streams, limits),
+            // Unwrapped TSNs start one period up so that cum ack = initial - 1 is representable.
+            out: Outstanding::new((1 << 32) + u64::from(local_initial_tsn.0)),
+            paths: Vec::new(),
+            peer_rwnd,
+            initial_peer_rwnd: peer_rwnd,
+            fast_rtx_budget: 0,
+            gap_scratch: Vec::new(),
+        }
+    }
+
+    /// Add a destination with the RFC 9260 §7.2 congestion controller (initial cwnd, ssthresh =
+    /// the peer's a_rwnd). Adding a known path only updates its MTU.
+    pub fn add_path(&mut self, path: PathId, mtu: usize) {
+        let cc = Box::new(Rfc9260Congestion::new(mtu, self.initial_peer_rwnd));
+        self.add_path_with(path, mtu, cc);
+    }
+
+    /// Add a destination with another congestion controller.
+    pub fn add_path_with(&mut self, path: PathId, mtu: usize, cc: Box<dyn CongestionControl>) {
+        if self.path_index(path).is_some() {
+            self.set_path_mtu(path, mtu);
+            return;
+        }
+        self.paths.push(PathState {
+            id: path,
+            mtu,
+            cc,
+            fast_recovery_exit: None,
+            last_sent: None,
+            flight_before: 0,
+            acked_now: 0,
+            fast_rtx_now: false,
+        });
+    }
+
+    /// The path MTU changed (IP header included).
+    pub fn set_path_mtu(&mut self, path: PathId, mtu: usize) {
+        if let Some(p) = self.path_mut(path) {
+            p.mtu = mtu;
+            p.cc.set_mtu(mtu);
+        }
+    }
+
+    /// Queue a user message.
+    pub fn push(
+        &mut self,
+        stream: StreamId,
+        ppid: Ppid,
+        unordered: bool,
+        payload: Bytes,
+    ) -> Result<(), SendError> {
+        let held = self.out.held_bytes();
+        self.queue.push(stream, ppid, unordered, payload, held)
+    }
+
+    /// The peer's a_rwnd from INIT / INIT ACK. Paths that have not sent DATA yet restart
+    /// their congestion state with it as ssthresh (RFC 9260 §7.2.1).
+    pub fn set_peer_rwnd(&mut self, rwnd: u32) {
+        self.initial_peer_rwnd = rwnd;
+        self.peer_rwnd = rwnd.saturating_sub(self.in_flight_u32());
+        for p in &mut self.paths {
+            if p.last_sent.is_none() {
+                p.cc.reset(p.mtu, rwnd);
+            }
+        }
+    }
+
+    /// The negotiated outbound stream count; drops messages queued on streams `>= n` and
+    /// returns how many (a message already partly sent is finished).
+    pub fn set_outbound_streams(&mut self, n: u16) -> usize {
+        self.queue.set_outbound_streams(n)
+    }
+
+    pub(super) fn path_index(&self, path: PathId) -> Option<usize> {
+        self.paths.iter().position(|p| p.id == path)
+    }
+
+    pub(super) fn path_mut(&mut self, path: PathId) -> Option<&mut PathState> {
+        self.paths.iter_mut().find(|p| p.id == path)
+    }
+
+    pub(super) fn in_flight_u32(&self) -> u32 {
+        u32::try_from(self.out.in_flight_bytes()).unwrap_or(u32::MAX)
+    }
+
+    /// Bytes in flight on `path`.
+    pub fn outstanding_on(&self, path: PathId) -> usize {
+        self.out.flight_on(path)
+    }
+    /// Bytes in flight on all paths (sent, not acked, not marked for retransmission).
+    pub fn outstanding_bytes(&self) -> usize {
+        self.out.in_flight_bytes()
+    }
+    /// Chunks wait for retransmission.
+    pub fn has_marked_retransmissions(&self) -> bool {
+        self.out.marked_count() > 0
+    }
+    /// User bytes not yet sent.
+    pub fn queued_bytes(&self) -> usize {
+        self.queue.bytes()
+    }
+    /// Nothing queued and nothing outstanding (every TSN sent is cumulatively acked).
+    pub fn is_idle(&self) -> bool {
+        self.queue.is_empty() && self.out.is_empty()
+    }
+    /// The peer's receive window as currently tracked.
+    pub fn peer_rwnd(&self) -> u32 {
+        self.peer_rwnd
+    }
+    /// Congestion window of `path` (0 for an unknown path).
+    pub fn cwnd(&self, path: PathId) -> usize {
+        self.paths
+            .iter()
+            .find(|p| p.id == path)
+            .map_or(0, |p| p.cc.cwnd())
+    }
+    /// Slow start threshold of `path` (0 for an unknown path).
+    pub fn ssthresh(&self, path: PathId) -> usize {
+        self.paths
+            .iter()
+            .find(|p| p.id == path)
+            .map_or(0, |p| p.cc.ssthresh())
+    }
+    /// `path` is in Fast Recovery (RFC 9260 §7.2.4).
+    pub fn in_fast_recovery(&self, path: PathId) -> bool {
+        self.paths
+            .iter()
+            .any(|p| p.id == path && p.fast_recovery_exit.is_some())
+    }
+    /// When DATA was last sent on `path` (for the §7.2.1 idle rule).
+    pub fn last_sent(&self, path: PathId) -> Option<Instant> {
+        self.paths.iter().find(|p| p.id == path)?.last_sent
+    }
+    /// Highest TSN cumulatively acked by the peer.
+    pub fn cum_ack(&self) -> Tsn {
+        Tsn(self.out.cum_ack() as u32)
+    }
+    /// TSN the next new chunk gets.
+    pub fn next_tsn(&self) -> Tsn {
+        Tsn(self.out.next_tsn() as u32)
+    }
+    /// Outbound streams accepted by `push`.
+    pub fn outbound_streams(&self) -> u16 {
+        self.queue.outbound_streams()
+    }
+}

@@ -1,0 +1,92 @@
+//! Flow and congestion windows (RFC 9260 §6.1 rules A and B, §7.2.1, §7.2.2).
+
+use super::*;
+
+#[test]
+fn rule_b_flight_exceeds_cwnd_by_less_than_one_mtu() {
+    let mut s = sender();
+    push(&mut s, 10, 1000);
+    assert_eq!((s.cwnd(P0), s.ssthresh(P0)), (4404, 100_000));
+    assert_eq!(send_all(&mut s, t0(), P0).len(), 5);
+    let over = s.outstanding_on(P0) - s.cwnd(P0);
+    assert!(over < MTU, "{over}");
+    assert_eq!(s.queued_bytes(), 5000);
+}
+
+#[test]
+fn rule_a_no_new_data_beyond_the_peer_rwnd() {
+    let mut s = sender_rwnd(2500);
+    push(&mut s, 4, 1000);
+    assert_eq!(send_all(&mut s, t0(), P0).len(), 2);
+    assert_eq!(s.peer_rwnd(), 500);
+}
+
+#[test]
+fn zero_window_probe_sends_one_chunk_when_nothing_is_in_flight() {
+    let now = t0();
+    let mut s = sender_rwnd(0);
+    push(&mut s, 3, 1000);
+    assert_eq!(idx(&send_all(&mut s, now, P0)), [0]);
+    s.on_sack(now, &sack(0, &[], 0));
+    assert_eq!(idx(&send_all(&mut s, now, P0)), [1]);
+    s.on_sack(now, &sack(1, &[], 5000));
+    assert_eq!(idx(&send_all(&mut s, now, P0)), [2]);
+}
+
+#[test]
+fn slow_start_adds_at_most_one_mtu_per_sack_only_with_a_full_window() {
+    let now = t0();
+    let mut s = sender();
+    push(&mut s, 5, 1000);
+    send_all(&mut s, now, P0);
+    s.on_sack(now, &sack(1, &[], 100_000));
+    assert_eq!(s.cwnd(P0), 4404 + MTU);
+    // Flight (3000) below cwnd before this SACK: no growth.
+    s.on_sack(now, &sack(2, &[], 100_000));
+    assert_eq!(s.cwnd(P0), 4404 + MTU);
+}
+
+#[test]
+fn congestion_avoidance_adds_one_mtu_per_cwnd_acked() {
+    let now = t0();
+    let mut s = sender_rwnd(3000);
+    // ssthresh = 3000 < cwnd: congestion avoidance. Open the peer's window.
+    s.on_sack(now, &sack(-1, &[], 100_000));
+    push(&mut s, 7, 1000);
+    assert_eq!(send_all(&mut s, now, P0).len(), 5);
+    s.on_sack(now, &sack(1, &[], 100_000));
+    assert_eq!(s.cwnd(P0), 4404);
+    assert_eq!(send_all(&mut s, now, P0).len(), 2);
+    s.on_sack(now, &sack(4, &[], 100_000));
+    assert_eq!(s.cwnd(P0), 4404 + MTU);
+}
+
+#[test]
+fn peer_rwnd_from_init_ack_reseeds_ssthresh_of_unused_paths() {
+    let mut s = sender_rwnd(0);
+    assert_eq!(s.ssthresh(P0), 0);
+    s.set_peer_rwnd(50_000);
+    assert_eq!(
+        (s.ssthresh(P0), s.cwnd(P0), s.peer_rwnd()),
+        (50_000, 4404, 50_000)
+    );
+    push(&mut s, 1, 1000);
+    send_all(&mut s, t0(), P0);
+    s.set_peer_rwnd(70_000);
+    assert_eq!((s.ssthresh(P0), s.peer_rwnd()), (50_000, 69_000));
+}
+
+#[test]
+fn idle_path_decays_cwnd_and_mtu_change_keeps_one_packet() {
+    let now = t0();
+    let mut s = sender();
+    assert_eq!(s.last_sent(P0), None);
+    push(&mut s, 1, 10);
+    send_all(&mut s, now, P0);
+    assert_eq!(s.last_sent(P0), Some(now));
+    s.set_path_mtu(P0, 9000);
+    assert_eq!(s.cwnd(P0), 9000);
+    s.on_t3_timeout(P0);
+    s.on_idle(P0);
+    assert_eq!(s.cwnd(P0), 9000);
+}

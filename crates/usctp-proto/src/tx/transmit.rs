@@ -1,0 +1,123 @@
+//! Choosing the next chunk to transmit (RFC 9260 §6.1) and T3-rtx marking (§6.3.3).
+
+use std::time::Instant;
+
+use usctp_wire::chunk::Data;
+use usctp_wire::Tsn;
+
+use super::sender::Sender;
+use crate::path::PathId;
+
+impl Sender {
+    /// Next chunk to put in a packet to `path`: first chunks marked for retransmission (lowest
+    /// TSN first, to any path), then new data, limited by cwnd (§6.1 rule B) and for new data by
+    /// the peer's rwnd (rule A, with a zero-window probe when nothing is in flight). `None` when
+    /// blocked, when nothing fits `max_payload`, or when `path` was never added.
+    pub fn next_chunk(&mut self, now: Instant, path: PathId, max_payload: usize) -> Option<Data> {
+        let pi = self.path_index(path)?;
+        if let Some(idx) = self.out.first_marked() {
+            // RFC 9260 §6.1 C: retransmissions go before new data.
+            return self.retransmit(now, pi, idx, max_payload);
+        }
+        self.fast_rtx_budget = 0;
+        let len = self.queue.peek_len(max_payload)?;
+        if !self.cwnd_allows(pi, len) {
+            return None;
+        }
+        // RFC 9260 §6.1 A: no new data beyond the peer's rwnd, except one chunk when nothing
+        // is in flight (zero window probe).
+        if len > self.peer_rwnd as usize && self.out.in_flight_bytes() > 0 {
+            return None;
+        }
+        let f = self.queue.pop_fragment(max_payload)?;
+        let data = Data {
+            tsn: Tsn(self.out.next_tsn() as u32),
+            stream: f.stream,
+            ssn: f.ssn,
+            ppid: f.ppid,
+            unordered: f.unordered,
+            beginning: f.beginning,
+            ending: f.ending,
+            immediate: false,
+            payload: f.payload,
+        };
+        self.out.push(data.clone(), path, now);
+        self.on_sent(pi, len, now);
+        Some(data)
+    }
+
+    fn retransmit(
+        &mut self,
+        now: Instant,
+        pi: usize,
+        idx: usize,
+        max_payload: usize,
+    ) -> Option<Data> {
+        let e = self.out.get(idx)?;
+        let len = e.len();
+        if len > max_payload {
+            return None;
+        }
+        let cost = Data::HEADER_LEN + len.next_multiple_of(4);
+        if e.fast_retransmitted && self.fast_rtx_budget >= cost {
+            // RFC 9260 §7.2.4 step 3: the first fast retransmission ignores cwnd.
+            self.fast_rtx_budget -= cost;
+        } else {
+            self.fast_rtx_budget = 0;
+            if !self.cwnd_allows(pi, len) {
+                return None;
+            }
+        }
+        let path = self.paths.get(pi)?.id;
+        let data = self.out.retransmit(idx, path, now)?;
+        self.on_sent(pi, len, now);
+        Some(data)
+    }
+
+    /// RFC 9260 §6.1 B: the flight may exceed cwnd by at most MTU - 1 bytes; an empty path can
+    /// always send one chunk.
+    fn cwnd_allows(&self, pi: usize, len: usize) -> bool {
+        let Some(p) = self.paths.get(pi) else {
+            return false;
+        };
+        let flight = self.out.flight_on(p.id);
+        flight == 0 || flight + len < p.cc.cwnd() + p.mtu
+    }
+
+    fn on_sent(&mut self, pi: usize, len: usize, now: Instant) {
+        // RFC 9260 §6.2.1 B: every (re)transmission takes its size from the peer's rwnd.
+        self.peer_rwnd = self.peer_rwnd.saturating_sub(len as u32);
+        if let Some(p) = self.paths.get_mut(pi) {
+            p.last_sent = Some(now);
+        }
+    }
+
+    /// T3-rtx expired for `path` (RFC 9260 §6.3.3 E1, E3): cut its window and mark every chunk
+    /// in flight on it for retransmission.
+    pub fn on_t3_timeout(&mut self, path: PathId) {
+        if let Some(p) = self.path_mut(path) {
+            p.cc.on_timeout();
+            p.fast_recovery_exit = None;
+        }
+        self.fast_rtx_budget = 0;
+        for idx in 0..self.out.len() {
+            if self.out.get(idx).is_some_and(|e| e.path() == path) {
+                self.mark(idx);
+            }
+        }
+    }
+
+    /// Nothing was sent on `path` for an RTO (RFC 9260 §7.2.1); the caller tracks the RTO.
+    pub fn on_idle(&mut self, path: PathId) {
+        if let Some(p) = self.path_mut(path) {
+            p.cc.on_idle();
+        }
+    }
+
+    /// Mark a chunk for retransmission, returning its bytes to the peer's rwnd (§6.2.1 C).
+    pub(super) fn mark(&mut self, idx: usize) -> bool {
+        let n = self.out.mark(idx);
+        self.peer_rwnd = self.peer_rwnd.saturating_add(n as u32);
+        n > 0
+    }
+}
