@@ -8,12 +8,17 @@
 #![forbid(unsafe_code)]
 
 mod addr;
+pub mod association;
 pub mod config;
 pub mod endpoint;
+pub mod event;
 pub mod path;
 pub mod rx;
 pub mod timer;
 pub mod tx;
 
 pub use addr::{DatagramMeta, Transmit, TransportAddr};
+pub use association::{AssocError, Association, State};
 pub use config::{AssociationConfig, EndpointConfig};
+pub use endpoint::{ConnectError, Endpoint, EndpointStats};
+pub use event::{AssocId, CloseReason, Event, PathState};

@@ -49,14 +49,18 @@ mod link;
 mod node;
 mod observer;
 mod queue;
+mod sctp;
 mod sim;
 mod stats;
 mod trace;
+mod transfer;
 
 pub use addr::{Addr, Datagram, IPV4_HEADER_LEN, IPV6_HEADER_LEN, UDP_HEADER_LEN};
 pub use config::{GilbertElliott, LinkConfig};
 pub use link::{Direction, Link, LinkId};
 pub use node::{AsAny, HostId, Node, NodeId};
 pub use observer::{DropReason, Event, EventKind, Observer, PacketId};
+pub use sctp::SctpNode;
 pub use sim::Sim;
 pub use stats::{DropCounts, Stats};
+pub use transfer::{run_transfer, TransferReport, TransferSpec};

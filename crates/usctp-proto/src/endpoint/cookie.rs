@@ -70,6 +70,8 @@ pub enum CookieError {
     Stale {
         /// How far past its lifetime, in microseconds.
         staleness_us: u32,
+        /// The peer's tag from the (authentic) cookie: the ERROR must carry it.
+        peer_tag: VerificationTag,
     },
 }
 
@@ -147,6 +149,7 @@ impl CookieSigner {
             let us = (now_ms - expires).saturating_mul(1000);
             return Err(CookieError::Stale {
                 staleness_us: u32::try_from(us).unwrap_or(u32::MAX),
+                peer_tag: c.peer_tag,
             });
         }
         Ok(c)
@@ -324,7 +327,8 @@ mod tests {
         assert_eq!(
             s.verify(&cookie, 61_250),
             Err(CookieError::Stale {
-                staleness_us: 250_000
+                staleness_us: 250_000,
+                peer_tag: contents().peer_tag
             })
         );
     }

@@ -1,5 +1,410 @@
-//! The endpoint: demultiplexing, the stateless cookie, out-of-the-blue and tag rules.
+//! The endpoint: owns the associations of one SCTP port, demultiplexes datagrams to them,
+//! answers INIT statelessly with a signed cookie, and applies the out-of-the-blue and
+//! verification-tag rules (RFC 9260 §5.1, §5.2, §8.4, §8.5).
 
 mod cookie;
+mod cookie_echo;
+mod init;
+mod ootb;
+mod receive;
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use usctp_wire::chunk::Chunk;
+use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
 
 pub use cookie::{CookieContents, CookieError, CookieSigner};
+
+use crate::association::Association;
+use crate::event::{AssocId, Event};
+use crate::{AssociationConfig, EndpointConfig, Transmit, TransportAddr};
+
+/// Stateless replies (INIT ACK, ABORT, SHUTDOWN COMPLETE) waiting to be sent at most; more are
+/// dropped, so a flood cannot make the endpoint hold memory (RFC 9260 §5.1.3, §8.4).
+const MAX_REPLIES: usize = 64;
+
+/// Why `connect` failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConnectError {
+    /// No peer address given.
+    #[error("no peer address given")]
+    NoAddress,
+    /// `max_associations` reached.
+    #[error("association limit ({0}) reached")]
+    TooManyAssociations(usize),
+    /// Port 0 is not a valid SCTP port.
+    #[error("port 0 is not a valid SCTP port")]
+    InvalidPort,
+}
+
+/// Counters of what the endpoint dropped or answered on its own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EndpointStats {
+    /// Datagrams that failed to parse (bad checksum, malformed).
+    pub malformed: u64,
+    /// Packets dropped by the verification tag or out-of-the-blue rules.
+    pub discarded: u64,
+    /// INITs answered with INIT ACK.
+    pub init_acks: u64,
+    /// COOKIE ECHOes refused (bad MAC, stale, malformed).
+    pub bad_cookies: u64,
+    /// Replies dropped because the reply queue was full.
+    pub replies_dropped: u64,
+}
+
+#[derive(Debug)]
+struct Reply {
+    dst: TransportAddr,
+    src: Option<IpAddr>,
+    packet: Vec<u8>,
+}
+
+/// A sans-IO SCTP endpoint: one local port, any number of associations.
+#[derive(Debug)]
+pub struct Endpoint {
+    cfg: EndpointConfig,
+    port: u16,
+    local_addrs: Vec<IpAddr>,
+    rng: StdRng,
+    epoch: Instant,
+    signer: CookieSigner,
+    assocs: HashMap<AssocId, Association>,
+    by_tag: HashMap<VerificationTag, AssocId>,
+    by_peer: HashMap<(IpAddr, u16), AssocId>,
+    replies: VecDeque<Reply>,
+    ready: VecDeque<AssocId>,
+    in_ready: HashSet<AssocId>,
+    timeouts: BinaryHeap<Reverse<(Instant, AssocId)>>,
+    /// The deadline each association has in `timeouts` (other entries there are stale).
+    scheduled: HashMap<AssocId, Instant>,
+    events: VecDeque<(AssocId, Event)>,
+    /// Tags of cookies already turned into associations, with their expiry (ms): a replayed
+    /// cookie is refused even after its association is gone.
+    used_cookies: HashMap<VerificationTag, u64>,
+    next_id: u64,
+    accepting: bool,
+    stats: EndpointStats,
+}
+
+impl Endpoint {
+    /// An endpoint on SCTP `port` with `local_addrs` (advertised in INIT / INIT ACK when more
+    /// than one). `now` is the endpoint's epoch for cookie timestamps.
+    pub fn new(cfg: EndpointConfig, port: u16, local_addrs: Vec<IpAddr>, now: Instant) -> Self {
+        let mut rng = match cfg.rng_seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => StdRng::from_entropy(),
+        };
+        let period = u64::try_from(cfg.cookie_lifetime.as_millis()).unwrap_or(u64::MAX);
+        let signer = CookieSigner::new(&mut rng, period, 0);
+        Self {
+            cfg,
+            port,
+            local_addrs,
+            rng,
+            epoch: now,
+            signer,
+            assocs: HashMap::new(),
+            by_tag: HashMap::new(),
+            by_peer: HashMap::new(),
+            replies: VecDeque::new(),
+            ready: VecDeque::new(),
+            in_ready: HashSet::new(),
+            timeouts: BinaryHeap::new(),
+            scheduled: HashMap::new(),
+            events: VecDeque::new(),
+            used_cookies: HashMap::new(),
+            next_id: 1,
+            accepting: true,
+            stats: EndpointStats::default(),
+        }
+    }
+
+    /// Our SCTP port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Accept incoming associations (the default) or refuse them with ABORT.
+    pub fn set_accepting(&mut self, accepting: bool) {
+        self.accepting = accepting;
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> EndpointStats {
+        self.stats
+    }
+
+    /// Entries held for peers that have no association (replies queued, cookies remembered):
+    /// what a flood of INITs or cookies could make the endpoint keep.
+    pub fn stateless_backlog(&self) -> usize {
+        self.replies.len() + self.used_cookies.len()
+    }
+
+    /// Number of associations held.
+    pub fn association_count(&self) -> usize {
+        self.assocs.len()
+    }
+
+    /// Ids of every association.
+    pub fn association_ids(&self) -> impl Iterator<Item = AssocId> + '_ {
+        self.assocs.keys().copied()
+    }
+
+    /// An association, read-only.
+    pub fn association(&self, id: AssocId) -> Option<&Association> {
+        self.assocs.get(&id)
+    }
+
+    /// Run `f` on an association (send, shutdown, abort, poll_message, set_primary ...); the
+    /// endpoint then collects its output.
+    pub fn with_association<R>(
+        &mut self,
+        id: AssocId,
+        f: impl FnOnce(&mut Association) -> R,
+    ) -> Option<R> {
+        let r = f(self.assocs.get_mut(&id)?);
+        self.touch(id);
+        Some(r)
+    }
+
+    /// Open an association to `remotes` (tried in order; the first becomes the primary) on
+    /// SCTP port `peer_port`.
+    pub fn connect(
+        &mut self,
+        now: Instant,
+        remotes: &[TransportAddr],
+        peer_port: u16,
+        cfg: Option<AssociationConfig>,
+    ) -> Result<AssocId, ConnectError> {
+        if peer_port == 0 {
+            return Err(ConnectError::InvalidPort);
+        }
+        if self.assocs.len() >= self.cfg.max_associations {
+            return Err(ConnectError::TooManyAssociations(self.cfg.max_associations));
+        }
+        let id = self.new_id();
+        let tag = self.unused_tag();
+        let cfg = cfg.unwrap_or_else(|| self.cfg.association.clone());
+        let ports = (self.port, peer_port);
+        let local = self.local_addrs.clone();
+        let a = Association::connect(id, now, cfg, ports, tag, remotes, local, &mut self.rng)
+            .ok_or(ConnectError::NoAddress)?;
+        self.insert(a);
+        Ok(id)
+    }
+
+    /// The next event of any association.
+    pub fn poll_event(&mut self) -> Option<(AssocId, Event)> {
+        self.events.pop_front()
+    }
+
+    /// Append the next packet to `buf` and say where it goes; `None` when nothing is due.
+    /// Call until `None` after every input.
+    pub fn poll_transmit(&mut self, now: Instant, buf: &mut Vec<u8>) -> Option<Transmit> {
+        if let Some(r) = self.replies.pop_front() {
+            buf.extend_from_slice(&r.packet);
+            return Some(Transmit {
+                dst: r.dst,
+                src: r.src,
+                len: r.packet.len(),
+            });
+        }
+        while let Some(&id) = self.ready.front() {
+            let t = self
+                .assocs
+                .get_mut(&id)
+                .and_then(|a| a.poll_transmit(now, buf));
+            if t.is_some() {
+                return t;
+            }
+            self.ready.pop_front();
+            self.in_ready.remove(&id);
+            self.collect(id);
+        }
+        None
+    }
+
+    /// The earliest deadline of any association.
+    pub fn poll_timeout(&mut self) -> Option<Instant> {
+        // Stale entries (a deadline that moved) are dropped here lazily.
+        while let Some(Reverse((at, id))) = self.timeouts.peek().copied() {
+            if self.scheduled.get(&id) == Some(&at) {
+                return Some(at);
+            }
+            self.timeouts.pop();
+        }
+        None
+    }
+
+    /// Fire every association timer due at `now`. Each association is handled once per call:
+    /// a deadline it leaves in the past (output waiting for `poll_transmit`) waits for the
+    /// next call instead of spinning here.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.maybe_rotate(now);
+        let mut due = Vec::new();
+        while let Some(Reverse((at, id))) = self.timeouts.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.timeouts.pop();
+            if self.scheduled.get(&id) == Some(&at) {
+                self.scheduled.remove(&id);
+                due.push(id);
+            }
+        }
+        for id in due {
+            if let Some(a) = self.assocs.get_mut(&id) {
+                a.handle_timeout(now);
+            }
+            self.touch(id);
+        }
+    }
+
+    fn now_ms(&self, now: Instant) -> u64 {
+        let d = now.saturating_duration_since(self.epoch);
+        u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn maybe_rotate(&mut self, now: Instant) {
+        let ms = self.now_ms(now);
+        self.signer.maybe_rotate(&mut self.rng, ms);
+    }
+
+    fn new_id(&mut self) -> AssocId {
+        let id = AssocId(self.next_id);
+        self.next_id += 1;
+        id
+    }
+
+    /// A random non-zero tag no association of ours uses (RFC 9260 §5.3.1).
+    fn unused_tag(&mut self) -> VerificationTag {
+        loop {
+            let t = VerificationTag(self.rng.gen_range(1..=u32::MAX));
+            if !self.by_tag.contains_key(&t) {
+                return t;
+            }
+        }
+    }
+
+    fn insert(&mut self, a: Association) {
+        let id = a.id();
+        self.by_tag.insert(a.local_tag(), id);
+        let (_, peer_port) = a.ports();
+        for p in a.paths().iter() {
+            self.by_peer.insert((p.remote.ip, peer_port), id);
+        }
+        self.assocs.insert(id, a);
+        self.touch(id);
+    }
+
+    /// After any input to `id`: queue it for output, refresh its deadline, take its events.
+    fn touch(&mut self, id: AssocId) {
+        if self.in_ready.insert(id) {
+            self.ready.push_back(id);
+        }
+        self.collect(id);
+    }
+
+    /// Move events out, refresh the timeout, index new paths, reap a finished association.
+    fn collect(&mut self, id: AssocId) {
+        let Some(a) = self.assocs.get_mut(&id) else {
+            return;
+        };
+        while let Some(e) = a.poll_event() {
+            if let Event::PathAdded { addr, .. } = &e {
+                self.by_peer.insert((addr.ip, a.ports().1), id);
+            }
+            self.events.push_back((id, e));
+        }
+        let (timeout, finished) = (a.poll_timeout(), a.is_finished());
+        match timeout {
+            Some(t) if self.scheduled.get(&id) != Some(&t) => {
+                self.scheduled.insert(id, t);
+                self.timeouts.push(Reverse((t, id)));
+                self.compact_timeouts();
+            }
+            Some(_) => {}
+            None => {
+                self.scheduled.remove(&id);
+            }
+        }
+        if finished {
+            self.remove(id);
+        }
+    }
+
+    /// Rebuild the heap when stale entries dominate, so it stays O(associations).
+    fn compact_timeouts(&mut self) {
+        if self.timeouts.len() > 4 * self.scheduled.len() + 1024 {
+            self.timeouts = self
+                .scheduled
+                .iter()
+                .map(|(id, t)| Reverse((*t, *id)))
+                .collect();
+        }
+    }
+
+    fn remove(&mut self, id: AssocId) {
+        self.scheduled.remove(&id);
+        let Some(a) = self.assocs.remove(&id) else {
+            return;
+        };
+        if self.by_tag.get(&a.local_tag()) == Some(&id) {
+            self.by_tag.remove(&a.local_tag());
+        }
+        let port = a.ports().1;
+        for p in a.paths().iter() {
+            if self.by_peer.get(&(p.remote.ip, port)) == Some(&id) {
+                self.by_peer.remove(&(p.remote.ip, port));
+            }
+        }
+    }
+
+    /// Remember an accepted cookie until it expires; false if it was used before.
+    fn first_use_of_cookie(&mut self, c: &CookieContents, now_ms: u64) -> bool {
+        if self.used_cookies.len() >= self.cfg.max_associations {
+            self.used_cookies.retain(|_, exp| *exp >= now_ms);
+        }
+        let expiry = c.created_ms.saturating_add(u64::from(c.lifetime_ms));
+        match self.used_cookies.get(&c.local_tag) {
+            Some(exp) if *exp >= now_ms => false,
+            _ => {
+                self.used_cookies.insert(c.local_tag, expiry);
+                true
+            }
+        }
+    }
+
+    /// Queue a packet the endpoint answers on its own (bounded).
+    fn reply(&mut self, dst: TransportAddr, src: IpAddr, header: CommonHeader, chunks: &[Chunk]) {
+        if self.replies.len() >= MAX_REPLIES {
+            self.stats.replies_dropped += 1;
+            return;
+        }
+        let mut packet = Vec::new();
+        let mut b = PacketBuilder::new(&mut packet, header, usize::from(u16::MAX));
+        for c in chunks {
+            b.push(c);
+        }
+        b.finish(true);
+        self.replies.push_back(Reply {
+            dst,
+            src: Some(src),
+            packet,
+        });
+    }
+
+    /// Valid.Cookie.Life plus an honoured Cookie Preservative, in ms.
+    fn cookie_life_ms(&self, preservative_ms: u32) -> u32 {
+        let extra =
+            Duration::from_millis(u64::from(preservative_ms)).min(self.cfg.max_cookie_preservative);
+        let life = self.cfg.cookie_lifetime + extra;
+        u32::try_from(life.as_millis()).unwrap_or(u32::MAX)
+    }
+}

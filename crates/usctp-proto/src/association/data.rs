@@ -1,0 +1,87 @@
+//! DATA and SACK (RFC 9260 §6).
+
+use std::time::Instant;
+
+use usctp_wire::cause::{ErrorCause, InvalidStreamIdentifier, NoUserData, ProtocolViolation};
+use usctp_wire::chunk::{Data, OperationError, Sack};
+
+use super::{Association, State};
+use crate::event::CloseReason;
+use crate::rx::RxOutcome;
+use crate::tx::SackOutcome;
+
+impl Association {
+    /// One DATA chunk (RFC 9260 §6.2).
+    pub(super) fn on_data(&mut self, d: &Data) {
+        if !self.state.accepts_peer_data() {
+            return;
+        }
+        let Some(rx) = self.rx.as_mut() else { return };
+        match rx.on_data(d) {
+            RxOutcome::Accepted => self.accepted_data = true,
+            RxOutcome::InvalidStream(stream) => {
+                // RFC 9260 §6.5: acknowledge, discard, and report with an ERROR.
+                let cause = InvalidStreamIdentifier { stream };
+                self.queue(
+                    self.sack_dest,
+                    OperationError {
+                        causes: vec![cause.into()],
+                    },
+                );
+            }
+            RxOutcome::NoUserData(tsn) => {
+                // RFC 9260 §6.2: a DATA chunk without user data aborts the association.
+                let cause = ErrorCause::from(NoUserData { tsn });
+                self.abort_with(Some(cause.clone()), CloseReason::ProtocolError(cause));
+            }
+            _ => {}
+        }
+    }
+
+    /// A SACK (RFC 9260 §6.2.1, §6.3.2, §7.2).
+    pub(super) fn on_sack(&mut self, now: Instant, s: &Sack) {
+        if !matches!(
+            self.state,
+            State::Established
+                | State::ShutdownPending
+                | State::ShutdownSent
+                | State::ShutdownReceived
+        ) {
+            return;
+        }
+        let outcome = self.tx.on_sack(now, s);
+        self.apply_ack(now, outcome);
+    }
+
+    /// Apply what the sender learned from a SACK or a SHUTDOWN's cumulative ack.
+    pub(super) fn apply_ack(&mut self, now: Instant, o: SackOutcome) {
+        if o.protocol_violation {
+            let cause = ErrorCause::from(ProtocolViolation {
+                info: bytes::Bytes::from_static(b"cumulative TSN ack beyond the highest TSN sent"),
+            });
+            return self.abort_with(Some(cause.clone()), CloseReason::ProtocolError(cause));
+        }
+        if let Some((path, rtt)) = o.rtt {
+            if let Some(p) = self.paths.get_mut(path) {
+                p.rto.on_rtt(rtt);
+            }
+        }
+        if !o.acked_paths.is_empty() {
+            // RFC 9260 §8.1, §8.2: an acknowledgement clears the error counters.
+            self.assoc_errors = 0;
+            for p in &o.acked_paths {
+                self.paths.on_ack(*p, now, &mut self.events);
+            }
+        }
+        // RFC 9260 §6.3.2 R2, R3: stop T3 where nothing is outstanding; restart it where the
+        // earliest outstanding TSN was acknowledged.
+        let ids: Vec<_> = self.paths.iter().map(|p| p.id).collect();
+        for id in ids {
+            let restart = o.cum_advanced && o.acked_paths.contains(&id);
+            self.arm_t3(id, now, restart);
+        }
+        if o.newly_acked_bytes > 0 || o.fast_retransmit {
+            self.burst_left = self.cfg.max_burst;
+        }
+    }
+}

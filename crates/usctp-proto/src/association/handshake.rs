@@ -1,0 +1,298 @@
+//! Association setup (RFC 9260 §5.1): INIT, INIT ACK, COOKIE ECHO, COOKIE ACK on the
+//! association's side, and creation from a verified cookie.
+
+use std::net::IpAddr;
+use std::time::Instant;
+
+use rand::{Rng, RngCore};
+use usctp_wire::cause::{ErrorCause, InvalidMandatoryParameter, MissingMandatoryParameter};
+use usctp_wire::chunk::{CookieAck, CookieEcho, Init, InitAck};
+use usctp_wire::param::{self, Parameter};
+use usctp_wire::{Tsn, VerificationTag};
+
+use super::{Association, State};
+use crate::endpoint::CookieContents;
+use crate::event::{AssocId, CloseReason, Event};
+use crate::path::PathId;
+use crate::rx::Receiver;
+use crate::timer::TimerKind;
+use crate::{AssociationConfig, DatagramMeta, TransportAddr};
+
+/// Unicast addresses a peer may list (RFC 9260 §5.1.2: ignore what cannot be used).
+fn usable(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => !(v4.is_unspecified() || v4.is_multicast() || v4.is_broadcast()),
+        IpAddr::V6(v6) => !(v6.is_unspecified() || v6.is_multicast()),
+    }
+}
+
+/// The peer's transport addresses from an INIT / INIT ACK: the packet's source first, then
+/// each listed address (same encapsulation as the source), bounded by `max`.
+pub(crate) fn peer_addresses(
+    params: &[Parameter],
+    src: TransportAddr,
+    max: usize,
+) -> Vec<TransportAddr> {
+    let mut out = vec![src];
+    let listed = params
+        .iter()
+        .filter_map(Parameter::address)
+        .filter(|ip| usable(*ip));
+    for ip in listed {
+        let a = TransportAddr {
+            ip,
+            udp_port: src.udp_port,
+        };
+        if out.len() < max && !out.contains(&a) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Our address parameters: listed only when we have more than one address (RFC 9260
+/// §5.1.2: with one address the source address suffices).
+pub(crate) fn address_params(local: &[IpAddr]) -> Vec<Parameter> {
+    if local.len() < 2 {
+        return Vec::new();
+    }
+    local.iter().map(|ip| Parameter::from(*ip)).collect()
+}
+
+impl Association {
+    /// Start an association as the initiator: INIT to the first address (RFC 9260 §5.1 A).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn connect(
+        id: AssocId,
+        now: Instant,
+        cfg: AssociationConfig,
+        ports: (u16, u16),
+        local_tag: VerificationTag,
+        remotes: &[TransportAddr],
+        local_addrs: Vec<IpAddr>,
+        rng: &mut impl RngCore,
+    ) -> Option<Self> {
+        let first = *remotes.first()?;
+        let itsn = Tsn(rng.next_u32());
+        let local = local_for(&local_addrs, first.ip);
+        let tags = (local_tag, VerificationTag(0));
+        let mut a = Self::new(
+            id,
+            now,
+            cfg,
+            ports,
+            tags,
+            itsn,
+            (first, local),
+            local_addrs,
+            rng,
+        );
+        for r in &remotes[1..] {
+            let local = local_for(&a.local_addrs, r.ip);
+            if let Some(p) = a.paths.add(*r, local, now, &a.cfg, &mut a.events) {
+                a.tx.add_path(p, a.cfg.initial_mtu);
+            }
+        }
+        let init = Init {
+            initiate_tag: local_tag,
+            a_rwnd: a.cfg.receive_window,
+            outbound_streams: a.cfg.outbound_streams,
+            inbound_streams: a.cfg.max_inbound_streams,
+            initial_tsn: itsn,
+            params: address_params(&a.local_addrs),
+        };
+        a.handshake.init = Some(init.clone());
+        a.queue(Some(PathId(0)), init);
+        a.set_state(State::CookieWait, "connect");
+        a.timers.set(TimerKind::T1Init, now + a.cfg.rto_initial);
+        Some(a)
+    }
+
+    /// Create an association from a verified cookie: it is established at once and answers
+    /// with COOKIE ACK (RFC 9260 §5.1 D).
+    pub(crate) fn from_cookie(
+        id: AssocId,
+        now: Instant,
+        cfg: AssociationConfig,
+        c: &CookieContents,
+        meta: &DatagramMeta,
+        local_addrs: Vec<IpAddr>,
+        rng: &mut impl RngCore,
+    ) -> Self {
+        let ports = (c.local_port, c.peer_port);
+        let tags = (c.local_tag, c.peer_tag);
+        let first = (meta.src, Some(meta.dst));
+        let mut a = Self::new(
+            id,
+            now,
+            cfg,
+            ports,
+            tags,
+            c.local_initial_tsn,
+            first,
+            local_addrs,
+            rng,
+        );
+        a.adopt_peer(
+            now,
+            c.peer_initial_tsn,
+            c.peer_rwnd,
+            c.outbound_streams,
+            c.inbound_streams,
+        );
+        for r in c.peer_addresses.iter().filter(|r| **r != meta.src) {
+            let local = local_for(&a.local_addrs, r.ip);
+            if let Some(p) = a.paths.add(*r, local, now, &a.cfg, &mut a.events) {
+                a.tx.add_path(p, a.cfg.initial_mtu);
+            }
+        }
+        a.queue(Some(PathId(0)), CookieAck);
+        a.set_state(State::Established, "valid COOKIE ECHO");
+        a.events.push_back(Event::Connected);
+        a.start_heartbeats(now);
+        a
+    }
+
+    /// Take the peer's initial TSN, window and the negotiated stream counts.
+    pub(super) fn adopt_peer(
+        &mut self,
+        _now: Instant,
+        peer_itsn: Tsn,
+        rwnd: u32,
+        outbound: u16,
+        inbound: u16,
+    ) {
+        self.rx = Some(Receiver::new(peer_itsn, inbound, &self.cfg));
+        self.tx.set_peer_rwnd(rwnd);
+        let dropped = self.tx.set_outbound_streams(outbound);
+        if dropped > 0 {
+            self.events.push_back(Event::SendFailure {
+                messages: dropped,
+                bytes: 0,
+            });
+        }
+    }
+
+    /// INIT ACK in COOKIE-WAIT (RFC 9260 §5.1 C); discarded in any other state (§5.2.3).
+    pub(super) fn on_init_ack(&mut self, now: Instant, meta: &DatagramMeta, ack: InitAck) {
+        if self.state != State::CookieWait {
+            return;
+        }
+        let Some(cookie) = ack.state_cookie() else {
+            let missing = MissingMandatoryParameter {
+                missing: vec![param::types::STATE_COOKIE],
+            };
+            let reason = CloseReason::ProtocolError(missing.clone().into());
+            return self.abort_with(Some(missing.into()), reason);
+        };
+        // RFC 9260 §3.3.3: zero tag or stream counts are invalid.
+        if ack.initiate_tag.0 == 0 || ack.outbound_streams == 0 || ack.inbound_streams == 0 {
+            let cause = ErrorCause::from(InvalidMandatoryParameter);
+            return self.abort_with(Some(cause.clone()), CloseReason::ProtocolError(cause));
+        }
+        if ack
+            .params
+            .iter()
+            .any(|p| matches!(p, Parameter::HostNameAddress(_)))
+        {
+            let cause = ErrorCause::from(usctp_wire::cause::UnresolvableAddress {
+                address: bytes::Bytes::new(),
+            });
+            return self.abort_with(Some(cause.clone()), CloseReason::ProtocolError(cause));
+        }
+        self.timers.stop(TimerKind::T1Init);
+        // The path answered: forget the INIT back-off so COOKIE ECHO starts at RTO.Initial
+        // (no RTT sample: the INIT may have been retransmitted, RFC 9260 §6.3.1 C5).
+        if let Some(p) = self.paths.get_mut(PathId(0)) {
+            p.rto = crate::path::RtoEstimator::new(
+                self.cfg.rto_initial,
+                self.cfg.rto_min,
+                self.cfg.rto_max,
+            );
+        }
+        self.peer_tag = ack.initiate_tag;
+        let outbound = self.cfg.outbound_streams.min(ack.inbound_streams);
+        let inbound = self.cfg.max_inbound_streams.min(ack.outbound_streams);
+        self.adopt_peer(now, ack.initial_tsn, ack.a_rwnd, outbound, inbound);
+        for r in peer_addresses(&ack.params, meta.src, self.cfg.max_peer_addresses) {
+            let local = local_for(&self.local_addrs, r.ip);
+            if let Some(p) = self.paths.add(r, local, now, &self.cfg, &mut self.events) {
+                self.tx.add_path(p, self.cfg.initial_mtu);
+            }
+        }
+        // The INIT is kept: a Stale Cookie error sends it again (RFC 9260 §5.2.6).
+        self.handshake.cookie = Some(cookie.clone());
+        self.handshake.retransmits = 0;
+        // COOKIE ECHO goes first; DATA may follow in the same packet (RFC 9260 §5.1 C).
+        self.pending
+            .retain(|p| !matches!(p.chunk, usctp_wire::chunk::Chunk::Init(_)));
+        self.queue(Some(PathId(0)), CookieEcho { cookie });
+        self.set_state(State::CookieEchoed, "INIT ACK");
+        let rto = self
+            .paths
+            .get(PathId(0))
+            .map_or(self.cfg.rto_initial, |p| p.rto.rto());
+        self.timers.set(TimerKind::T1Cookie, now + rto);
+    }
+
+    /// COOKIE ACK in COOKIE-ECHOED (RFC 9260 §5.1 E); discarded otherwise (§5.2.5).
+    pub(super) fn on_cookie_ack(&mut self, now: Instant) {
+        if self.state != State::CookieEchoed {
+            return;
+        }
+        self.timers.stop(TimerKind::T1Cookie);
+        self.handshake = Default::default();
+        self.set_state(State::Established, "COOKIE ACK");
+        self.events.push_back(Event::Connected);
+        self.start_heartbeats(now);
+        self.on_established(now);
+    }
+
+    /// A shutdown asked for during the handshake starts now.
+    pub(super) fn on_established(&mut self, now: Instant) {
+        if std::mem::take(&mut self.shutdown_requested) {
+            self.shutdown(now);
+        }
+    }
+
+    /// Arm heartbeats: at once for unconfirmed paths (RFC 9260 §5.4), otherwise at the idle
+    /// interval.
+    pub(super) fn start_heartbeats(&mut self, now: Instant) {
+        let ids: Vec<_> = self
+            .paths
+            .iter()
+            .map(|p| (p.id, p.is_confirmed()))
+            .collect();
+        for (id, confirmed) in ids {
+            let at = if confirmed {
+                self.next_heartbeat(id, now)
+            } else {
+                Some(now)
+            };
+            if let Some(at) = at {
+                self.timers.set(TimerKind::Heartbeat(id), at);
+            }
+        }
+    }
+
+    /// When the next idle heartbeat for `path` is due: HB.interval + RTO, with the RTO part
+    /// jittered by ±50% (RFC 9260 §8.3). `None` when heartbeats are off.
+    pub(super) fn next_heartbeat(
+        &mut self,
+        path: crate::path::PathId,
+        now: Instant,
+    ) -> Option<Instant> {
+        let interval = self.cfg.hb_interval?;
+        let rto = self.paths.get(path)?.rto.rto();
+        let jitter = rto.mul_f64(self.rng.gen_range(0.5..1.5));
+        Some(now + interval + jitter)
+    }
+}
+
+/// The local address to send from toward `remote`: one of the same family, if we have one.
+pub(crate) fn local_for(local: &[IpAddr], remote: IpAddr) -> Option<IpAddr> {
+    local
+        .iter()
+        .copied()
+        .find(|l| l.is_ipv4() == remote.is_ipv4())
+}

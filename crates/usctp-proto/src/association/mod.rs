@@ -1,0 +1,469 @@
+//! One association: a thin facade that owns the parts (paths, sender, receiver, timers) and
+//! dispatches chunks to the handlers in the sibling files.
+
+mod control;
+mod data;
+mod handshake;
+mod output;
+mod shutdown;
+mod state;
+mod timeout;
+
+use std::collections::VecDeque;
+use std::net::IpAddr;
+use std::time::Instant;
+
+use bytes::Bytes;
+use rand::rngs::StdRng;
+use rand::{RngCore, SeedableRng};
+use usctp_wire::cause::ErrorCause;
+use usctp_wire::chunk::{Chunk, Init};
+use usctp_wire::{CommonHeader, Ppid, StreamId, Tsn, VerificationTag};
+
+pub use state::State;
+
+pub(crate) use handshake::{address_params, peer_addresses};
+
+use crate::event::{AssocId, CloseReason, Event};
+use crate::path::{PathId, PathManager};
+use crate::rx::{Message, Receiver};
+use crate::timer::{TimerKind, Timers};
+use crate::tx::{SendError, Sender};
+use crate::{AssociationConfig, DatagramMeta, TransportAddr};
+
+/// A control chunk waiting to be sent, and where to.
+#[derive(Debug, Clone)]
+struct Pending {
+    /// `None`: the current data path.
+    dest: Option<PathId>,
+    chunk: Chunk,
+}
+
+/// Errors from user calls on an association.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AssocError {
+    /// The message could not be queued.
+    #[error(transparent)]
+    Send(#[from] SendError),
+    /// The association is shutting down or closed: no new data.
+    #[error("association is {0}: no new data accepted")]
+    NotWritable(State),
+    /// No such path.
+    #[error("no path {0:?}")]
+    NoSuchPath(PathId),
+}
+
+/// Handshake data kept until the association is established.
+#[derive(Debug, Clone, Default)]
+struct Handshake {
+    /// The INIT we sent (retransmitted on T1-init).
+    init: Option<Init>,
+    /// The cookie to echo (retransmitted on T1-cookie).
+    cookie: Option<Bytes>,
+    /// INIT / COOKIE ECHO retransmissions so far.
+    retransmits: u32,
+}
+
+/// One SCTP association (RFC 9260). Created by the endpoint; driven through it.
+#[derive(Debug)]
+pub struct Association {
+    id: AssocId,
+    state: State,
+    cfg: AssociationConfig,
+    local_port: u16,
+    peer_port: u16,
+    local_tag: VerificationTag,
+    peer_tag: VerificationTag,
+    local_initial_tsn: Tsn,
+    /// The user asked for a graceful shutdown before the association was established.
+    shutdown_requested: bool,
+    local_addrs: Vec<IpAddr>,
+    paths: PathManager,
+    tx: Sender,
+    rx: Option<Receiver>,
+    timers: Timers,
+    pending: VecDeque<Pending>,
+    events: VecDeque<Event>,
+    handshake: Handshake,
+    /// Consecutive timeouts across all paths (RFC 9260 §8.1).
+    assoc_errors: u32,
+    /// T2 / T5 retransmissions of SHUTDOWN or SHUTDOWN ACK.
+    shutdown_retransmits: u32,
+    /// Where the next SACK goes: the source of the DATA it acknowledges (RFC 9260 §6.4).
+    sack_dest: Option<PathId>,
+    /// Packets with DATA this burst may still carry (Max.Burst, RFC 9260 §6.1).
+    burst_left: u32,
+    /// Set once the application was told the send queue is full.
+    blocked: bool,
+    messages_ready: bool,
+    /// DATA was accepted in the packet being processed.
+    accepted_data: bool,
+    rng: StdRng,
+}
+
+impl Association {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        id: AssocId,
+        now: Instant,
+        cfg: AssociationConfig,
+        ports: (u16, u16),
+        tags: (VerificationTag, VerificationTag),
+        local_initial_tsn: Tsn,
+        first_path: (TransportAddr, Option<IpAddr>),
+        local_addrs: Vec<IpAddr>,
+        rng: &mut impl RngCore,
+    ) -> Self {
+        let paths = PathManager::new(first_path.0, first_path.1, now, &cfg);
+        let mut tx = Sender::new(local_initial_tsn, cfg.outbound_streams, 0, &cfg);
+        tx.add_path(PathId(0), cfg.initial_mtu);
+        Self {
+            id,
+            state: State::Closed,
+            local_port: ports.0,
+            peer_port: ports.1,
+            local_tag: tags.0,
+            peer_tag: tags.1,
+            local_initial_tsn,
+            shutdown_requested: false,
+            local_addrs,
+            paths,
+            tx,
+            rx: None,
+            timers: Timers::default(),
+            pending: VecDeque::new(),
+            events: VecDeque::new(),
+            handshake: Handshake::default(),
+            assoc_errors: 0,
+            shutdown_retransmits: 0,
+            sack_dest: None,
+            burst_left: cfg.max_burst,
+            blocked: false,
+            messages_ready: false,
+            accepted_data: false,
+            rng: StdRng::seed_from_u64(rng.next_u64()),
+            cfg,
+        }
+    }
+
+    /// This association's id.
+    pub fn id(&self) -> AssocId {
+        self.id
+    }
+
+    /// The current state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// Our verification tag (the one the peer puts on its packets).
+    pub fn local_tag(&self) -> VerificationTag {
+        self.local_tag
+    }
+
+    /// The peer's verification tag.
+    pub fn peer_tag(&self) -> VerificationTag {
+        self.peer_tag
+    }
+
+    /// Our initial TSN (repeated in the INIT ACK of an INIT collision, RFC 9260 §5.2.1).
+    pub fn local_initial_tsn(&self) -> Tsn {
+        self.local_initial_tsn
+    }
+
+    /// Our SCTP port and the peer's.
+    pub fn ports(&self) -> (u16, u16) {
+        (self.local_port, self.peer_port)
+    }
+
+    /// The paths.
+    pub fn paths(&self) -> &PathManager {
+        &self.paths
+    }
+
+    /// The send side (queue, outstanding data, congestion state).
+    pub fn sender(&self) -> &Sender {
+        &self.tx
+    }
+
+    /// Queue a message. Back-pressure: [`SendError::QueueFull`] until acknowledgements free
+    /// space (an [`Event::Writable`] follows).
+    pub fn send(
+        &mut self,
+        stream: StreamId,
+        ppid: Ppid,
+        unordered: bool,
+        payload: Bytes,
+    ) -> Result<(), AssocError> {
+        if !self.state.accepts_user_data() {
+            return Err(AssocError::NotWritable(self.state));
+        }
+        match self.tx.push(stream, ppid, unordered, payload) {
+            Err(SendError::QueueFull) => {
+                self.blocked = true;
+                Err(SendError::QueueFull.into())
+            }
+            r => {
+                self.burst_left = self.cfg.max_burst;
+                Ok(r?)
+            }
+        }
+    }
+
+    /// The next received message, in delivery order.
+    pub fn poll_message(&mut self) -> Option<Message> {
+        let m = self.rx.as_mut()?.poll_message();
+        if m.is_none() {
+            self.messages_ready = false;
+        }
+        m
+    }
+
+    /// The next application event.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// The earliest timer deadline.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let sack = match self.state {
+            State::Closed => None,
+            _ => self.rx.as_ref().and_then(Receiver::sack_deadline),
+        };
+        match (self.timers.next(), sack) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Make `path` the primary destination for new data.
+    pub fn set_primary(&mut self, path: PathId) -> Result<(), AssocError> {
+        if self.paths.set_primary(path, &mut self.events) {
+            Ok(())
+        } else {
+            Err(AssocError::NoSuchPath(path))
+        }
+    }
+
+    /// Whether the association is gone (the endpoint reaps it once its events are drained).
+    pub fn is_closed(&self) -> bool {
+        self.state == State::Closed
+    }
+
+    fn queue(&mut self, dest: Option<PathId>, chunk: impl Into<Chunk>) {
+        self.pending.push_back(Pending {
+            dest,
+            chunk: chunk.into(),
+        });
+    }
+
+    /// End the association now: stop timers, report `reason` and any unsent data.
+    fn close(&mut self, reason: Option<CloseReason>) {
+        if self.state == State::Closed {
+            return;
+        }
+        tracing::debug!(assoc = self.id.0, from = %self.state, ?reason, "association closed");
+        self.state = State::Closed;
+        self.timers.clear();
+        let unsent = self.tx.queued_bytes() + self.tx.outstanding_bytes();
+        if unsent > 0 && reason.is_some() {
+            self.events.push_back(Event::SendFailure {
+                messages: 0,
+                bytes: unsent,
+            });
+        }
+        self.events.push_back(match reason {
+            Some(r) => Event::Closed(r),
+            None => Event::ShutdownComplete,
+        });
+    }
+
+    /// Send ABORT with `cause` and close (RFC 9260 §9.1).
+    fn abort_with(&mut self, cause: Option<ErrorCause>, reason: CloseReason) {
+        let causes = cause.into_iter().collect();
+        self.pending.clear();
+        self.queue(
+            None,
+            usctp_wire::chunk::Abort {
+                t_bit: false,
+                causes,
+            },
+        );
+        self.close(Some(reason));
+    }
+
+    fn set_state(&mut self, next: State, why: &'static str) {
+        tracing::debug!(assoc = self.id.0, from = %self.state, to = %next, why, "state");
+        self.state = next;
+    }
+
+    /// Process one received packet (already matched to this association by the endpoint).
+    pub(crate) fn handle_packet(
+        &mut self,
+        now: Instant,
+        meta: &DatagramMeta,
+        header: &CommonHeader,
+        chunks: Vec<Chunk>,
+    ) {
+        self.burst_left = self.cfg.max_burst;
+        let from = self.paths.find(meta.src);
+        if let Some(p) = from.and_then(|id| self.paths.get_mut(id)) {
+            p.counters.packets_received += 1;
+        }
+        if !self.check_vtag(header, chunks.first()) {
+            return;
+        }
+        let mut had_data = false;
+        let mut immediate = false;
+        let mut unrecognized = Vec::new();
+        for chunk in chunks.into_iter().take(self.cfg.max_chunks_per_packet) {
+            if self.state == State::Closed {
+                break;
+            }
+            match chunk {
+                Chunk::Data(d) => {
+                    had_data = true;
+                    immediate |= d.immediate;
+                    self.on_data(&d);
+                }
+                Chunk::Sack(s) => self.on_sack(now, &s),
+                Chunk::InitAck(a) => self.on_init_ack(now, meta, a),
+                Chunk::CookieAck(_) => self.on_cookie_ack(now),
+                Chunk::Heartbeat(h) => self.on_heartbeat(h, from),
+                Chunk::HeartbeatAck(h) => self.on_heartbeat_ack(now, &h),
+                Chunk::Abort(a) => self.on_abort(a),
+                Chunk::Shutdown(s) => self.on_shutdown(now, s),
+                Chunk::ShutdownAck(_) => self.on_shutdown_ack(now),
+                Chunk::ShutdownComplete(_) => self.on_shutdown_complete(),
+                Chunk::Error(e) => self.on_error(now, e),
+                // INIT and COOKIE ECHO for an existing association are handled by the endpoint
+                // (RFC 9260 §5.2); ignore stray copies here.
+                Chunk::Init(_) | Chunk::CookieEcho(_) => {}
+                other => {
+                    if !self.on_unrecognized(&other, &mut unrecognized) {
+                        break;
+                    }
+                }
+            }
+        }
+        self.report_unrecognized(from, unrecognized);
+        if had_data {
+            if let Some(rx) = self.rx.as_mut() {
+                rx.on_packet_end(now, immediate);
+            }
+            self.sack_dest = from;
+            self.note_messages();
+        }
+        self.after_input(now);
+    }
+
+    /// Work common to every input: shutdown progress, writability.
+    fn after_input(&mut self, now: Instant) {
+        self.progress_shutdown(now);
+        if self.blocked && self.tx.queued_bytes() < self.cfg.send_queue_limit / 2 {
+            self.blocked = false;
+            self.events.push_back(Event::Writable);
+        }
+    }
+
+    /// Tell the application once that messages may be ready (cleared when `poll_message`
+    /// runs dry). Only fragments may have arrived; a spurious wake-up is harmless.
+    fn note_messages(&mut self) {
+        if self.accepted_data && !self.messages_ready {
+            self.messages_ready = true;
+            self.events.push_back(Event::MessagesReady);
+        }
+        self.accepted_data = false;
+    }
+
+    /// Arm the T3-rtx timer of `path` if data is outstanding there and it is not running
+    /// (RFC 9260 §6.3.2 R1).
+    fn arm_t3(&mut self, path: PathId, now: Instant, restart: bool) {
+        let kind = TimerKind::T3Rtx(path);
+        if self.tx.outstanding_on(path) == 0 {
+            self.timers.stop(kind);
+            return;
+        }
+        let rto = self
+            .paths
+            .get(path)
+            .map(|p| p.rto.rto())
+            .unwrap_or(self.cfg.rto_initial);
+        if restart {
+            self.timers.set(kind, now + rto);
+        } else {
+            self.timers.set_if_idle(kind, now + rto);
+        }
+    }
+}
+
+/// How a verified cookie relates to an existing association (RFC 9260 §5.2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CookieMatch {
+    /// Action A: the peer restarted.
+    Restart,
+    /// Action B: an INIT collision; take the peer's new tag.
+    Collision,
+    /// Action D: a duplicate of the cookie that made this association.
+    Duplicate,
+    /// Action C or no match: silently discard.
+    Discard,
+}
+
+impl Association {
+    /// Classify a cookie by the §5.2.4 table.
+    pub(crate) fn match_cookie(&self, c: &crate::endpoint::CookieContents) -> CookieMatch {
+        let local = c.local_tag == self.local_tag;
+        let peer = c.peer_tag == self.peer_tag;
+        let ties = c.local_tie_tag == self.local_tag && c.peer_tie_tag == self.peer_tag;
+        match (local, peer) {
+            (false, false) if ties => CookieMatch::Restart,
+            (true, false) => CookieMatch::Collision,
+            (true, true) => CookieMatch::Duplicate,
+            _ => CookieMatch::Discard,
+        }
+    }
+
+    /// Actions B and D: adopt the cookie's peer tag if needed, become established, and send
+    /// COOKIE ACK.
+    pub(crate) fn accept_cookie(&mut self, now: Instant, c: &crate::endpoint::CookieContents) {
+        if self.state == State::Closed {
+            return;
+        }
+        let was = self.state;
+        if self.peer_tag != c.peer_tag || self.rx.is_none() {
+            self.peer_tag = c.peer_tag;
+            self.adopt_peer(
+                now,
+                c.peer_initial_tsn,
+                c.peer_rwnd,
+                c.outbound_streams,
+                c.inbound_streams,
+            );
+        }
+        self.queue(Some(PathId(0)), usctp_wire::chunk::CookieAck);
+        if matches!(was, State::CookieWait | State::CookieEchoed) {
+            self.timers.stop(TimerKind::T1Init);
+            self.timers.stop(TimerKind::T1Cookie);
+            self.set_state(State::Established, "COOKIE ECHO (collision)");
+            self.events.push_back(Event::Connected);
+            self.start_heartbeats(now);
+            self.on_established(now);
+        }
+    }
+
+    /// This association replaced one the peer restarted.
+    pub(crate) fn mark_restarted(&mut self) {
+        self.events.retain(|e| *e != Event::Connected);
+        self.events.push_back(Event::Restarted);
+    }
+
+    /// Closed, with nothing left to send or to report: the endpoint may drop it.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.state == State::Closed
+            && self.pending.is_empty()
+            && self.events.is_empty()
+            && self.rx.as_ref().is_none_or(|rx| rx.buffered_bytes() == 0)
+    }
+}

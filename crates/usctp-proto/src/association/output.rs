@@ -1,0 +1,160 @@
+//! Building packets: control chunks first, then a SACK, then DATA (RFC 9260 §6.10), within
+//! the path MTU, cwnd and Max.Burst.
+
+use std::time::Instant;
+
+use usctp_wire::chunk::Chunk;
+use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
+
+use super::{Association, State};
+use crate::path::PathId;
+use crate::Transmit;
+
+impl Association {
+    /// Whether new or retransmitted DATA may go out in this state.
+    fn may_send_data(&self) -> bool {
+        matches!(
+            self.state,
+            State::Established | State::ShutdownPending | State::ShutdownReceived
+        ) && self.burst_left > 0
+            && (self.tx.queued_bytes() > 0 || self.tx.has_marked_retransmissions())
+    }
+
+    fn sack_owed(&self, now: Instant) -> bool {
+        self.rx
+            .as_ref()
+            .and_then(|rx| rx.sack_deadline())
+            .is_some_and(|t| t <= now)
+            && self.state != State::Closed
+    }
+
+    /// The tag for a packet that starts with `first` (RFC 9260 §8.5.1): zero on INIT, our own
+    /// tag on a reflected ABORT / SHUTDOWN COMPLETE, else the peer's.
+    fn tag_for(&self, first: Option<&Chunk>) -> VerificationTag {
+        match first {
+            Some(Chunk::Init(_)) => VerificationTag(0),
+            Some(Chunk::Abort(a)) if a.t_bit => self.local_tag,
+            Some(Chunk::ShutdownComplete(s)) if s.t_bit => self.local_tag,
+            _ => self.peer_tag,
+        }
+    }
+
+    /// Append the next packet to `buf`, or return `None` when nothing is due.
+    pub(crate) fn poll_transmit(&mut self, now: Instant, buf: &mut Vec<u8>) -> Option<Transmit> {
+        let data_path = self.paths.data_path();
+        let dest = match self.pending.front() {
+            Some(p) => p.dest.unwrap_or(data_path),
+            None if self.sack_owed(now) => self.sack_dest.unwrap_or(data_path),
+            None if self.may_send_data() => data_path,
+            None => return None,
+        };
+        let (remote, local, max) = {
+            let p = self.paths.get(dest)?;
+            (p.remote, p.local, p.max_packet())
+        };
+        let first = self
+            .pending
+            .front()
+            .filter(|p| p.dest.is_none_or(|d| d == dest));
+        let vtag = self.tag_for(first.map(|p| &p.chunk));
+        let header = CommonHeader {
+            src_port: self.local_port,
+            dst_port: self.peer_port,
+            vtag,
+        };
+        let start = buf.len();
+        let mut b = PacketBuilder::new(buf, header, max);
+        let alone = self.push_control(&mut b, dest);
+        if !alone {
+            self.push_sack(&mut b, now);
+            self.push_data(&mut b, now, dest);
+        }
+        if b.is_empty() {
+            buf.truncate(start);
+            return None;
+        }
+        let len = b.finish(true);
+        if let Some(p) = self.paths.get_mut(dest) {
+            p.counters.packets_sent += 1;
+            p.counters.bytes_sent += len as u64;
+        }
+        Some(Transmit {
+            dst: remote,
+            src: local,
+            len,
+        })
+    }
+
+    /// Control chunks for `dest`, in order. Returns true if the packet must hold nothing else
+    /// (INIT, SHUTDOWN COMPLETE; RFC 9260 §6.10) or a tag change ends it.
+    fn push_control(&mut self, b: &mut PacketBuilder<'_>, dest: PathId) -> bool {
+        let mut i = 0;
+        let mut vtag_kind = None;
+        while i < self.pending.len() {
+            let p = &self.pending[i];
+            if p.dest.is_some_and(|d| d != dest) {
+                i += 1;
+                continue;
+            }
+            let kind = self.tag_for(Some(&p.chunk));
+            if *vtag_kind.get_or_insert(kind) != kind {
+                break; // another tag: next packet
+            }
+            let must_be_alone = matches!(p.chunk, Chunk::Init(_) | Chunk::ShutdownComplete(_));
+            if must_be_alone && !b.is_empty() {
+                break;
+            }
+            if !b.push(&p.chunk) {
+                if b.is_empty() {
+                    // Larger than the path MTU allows: drop it rather than stall.
+                    tracing::warn!(chunk = %p.chunk, "control chunk larger than the path MTU");
+                    self.pending.remove(i);
+                    continue;
+                }
+                break;
+            }
+            self.pending.remove(i);
+            if must_be_alone {
+                return true;
+            }
+        }
+        // An ABORT ends the association: nothing may follow it.
+        matches!(self.state, State::Closed)
+    }
+
+    fn push_sack(&mut self, b: &mut PacketBuilder<'_>, now: Instant) {
+        if !self.sack_owed(now) || b.remaining() < 16 {
+            return;
+        }
+        if let Some(rx) = self.rx.as_mut() {
+            let sack = rx.build_sack(b.remaining());
+            b.push(&Chunk::Sack(sack));
+        }
+    }
+
+    fn push_data(&mut self, b: &mut PacketBuilder<'_>, now: Instant, dest: PathId) {
+        let confirmed = self.paths.get(dest).is_some_and(|p| p.is_confirmed());
+        // RFC 9260 §5.1: DATA may follow COOKIE ECHO in the same packet; §5.4: never to an
+        // unconfirmed address.
+        let echoing = self.state == State::CookieEchoed && !b.is_empty();
+        if !confirmed || !(self.may_send_data() || echoing && self.tx.queued_bytes() > 0) {
+            return;
+        }
+        let mut sent = false;
+        while b.max_data_payload() > 0 {
+            let Some(d) = self.tx.next_chunk(now, dest, b.max_data_payload()) else {
+                break;
+            };
+            let pushed = b.push(&Chunk::Data(d));
+            debug_assert!(pushed, "next_chunk respects max_payload");
+            sent = true;
+        }
+        if sent {
+            self.burst_left = self.burst_left.saturating_sub(1);
+            if let Some(p) = self.paths.get_mut(dest) {
+                p.last_data_sent = Some(now);
+            }
+            self.arm_t3(dest, now, false);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Timer expiry: the only place time-driven state changes happen (RFC 9260 §5.1, §6.3.3,
+//! §8.3, §9.2).
+
+use std::time::Instant;
+
+use rand::RngCore;
+use usctp_wire::chunk::{CookieEcho, Heartbeat, Shutdown, ShutdownAck};
+use usctp_wire::Tsn;
+
+use super::{Association, State};
+use crate::event::{CloseReason, PathState};
+use crate::path::PathId;
+use crate::timer::TimerKind;
+
+impl Association {
+    /// Fire every timer due at `now`.
+    pub(crate) fn handle_timeout(&mut self, now: Instant) {
+        self.burst_left = self.cfg.max_burst;
+        while let Some(kind) = self.timers.pop_expired(now) {
+            if self.state == State::Closed {
+                break;
+            }
+            match kind {
+                TimerKind::T1Init => self.on_t1_init(now),
+                TimerKind::T1Cookie => self.on_t1_cookie(now),
+                TimerKind::T2Shutdown => self.on_t2(now),
+                TimerKind::T3Rtx(path) => self.on_t3(now, path),
+                TimerKind::Heartbeat(path) => self.on_heartbeat_timer(now, path),
+                TimerKind::T5ShutdownGuard => {
+                    self.abort_with(None, CloseReason::ShutdownGuardExpired)
+                }
+                TimerKind::DelayedSack => {}
+            }
+        }
+        self.after_input(now);
+    }
+
+    /// One more handshake retransmission, or give up (RFC 9260 §5.1 C, §6.3.3).
+    fn handshake_retry(&mut self, now: Instant, kind: TimerKind) -> bool {
+        self.handshake.retransmits += 1;
+        if self.handshake.retransmits > self.cfg.max_init_retransmits {
+            self.close(Some(CloseReason::InitFailed));
+            return false;
+        }
+        let p = self.paths.get_mut(PathId(0));
+        let rto = p.map_or(self.cfg.rto_initial, |p| {
+            p.rto.back_off();
+            p.rto.rto()
+        });
+        self.timers.set(kind, now + rto);
+        true
+    }
+
+    fn on_t1_init(&mut self, now: Instant) {
+        if self.state != State::CookieWait || !self.handshake_retry(now, TimerKind::T1Init) {
+            return;
+        }
+        if let Some(init) = self.handshake.init.clone() {
+            self.queue(Some(PathId(0)), init);
+        }
+    }
+
+    fn on_t1_cookie(&mut self, now: Instant) {
+        if self.state != State::CookieEchoed || !self.handshake_retry(now, TimerKind::T1Cookie) {
+            return;
+        }
+        if let Some(cookie) = self.handshake.cookie.clone() {
+            self.queue(Some(PathId(0)), CookieEcho { cookie });
+        }
+    }
+
+    /// Count one timeout against Association.Max.Retrans; true if the association failed.
+    fn count_assoc_error(&mut self) -> bool {
+        self.assoc_errors = self.assoc_errors.saturating_add(1);
+        if self.assoc_errors > self.cfg.assoc_max_retrans {
+            // RFC 9260 §8.1: the peer is unreachable; stop and report.
+            self.pending.clear();
+            self.close(Some(CloseReason::CommunicationLost));
+            return true;
+        }
+        false
+    }
+
+    /// T2-shutdown: send SHUTDOWN or SHUTDOWN ACK again, preferably on another path.
+    fn on_t2(&mut self, now: Instant) {
+        let data_path = self.paths.data_path();
+        self.paths.on_timeout(data_path, now, &mut self.events);
+        if self.count_assoc_error() {
+            return;
+        }
+        self.shutdown_retransmits += 1;
+        let dest = self.paths.retransmit_path(data_path);
+        match self.state {
+            State::ShutdownSent => {
+                let cum = self.rx.as_ref().map_or(Tsn(0), |rx| rx.cum_ack());
+                self.queue(Some(dest), Shutdown { cum_tsn_ack: cum });
+            }
+            State::ShutdownAckSent => self.queue(Some(dest), ShutdownAck),
+            _ => return,
+        }
+        let rto = self
+            .paths
+            .get(dest)
+            .map_or(self.cfg.rto_initial, |p| p.rto.rto());
+        self.timers.set(TimerKind::T2Shutdown, now + rto);
+    }
+
+    /// T3-rtx of `path` (RFC 9260 §6.3.3): mark its data for retransmission, back off, count
+    /// the error; the retransmission goes to the best path at the next `poll_transmit`.
+    fn on_t3(&mut self, now: Instant, path: PathId) {
+        if self.tx.outstanding_on(path) == 0 {
+            return;
+        }
+        self.tx.on_t3_timeout(path);
+        self.paths.on_timeout(path, now, &mut self.events);
+        self.count_assoc_error();
+    }
+
+    /// Heartbeat timer of `path` (RFC 9260 §8.3): an unanswered probe counts as an error;
+    /// then probe again unless the path is busy with data.
+    fn on_heartbeat_timer(&mut self, now: Instant, path: PathId) {
+        let Some(p) = self.paths.get(path) else {
+            return;
+        };
+        let state = p.state;
+        if self.paths.probe_outstanding(path) {
+            // Unconfirmed paths back off too, so an address that never answers (perhaps a
+            // third party's, RFC 5062 §4.1) sees ever rarer probes.
+            self.paths.on_timeout(path, now, &mut self.events);
+            if state != PathState::Unconfirmed && self.count_assoc_error() {
+                return;
+            }
+        }
+        let Some(p) = self.paths.get(path) else {
+            return;
+        };
+        let (rto, state) = (p.rto.rto(), p.state);
+        let busy = state == PathState::Active
+            && p.last_data_sent.is_some_and(|t| {
+                self.cfg
+                    .hb_interval
+                    .is_some_and(|i| now.saturating_duration_since(t) < i)
+            });
+        if !busy {
+            let nonce = self.rng.next_u64();
+            if let Some(info) = self.paths.make_heartbeat(path, nonce, now) {
+                self.queue(Some(path), Heartbeat { info });
+            }
+        }
+        // Unconfirmed and failing paths are probed every RTO (RFC 9260 §5.4, RFC 7829 §5).
+        let next = match state {
+            PathState::Active => self.next_heartbeat(path, now),
+            _ => Some(now + rto),
+        };
+        if let Some(at) = next {
+            self.timers.set(TimerKind::Heartbeat(path), at);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! INIT: answered statelessly with an INIT ACK that carries a signed cookie (RFC 9260 §5.1.3),
+//! including the collision and restart cases of §5.2.1 and §5.2.2.
+
+use std::time::Instant;
+
+use usctp_wire::cause::{
+    ErrorCause, InvalidMandatoryParameter, OutOfResource, RestartWithNewAddresses,
+    UnresolvableAddress,
+};
+use usctp_wire::chunk::{Abort, Chunk, Init, InitAck};
+use usctp_wire::param::{Parameter, StateCookie, UnrecognizedParameter};
+use usctp_wire::{CommonHeader, Tsn, VerificationTag};
+
+use super::{CookieContents, Endpoint};
+use crate::association::{address_params, peer_addresses, State};
+use crate::DatagramMeta;
+
+/// What to put in an INIT ACK for an INIT that matches an existing association.
+struct Existing {
+    state: State,
+    initial_tsn: Tsn,
+    local_tag: VerificationTag,
+    peer_tag: VerificationTag,
+}
+
+impl Endpoint {
+    pub(super) fn on_init(
+        &mut self,
+        now: Instant,
+        meta: &DatagramMeta,
+        header: &CommonHeader,
+        chunks: Vec<Chunk>,
+    ) {
+        // RFC 9260 §6.10: INIT is alone in its packet; §8.5.1 A: its tag is zero.
+        let [Chunk::Init(init)] = &chunks[..] else {
+            self.stats.discarded += 1;
+            return;
+        };
+        if header.vtag.0 != 0 || init.initiate_tag.0 == 0 {
+            // RFC 9260 §3.3.2: a zero Initiate Tag is silently discarded.
+            self.stats.discarded += 1;
+            return;
+        }
+        let reply_header = CommonHeader {
+            src_port: header.dst_port,
+            dst_port: header.src_port,
+            vtag: init.initiate_tag,
+        };
+        let abort = |this: &mut Self, cause: ErrorCause| {
+            let a = Chunk::Abort(Abort {
+                t_bit: false,
+                causes: vec![cause],
+            });
+            this.reply(meta.src, meta.dst, reply_header, &[a]);
+        };
+        if init.outbound_streams == 0 || init.inbound_streams == 0 {
+            return abort(self, InvalidMandatoryParameter.into());
+        }
+        if init
+            .params
+            .iter()
+            .any(|p| matches!(p, Parameter::HostNameAddress(_)))
+        {
+            // RFC 9260 §5.1.2: host names are not resolved.
+            let cause = UnresolvableAddress {
+                address: bytes::Bytes::new(),
+            };
+            return abort(self, cause.into());
+        }
+        let max = self.cfg.association.max_peer_addresses;
+        let addrs = peer_addresses(&init.params, meta.src, max);
+        let existing = addrs
+            .iter()
+            .find_map(|a| self.by_peer.get(&(a.ip, header.src_port)))
+            .and_then(|id| self.assocs.get(id))
+            .map(|a| {
+                let known: Vec<_> = a.paths().iter().map(|p| p.remote.ip).collect();
+                (
+                    a.state(),
+                    a.local_tag(),
+                    a.peer_tag(),
+                    a.local_initial_tsn(),
+                    known,
+                )
+            });
+        let existing = match existing {
+            Some((State::ShutdownAckSent, ..)) => {
+                // RFC 9260 §9.2: the SHUTDOWN ACK will be retransmitted; ignore the INIT.
+                self.stats.discarded += 1;
+                return;
+            }
+            Some((state, local_tag, peer_tag, initial_tsn, known)) => {
+                let established = !matches!(state, State::CookieWait | State::CookieEchoed);
+                let new: Vec<_> = addrs.iter().filter(|a| !known.contains(&a.ip)).collect();
+                if established && !new.is_empty() {
+                    // RFC 9260 §5.2.2: a restart may not add addresses.
+                    let addresses = new.iter().map(|a| Parameter::from(a.ip)).collect();
+                    return abort(self, RestartWithNewAddresses { addresses }.into());
+                }
+                Some(Existing {
+                    state,
+                    initial_tsn,
+                    local_tag,
+                    peer_tag,
+                })
+            }
+            None if !self.accepting || self.assocs.len() >= self.cfg.max_associations => {
+                return abort(self, OutOfResource.into());
+            }
+            None => None,
+        };
+        let ack = self.build_init_ack(now, init, header, &addrs, existing);
+        self.stats.init_acks += 1;
+        self.reply(meta.src, meta.dst, reply_header, &[Chunk::InitAck(ack)]);
+    }
+
+    fn build_init_ack(
+        &mut self,
+        now: Instant,
+        init: &Init,
+        header: &CommonHeader,
+        addrs: &[crate::TransportAddr],
+        existing: Option<Existing>,
+    ) -> InitAck {
+        let cfg = &self.cfg.association;
+        let (our_os, our_mis, rwnd) = (
+            cfg.outbound_streams,
+            cfg.max_inbound_streams,
+            cfg.receive_window,
+        );
+        let (mut params, preservative) = scan_init_params(&init.params);
+        // RFC 9260 §5.2.1: in COOKIE-WAIT / COOKIE-ECHOED answer with our existing tag and no
+        // tie-tags; §5.2.2: otherwise a new tag, with the current tags as tie-tags.
+        let no_tie = (VerificationTag(0), VerificationTag(0));
+        let fresh_tsn = Tsn(rand::RngCore::next_u32(&mut self.rng));
+        let (local_tag, tie, itsn) = match &existing {
+            // §5.2.1: the same parameters as our own INIT, tag and initial TSN included.
+            Some(e) if matches!(e.state, State::CookieWait | State::CookieEchoed) => {
+                (e.local_tag, no_tie, e.initial_tsn)
+            }
+            Some(e) => (self.unused_tag(), (e.local_tag, e.peer_tag), fresh_tsn),
+            None => (self.unused_tag(), no_tie, fresh_tsn),
+        };
+        let contents = CookieContents {
+            created_ms: self.now_ms(now),
+            lifetime_ms: self.cookie_life_ms(preservative),
+            local_tag,
+            peer_tag: init.initiate_tag,
+            local_initial_tsn: itsn,
+            peer_initial_tsn: init.initial_tsn,
+            peer_rwnd: init.a_rwnd,
+            outbound_streams: our_os.min(init.inbound_streams),
+            inbound_streams: our_mis.min(init.outbound_streams),
+            local_port: header.dst_port,
+            peer_port: header.src_port,
+            local_tie_tag: tie.0,
+            peer_tie_tag: tie.1,
+            features: 0,
+            peer_addresses: addrs.to_vec(),
+        };
+        let cookie = self.signer.sign(&contents);
+        let mut all = address_params(&self.local_addrs);
+        all.push(
+            StateCookie {
+                cookie: cookie.into(),
+            }
+            .into(),
+        );
+        all.append(&mut params);
+        InitAck {
+            initiate_tag: local_tag,
+            a_rwnd: rwnd,
+            outbound_streams: our_os,
+            inbound_streams: our_mis,
+            initial_tsn: itsn,
+            params: all,
+        }
+    }
+}
+
+/// Walk the INIT's parameters by their action bits (RFC 9260 §3.2.1): returns the
+/// Unrecognized Parameter reports for the INIT ACK and the Cookie Preservative increment.
+fn scan_init_params(params: &[Parameter]) -> (Vec<Parameter>, u32) {
+    let mut reports = Vec::new();
+    let mut preservative = 0;
+    for p in params {
+        match p {
+            Parameter::CookiePreservative(c) => preservative = c.increment_ms,
+            Parameter::Unknown(u) => {
+                let action = u.action();
+                if action.reports() {
+                    let raw = p.to_vec().into();
+                    reports.push(UnrecognizedParameter { raw }.into());
+                }
+                if !action.skips() {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    (reports, preservative)
+}

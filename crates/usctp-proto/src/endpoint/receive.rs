@@ -1,0 +1,81 @@
+//! Receiving: parse, find the association, or apply the stateless rules.
+
+use std::net::IpAddr;
+use std::time::Instant;
+
+use bytes::Bytes;
+use usctp_wire::chunk::Chunk;
+use usctp_wire::{CommonHeader, Packet, ParseOptions};
+
+use super::Endpoint;
+use crate::event::AssocId;
+use crate::DatagramMeta;
+
+/// Unicast source addresses only (RFC 9260 §8.4 rule 1).
+pub(super) fn is_unicast(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => !(v4.is_unspecified() || v4.is_multicast() || v4.is_broadcast()),
+        IpAddr::V6(v6) => !(v6.is_unspecified() || v6.is_multicast()),
+    }
+}
+
+impl Endpoint {
+    /// Process one received datagram (the SCTP packet, without IP/UDP headers).
+    pub fn handle(&mut self, now: Instant, meta: DatagramMeta, data: Bytes) {
+        self.maybe_rotate(now);
+        let limit = self.cfg.association.max_chunks_per_packet;
+        let parsed = Packet::chunks(&data, ParseOptions::default()).and_then(|(header, iter)| {
+            let chunks = iter
+                .take(limit.saturating_add(1))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((header, chunks))
+        });
+        let Ok((header, chunks)) = parsed else {
+            // RFC 9260 §6.8: a packet with a bad checksum is silently discarded.
+            self.stats.malformed += 1;
+            return;
+        };
+        if header.dst_port != self.port || header.src_port == 0 || !is_unicast(meta.src.ip) {
+            self.stats.discarded += 1;
+            return;
+        }
+        match chunks.first() {
+            None => {}
+            Some(Chunk::Init(_)) => self.on_init(now, &meta, &header, chunks),
+            Some(Chunk::CookieEcho(_)) => self.on_cookie_echo(now, &meta, &header, chunks),
+            Some(_) => match self.lookup(&meta, &header) {
+                Some(id) => self.deliver(now, id, &meta, &header, chunks),
+                None => self.out_of_the_blue(&meta, &header, &chunks),
+            },
+        }
+    }
+
+    /// The association a non-INIT, non-COOKIE-ECHO packet belongs to: identified by our tag
+    /// with a matching peer address, else by the peer's address and port. A packet for a known
+    /// association with a wrong tag is not out of the blue: the association drops it silently
+    /// (RFC 9260 §8.5), so a wrong tag never provokes an ABORT toward the real peer.
+    fn lookup(&self, meta: &DatagramMeta, header: &CommonHeader) -> Option<AssocId> {
+        let by_tag = self.by_tag.get(&header.vtag).copied().filter(|id| {
+            self.assocs.get(id).is_some_and(|a| {
+                a.ports() == (header.dst_port, header.src_port)
+                    && a.paths().find_ip(meta.src.ip).is_some()
+            })
+        });
+        by_tag.or_else(|| self.by_peer.get(&(meta.src.ip, header.src_port)).copied())
+    }
+
+    /// Hand a packet to its association.
+    pub(super) fn deliver(
+        &mut self,
+        now: Instant,
+        id: AssocId,
+        meta: &DatagramMeta,
+        header: &CommonHeader,
+        chunks: Vec<Chunk>,
+    ) {
+        if let Some(a) = self.assocs.get_mut(&id) {
+            a.handle_packet(now, meta, header, chunks);
+        }
+        self.touch(id);
+    }
+}

@@ -1,0 +1,96 @@
+//! What an association tells its application.
+
+use usctp_wire::cause::ErrorCause;
+
+use crate::path::PathId;
+use crate::TransportAddr;
+
+/// Identifies an association within its endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AssocId(pub u64);
+
+/// Why an association ended other than by a graceful shutdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CloseReason {
+    /// The peer sent ABORT, with these causes.
+    PeerAborted(Vec<ErrorCause>),
+    /// We aborted at the user's request.
+    LocalAbort,
+    /// We aborted because the peer violated the protocol; the ABORT carried this cause.
+    ProtocolError(ErrorCause),
+    /// INIT or COOKIE ECHO went unanswered Max.Init.Retransmits times (RFC 9260 §5.1).
+    InitFailed,
+    /// Association.Max.Retrans consecutive timeouts: the peer is unreachable (RFC 9260 §8.1).
+    CommunicationLost,
+    /// The T5-shutdown-guard expired (RFC 9260 §9.2).
+    ShutdownGuardExpired,
+    /// The peer refused the association (ABORT in reply to INIT / COOKIE ECHO).
+    Refused(Vec<ErrorCause>),
+}
+
+/// A path's reachability as the association sees it (RFC 9260 §8.2, RFC 7829).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PathState {
+    /// Not yet confirmed by a HEARTBEAT ACK (RFC 9260 §5.4): no DATA goes there.
+    Unconfirmed,
+    /// Reachable.
+    Active,
+    /// Potentially failed (RFC 7829): probed, not used for data while another path is active.
+    PotentiallyFailed,
+    /// Failed after Path.Max.Retrans errors; still probed with heartbeats.
+    Inactive,
+}
+
+/// Events for the application, drained with `poll_event`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// The association is established (COOKIE ACK received, or a valid COOKIE ECHO accepted).
+    Connected,
+    /// Messages are ready: drain them with `poll_message`.
+    MessagesReady,
+    /// Queued messages could not be sent and were dropped (the association ended first).
+    SendFailure {
+        /// How many messages.
+        messages: usize,
+        /// How many bytes of user data.
+        bytes: usize,
+    },
+    /// Space in the send queue after a `QueueFull` error.
+    Writable,
+    /// Graceful shutdown finished.
+    ShutdownComplete,
+    /// The peer started a graceful shutdown; no more data will arrive.
+    PeerShutdown,
+    /// The association ended abnormally.
+    Closed(CloseReason),
+    /// The peer restarted the association (RFC 9260 §5.2.4 action A); queued data survives.
+    Restarted,
+    /// The peer reported an error (ERROR chunk).
+    PeerError(Vec<ErrorCause>),
+    /// A path was added.
+    PathAdded {
+        /// Its id.
+        path: PathId,
+        /// Its transport address.
+        addr: TransportAddr,
+    },
+    /// A path changed state.
+    PathStateChanged {
+        /// Its id.
+        path: PathId,
+        /// Its transport address.
+        addr: TransportAddr,
+        /// The new state.
+        state: PathState,
+    },
+    /// The primary path changed.
+    PrimaryChanged {
+        /// The new primary.
+        path: PathId,
+        /// Its transport address.
+        addr: TransportAddr,
+    },
+}
