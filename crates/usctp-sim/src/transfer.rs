@@ -51,7 +51,7 @@ impl Default for TransferSpec {
             unordered: false,
             streams: 1,
             latency: Duration::from_millis(10),
-            time_limit: Duration::from_secs(3600),
+            time_limit: Duration::from_secs(7 * 24 * 3600),
             assoc: AssociationConfig::default(),
             trace: false,
         }
@@ -164,19 +164,25 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
     };
     // Feed the queue as back-pressure allows.
     let mut next = 0usize;
+    let mut held: Option<(u16, Bytes)> = None;
     let deadline = spec.time_limit;
     let mut closed = "timeout";
     let mut shutdown_sent = false;
     while sim.elapsed() < deadline {
         while next < spec.messages {
-            let stream = (next % usize::from(streams)) as u16;
-            let index = (next / usize::from(streams)) as u32;
-            let m = message(stream, index, size);
+            // Build each message once; a refused one is kept for the next try.
+            let (stream, m) = held.take().unwrap_or_else(|| {
+                let stream = (next % usize::from(streams)) as u16;
+                let index = (next / usize::from(streams)) as u32;
+                (stream, message(stream, index, size))
+            });
             let unordered = spec.unordered;
+            let retry = m.clone();
             let ok = sim.with_node(client, |n, _| {
                 n.ep.with_association(id, |a| a.send(StreamId(stream), Ppid(0), unordered, m))
             });
             if !matches!(ok, Some(Ok(()))) {
+                held = Some((stream, retry));
                 break;
             }
             next += 1;

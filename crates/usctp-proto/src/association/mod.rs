@@ -76,6 +76,8 @@ pub struct Association {
     local_tag: VerificationTag,
     peer_tag: VerificationTag,
     local_initial_tsn: Tsn,
+    /// MAC of the cookie this association was made from (answers late duplicates).
+    cookie_mac: Option<[u8; 32]>,
     /// The user asked for a graceful shutdown before the association was established.
     shutdown_requested: bool,
     local_addrs: Vec<IpAddr>,
@@ -127,6 +129,7 @@ impl Association {
             peer_tag: tags.1,
             local_initial_tsn,
             shutdown_requested: false,
+            cookie_mac: None,
             local_addrs,
             paths,
             tx,
@@ -465,5 +468,24 @@ impl Association {
             && self.pending.is_empty()
             && self.events.is_empty()
             && self.rx.as_ref().is_none_or(|rx| rx.buffered_bytes() == 0)
+    }
+}
+
+impl Association {
+    /// Remember the MAC of the cookie that created this association.
+    pub(crate) fn set_cookie_mac(&mut self, mac: Option<[u8; 32]>) {
+        self.cookie_mac = mac;
+    }
+
+    /// The MAC of the cookie that created this association, if it was created from one.
+    pub(crate) fn cookie_mac(&self) -> Option<[u8; 32]> {
+        self.cookie_mac
+    }
+
+    /// The peer repeated its COOKIE ECHO: our COOKIE ACK was lost.
+    pub(crate) fn resend_cookie_ack(&mut self) {
+        if self.state != State::Closed {
+            self.queue(Some(PathId(0)), usctp_wire::chunk::CookieAck);
+        }
     }
 }

@@ -64,10 +64,10 @@ impl Association {
         };
         let start = buf.len();
         let mut b = PacketBuilder::new(buf, header, max);
-        let alone = self.push_control(&mut b, dest);
+        let (alone, echoing) = self.push_control(&mut b, dest);
         if !alone {
             self.push_sack(&mut b, now);
-            self.push_data(&mut b, now, dest);
+            self.push_data(&mut b, now, dest, echoing);
         }
         if b.is_empty() {
             buf.truncate(start);
@@ -85,9 +85,10 @@ impl Association {
         })
     }
 
-    /// Control chunks for `dest`, in order. Returns true if the packet must hold nothing else
-    /// (INIT, SHUTDOWN COMPLETE; RFC 9260 §6.10) or a tag change ends it.
-    fn push_control(&mut self, b: &mut PacketBuilder<'_>, dest: PathId) -> bool {
+    /// Control chunks for `dest`, in order. Returns whether the packet must hold nothing else
+    /// (INIT, SHUTDOWN COMPLETE; RFC 9260 §6.10), and whether it carries a COOKIE ECHO.
+    fn push_control(&mut self, b: &mut PacketBuilder<'_>, dest: PathId) -> (bool, bool) {
+        let mut echo = false;
         let mut i = 0;
         let mut vtag_kind = None;
         while i < self.pending.len() {
@@ -113,13 +114,15 @@ impl Association {
                 }
                 break;
             }
-            self.pending.remove(i);
+            if let Some(p) = self.pending.remove(i) {
+                echo |= matches!(p.chunk, Chunk::CookieEcho(_));
+            }
             if must_be_alone {
-                return true;
+                return (true, echo);
             }
         }
         // An ABORT ends the association: nothing may follow it.
-        matches!(self.state, State::Closed)
+        (matches!(self.state, State::Closed), echo)
     }
 
     fn push_sack(&mut self, b: &mut PacketBuilder<'_>, now: Instant) {
@@ -132,11 +135,11 @@ impl Association {
         }
     }
 
-    fn push_data(&mut self, b: &mut PacketBuilder<'_>, now: Instant, dest: PathId) {
+    fn push_data(&mut self, b: &mut PacketBuilder<'_>, now: Instant, dest: PathId, echo: bool) {
         let confirmed = self.paths.get(dest).is_some_and(|p| p.is_confirmed());
-        // RFC 9260 §5.1: DATA may follow COOKIE ECHO in the same packet; §5.4: never to an
-        // unconfirmed address.
-        let echoing = self.state == State::CookieEchoed && !b.is_empty();
+        // RFC 9260 §5.1: DATA may follow COOKIE ECHO in the same packet (and only then before
+        // COOKIE ACK); §5.4: never to an unconfirmed address.
+        let echoing = self.state == State::CookieEchoed && echo;
         if !confirmed || !(self.may_send_data() || echoing && self.tx.queued_bytes() > 0) {
             return;
         }

@@ -130,6 +130,14 @@ impl CookieSigner {
 
     /// Verify and decode a cookie received at `now_ms`.
     pub fn verify(&self, cookie: &[u8], now_ms: u64) -> Result<CookieContents, CookieError> {
+        let c = self.open(cookie)?;
+        check_age(&c, now_ms)?;
+        Ok(c)
+    }
+
+    /// Verify the MAC and decode, without looking at the cookie's age (a duplicate COOKIE
+    /// ECHO for an association that exists creates nothing, so its age does not matter).
+    pub fn open(&self, cookie: &[u8]) -> Result<CookieContents, CookieError> {
         let body_len = cookie
             .len()
             .checked_sub(MAC_LEN)
@@ -143,17 +151,27 @@ impl CookieSigner {
         if !ok(&self.current) && !self.previous.as_ref().is_some_and(ok) {
             return Err(CookieError::BadMac);
         }
-        let c = decode(body).ok_or(CookieError::Malformed)?;
-        let expires = c.created_ms.saturating_add(u64::from(c.lifetime_ms));
-        if now_ms > expires {
-            let us = (now_ms - expires).saturating_mul(1000);
-            return Err(CookieError::Stale {
-                staleness_us: u32::try_from(us).unwrap_or(u32::MAX),
-                peer_tag: c.peer_tag,
-            });
-        }
-        Ok(c)
+        decode(body).ok_or(CookieError::Malformed)
     }
+}
+
+/// Fail with [`CookieError::Stale`] if `c` was past its lifetime at `now_ms`.
+pub fn check_age(c: &CookieContents, now_ms: u64) -> Result<(), CookieError> {
+    let expires = c.created_ms.saturating_add(u64::from(c.lifetime_ms));
+    if now_ms > expires {
+        let us = (now_ms - expires).saturating_mul(1000);
+        return Err(CookieError::Stale {
+            staleness_us: u32::try_from(us).unwrap_or(u32::MAX),
+            peer_tag: c.peer_tag,
+        });
+    }
+    Ok(())
+}
+
+/// The MAC at the end of a cookie (what identifies it once its secret has rotated away).
+pub fn cookie_mac(cookie: &[u8]) -> Option<[u8; MAC_LEN]> {
+    let start = cookie.len().checked_sub(MAC_LEN)?;
+    cookie.get(start..)?.try_into().ok()
 }
 
 fn mac(key: &[u8; 32], body: &[u8]) -> [u8; MAC_LEN] {

@@ -7,7 +7,7 @@ use usctp_wire::cause::StaleCookie;
 use usctp_wire::chunk::{Chunk, OperationError};
 use usctp_wire::CommonHeader;
 
-use super::{CookieContents, CookieError, Endpoint};
+use super::{check_age, cookie_mac, CookieContents, CookieError, Endpoint};
 use crate::association::{Association, CookieMatch};
 use crate::event::AssocId;
 use crate::DatagramMeta;
@@ -23,30 +23,9 @@ impl Endpoint {
         let Some(Chunk::CookieEcho(echo)) = chunks.first() else {
             return;
         };
-        let contents = match self.signer.verify(&echo.cookie, self.now_ms(now)) {
-            Ok(c) => c,
-            Err(CookieError::Stale {
-                staleness_us,
-                peer_tag,
-            }) => {
-                // RFC 9260 §5.1.5 step 3: report the staleness so the peer can ask for more.
-                self.stats.bad_cookies += 1;
-                let reply_header = CommonHeader {
-                    src_port: header.dst_port,
-                    dst_port: header.src_port,
-                    vtag: peer_tag,
-                };
-                let cause = StaleCookie { staleness_us }.into();
-                let err = Chunk::Error(OperationError {
-                    causes: vec![cause],
-                });
-                return self.reply(meta.src, meta.dst, reply_header, &[err]);
-            }
-            Err(_) => {
-                // Forged, modified or malformed: silently discarded (§5.1.5 step 2).
-                self.stats.bad_cookies += 1;
-                return;
-            }
+        let mac = cookie_mac(&echo.cookie);
+        let Ok(contents) = self.signer.open(&echo.cookie) else {
+            return self.unverifiable_cookie(header, mac);
         };
         // The cookie must be for this packet: our tag on it, its ports (§5.1.5 step 2).
         let ports_ok =
@@ -61,11 +40,20 @@ impl Endpoint {
             .or_else(|| self.by_peer.get(&(meta.src.ip, header.src_port)))
             .copied();
         let id = match existing {
-            Some(id) => match self.cookie_for_existing(now, id, meta, &contents) {
+            // A cookie for an existing association creates nothing new, so its age does not
+            // matter (as in Linux): a COOKIE ACK lost long ago is still answered.
+            Some(id) => match self.cookie_for_existing(now, id, meta, &contents, mac) {
                 Some(id) => id,
                 None => return,
             },
             None => {
+                if let Err(CookieError::Stale {
+                    staleness_us,
+                    peer_tag,
+                }) = check_age(&contents, self.now_ms(now))
+                {
+                    return self.stale_cookie(meta, header, staleness_us, peer_tag);
+                }
                 if !self.accepting || self.assocs.len() >= self.cfg.max_associations {
                     self.stats.discarded += 1;
                     return;
@@ -78,8 +66,9 @@ impl Endpoint {
                 let id = self.new_id();
                 let cfg = self.cfg.association.clone();
                 let local = self.local_addrs.clone();
-                let a =
+                let mut a =
                     Association::from_cookie(id, now, cfg, &contents, meta, local, &mut self.rng);
+                a.set_cookie_mac(mac);
                 self.insert(a);
                 id
             }
@@ -91,6 +80,46 @@ impl Endpoint {
         }
     }
 
+    /// The MAC does not verify (forged, modified, or signed with a secret rotated away). A
+    /// retransmission of the cookie that made an association we still have is answered with
+    /// COOKIE ACK (§5.2.4 action D); anything else is silently discarded (§5.1.5 step 2).
+    fn unverifiable_cookie(&mut self, header: &CommonHeader, mac: Option<[u8; 32]>) {
+        let id = self.by_tag.get(&header.vtag).copied().filter(|id| {
+            mac.is_some() && self.assocs.get(id).is_some_and(|a| a.cookie_mac() == mac)
+        });
+        match id {
+            Some(id) => {
+                if let Some(a) = self.assocs.get_mut(&id) {
+                    a.resend_cookie_ack();
+                }
+                self.touch(id);
+            }
+            None => self.stats.bad_cookies += 1,
+        }
+    }
+
+    /// RFC 9260 §5.1.5 step 3: report the staleness so the peer can ask for more life; the
+    /// ERROR carries the initiator's tag.
+    fn stale_cookie(
+        &mut self,
+        meta: &DatagramMeta,
+        header: &CommonHeader,
+        us: u32,
+        tag: usctp_wire::VerificationTag,
+    ) {
+        self.stats.bad_cookies += 1;
+        let reply_header = CommonHeader {
+            src_port: header.dst_port,
+            dst_port: header.src_port,
+            vtag: tag,
+        };
+        let cause = StaleCookie { staleness_us: us }.into();
+        let err = Chunk::Error(OperationError {
+            causes: vec![cause],
+        });
+        self.reply(meta.src, meta.dst, reply_header, &[err]);
+    }
+
     /// RFC 9260 §5.2.4: a valid cookie for a peer we already have an association with.
     fn cookie_for_existing(
         &mut self,
@@ -98,6 +127,7 @@ impl Endpoint {
         id: AssocId,
         meta: &DatagramMeta,
         c: &CookieContents,
+        mac: Option<[u8; 32]>,
     ) -> Option<AssocId> {
         let a = self.assocs.get_mut(&id)?;
         match a.match_cookie(c) {
@@ -109,6 +139,7 @@ impl Endpoint {
                 let mut fresh =
                     Association::from_cookie(id, now, cfg, c, meta, local, &mut self.rng);
                 fresh.mark_restarted();
+                fresh.set_cookie_mac(mac);
                 self.by_tag.remove(&old_tag);
                 self.assocs.remove(&id);
                 self.insert(fresh);

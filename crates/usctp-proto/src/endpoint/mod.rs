@@ -18,7 +18,7 @@ use rand::{Rng, SeedableRng};
 use usctp_wire::chunk::Chunk;
 use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
 
-pub use cookie::{CookieContents, CookieError, CookieSigner};
+pub use cookie::{check_age, cookie_mac, CookieContents, CookieError, CookieSigner};
 
 use crate::association::Association;
 use crate::event::{AssocId, Event};
