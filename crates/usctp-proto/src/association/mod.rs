@@ -324,6 +324,11 @@ impl Association {
             if self.state == State::Closed {
                 break;
             }
+            if self.state == State::CookieEchoed
+                && implies_cookie_ack(&chunk, self.local_initial_tsn)
+            {
+                self.on_cookie_ack(now);
+            }
             match chunk {
                 Chunk::Data(d) => {
                     had_data = true;
@@ -487,5 +492,17 @@ impl Association {
         if self.state != State::Closed {
             self.queue(Some(PathId(0)), usctp_wire::chunk::CookieAck);
         }
+    }
+}
+
+/// In COOKIE-ECHOED, a chunk only an established peer sends: a SACK acknowledging DATA that
+/// went out with the COOKIE ECHO (DATA is processed only after the cookie is accepted), or a
+/// HEARTBEAT. Taking it as the lost COOKIE ACK saves a COOKIE ECHO retransmission round.
+/// (Deliberate addition to RFC 9260 §5.1 E, which names only COOKIE ACK.)
+fn implies_cookie_ack(chunk: &Chunk, local_initial_tsn: Tsn) -> bool {
+    match chunk {
+        Chunk::Sack(s) => s.cum_tsn_ack.serial_ge(local_initial_tsn),
+        Chunk::Heartbeat(_) => true,
+        _ => false,
     }
 }
