@@ -45,6 +45,9 @@ struct Args {
     /// Print every datagram to stderr.
     #[arg(long)]
     trace: bool,
+    /// Write every packet sent to this pcap file (tshark/Wireshark read it).
+    #[arg(long)]
+    pcap: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         streams: a.streams,
         latency: std::time::Duration::from_millis(a.latency_ms),
         trace: a.trace,
+        pcap: a.pcap,
         ..TransferSpec::default()
     };
     let r = run_transfer(&spec);

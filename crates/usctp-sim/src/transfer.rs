@@ -37,6 +37,8 @@ pub struct TransferSpec {
     pub assoc: AssociationConfig,
     /// Print every datagram (sent, delivered, dropped) to stderr.
     pub trace: bool,
+    /// Write every datagram sent to this pcap file.
+    pub pcap: Option<std::path::PathBuf>,
 }
 
 impl Default for TransferSpec {
@@ -54,6 +56,7 @@ impl Default for TransferSpec {
             time_limit: Duration::from_secs(7 * 24 * 3600),
             assoc: AssociationConfig::default(),
             trace: false,
+            pcap: None,
         }
     }
 }
@@ -143,6 +146,14 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
     link.reorder_delay = spec.latency;
     link.duplicate = spec.duplicate;
     sim.add_link(ca, sa, link);
+    // A capture that cannot be created is reported and the run goes on without it.
+    let _capture = spec.pcap.as_ref().and_then(|p| match crate::PcapCapture::attach(&mut sim, p) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            eprintln!("cannot write {}: {e}", p.display());
+            None
+        }
+    });
     if spec.trace {
         sim.observe(|e: &crate::Event<'_>| {
             let p = &e.datagram.payload;
