@@ -7,6 +7,9 @@
 /// Byte offset of the checksum field in the common header.
 pub const CHECKSUM_OFFSET: usize = 8;
 
+/// Length of the common header, which ends with the checksum field.
+const HEADER_LEN: usize = CHECKSUM_OFFSET + 4;
+
 /// CRC32c of `data` (the plain CRC-32C / iSCSI function).
 #[inline]
 pub fn crc32c(data: &[u8]) -> u32 {
@@ -16,12 +19,25 @@ pub fn crc32c(data: &[u8]) -> u32 {
 /// CRC32c of an SCTP packet as if its checksum field were zero. `None` if shorter than 12 bytes.
 #[inline]
 pub fn packet_checksum(packet: &[u8]) -> Option<u32> {
-    let head = packet.get(..CHECKSUM_OFFSET)?;
-    let tail = packet.get(CHECKSUM_OFFSET + 4..)?;
-    let c = crc32c::crc32c(head);
-    let c = crc32c::crc32c_append(c, &[0; 4]);
-    Some(crc32c::crc32c_append(c, tail))
+    // Two CRC calls, not three (each call has a fixed cost that shows on a 1.5 KB packet), and
+    // the first over an 8-aligned copy: the CRC handles unaligned edges a byte at a time.
+    if packet.len() < HEADER_LEN {
+        return None;
+    }
+    let (head, tail) = packet.split_at_checked(packet.len().min(HEAD_COPY))?;
+    let mut copy = AlignedHead([0; HEAD_COPY]);
+    let copy = copy.0.get_mut(..head.len())?;
+    copy.copy_from_slice(head);
+    copy.get_mut(CHECKSUM_OFFSET..HEADER_LEN)?.fill(0);
+    Some(crc32c::crc32c_append(crc32c::crc32c(copy), tail))
 }
+
+/// Bytes copied for the first CRC call: the header and the first chunk header, so that the
+/// rest of the packet starts 8-aligned when the packet does.
+const HEAD_COPY: usize = 16;
+
+#[repr(align(8))]
+struct AlignedHead([u8; HEAD_COPY]);
 
 /// The checksum field as written in `packet` (read least significant byte first).
 #[inline]
@@ -68,6 +84,21 @@ mod tests {
             assert_eq!(crc32c(input), value);
             assert_eq!(value.to_le_bytes(), wire);
         }
+    }
+
+    #[test]
+    fn packet_checksum_is_crc_of_zeroed_copy() {
+        // Lengths around the 16-byte head copy, and offsets that misalign the packet.
+        let buf: Vec<u8> = (0..64u32).map(|i| (i * 37 + 11) as u8).collect();
+        for start in 0..8 {
+            for len in 12..40 {
+                let p = &buf[start..start + len];
+                let mut zeroed = p.to_vec();
+                zeroed[8..12].fill(0);
+                assert_eq!(packet_checksum(p), Some(crc32c(&zeroed)), "{start} {len}");
+            }
+        }
+        assert_eq!(packet_checksum(&buf[..11]), None);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! A bounds-checked cursor over a [`Bytes`] slice that knows its absolute packet offset.
+//! A bounds-checked cursor over a borrowed [`Bytes`] that knows its absolute packet offset.
 
 use bytes::Bytes;
 
@@ -6,23 +6,36 @@ use crate::{ParseError, ParseErrorKind};
 
 /// Reads big-endian fields from a slice of a packet without ever panicking.
 ///
+/// It borrows the packet, so readers and sub-readers cost no reference counting; only
+/// [`bytes`](Self::bytes) and [`rest`](Self::rest) make owned (still zero-copy) slices.
 /// Errors carry the absolute offset in the packet and the enclosing chunk type.
 #[derive(Debug, Clone)]
-pub struct Reader {
-    buf: Bytes,
+pub struct Reader<'a> {
+    /// The whole buffer, for making owned slices.
+    owner: &'a Bytes,
+    /// `owner` cut at the end of this reader's range; reads stop there.
+    buf: &'a [u8],
+    /// Index of the next byte in `owner` (and `buf`); never beyond `buf.len()`.
     pos: usize,
+    /// Packet offset of `owner[0]`.
     base: usize,
-    chunk_type: Option<u8>,
+    /// The enclosing chunk type, or [`NO_CHUNK`]. A plain word, not an `Option<u8>`: copying
+    /// the two-byte option inside the struct made the compiler stall on store forwarding.
+    chunk: u16,
 }
 
-impl Reader {
+const NO_CHUNK: u16 = u16::MAX;
+
+impl<'a> Reader<'a> {
     /// A reader over `buf`, whose first byte is at packet offset `base`.
-    pub fn new(buf: Bytes, base: usize, chunk_type: Option<u8>) -> Self {
+    #[inline]
+    pub fn new(buf: &'a Bytes, base: usize, chunk_type: Option<u8>) -> Self {
         Self {
+            owner: buf,
             buf,
             pos: 0,
             base,
-            chunk_type,
+            chunk: chunk_type.map_or(NO_CHUNK, u16::from),
         }
     }
 
@@ -47,13 +60,13 @@ impl Reader {
     /// The same reader, tagged as inside a chunk of type `chunk_type` (for error reports).
     #[inline]
     pub fn in_chunk(mut self, chunk_type: u8) -> Self {
-        self.chunk_type = Some(chunk_type);
+        self.chunk = u16::from(chunk_type);
         self
     }
 
     /// The enclosing chunk type, if any.
     pub fn chunk_type(&self) -> Option<u8> {
-        self.chunk_type
+        u8::try_from(self.chunk).ok()
     }
 
     /// An error of `kind` at the current position.
@@ -68,7 +81,7 @@ impl Reader {
         ParseError {
             kind,
             offset,
-            chunk_type: self.chunk_type,
+            chunk_type: self.chunk_type(),
         }
     }
 
@@ -131,7 +144,7 @@ impl Reader {
         if len > self.remaining() {
             return Err(self.truncated(field, len));
         }
-        let b = self.buf.slice(self.pos..self.pos + len);
+        let b = self.owner.slice(self.pos..self.pos + len);
         self.pos += len;
         Ok(b)
     }
@@ -139,28 +152,38 @@ impl Reader {
     /// Everything not yet read, as a zero-copy slice.
     #[inline]
     pub fn rest(&mut self) -> Bytes {
-        let b = self.buf.slice(self.pos..);
+        let b = self.owner.slice(self.pos..self.buf.len());
         self.pos = self.buf.len();
         b
     }
 
-    /// A sub-reader over the next `len` bytes (absolute offsets preserved).
+    /// A sub-reader over the next `len` bytes (absolute offsets preserved); no allocation and
+    /// no reference counting.
     #[inline]
-    pub fn sub(&mut self, len: usize, field: &'static str) -> Result<Reader, ParseError> {
-        let base = self.offset();
-        let buf = self.bytes(len, field)?;
-        Ok(Reader {
+    pub fn sub(&mut self, len: usize, field: &'static str) -> Result<Reader<'a>, ParseError> {
+        // `get` fails exactly when fewer than `len` bytes remain.
+        let Some(buf) = self
+            .pos
+            .checked_add(len)
+            .and_then(|end| self.buf.get(..end))
+        else {
+            return Err(self.truncated(field, len));
+        };
+        let sub = Reader {
+            owner: self.owner,
             buf,
-            pos: 0,
-            base,
-            chunk_type: self.chunk_type,
-        })
+            pos: self.pos,
+            base: self.base,
+            chunk: self.chunk,
+        };
+        self.pos = buf.len();
+        Ok(sub)
     }
 
     /// Skip up to `n` bytes (fewer if fewer remain); used for trailing padding.
     #[inline]
     pub fn skip_lenient(&mut self, n: usize) {
-        self.pos = (self.pos + n).min(self.buf.len());
+        self.pos = self.pos.saturating_add(n).min(self.buf.len());
     }
 
     /// Fail with [`ParseErrorKind::TrailingBytes`] unless everything was read.
@@ -189,5 +212,45 @@ impl Reader {
                 },
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_readers_keep_offsets_and_bounds() {
+        let buf = Bytes::from_static(&[1, 2, 3, 4, 5, 6, 7, 8]);
+        let mut r = Reader::new(&buf, 100, None);
+        assert_eq!(r.u16("a"), Ok(0x0102));
+        let mut sub = r
+            .sub(4, "sub")
+            .map(|s| s.in_chunk(9))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((sub.offset(), sub.remaining(), r.offset()), (102, 4, 106));
+        assert_eq!(sub.u8("b"), Ok(3));
+        assert_eq!(sub.bytes(2, "c").as_deref(), Ok(&[4, 5][..]));
+        // Reads stop at the sub-reader's end although the buffer goes on.
+        assert_eq!(
+            sub.u16("d").map_err(|e| (e.kind, e.offset, e.chunk_type)),
+            Err((
+                ParseErrorKind::Truncated {
+                    field: "d",
+                    needed: 2,
+                    available: 1
+                },
+                105,
+                Some(9)
+            ))
+        );
+        assert_eq!(sub.rest(), Bytes::from_static(&[6]));
+        assert!(sub.is_empty());
+        assert!(r.sub(3, "e").is_err());
+        assert!(r.sub(usize::MAX, "f").is_err());
+        assert_eq!(r.remaining(), 2);
+        r.skip_lenient(usize::MAX);
+        assert!(r.is_empty());
+        assert_eq!(r.rest(), Bytes::new());
     }
 }

@@ -22,19 +22,20 @@ pub(crate) const fn padded(len: usize) -> usize {
 }
 
 /// One TLV read from a container: its type word and a reader over its value.
-pub(crate) struct RawTlv {
+pub(crate) struct RawTlv<'a> {
     /// The first 16 bits: a parameter type or error cause code, or chunk type << 8 | flags.
     pub word: u16,
     /// The value, without header and padding.
-    pub value: Reader,
+    pub value: Reader<'a>,
 }
 
 /// Read the next TLV from `r`, or `None` when `r` is exhausted.
 ///
 /// The padding after the value is skipped; missing padding after the last TLV is tolerated
 /// because receivers MUST ignore padding (RFC 9260 §3.2).
-#[inline]
-pub(crate) fn next(r: &mut Reader) -> Result<Option<RawTlv>, ParseError> {
+// Forced inline for the same reason as `Chunk::parse_next`, its hot caller.
+#[inline(always)]
+pub(crate) fn next<'a>(r: &mut Reader<'a>) -> Result<Option<RawTlv<'a>>, ParseError> {
     if r.is_empty() {
         return Ok(None);
     }
@@ -97,13 +98,15 @@ mod tests {
 
     #[test]
     fn rejects_short_and_overlong_lengths() {
-        let mut r = Reader::new(Bytes::from_static(&[0, 1, 0, 3]), 12, None);
+        let buf = Bytes::from_static(&[0, 1, 0, 3]);
+        let mut r = Reader::new(&buf, 12, None);
         let e = next(&mut r).err().map(|e| e.kind);
         assert_eq!(
             e,
             Some(ParseErrorKind::LengthTooSmall { length: 3, min: 4 })
         );
-        let mut r = Reader::new(Bytes::from_static(&[0, 1, 0, 9, 1, 2, 3, 4]), 12, None);
+        let buf = Bytes::from_static(&[0, 1, 0, 9, 1, 2, 3, 4]);
+        let mut r = Reader::new(&buf, 12, None);
         let e = next(&mut r).err().map(|e| (e.kind, e.offset));
         assert_eq!(
             e,
@@ -119,7 +122,8 @@ mod tests {
 
     #[test]
     fn tolerates_missing_final_padding() {
-        let mut r = Reader::new(Bytes::from_static(&[0, 1, 0, 5, 7]), 0, None);
+        let buf = Bytes::from_static(&[0, 1, 0, 5, 7]);
+        let mut r = Reader::new(&buf, 0, None);
         let t = next(&mut r).ok().flatten().map(|t| t.value.remaining());
         assert_eq!(t, Some(1));
         assert!(r.is_empty());

@@ -15,7 +15,7 @@ macro_rules! tlv_enum {
             /// The type number.
             const TYPE: u16;
             /// Decode from the value (header and padding removed).
-            fn decode(value: &mut $crate::Reader) -> Result<Self, $crate::ParseError>;
+            fn decode(value: &mut $crate::Reader<'_>) -> Result<Self, $crate::ParseError>;
             /// Length of the value, without header and padding.
             fn value_len(&self) -> usize;
             /// Write the value (without header and padding).
@@ -57,7 +57,7 @@ macro_rules! tlv_enum {
 
             fn decode(
                 $tyfield: u16,
-                value: &mut $crate::Reader,
+                value: &mut $crate::Reader<'_>,
             ) -> Result<Self, $crate::ParseError> {
                 Ok(match $tyfield {
                     $($code => Self::$variant(<$ty as $trait>::decode(value)?),)*
@@ -90,7 +90,7 @@ macro_rules! tlv_enum {
 
             /// Decode the next one, or `None` when `r` is exhausted.
             pub fn parse_next(
-                r: &mut $crate::Reader,
+                r: &mut $crate::Reader<'_>,
             ) -> Result<Option<Self>, $crate::ParseError> {
                 match $crate::tlv::next(r)? {
                     Some(mut t) => Self::decode(t.word, &mut t.value).map(Some),
@@ -99,7 +99,7 @@ macro_rules! tlv_enum {
             }
 
             /// Decode every one until `r` is exhausted.
-            pub fn parse_list(r: &mut $crate::Reader) -> Result<Vec<Self>, $crate::ParseError> {
+            pub fn parse_list(r: &mut $crate::Reader<'_>) -> Result<Vec<Self>, $crate::ParseError> {
                 let mut v = Vec::new();
                 while let Some(p) = Self::parse_next(r)? {
                     v.push(p);
@@ -134,7 +134,7 @@ macro_rules! tlv_enum {
                 bytes: bytes::Bytes,
                 offset: usize,
             ) -> Result<Self, $crate::ParseError> {
-                let mut r = $crate::Reader::new(bytes, offset, None);
+                let mut r = $crate::Reader::new(&bytes, offset, None);
                 match Self::parse_next(&mut r)? {
                     Some(p) => {
                         r.finish($noun)?;

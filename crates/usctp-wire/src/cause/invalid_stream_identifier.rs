@@ -22,7 +22,7 @@ pub struct InvalidStreamIdentifier {
 impl CauseBody for InvalidStreamIdentifier {
     const TYPE: u16 = codes::INVALID_STREAM_IDENTIFIER;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         value.expect_len(4)?;
         let stream = StreamId(value.u16("stream identifier")?);
         value.u16("reserved")?;

@@ -26,7 +26,7 @@ pub struct MissingMandatoryParameter {
 impl CauseBody for MissingMandatoryParameter {
     const TYPE: u16 = codes::MISSING_MANDATORY_PARAMETER;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         let start = value.offset().saturating_sub(4);
         let length = value.remaining() + 4;
         if length < 8 {

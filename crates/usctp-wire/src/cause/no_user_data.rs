@@ -22,7 +22,7 @@ pub struct NoUserData {
 impl CauseBody for NoUserData {
     const TYPE: u16 = codes::NO_USER_DATA;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         value.expect_len(4)?;
         Ok(Self {
             tsn: Tsn(value.u32("TSN")?),

@@ -24,7 +24,7 @@ pub struct RestartWithNewAddresses {
 impl CauseBody for RestartWithNewAddresses {
     const TYPE: u16 = codes::RESTART_WITH_NEW_ADDRESSES;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             addresses: Parameter::parse_address_list(value)?,
         })

@@ -13,7 +13,7 @@ macro_rules! empty_cause {
         impl $crate::cause::CauseBody for $name {
             const TYPE: u16 = $crate::cause::codes::$code;
 
-            fn decode(value: &mut $crate::Reader) -> Result<Self, $crate::ParseError> {
+            fn decode(value: &mut $crate::Reader<'_>) -> Result<Self, $crate::ParseError> {
                 value.expect_len(0)?;
                 Ok(Self)
             }
@@ -49,7 +49,7 @@ macro_rules! opaque_cause {
         impl $crate::cause::CauseBody for $name {
             const TYPE: u16 = $crate::cause::codes::$code;
 
-            fn decode(value: &mut $crate::Reader) -> Result<Self, $crate::ParseError> {
+            fn decode(value: &mut $crate::Reader<'_>) -> Result<Self, $crate::ParseError> {
                 Ok(Self {
                     $field: value.rest(),
                 })

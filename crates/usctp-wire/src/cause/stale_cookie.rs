@@ -22,7 +22,7 @@ pub struct StaleCookie {
 impl CauseBody for StaleCookie {
     const TYPE: u16 = codes::STALE_COOKIE;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         value.expect_len(4)?;
         Ok(Self {
             staleness_us: value.u32("measure of staleness")?,

@@ -20,7 +20,7 @@ super::shape::opaque_cause! {
 impl UnrecognizedParameters {
     /// Decode the copied parameters; error offsets count from the first byte of the copy.
     pub fn parse_parameters(&self) -> Result<Vec<Parameter>, ParseError> {
-        Parameter::parse_list(&mut Reader::new(self.parameters.clone(), 0, None))
+        Parameter::parse_list(&mut Reader::new(&self.parameters, 0, None))
     }
 }
 

@@ -22,7 +22,7 @@ pub struct UnsupportedHmacIdentifier {
 impl CauseBody for UnsupportedHmacIdentifier {
     const TYPE: u16 = codes::UNSUPPORTED_HMAC_IDENTIFIER;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         value.expect_len(2)?;
         Ok(Self {
             hmac_id: value.u16("HMAC identifier")?,

@@ -29,7 +29,7 @@ pub struct Abort {
 impl ChunkBody for Abort {
     const TYPE: u8 = types::ABORT;
 
-    fn decode(flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             t_bit: flags & FLAG_T != 0,
             causes: ErrorCause::parse_list(value)?,

@@ -34,7 +34,7 @@ pub type AsconfAck = AsconfChunk<{ types::ASCONF_ACK }>;
 impl<const T: u8> ChunkBody for AsconfChunk<T> {
     const TYPE: u8 = T;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             serial: value.u32("serial number")?,
             params: Parameter::parse_list(value)?,

@@ -27,7 +27,7 @@ pub struct Auth {
 impl ChunkBody for Auth {
     const TYPE: u8 = types::AUTH;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             shared_key_id: value.u16("shared key identifier")?,
             hmac_id: value.u16("HMAC identifier")?,

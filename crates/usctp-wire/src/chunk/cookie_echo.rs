@@ -22,7 +22,7 @@ pub struct CookieEcho {
 impl ChunkBody for CookieEcho {
     const TYPE: u8 = types::COOKIE_ECHO;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             cookie: value.rest(),
         })

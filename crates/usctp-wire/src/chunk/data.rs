@@ -64,14 +64,16 @@ impl ChunkBody for Data {
     const TYPE: u8 = types::DATA;
 
     #[inline]
-    fn decode(flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         // A DATA chunk without user data parses; the association answers it with an ABORT
-        // carrying No User Data (RFC 9260 §6.2).
+        // carrying No User Data (RFC 9260 §6.2). One bounds check for the fixed fields.
+        let [t0, t1, t2, t3, s0, s1, n0, n1, p0, p1, p2, p3] =
+            value.array::<FIXED>("DATA fixed fields")?;
         Ok(Self {
-            tsn: Tsn(value.u32("TSN")?),
-            stream: StreamId(value.u16("stream identifier")?),
-            ssn: Ssn(value.u16("stream sequence number")?),
-            ppid: Ppid(value.u32("PPID")?),
+            tsn: Tsn(u32::from_be_bytes([t0, t1, t2, t3])),
+            stream: StreamId(u16::from_be_bytes([s0, s1])),
+            ssn: Ssn(u16::from_be_bytes([n0, n1])),
+            ppid: Ppid(u32::from_be_bytes([p0, p1, p2, p3])),
             unordered: flags & FLAG_U != 0,
             beginning: flags & FLAG_B != 0,
             ending: flags & FLAG_E != 0,
@@ -154,11 +156,11 @@ mod tests {
             e,
             Some((
                 ParseErrorKind::Truncated {
-                    field: "PPID",
-                    needed: 4,
-                    available: 0
+                    field: "DATA fixed fields",
+                    needed: 12,
+                    available: 8
                 },
-                24,
+                16,
                 Some(0)
             ))
         );

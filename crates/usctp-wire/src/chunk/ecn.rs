@@ -29,7 +29,7 @@ pub type Cwr = EcnChunk<{ types::CWR }>;
 impl<const T: u8> ChunkBody for EcnChunk<T> {
     const TYPE: u8 = T;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         value.expect_len(4)?;
         Ok(Self {
             lowest_tsn: Tsn(value.u32("lowest TSN")?),

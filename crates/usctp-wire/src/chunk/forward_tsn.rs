@@ -36,7 +36,7 @@ pub struct ForwardTsnStream {
 impl ChunkBody for ForwardTsn {
     const TYPE: u8 = types::FORWARD_TSN;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             new_cum_tsn: Tsn(value.u32("new cumulative TSN")?),
             streams: items::decode_rest(value, "FORWARD TSN streams", |[a, b, c, d]| {

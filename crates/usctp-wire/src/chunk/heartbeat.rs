@@ -30,7 +30,7 @@ pub type HeartbeatAck = HeartbeatChunk<{ types::HEARTBEAT_ACK }>;
 impl<const T: u8> ChunkBody for HeartbeatChunk<T> {
     const TYPE: u8 = T;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         let at = value.offset();
         match tlv::next(value)? {
             Some(t) if t.word == HEARTBEAT_INFO => {

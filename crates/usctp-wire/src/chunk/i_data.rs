@@ -58,7 +58,7 @@ impl ChunkBody for IData {
     const TYPE: u8 = types::I_DATA;
 
     #[inline]
-    fn decode(flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         let tsn = Tsn(value.u32("TSN")?);
         let stream = StreamId(value.u16("stream identifier")?);
         value.u16("reserved")?;

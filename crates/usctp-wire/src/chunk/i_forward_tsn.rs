@@ -41,7 +41,7 @@ const FLAG_U: u16 = 0x0001;
 impl ChunkBody for IForwardTsn {
     const TYPE: u8 = types::I_FORWARD_TSN;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             new_cum_tsn: Tsn(value.u32("new cumulative TSN")?),
             streams: items::decode_rest(

@@ -59,7 +59,7 @@ impl InitAck {
 impl<const T: u8> ChunkBody for InitChunk<T> {
     const TYPE: u8 = T;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             initiate_tag: VerificationTag(value.u32("initiate tag")?),
             a_rwnd: value.u32("a_rwnd")?,

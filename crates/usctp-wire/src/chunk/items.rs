@@ -7,7 +7,7 @@ use crate::{ParseError, ParseErrorKind, Reader};
 /// The bytes are checked to be there before the vector is allocated.
 #[inline]
 pub(crate) fn decode<const N: usize, T>(
-    r: &mut Reader,
+    r: &mut Reader<'_>,
     count: usize,
     field: &'static str,
     f: impl Fn([u8; N]) -> T,
@@ -23,7 +23,7 @@ pub(crate) fn decode<const N: usize, T>(
 /// Decode the rest of `r` as `N`-byte items; its length must be a multiple of `N`.
 #[inline]
 pub(crate) fn decode_rest<const N: usize, T>(
-    r: &mut Reader,
+    r: &mut Reader<'_>,
     field: &'static str,
     f: impl Fn([u8; N]) -> T,
 ) -> Result<Vec<T>, ParseError> {
@@ -45,7 +45,8 @@ mod tests {
 
     #[test]
     fn rest_must_be_whole_items() {
-        let mut r = Reader::new(Bytes::from_static(&[1, 2, 3, 4, 5, 6]), 20, None);
+        let buf = Bytes::from_static(&[1, 2, 3, 4, 5, 6]);
+        let mut r = Reader::new(&buf, 20, None);
         let e = decode_rest::<4, _>(&mut r, "items", u32::from_be_bytes).err();
         assert_eq!(
             e.map(|e| (e.kind, e.offset)),
@@ -58,7 +59,8 @@ mod tests {
                 20
             ))
         );
-        let mut r = Reader::new(Bytes::from_static(&[0, 0, 0, 1, 0, 0, 0, 2]), 0, None);
+        let buf = Bytes::from_static(&[0, 0, 0, 1, 0, 0, 0, 2]);
+        let mut r = Reader::new(&buf, 0, None);
         assert_eq!(
             decode_rest::<4, _>(&mut r, "items", u32::from_be_bytes),
             Ok(vec![1, 2])

@@ -24,7 +24,7 @@ pub struct OperationError {
 impl ChunkBody for OperationError {
     const TYPE: u8 = types::ERROR;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             causes: ErrorCause::parse_list(value)?,
         })

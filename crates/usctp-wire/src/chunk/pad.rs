@@ -22,7 +22,7 @@ pub struct Pad {
 impl ChunkBody for Pad {
     const TYPE: u8 = types::PAD;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             padding: value.rest(),
         })

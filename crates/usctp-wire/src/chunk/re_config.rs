@@ -25,7 +25,7 @@ pub struct ReConfig {
 impl ChunkBody for ReConfig {
     const TYPE: u8 = types::RE_CONFIG;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             params: Parameter::parse_list(value)?,
         })

@@ -47,7 +47,7 @@ impl ChunkBody for Sack {
     const TYPE: u8 = types::SACK;
 
     #[inline]
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         let start = value.offset().saturating_sub(4);
         let cum_tsn_ack = Tsn(value.u32("cumulative TSN ack")?);
         let a_rwnd = value.u32("a_rwnd")?;

@@ -22,7 +22,7 @@ pub struct Shutdown {
 impl ChunkBody for Shutdown {
     const TYPE: u8 = types::SHUTDOWN;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         value.expect_len(4)?;
         Ok(Self {
             cum_tsn_ack: Tsn(value.u32("cumulative TSN ack")?),

@@ -18,7 +18,7 @@ pub struct ShutdownAck;
 impl ChunkBody for ShutdownAck {
     const TYPE: u8 = types::SHUTDOWN_ACK;
 
-    fn decode(_flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(_flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         value.expect_len(0)?;
         Ok(Self)
     }

@@ -22,7 +22,7 @@ pub struct ShutdownComplete {
 impl ChunkBody for ShutdownComplete {
     const TYPE: u8 = types::SHUTDOWN_COMPLETE;
 
-    fn decode(flags: u8, value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(flags: u8, value: &mut Reader<'_>) -> Result<Self, ParseError> {
         value.expect_len(0)?;
         Ok(Self {
             t_bit: flags & FLAG_T != 0,

@@ -25,7 +25,7 @@ pub struct AddIncomingStreamsRequest {
 impl ParamBody for AddIncomingStreamsRequest {
     const TYPE: u16 = types::ADD_INCOMING_STREAMS_REQUEST;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         let (request_seq, new_streams) = add_streams::decode(value)?;
         Ok(Self {
             request_seq,

@@ -8,7 +8,7 @@ use crate::{ParseError, Reader};
 pub(crate) const VALUE_LEN: usize = 8;
 
 /// Decode `(request_seq, new_streams)`; the reserved field is ignored.
-pub(crate) fn decode(value: &mut Reader) -> Result<(u32, u16), ParseError> {
+pub(crate) fn decode(value: &mut Reader<'_>) -> Result<(u32, u16), ParseError> {
     value.expect_len(VALUE_LEN)?;
     let request_seq = value.u32("request sequence number")?;
     let new_streams = value.u16("number of new streams")?;

@@ -21,7 +21,7 @@ impl Parameter {
     /// Decode a list where only IPv4/IPv6 Address parameters are decoded and every other
     /// parameter is kept raw as [`Parameter::Unknown`]. For address lists nested in error
     /// causes: a hostile packet cannot make decoding recurse through parameters and causes.
-    pub fn parse_address_list(r: &mut Reader) -> Result<Vec<Self>, ParseError> {
+    pub fn parse_address_list(r: &mut Reader<'_>) -> Result<Vec<Self>, ParseError> {
         let mut v = Vec::new();
         while let Some(mut t) = tlv::next(r)? {
             v.push(match t.word {
@@ -71,7 +71,8 @@ mod tests {
         ];
         let mut out = Vec::new();
         Parameter::write_list(&list, &mut out);
-        let mut r = Reader::new(bytes::Bytes::from(out), 0, None);
+        let buf = bytes::Bytes::from(out);
+        let mut r = Reader::new(&buf, 0, None);
         let got = Parameter::parse_address_list(&mut r);
         let raw = UnknownParameter {
             param_type: 0x8000,

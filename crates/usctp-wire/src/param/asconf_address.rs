@@ -9,7 +9,7 @@ use super::{types, Ipv4Address, Ipv6Address, ParamBody, Parameter};
 use crate::{tlv, ParseError, ParseErrorKind, Reader};
 
 /// Decode `(correlation_id, address)`. Any inner parameter but an address is `InvalidValue`.
-pub(crate) fn decode(value: &mut Reader) -> Result<(u32, IpAddr), ParseError> {
+pub(crate) fn decode(value: &mut Reader<'_>) -> Result<(u32, IpAddr), ParseError> {
     let correlation_id = value.u32("correlation ID")?;
     let at = value.offset();
     let Some(mut inner) = tlv::next(value)? else {
@@ -53,7 +53,7 @@ macro_rules! asconf_address_param {
         impl $crate::param::ParamBody for $ty {
             const TYPE: u16 = $code;
 
-            fn decode(value: &mut $crate::Reader) -> Result<Self, $crate::ParseError> {
+            fn decode(value: &mut $crate::Reader<'_>) -> Result<Self, $crate::ParseError> {
                 let (correlation_id, address) = $crate::param::asconf_address::decode(value)?;
                 Ok(Self {
                     correlation_id,

@@ -27,7 +27,7 @@ pub struct ErrorCauseIndication {
 impl ParamBody for ErrorCauseIndication {
     const TYPE: u16 = types::ERROR_CAUSE_INDICATION;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             correlation_id: value.u32("correlation ID")?,
             causes: ErrorCause::parse_list(value)?,

@@ -27,7 +27,7 @@ pub struct IncomingSsnResetRequest {
 impl ParamBody for IncomingSsnResetRequest {
     const TYPE: u16 = types::INCOMING_SSN_RESET_REQUEST;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             request_seq: value.u32("request sequence number")?,
             streams: decode_list(value, "stream numbers")?,

@@ -20,7 +20,7 @@ pub struct Ipv4Address(pub Ipv4Addr);
 impl ParamBody for Ipv4Address {
     const TYPE: u16 = types::IPV4_ADDRESS;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         value.expect_len(4)?;
         Ok(Self(Ipv4Addr::from(value.array::<4>("IPv4 address")?)))
     }

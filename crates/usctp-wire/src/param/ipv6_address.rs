@@ -22,7 +22,7 @@ pub struct Ipv6Address(pub Ipv6Addr);
 impl ParamBody for Ipv6Address {
     const TYPE: u16 = types::IPV6_ADDRESS;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         value.expect_len(16)?;
         Ok(Self(Ipv6Addr::from(value.array::<16>("IPv6 address")?)))
     }

@@ -250,7 +250,8 @@ mod tests {
         let mut out = Vec::new();
         Parameter::write_list(&list, &mut out);
         assert_eq!(out.len(), 13);
-        let mut r = Reader::new(Bytes::from(out), 0, None);
+        let buf = Bytes::from(out);
+        let mut r = Reader::new(&buf, 0, None);
         assert_eq!(Parameter::parse_list(&mut r), Ok(list.to_vec()));
     }
 }

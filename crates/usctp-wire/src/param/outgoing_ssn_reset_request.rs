@@ -35,7 +35,7 @@ const FIXED: usize = 12;
 impl ParamBody for OutgoingSsnResetRequest {
     const TYPE: u16 = types::OUTGOING_SSN_RESET_REQUEST;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         Ok(Self {
             request_seq: value.u32("request sequence number")?,
             response_seq: value.u32("response sequence number")?,

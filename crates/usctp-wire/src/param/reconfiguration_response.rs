@@ -107,7 +107,7 @@ impl fmt::Display for ReconfigResult {
 impl ParamBody for ReconfigurationResponse {
     const TYPE: u16 = types::RECONFIGURATION_RESPONSE;
 
-    fn decode(value: &mut Reader) -> Result<Self, ParseError> {
+    fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
         // Only 8 (no TSNs) or 16 (both TSNs) value bytes are valid.
         match value.remaining() {
             8 | 16 => {}

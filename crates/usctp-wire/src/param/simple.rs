@@ -12,14 +12,14 @@ pub(crate) trait ListItem: Sized {
     /// Bytes per item on the wire.
     const SIZE: usize;
     /// Read one item.
-    fn read(r: &mut Reader, field: &'static str) -> Result<Self, ParseError>;
+    fn read(r: &mut Reader<'_>, field: &'static str) -> Result<Self, ParseError>;
     /// Write one item.
     fn put<B: BufMut>(&self, out: &mut B);
 }
 
 impl ListItem for u8 {
     const SIZE: usize = 1;
-    fn read(r: &mut Reader, field: &'static str) -> Result<Self, ParseError> {
+    fn read(r: &mut Reader<'_>, field: &'static str) -> Result<Self, ParseError> {
         r.u8(field)
     }
     fn put<B: BufMut>(&self, out: &mut B) {
@@ -29,7 +29,7 @@ impl ListItem for u8 {
 
 impl ListItem for u16 {
     const SIZE: usize = 2;
-    fn read(r: &mut Reader, field: &'static str) -> Result<Self, ParseError> {
+    fn read(r: &mut Reader<'_>, field: &'static str) -> Result<Self, ParseError> {
         r.u16(field)
     }
     fn put<B: BufMut>(&self, out: &mut B) {
@@ -39,7 +39,7 @@ impl ListItem for u16 {
 
 impl ListItem for StreamId {
     const SIZE: usize = 2;
-    fn read(r: &mut Reader, field: &'static str) -> Result<Self, ParseError> {
+    fn read(r: &mut Reader<'_>, field: &'static str) -> Result<Self, ParseError> {
         r.u16(field).map(StreamId)
     }
     fn put<B: BufMut>(&self, out: &mut B) {
@@ -50,7 +50,7 @@ impl ListItem for StreamId {
 /// Read items until `value` is exhausted; its remaining length must be a multiple of the item
 /// size, else [`ParseErrorKind::NotMultiple`] at the start of the list.
 pub(crate) fn decode_list<T: ListItem>(
-    value: &mut Reader,
+    value: &mut Reader<'_>,
     field: &'static str,
 ) -> Result<Vec<T>, ParseError> {
     let length = value.remaining();
@@ -103,7 +103,7 @@ macro_rules! empty_param {
         impl $crate::param::ParamBody for $ty {
             const TYPE: u16 = $code;
 
-            fn decode(value: &mut $crate::Reader) -> Result<Self, $crate::ParseError> {
+            fn decode(value: &mut $crate::Reader<'_>) -> Result<Self, $crate::ParseError> {
                 value.expect_len(0)?;
                 Ok(Self)
             }
@@ -129,7 +129,7 @@ macro_rules! u32_param {
         impl $crate::param::ParamBody for $ty {
             const TYPE: u16 = $code;
 
-            fn decode(value: &mut $crate::Reader) -> Result<Self, $crate::ParseError> {
+            fn decode(value: &mut $crate::Reader<'_>) -> Result<Self, $crate::ParseError> {
                 value.expect_len(4)?;
                 Ok(Self {
                     $field: value.u32($name)?,
@@ -169,7 +169,7 @@ macro_rules! bytes_param {
         impl $crate::param::ParamBody for $ty {
             const TYPE: u16 = $code;
 
-            fn decode(value: &mut $crate::Reader) -> Result<Self, $crate::ParseError> {
+            fn decode(value: &mut $crate::Reader<'_>) -> Result<Self, $crate::ParseError> {
                 Ok(Self {
                     $field: value.rest(),
                 })
@@ -192,7 +192,7 @@ macro_rules! list_param {
         impl $crate::param::ParamBody for $ty {
             const TYPE: u16 = $code;
 
-            fn decode(value: &mut $crate::Reader) -> Result<Self, $crate::ParseError> {
+            fn decode(value: &mut $crate::Reader<'_>) -> Result<Self, $crate::ParseError> {
                 Ok(Self {
                     $field: $crate::param::simple::decode_list(value, $name)?,
                 })

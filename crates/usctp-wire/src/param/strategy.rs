@@ -204,7 +204,8 @@ proptest! {
         let mut out = Vec::new();
         Parameter::write_list(&list, &mut out);
         prop_assert_eq!(out.len(), Parameter::list_len(&list));
-        let mut r = crate::Reader::new(bytes::Bytes::from(out), 0, None);
+        let buf = bytes::Bytes::from(out);
+        let mut r = crate::Reader::new(&buf, 0, None);
         prop_assert_eq!(Parameter::parse_list(&mut r), Ok(list));
     }
 
