@@ -23,7 +23,9 @@ pub struct PcapCapture {
 impl PcapCapture {
     /// Capture every datagram as it is sent (one record per packet put on the wire).
     pub fn attach(sim: &mut Sim, path: impl AsRef<Path>) -> io::Result<Self> {
-        let writer = Rc::new(RefCell::new(PcapWriter::new(BufWriter::new(File::create(path)?))?));
+        let writer = Rc::new(RefCell::new(PcapWriter::new(BufWriter::new(
+            File::create(path)?,
+        ))?));
         let w = writer.clone();
         sim.observe(move |e: &Event<'_>| {
             if e.kind != EventKind::Sent {

@@ -147,13 +147,16 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
     link.duplicate = spec.duplicate;
     sim.add_link(ca, sa, link);
     // A capture that cannot be created is reported and the run goes on without it.
-    let _capture = spec.pcap.as_ref().and_then(|p| match crate::PcapCapture::attach(&mut sim, p) {
-        Ok(c) => Some(c),
-        Err(e) => {
-            eprintln!("cannot write {}: {e}", p.display());
-            None
-        }
-    });
+    let _capture = spec
+        .pcap
+        .as_ref()
+        .and_then(|p| match crate::PcapCapture::attach(&mut sim, p) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("cannot write {}: {e}", p.display());
+                None
+            }
+        });
     if spec.trace {
         sim.observe(|e: &crate::Event<'_>| {
             let p = &e.datagram.payload;
