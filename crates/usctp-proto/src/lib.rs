@@ -20,5 +20,5 @@ pub mod tx;
 pub use addr::{DatagramMeta, Transmit, TransportAddr};
 pub use association::{AssocError, Association, State};
 pub use config::{AssociationConfig, EndpointConfig};
-pub use endpoint::{ConnectError, Endpoint, EndpointStats};
+pub use endpoint::{AcceptFilter, ConnectError, Endpoint, EndpointStats, Incoming};
 pub use event::{AssocId, CloseReason, Event, PathState};

@@ -145,3 +145,24 @@ fn replayed_cookie_after_close_is_refused() {
         "a replayed cookie must not resurrect it"
     );
 }
+
+#[test]
+fn accept_filter_decides_each_incoming_association() {
+    let now = Instant::now();
+    let mut ep = server(now);
+    ep.set_accept_filter(|inc: &usctp_proto::Incoming| inc.peer_port != PPORT);
+    ep.handle(now, meta_from(PEER), packet(0, vec![init(7)]));
+    let out = drain(&mut ep, now);
+    assert!(
+        matches!(
+            out.first().and_then(|p| p.chunks.first()),
+            Some(Chunk::Abort(_))
+        ),
+        "a refused INIT is answered with ABORT: {out:?}"
+    );
+    assert_eq!(ep.association_count(), 0);
+    ep.set_accept_filter(|_: &usctp_proto::Incoming| true);
+    let (tag, cookie) = init_ack_tag(&mut ep, now, 7);
+    ep.handle(now, meta_from(PEER), echo(tag, cookie));
+    assert_eq!(ep.association_count(), 1);
+}

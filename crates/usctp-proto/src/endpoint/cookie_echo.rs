@@ -7,7 +7,7 @@ use usctp_wire::cause::StaleCookie;
 use usctp_wire::chunk::{Chunk, OperationError};
 use usctp_wire::CommonHeader;
 
-use super::{check_age, cookie_mac, CookieContents, CookieError, Endpoint};
+use super::{check_age, cookie_mac, CookieContents, CookieError, Endpoint, Incoming};
 use crate::association::{Association, CookieMatch};
 use crate::event::AssocId;
 use crate::DatagramMeta;
@@ -54,7 +54,12 @@ impl Endpoint {
                 {
                     return self.stale_cookie(meta, header, staleness_us, peer_tag);
                 }
-                if !self.accepting || self.assocs.len() >= self.cfg.max_associations {
+                let incoming = Incoming {
+                    from: meta.src,
+                    peer_port: header.src_port,
+                    addresses: contents.peer_addresses.clone(),
+                };
+                if !self.admits(&incoming) {
                     self.stats.discarded += 1;
                     return;
                 }

@@ -11,7 +11,7 @@ use usctp_wire::chunk::{Abort, Chunk, Init, InitAck};
 use usctp_wire::param::{Parameter, StateCookie, UnrecognizedParameter};
 use usctp_wire::{CommonHeader, Tsn, VerificationTag};
 
-use super::{CookieContents, Endpoint};
+use super::{CookieContents, Endpoint, Incoming};
 use crate::association::{address_params, peer_addresses, State};
 use crate::DatagramMeta;
 
@@ -104,7 +104,12 @@ impl Endpoint {
                     peer_tag,
                 })
             }
-            None if !self.accepting || self.assocs.len() >= self.cfg.max_associations => {
+            None if !self.admits(&Incoming {
+                from: meta.src,
+                peer_port: header.src_port,
+                addresses: addrs.clone(),
+            }) =>
+            {
                 return abort(self, OutOfResource.into());
             }
             None => None,

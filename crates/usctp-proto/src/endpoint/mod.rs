@@ -89,7 +89,30 @@ pub struct Endpoint {
     used_cookies: HashMap<VerificationTag, u64>,
     next_id: u64,
     accepting: bool,
+    filter: Option<Filter>,
     stats: EndpointStats,
+}
+
+/// What the application sees of an association being offered (at INIT, before any state).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incoming {
+    /// Source of the INIT.
+    pub from: TransportAddr,
+    /// The peer's SCTP port.
+    pub peer_port: u16,
+    /// Every address the peer offers (the source first).
+    pub addresses: Vec<TransportAddr>,
+}
+
+/// Decides whether an incoming association is accepted; `false` refuses it with an ABORT.
+pub type AcceptFilter = Box<dyn FnMut(&Incoming) -> bool + Send>;
+
+struct Filter(AcceptFilter);
+
+impl core::fmt::Debug for Filter {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("AcceptFilter")
+    }
 }
 
 impl Endpoint {
@@ -121,6 +144,7 @@ impl Endpoint {
             used_cookies: HashMap::new(),
             next_id: 1,
             accepting: true,
+            filter: None,
             stats: EndpointStats::default(),
         }
     }
@@ -133,6 +157,21 @@ impl Endpoint {
     /// Accept incoming associations (the default) or refuse them with ABORT.
     pub fn set_accepting(&mut self, accepting: bool) {
         self.accepting = accepting;
+    }
+
+    /// Decide on each incoming association explicitly: `filter` runs when an INIT arrives
+    /// (statelessly, RFC 9260 §5.1.3) and again when its COOKIE ECHO is about to create the
+    /// association; refused INITs get an ABORT, refused cookies are dropped.
+    pub fn set_accept_filter(&mut self, filter: impl FnMut(&Incoming) -> bool + Send + 'static) {
+        self.filter = Some(Filter(Box::new(filter)));
+    }
+
+    /// Whether an association offered by `incoming` may be created now.
+    fn admits(&mut self, incoming: &Incoming) -> bool {
+        if !self.accepting || self.assocs.len() >= self.cfg.max_associations {
+            return false;
+        }
+        self.filter.as_mut().is_none_or(|f| (f.0)(incoming))
     }
 
     /// Counters.
