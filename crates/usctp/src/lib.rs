@@ -1,0 +1,1 @@
+//! User-space SCTP for tokio (being built).
