@@ -14,6 +14,7 @@ use crate::{Datagram, Outgoing, Transport};
 #[derive(Debug)]
 struct State {
     down: HashSet<IpAddr>,
+    blocked_to: HashSet<IpAddr>,
     loss: f64,
     rng: StdRng,
     dropped: u64,
@@ -32,6 +33,7 @@ impl Faults {
         Self {
             state: Arc::new(Mutex::new(State {
                 down: HashSet::new(),
+                blocked_to: HashSet::new(),
                 loss: 0.0,
                 rng: StdRng::seed_from_u64(seed),
                 dropped: 0,
@@ -49,9 +51,18 @@ impl Faults {
         self.lock().down.insert(ip);
     }
 
-    /// Undo [`Faults::take_down`].
+    /// Undo [`Faults::take_down`] and [`Faults::block_sends_to`].
     pub fn bring_up(&self, ip: IpAddr) {
-        self.lock().down.remove(&ip);
+        let mut s = self.lock();
+        s.down.remove(&ip);
+        s.blocked_to.remove(&ip);
+    }
+
+    /// Lose the packets the wrapped transport sends to `ip` (one direction of one path):
+    /// the sender's path toward `ip` fails while the peer's packets still arrive, whatever
+    /// source addresses they use.
+    pub fn block_sends_to(&self, ip: IpAddr) {
+        self.lock().blocked_to.insert(ip);
     }
 
     /// Lose each packet with probability `p` (0.0 to 1.0), in both directions.
@@ -64,11 +75,13 @@ impl Faults {
         self.lock().dropped
     }
 
-    /// Whether a packet to `dst` is lost (counted).
-    fn drops(&self, dst: IpAddr) -> bool {
+    /// Whether a packet to `dst` is lost (counted); `sending` on the way out.
+    fn drops(&self, dst: IpAddr, sending: bool) -> bool {
         let mut s = self.lock();
         let loss = s.loss;
-        let lost = s.down.contains(&dst) || (loss > 0.0 && s.rng.gen_bool(loss));
+        let lost = s.down.contains(&dst)
+            || (sending && s.blocked_to.contains(&dst))
+            || (loss > 0.0 && s.rng.gen_bool(loss));
         if lost {
             s.dropped += 1;
         }
@@ -104,7 +117,11 @@ impl<T: Transport> Transport for FaultyTransport<T> {
                 other => return other,
             }
             let fresh = out.split_off(start);
-            out.extend(fresh.into_iter().filter(|d| !self.faults.drops(d.meta.dst)));
+            out.extend(
+                fresh
+                    .into_iter()
+                    .filter(|d| !self.faults.drops(d.meta.dst, false)),
+            );
             if out.len() > start {
                 return Poll::Ready(Ok(()));
             }
@@ -112,7 +129,7 @@ impl<T: Transport> Transport for FaultyTransport<T> {
     }
 
     fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {
-        if self.faults.drops(pkt.dst.ip) {
+        if self.faults.drops(pkt.dst.ip, true) {
             return Poll::Ready(Ok(()));
         }
         self.inner.poll_send(cx, pkt)

@@ -88,6 +88,14 @@ async fn faults_take_an_address_down_and_up() {
     faults.bring_up(B);
     send(&x, TransportAddr::udp(B, 2), None, b"back").await;
     assert_eq!(&recv(&y).await.expect("back").data[..], b"back");
+    let zf = Faults::new(2);
+    let z = FaultyTransport::new(net.bind(&[B], 3).expect("z"), zf.clone());
+    zf.block_sends_to(A);
+    send(&z, TransportAddr::udp(A, 2), None, b"blocked").await;
+    assert!(recv(&y).await.is_none(), "z's sends to A are lost");
+    send(&y, TransportAddr::udp(B, 3), Some(A), b"arrives").await;
+    assert_eq!(&recv(&z).await.expect("from A").data[..], b"arrives");
+    assert_eq!(zf.dropped(), 1);
     faults.set_loss(1.0);
     send(&x, TransportAddr::udp(A, 2), None, b"lost").await;
     assert!(recv(&y).await.is_none());
