@@ -62,6 +62,9 @@ impl Association {
         cmd: Command,
         rx: oneshot::Receiver<Result<T, Error>>,
     ) -> Result<T, Error> {
+        if let Some(e) = self.ended_error() {
+            return Err(e);
+        }
         if self.cmd.send(cmd).is_err() {
             return Err(self.ended_error().unwrap_or(Error::EndpointClosed));
         }
