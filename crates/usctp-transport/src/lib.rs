@@ -1,0 +1,87 @@
+//! Transports for usctp: how SCTP packets reach the network.
+//!
+//! A [`Transport`] sends a packet to a [`TransportAddr`] from a chosen local source address
+//! and receives packets together with their source transport address and the local address
+//! they were sent to (a [`DatagramMeta`]), which is what the sans-IO core needs for
+//! multihoming: each path leaves from its own local address and replies are matched by both
+//! ends.
+//!
+//! - [`UdpTransport`]: SCTP over UDP (RFC 6951), one socket per address family on one port
+//!   (9899 by default), per-packet addresses through `IP_PKTINFO` / `IPV6_PKTINFO`.
+//! - [`MemoryNetwork`] / [`MemoryTransport`]: an in-process network for tests and demos.
+//! - [`FaultyTransport`] with [`Faults`]: wraps any transport to take addresses down or add
+//!   random loss.
+//!
+//! Raw IP (protocol 132) is not implemented yet; UDP encapsulation needs no privileges.
+#![deny(unsafe_code)]
+
+mod error;
+mod fault;
+mod memory;
+mod udp;
+
+use std::fmt;
+use std::io;
+use std::net::IpAddr;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+
+pub use error::TransportError;
+pub use fault::{Faults, FaultyTransport};
+pub use memory::{MemoryNetwork, MemoryTransport};
+pub use udp::{UdpConfig, UdpTransport, DEFAULT_UDP_PORT};
+pub use usctp_proto::{DatagramMeta, TransportAddr};
+
+/// A received SCTP packet (IP and UDP headers already removed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Datagram {
+    /// Where it came from and the local address it arrived at.
+    pub meta: DatagramMeta,
+    /// The SCTP packet.
+    pub data: Bytes,
+}
+
+/// An SCTP packet to send.
+#[derive(Debug, Clone, Copy)]
+pub struct Outgoing<'a> {
+    /// Destination transport address.
+    pub dst: TransportAddr,
+    /// Local source address; `None` lets the transport (or the OS) choose.
+    pub src: Option<IpAddr>,
+    /// The SCTP packet.
+    pub data: &'a [u8],
+}
+
+/// A way to send and receive SCTP packets, driven by polling (so it can be used as a trait
+/// object from any task).
+///
+/// Errors are per packet: the caller logs them and carries on (SCTP retransmits), so an
+/// implementation returns `Err` only for problems with that packet or the socket, never for
+/// an ordinary loss.
+pub trait Transport: Send + Sync + fmt::Debug + 'static {
+    /// Receive at least one packet into `out` (appended), or register the waker and return
+    /// `Pending`.
+    fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>>;
+
+    /// Send one packet, or register the waker and return `Pending` when the transport
+    /// cannot take it now.
+    fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>>;
+
+    /// The local UDP port used for encapsulation, if this transport encapsulates.
+    fn local_udp_port(&self) -> Option<u16>;
+}
+
+impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
+    fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>> {
+        (**self).poll_recv(cx, out)
+    }
+
+    fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {
+        (**self).poll_send(cx, pkt)
+    }
+
+    fn local_udp_port(&self) -> Option<u16> {
+        (**self).local_udp_port()
+    }
+}

@@ -1,0 +1,289 @@
+//! SCTP over UDP (RFC 6951): one UDP socket per address family on one local port, with
+//! per-packet source selection and destination reporting through `quinn-udp` (pktinfo, GRO).
+
+use std::io::{self, IoSliceMut};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Mutex;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use quinn_udp::{RecvMeta, UdpSocketState};
+use socket2::{Domain, Protocol, Socket, Type};
+use tokio::io::Interest;
+
+use crate::{Datagram, DatagramMeta, Outgoing, Transport, TransportAddr, TransportError};
+
+/// The UDP port IANA assigned to SCTP over UDP (RFC 6951 §5.1).
+pub const DEFAULT_UDP_PORT: u16 = 9899;
+
+/// Largest UDP payload, the size of one receive slot (a GRO batch fits in it).
+const SLOT: usize = 65_535;
+/// Receive slots per `recvmmsg` call.
+const SLOTS: usize = 8;
+
+/// How to bind a [`UdpTransport`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UdpConfig {
+    /// Local UDP port for both families; 0 picks a free one (the same for both).
+    pub port: u16,
+    /// Bind an IPv4 socket (on 0.0.0.0, so every local IPv4 address can be a path).
+    pub ipv4: bool,
+    /// Bind an IPv6 socket (on `::`, IPv6 only). Skipped with a log line when the host has no
+    /// IPv6.
+    pub ipv6: bool,
+    /// Socket receive and send buffer size asked for, bytes (the kernel may cap it).
+    pub buffer_size: usize,
+}
+
+impl Default for UdpConfig {
+    fn default() -> Self {
+        Self {
+            port: DEFAULT_UDP_PORT,
+            ipv4: true,
+            ipv6: true,
+            buffer_size: 4 << 20,
+        }
+    }
+}
+
+impl UdpConfig {
+    /// The defaults on `port`.
+    pub fn with_port(port: u16) -> Self {
+        Self {
+            port,
+            ..Self::default()
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Sock {
+    io: tokio::net::UdpSocket,
+    state: UdpSocketState,
+    bufs: Mutex<Vec<Vec<u8>>>,
+}
+
+/// SCTP over UDP (RFC 6951) on one local port.
+///
+/// Received packets report the peer's UDP port in their source [`TransportAddr`], so the core
+/// learns it per path (RFC 6951 §5.4).
+#[derive(Debug)]
+pub struct UdpTransport {
+    v4: Option<Sock>,
+    v6: Option<Sock>,
+    port: u16,
+}
+
+impl UdpTransport {
+    /// Bind the sockets. Must be called inside a tokio runtime.
+    pub fn bind(cfg: &UdpConfig) -> Result<Self, TransportError> {
+        let mut port = cfg.port;
+        let v4 = if cfg.ipv4 {
+            let s = bind_one(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)), cfg)?;
+            port =
+                s.io.local_addr()
+                    .map_err(|e| TransportError::io("local_addr", e))?
+                    .port();
+            Some(s)
+        } else {
+            None
+        };
+        let v6 = if cfg.ipv6 {
+            match bind_one(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)), cfg) {
+                Ok(s) => {
+                    port =
+                        s.io.local_addr()
+                            .map_err(|e| TransportError::io("local_addr", e))?
+                            .port();
+                    Some(s)
+                }
+                Err(TransportError::Io { source, .. }) if v4.is_some() && no_ipv6(&source) => {
+                    tracing::info!(%source, "no IPv6 on this host; UDP transport is IPv4 only");
+                    None
+                }
+                Err(e) => return Err(e),
+            }
+        } else {
+            None
+        };
+        if v4.is_none() && v6.is_none() {
+            return Err(TransportError::NoFamily);
+        }
+        Ok(Self { v4, v6, port })
+    }
+
+    /// The local UDP port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    fn socket_for(&self, ip: IpAddr) -> Option<&Sock> {
+        match ip {
+            IpAddr::V4(_) => self.v4.as_ref(),
+            IpAddr::V6(_) => self.v6.as_ref(),
+        }
+    }
+}
+
+fn no_ipv6(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::AddrNotAvailable | io::ErrorKind::Unsupported
+    ) || e.raw_os_error() == Some(97) // EAFNOSUPPORT on Linux
+}
+
+fn bind_one(addr: SocketAddr, cfg: &UdpConfig) -> Result<Sock, TransportError> {
+    let what = if addr.is_ipv4() {
+        "UDP/IPv4"
+    } else {
+        "UDP/IPv6"
+    };
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))
+        .map_err(|e| TransportError::io("socket", e))?;
+    if addr.is_ipv6() {
+        socket
+            .set_only_v6(true)
+            .map_err(|e| TransportError::io("IPV6_V6ONLY", e))?;
+    }
+    // Best effort: the kernel caps these at its limits.
+    let _ = socket.set_recv_buffer_size(cfg.buffer_size);
+    let _ = socket.set_send_buffer_size(cfg.buffer_size);
+    socket.bind(&addr.into()).map_err(|e| match e.kind() {
+        io::ErrorKind::AddrInUse => TransportError::PortInUse {
+            what,
+            port: addr.port(),
+        },
+        io::ErrorKind::PermissionDenied => TransportError::PermissionDenied {
+            what,
+            hint: "ports below 1024 need privileges; use an unprivileged port such as 9899",
+        },
+        _ => TransportError::io("bind", e),
+    })?;
+    let state = UdpSocketState::new((&socket).into())
+        .map_err(|e| TransportError::io("UDP socket options (pktinfo)", e))?;
+    let std_sock: std::net::UdpSocket = socket.into();
+    let io = tokio::net::UdpSocket::from_std(std_sock)
+        .map_err(|e| TransportError::io("register with tokio", e))?;
+    Ok(Sock {
+        io,
+        state,
+        bufs: Mutex::new(vec![vec![0; SLOT]; SLOTS]),
+    })
+}
+
+impl Sock {
+    /// One non-blocking receive batch.
+    fn recv_batch(&self, out: &mut Vec<Datagram>) -> io::Result<()> {
+        let mut bufs = self.bufs.lock().unwrap_or_else(|p| p.into_inner());
+        let mut metas = [RecvMeta::default(); SLOTS];
+        let local = self.io.local_addr()?.ip();
+        let n = {
+            let mut slices: Vec<IoSliceMut<'_>> =
+                bufs.iter_mut().map(|b| IoSliceMut::new(b)).collect();
+            self.io.try_io(Interest::READABLE, || {
+                self.state.recv((&self.io).into(), &mut slices, &mut metas)
+            })?
+        };
+        for (meta, buf) in metas.iter().zip(bufs.iter()).take(n) {
+            let src = TransportAddr::udp(meta.addr.ip().to_canonical(), meta.addr.port());
+            let dst = meta.dst_ip.map_or(local, |ip| ip.to_canonical());
+            let stride = meta.stride.max(1);
+            let data = buf.get(..meta.len).unwrap_or_default();
+            // GRO may have coalesced several datagrams of `stride` bytes.
+            for seg in data.chunks(stride) {
+                out.push(Datagram {
+                    meta: DatagramMeta { src, dst },
+                    data: Bytes::copy_from_slice(seg),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>> {
+        loop {
+            match self.io.poll_recv_ready(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Ready(Ok(())) => {}
+            }
+            match self.recv_batch(out) {
+                Ok(_) => return Poll::Ready(Ok(())),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                // ICMP errors reported on the socket concern one peer: keep receiving.
+                Err(e) if transient(&e) => tracing::debug!(%e, "UDP receive error ignored"),
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+}
+
+fn transient(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
+            | io::ErrorKind::Interrupted
+    )
+}
+
+impl Transport for UdpTransport {
+    fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>> {
+        // Poll both families every time so both register the waker.
+        let mut ready = false;
+        for s in [self.v4.as_ref(), self.v6.as_ref()].into_iter().flatten() {
+            match s.poll_recv(cx, out) {
+                Poll::Ready(Ok(())) => ready = true,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => {}
+            }
+        }
+        if ready {
+            Poll::Ready(Ok(()))
+        } else {
+            Poll::Pending
+        }
+    }
+
+    fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {
+        let Some(port) = pkt.dst.udp_port else {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "UDP transport: destination has no UDP port (a raw IP transport address)",
+            )));
+        };
+        let Some(s) = self.socket_for(pkt.dst.ip) else {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::AddrNotAvailable,
+                "UDP transport: no socket of the destination's address family",
+            )));
+        };
+        let transmit = quinn_udp::Transmit {
+            destination: SocketAddr::new(pkt.dst.ip, port),
+            ecn: None,
+            contents: pkt.data,
+            segment_size: None,
+            src_ip: pkt.src.filter(|ip| ip.is_ipv4() == pkt.dst.ip.is_ipv4()),
+        };
+        loop {
+            match s.io.poll_send_ready(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Ready(Ok(())) => {}
+            }
+            match s.io.try_io(Interest::WRITABLE, || {
+                s.state.try_send((&s.io).into(), &transmit)
+            }) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                r => return Poll::Ready(r),
+            }
+        }
+    }
+
+    fn local_udp_port(&self) -> Option<u16> {
+        Some(self.port)
+    }
+}

@@ -1,0 +1,178 @@
+//! The handle of one association.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot};
+use usctp_proto::rx::Message;
+use usctp_proto::{AssocId, Event};
+use usctp_wire::{Ppid, StreamId};
+
+use crate::driver::{Command, SendReq};
+use crate::shared::{Ended, Shared};
+use crate::stats::AssocStats;
+use crate::Error;
+
+/// One SCTP association. Obtained from [`Endpoint::connect`](crate::Endpoint::connect) or
+/// [`Endpoint::accept`](crate::Endpoint::accept).
+///
+/// Every method takes `&self`, so one task can send while another receives (wrap it in an
+/// `Arc`). Dropping the handle starts a graceful shutdown: data already accepted by
+/// [`send`](Self::send) is still delivered.
+#[derive(Debug)]
+pub struct Association {
+    id: AssocId,
+    cmd: mpsc::UnboundedSender<Command>,
+    shared: Arc<Shared>,
+    /// Messages pulled from the core are kept here up to this many bytes.
+    recv_limit: usize,
+}
+
+impl Association {
+    pub(crate) fn new(
+        id: AssocId,
+        cmd: mpsc::UnboundedSender<Command>,
+        shared: Arc<Shared>,
+        recv_limit: usize,
+    ) -> Self {
+        Self {
+            id,
+            cmd,
+            shared,
+            recv_limit,
+        }
+    }
+
+    /// Its id within the endpoint.
+    pub fn id(&self) -> AssocId {
+        self.id
+    }
+
+    fn ended_error(&self) -> Option<Error> {
+        self.shared.lock().ended.clone().map(|e| match e {
+            Ended::Graceful => Error::Closed(None),
+            Ended::Reason(r) => Error::Closed(Some(r)),
+            Ended::EndpointGone => Error::EndpointClosed,
+        })
+    }
+
+    async fn ask<T>(
+        &self,
+        cmd: Command,
+        rx: oneshot::Receiver<Result<T, Error>>,
+    ) -> Result<T, Error> {
+        if let Some(e) = self.ended_error() {
+            return Err(e);
+        }
+        if self.cmd.send(cmd).is_err() {
+            return Err(self.ended_error().unwrap_or(Error::EndpointClosed));
+        }
+        rx.await
+            .unwrap_or_else(|_| Err(self.ended_error().unwrap_or(Error::EndpointClosed)))
+    }
+
+    /// Send `data` as one message on `stream` with payload protocol identifier `ppid`,
+    /// ordered unless `unordered`.
+    ///
+    /// Back-pressure: when the send queue is full (`send_queue_limit`), this waits until
+    /// acknowledgements make room. It returns once the message is queued, not delivered.
+    pub async fn send(
+        &self,
+        stream: u16,
+        ppid: u32,
+        unordered: bool,
+        data: impl Into<Bytes>,
+    ) -> Result<(), Error> {
+        let (reply, rx) = oneshot::channel();
+        let req = SendReq {
+            stream: StreamId(stream),
+            ppid: Ppid(ppid),
+            unordered,
+            data: data.into(),
+            reply,
+        };
+        self.ask(Command::Send(self.id, req), rx).await
+    }
+
+    /// The next message; `None` once the association has ended and every message was read.
+    pub async fn recv(&self) -> Option<Message> {
+        loop {
+            let notified = self.shared.readable.notified();
+            {
+                let mut g = self.shared.lock();
+                if let Some(m) = g.messages.pop_front() {
+                    g.buffered -= m.payload.len();
+                    if g.more_in_core && !g.read_requested && g.buffered < self.recv_limit / 2 {
+                        g.read_requested = true;
+                        let _ = self.cmd.send(Command::Read(self.id));
+                    }
+                    return Some(m);
+                }
+                if g.ended.is_some() {
+                    return None;
+                }
+            }
+            notified.await;
+        }
+    }
+
+    /// The next association or path event (connection, path state changes, primary changes,
+    /// peer shutdown, close); `None` once the association has ended and every event was read.
+    pub async fn event(&self) -> Option<Event> {
+        loop {
+            let notified = self.shared.eventful.notified();
+            {
+                let mut g = self.shared.lock();
+                if let Some(e) = g.events.pop_front() {
+                    return Some(e);
+                }
+                if g.ended.is_some() {
+                    return None;
+                }
+            }
+            notified.await;
+        }
+    }
+
+    /// Gracefully shut down (RFC 9260 §9.2): completes when the peer has acknowledged all
+    /// our data and the SHUTDOWN / SHUTDOWN ACK / SHUTDOWN COMPLETE exchange finished.
+    /// Messages the peer sent before its SHUTDOWN ACK can still be read with `recv`.
+    pub async fn shutdown(&self) -> Result<(), Error> {
+        if let Some(e) = self.ended_error() {
+            return match e {
+                Error::Closed(None) => Ok(()),
+                e => Err(e),
+            };
+        }
+        let (reply, rx) = oneshot::channel();
+        self.ask(Command::Shutdown(self.id, reply), rx).await
+    }
+
+    /// Abort now (RFC 9260 §9.1), telling the peer `reason` (a User-Initiated Abort cause).
+    /// Queued and unacknowledged data is discarded.
+    pub fn abort(&self, reason: impl Into<Bytes>) {
+        let reason: Bytes = reason.into();
+        let reason = (!reason.is_empty()).then_some(reason);
+        let _ = self.cmd.send(Command::Abort(self.id, reason));
+    }
+
+    /// Make the path to peer address `ip` the primary destination for new data.
+    pub async fn set_primary(&self, ip: IpAddr) -> Result<(), Error> {
+        let (reply, rx) = oneshot::channel();
+        self.ask(Command::SetPrimary(self.id, ip, reply), rx).await
+    }
+
+    /// A snapshot of the association and its paths; `None` once it is gone.
+    pub async fn stats(&self) -> Option<AssocStats> {
+        let (reply, rx) = oneshot::channel();
+        self.cmd.send(Command::Stats(self.id, reply)).ok()?;
+        rx.await.ok().flatten()
+    }
+}
+
+impl Drop for Association {
+    fn drop(&mut self) {
+        let _ = self.cmd.send(Command::Dropped(self.id));
+    }
+}

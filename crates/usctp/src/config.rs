@@ -1,0 +1,59 @@
+//! Endpoint configuration.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use usctp_transport::{Transport, UdpConfig};
+
+/// Which transport an endpoint uses.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum TransportConfig {
+    /// SCTP over UDP (RFC 6951) with these socket settings.
+    Udp(UdpConfig),
+    /// A transport built by the caller (in-memory, fault-injecting, ...).
+    Custom(Arc<dyn Transport>),
+}
+
+/// Everything [`Endpoint::bind`](crate::Endpoint::bind) needs.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct EndpointConfig {
+    /// Local addresses: advertised to peers when more than one, and used as the sources of
+    /// the paths. Empty: the OS picks source addresses and only one is in use.
+    pub local_addrs: Vec<IpAddr>,
+    /// The SCTP port.
+    pub port: u16,
+    /// The transport.
+    pub transport: TransportConfig,
+    /// Protocol tunables (RTO, retransmission limits, heartbeats, windows, limits).
+    pub protocol: usctp_proto::EndpointConfig,
+    /// Accept incoming associations (hand them out with `accept`); when false, INITs are
+    /// answered with ABORT.
+    pub accept: bool,
+    /// Associations waiting for `accept` at most; more are aborted.
+    pub accept_backlog: usize,
+}
+
+impl EndpointConfig {
+    /// SCTP `port` over UDP encapsulation on UDP port `udp_port`, with `local_addrs`.
+    pub fn udp(local_addrs: Vec<IpAddr>, port: u16, udp_port: u16) -> Self {
+        Self::new(
+            local_addrs,
+            port,
+            TransportConfig::Udp(UdpConfig::with_port(udp_port)),
+        )
+    }
+
+    /// SCTP `port` on `transport`, with `local_addrs` and default tunables.
+    pub fn new(local_addrs: Vec<IpAddr>, port: u16, transport: TransportConfig) -> Self {
+        Self {
+            local_addrs,
+            port,
+            transport,
+            protocol: usctp_proto::EndpointConfig::default(),
+            accept: true,
+            accept_backlog: 1024,
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! The driver task: owns the sans-IO endpoint and the transport, serves the handles.
+//!
+//! Each turn: take one input (a command, received packets, or a timer), then drain the core
+//! in the documented order: transmits until none, events (which may queue more output), and
+//! finally the next deadline.
+
+mod command;
+mod events;
+
+use std::collections::{HashMap, VecDeque};
+use std::future::poll_fn;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::{mpsc, oneshot, watch};
+use usctp_proto::AssocId;
+use usctp_transport::{Datagram, Outgoing, Transport};
+
+pub(crate) use command::{Command, SendReq};
+
+use crate::shared::{Ended, Shared};
+use crate::{Association, ConnectError, Error};
+
+/// One association as the driver sees it.
+#[derive(Debug, Default)]
+struct Entry {
+    shared: Arc<Shared>,
+    connect: Option<oneshot::Sender<Result<Association, ConnectError>>>,
+    /// Sends waiting for room in the core's queue, in order.
+    blocked: VecDeque<SendReq>,
+    shutdown_waiters: Vec<oneshot::Sender<Result<(), Error>>>,
+    /// A handle was created (connect completed or the association was accepted).
+    has_handle: bool,
+    handle_dropped: bool,
+    sent: u64,
+}
+
+pub(crate) struct Driver {
+    ep: usctp_proto::Endpoint,
+    transport: Arc<dyn Transport>,
+    cmd_rx: mpsc::UnboundedReceiver<Command>,
+    cmd: mpsc::WeakUnboundedSender<Command>,
+    incoming: mpsc::Sender<Association>,
+    done: watch::Sender<bool>,
+    entries: HashMap<AssocId, Entry>,
+    buf: Vec<u8>,
+    recv_limit: usize,
+    /// No more commands can arrive (every handle is gone).
+    orphaned: bool,
+    closing: bool,
+}
+
+impl Driver {
+    pub fn new(
+        ep: usctp_proto::Endpoint,
+        transport: Arc<dyn Transport>,
+        cmd_rx: mpsc::UnboundedReceiver<Command>,
+        cmd: mpsc::WeakUnboundedSender<Command>,
+        incoming: mpsc::Sender<Association>,
+        done: watch::Sender<bool>,
+        recv_limit: usize,
+    ) -> Self {
+        Self {
+            ep,
+            transport,
+            cmd_rx,
+            cmd,
+            incoming,
+            done,
+            entries: HashMap::new(),
+            buf: Vec::with_capacity(65_536),
+            recv_limit,
+            orphaned: false,
+            closing: false,
+        }
+    }
+
+    pub async fn run(mut self) {
+        let mut rx: Vec<Datagram> = Vec::new();
+        loop {
+            self.flush().await;
+            if self.closing || (self.orphaned && self.ep.association_count() == 0) {
+                break;
+            }
+            let deadline = self.ep.poll_timeout();
+            let sleep = async {
+                match deadline {
+                    Some(t) => tokio::time::sleep_until(t.into()).await,
+                    None => std::future::pending().await,
+                }
+            };
+            let transport = Arc::clone(&self.transport);
+            tokio::select! {
+                cmd = self.cmd_rx.recv(), if !self.orphaned => match cmd {
+                    Some(cmd) => self.command(cmd),
+                    None => self.orphan(),
+                },
+                r = poll_fn(|cx| transport.poll_recv(cx, &mut rx)) => {
+                    if let Err(e) = r {
+                        tracing::warn!(%e, "transport receive failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    }
+                    let now = Instant::now();
+                    for d in rx.drain(..) {
+                        self.ep.handle(now, d.meta, d.data);
+                    }
+                }
+                () = sleep => self.ep.handle_timeout(Instant::now()),
+            }
+        }
+        for (_, e) in self.entries.drain() {
+            fail_entry(e, Ended::EndpointGone);
+        }
+        let _ = self.done.send(true);
+        tracing::debug!("endpoint driver stopped");
+    }
+
+    /// Send everything due and handle events until the core is quiet.
+    async fn flush(&mut self) {
+        loop {
+            let now = Instant::now();
+            loop {
+                self.buf.clear();
+                let Some(t) = self.ep.poll_transmit(now, &mut self.buf) else {
+                    break;
+                };
+                let pkt = Outgoing {
+                    dst: t.dst,
+                    src: t.src,
+                    data: self.buf.get(..t.len).unwrap_or_default(),
+                };
+                let transport = &self.transport;
+                if let Err(e) = poll_fn(|cx| transport.poll_send(cx, &pkt)).await {
+                    tracing::debug!(%e, dst = %t.dst, "send failed");
+                }
+            }
+            if !self.drain_events(now) {
+                return;
+            }
+        }
+    }
+
+    fn command(&mut self, cmd: Command) {
+        let now = Instant::now();
+        match cmd {
+            Command::Connect { peers, port, reply } => {
+                match self.ep.connect(now, &peers, port, None) {
+                    Ok(id) => {
+                        let e = self.entries.entry(id).or_default();
+                        e.connect = Some(reply);
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e.into()));
+                    }
+                }
+            }
+            Command::Send(id, req) => self.send(id, req),
+            Command::Read(id) => {
+                if let Some(e) = self.entries.get(&id) {
+                    e.shared.lock().read_requested = false;
+                }
+                self.pull_messages(id, false);
+            }
+            Command::Shutdown(id, reply) => {
+                let Some(e) = self.entries.get_mut(&id) else {
+                    let _ = reply.send(Err(Error::Closed(None)));
+                    return;
+                };
+                e.shutdown_waiters.push(reply);
+                self.ep.with_association(id, |a| a.shutdown(now));
+            }
+            Command::Abort(id, reason) => {
+                self.ep.with_association(id, |a| a.abort(reason));
+            }
+            Command::SetPrimary(id, ip, reply) => {
+                let r = self.ep.with_association(id, |a| {
+                    let path = a.paths().find_ip(ip).ok_or(Error::NoSuchPath(ip))?;
+                    a.set_primary(path).map_err(|_| Error::NoSuchPath(ip))
+                });
+                let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
+            }
+            Command::Stats(id, reply) => {
+                let sent = self.entries.get(&id).map_or(0, |e| e.sent);
+                let received = self
+                    .entries
+                    .get(&id)
+                    .map_or(0, |e| e.shared.lock().received);
+                let s = self
+                    .ep
+                    .association(id)
+                    .map(|a| crate::AssocStats::of(a, sent, received));
+                let _ = reply.send(s);
+            }
+            Command::Dropped(id) => {
+                if let Some(e) = self.entries.get_mut(&id) {
+                    e.handle_dropped = true;
+                }
+                // Like closing a socket: a graceful shutdown that still delivers queued data.
+                self.ep.with_association(id, |a| a.shutdown(now));
+            }
+            Command::Close => {
+                let ids: Vec<_> = self.ep.association_ids().collect();
+                for id in ids {
+                    self.ep.with_association(id, |a| a.abort(None));
+                }
+                self.closing = true;
+            }
+        }
+    }
+
+    /// Every handle is gone: no one can accept, send or read any more.
+    fn orphan(&mut self) {
+        self.orphaned = true;
+        self.ep.set_accepting(false);
+        let now = Instant::now();
+        let ids: Vec<_> = self.ep.association_ids().collect();
+        for id in ids {
+            self.ep.with_association(id, |a| a.shutdown(now));
+        }
+    }
+
+    fn send(&mut self, id: AssocId, req: SendReq) {
+        let Some(e) = self.entries.get_mut(&id) else {
+            let _ = req.reply.send(Err(Error::Closed(None)));
+            return;
+        };
+        e.blocked.push_back(req);
+        self.retry_sends(id);
+    }
+
+    /// Queue blocked sends in order until the core pushes back.
+    fn retry_sends(&mut self, id: AssocId) {
+        let Some(e) = self.entries.get_mut(&id) else {
+            return;
+        };
+        while let Some(req) = e.blocked.pop_front() {
+            if req.reply.is_closed() {
+                continue; // the caller gave up: do not send it
+            }
+            let data = req.data.clone();
+            let r = self
+                .ep
+                .with_association(id, |a| a.send(req.stream, req.ppid, req.unordered, data));
+            match r {
+                Some(Err(usctp_proto::AssocError::Send(usctp_proto::tx::SendError::QueueFull))) => {
+                    e.blocked.push_front(req);
+                    return;
+                }
+                Some(Ok(())) => {
+                    e.sent += 1;
+                    let _ = req.reply.send(Ok(()));
+                }
+                Some(Err(err)) => {
+                    let _ = req.reply.send(Err(Error::from_core(err)));
+                }
+                None => {
+                    let _ = req.reply.send(Err(Error::Closed(None)));
+                }
+            }
+        }
+    }
+
+    /// Move ready messages to the handle, up to the receive limit unless `all`.
+    fn pull_messages(&mut self, id: AssocId, all: bool) {
+        let Some(e) = self.entries.get(&id) else {
+            return;
+        };
+        let shared = Arc::clone(&e.shared);
+        let limit = self.recv_limit;
+        self.ep.with_association(id, |a| loop {
+            if !all && shared.lock().buffered >= limit {
+                shared.lock().more_in_core = true;
+                return;
+            }
+            match a.poll_message() {
+                Some(m) => shared.push_message(m),
+                None => {
+                    shared.lock().more_in_core = false;
+                    return;
+                }
+            }
+        });
+    }
+
+    /// A handle for `id`, unless every handle is gone already.
+    fn handle(&mut self, id: AssocId) -> Option<Association> {
+        let cmd = self.cmd.upgrade()?;
+        let e = self.entries.get_mut(&id)?;
+        e.has_handle = true;
+        Some(Association::new(
+            id,
+            cmd,
+            Arc::clone(&e.shared),
+            self.recv_limit,
+        ))
+    }
+}
+
+/// Tell everybody waiting on an entry that the association ended.
+fn fail_entry(e: Entry, how: Ended) {
+    let err = match &how {
+        Ended::Graceful => Error::Closed(None),
+        Ended::Reason(r) => Error::Closed(Some(r.clone())),
+        Ended::EndpointGone => Error::EndpointClosed,
+    };
+    for req in e.blocked {
+        let _ = req.reply.send(Err(err.clone()));
+    }
+    for w in e.shutdown_waiters {
+        let _ = w.send(match &how {
+            Ended::Graceful => Ok(()),
+            _ => Err(err.clone()),
+        });
+    }
+    if let Some(c) = e.connect {
+        let _ = c.send(Err(match &how {
+            Ended::Reason(r) => ConnectError::Failed(r.clone()),
+            Ended::EndpointGone => ConnectError::EndpointClosed,
+            Ended::Graceful => ConnectError::Failed(usctp_proto::CloseReason::LocalAbort),
+        }));
+    }
+    e.shared.end(how);
+}

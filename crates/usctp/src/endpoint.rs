@@ -1,0 +1,138 @@
+//! The endpoint handle.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::{mpsc, oneshot, watch, Mutex};
+use usctp_proto::TransportAddr;
+use usctp_transport::{Transport, UdpTransport};
+
+use crate::config::{EndpointConfig, TransportConfig};
+use crate::driver::{Command, Driver};
+use crate::{Association, BindError, ConnectError};
+
+#[derive(Debug)]
+struct Inner {
+    cmd: mpsc::UnboundedSender<Command>,
+    incoming: Mutex<mpsc::Receiver<Association>>,
+    done: watch::Receiver<bool>,
+    port: u16,
+    udp_port: Option<u16>,
+}
+
+/// An SCTP endpoint: one SCTP port on one transport, any number of associations.
+///
+/// A driver task owns the protocol state and the sockets; this handle and every
+/// [`Association`] talk to it over channels. Cloning the handle is cheap. When the endpoint
+/// handles and all associations are dropped, the driver finishes the graceful shutdowns
+/// the drops started and then exits, closing its sockets; [`Endpoint::close`] stops it at
+/// once.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    inner: Arc<Inner>,
+}
+
+impl Endpoint {
+    /// Create the transport and start the driver. Must run inside a tokio runtime.
+    pub async fn bind(config: EndpointConfig) -> Result<Self, BindError> {
+        if config.port == 0 {
+            return Err(BindError::InvalidPort);
+        }
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(BindError::NoRuntime);
+        }
+        let transport: Arc<dyn Transport> = match &config.transport {
+            TransportConfig::Udp(udp) => Arc::new(UdpTransport::bind(udp)?),
+            TransportConfig::Custom(t) => Arc::clone(t),
+        };
+        let udp_port = transport.local_udp_port();
+        let recv_limit = usize::try_from(config.protocol.association.receive_window)
+            .unwrap_or(usize::MAX)
+            .max(1);
+        let mut core = usctp_proto::Endpoint::new(
+            config.protocol.clone(),
+            config.port,
+            config.local_addrs.clone(),
+            Instant::now(),
+        );
+        core.set_accepting(config.accept);
+        let (cmd, cmd_rx) = mpsc::unbounded_channel();
+        let (incoming_tx, incoming) = mpsc::channel(config.accept_backlog.max(1));
+        let (done_tx, done) = watch::channel(false);
+        let driver = Driver::new(
+            core,
+            transport,
+            cmd_rx,
+            cmd.downgrade(),
+            incoming_tx,
+            done_tx,
+            recv_limit,
+        );
+        tokio::spawn(driver.run());
+        Ok(Self {
+            inner: Arc::new(Inner {
+                cmd,
+                incoming: Mutex::new(incoming),
+                done,
+                port: config.port,
+                udp_port,
+            }),
+        })
+    }
+
+    /// The SCTP port.
+    pub fn port(&self) -> u16 {
+        self.inner.port
+    }
+
+    /// The local UDP port of the encapsulating transport, if it encapsulates (useful when
+    /// the configuration asked for port 0).
+    pub fn local_udp_port(&self) -> Option<u16> {
+        self.inner.udp_port
+    }
+
+    /// Open an association to the peer's transport addresses (tried in order; the first is
+    /// the primary) on SCTP port `port`. Completes once the handshake finished.
+    ///
+    /// With UDP encapsulation, each address carries the peer's UDP port, e.g.
+    /// `TransportAddr::udp(ip, 9899)`.
+    pub async fn connect(
+        &self,
+        peers: &[TransportAddr],
+        port: u16,
+    ) -> Result<Association, ConnectError> {
+        let (reply, rx) = oneshot::channel();
+        let cmd = Command::Connect {
+            peers: peers.to_vec(),
+            port,
+            reply,
+        };
+        self.inner
+            .cmd
+            .send(cmd)
+            .map_err(|_| ConnectError::EndpointClosed)?;
+        rx.await.unwrap_or(Err(ConnectError::EndpointClosed))
+    }
+
+    /// The next association a peer opened; `None` once the endpoint is closed.
+    pub async fn accept(&self) -> Option<Association> {
+        self.inner.incoming.lock().await.recv().await
+    }
+
+    /// Abort every association, stop the driver and close the sockets; completes when the
+    /// driver has exited.
+    pub async fn close(&self) {
+        let _ = self.inner.cmd.send(Command::Close);
+        self.closed().await;
+    }
+
+    /// Completes when the driver has exited.
+    pub async fn closed(&self) {
+        let mut done = self.inner.done.clone();
+        while !*done.borrow_and_update() {
+            if done.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+}

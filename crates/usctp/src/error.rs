@@ -1,0 +1,95 @@
+//! Errors, one enum per API boundary.
+
+use std::net::IpAddr;
+
+use usctp_proto::tx::SendError as QueueError;
+use usctp_proto::{CloseReason, State};
+use usctp_transport::TransportError;
+
+/// Why [`Endpoint::bind`](crate::Endpoint::bind) failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BindError {
+    /// The transport could not be set up (port in use, permissions, ...).
+    #[error("transport: {0}")]
+    Transport(#[from] TransportError),
+    /// SCTP port 0 is not valid.
+    #[error("SCTP port 0 is not valid; choose a port such as 5000")]
+    InvalidPort,
+    /// `bind` was called outside a tokio runtime.
+    #[error("Endpoint::bind must run inside a tokio runtime")]
+    NoRuntime,
+}
+
+/// Why [`Endpoint::connect`](crate::Endpoint::connect) failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConnectError {
+    /// The request was refused before anything was sent (no address, bad port, limit).
+    #[error(transparent)]
+    Invalid(#[from] usctp_proto::ConnectError),
+    /// The handshake failed: unanswered INITs (peer unreachable), or the peer refused.
+    #[error("association setup failed: {0:?}")]
+    Failed(CloseReason),
+    /// The endpoint was closed.
+    #[error("endpoint closed")]
+    EndpointClosed,
+}
+
+/// Why an operation on an [`Association`](crate::Association) failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The association ended: gracefully (`None`) or for this reason.
+    #[error("association closed ({0:?})")]
+    Closed(Option<CloseReason>),
+    /// The association is shutting down: no new data is accepted.
+    #[error("association is {0}: no new data accepted")]
+    NotWritable(State),
+    /// The message is larger than `max_message_size`.
+    #[error("message of {size} bytes exceeds the maximum of {max}")]
+    TooLarge {
+        /// Message size.
+        size: usize,
+        /// Largest accepted.
+        max: usize,
+    },
+    /// The stream number is not below the negotiated outbound stream count.
+    #[error("stream {stream} is not below the {streams} outbound streams")]
+    InvalidStream {
+        /// Stream asked for.
+        stream: u16,
+        /// Outbound streams.
+        streams: u16,
+    },
+    /// Zero-length messages cannot be sent (RFC 9260 §6.2).
+    #[error("empty message")]
+    Empty,
+    /// No path of the association has this peer address.
+    #[error("no path to {0}")]
+    NoSuchPath(IpAddr),
+    /// The endpoint's driver has stopped (the endpoint was closed).
+    #[error("endpoint closed")]
+    EndpointClosed,
+}
+
+impl Error {
+    /// Map the core's error; `QueueFull` never reaches users (the driver waits instead).
+    pub(crate) fn from_core(e: usctp_proto::AssocError) -> Self {
+        use usctp_proto::AssocError as A;
+        match e {
+            A::NotWritable(State::Closed) => Self::Closed(None),
+            A::NotWritable(s) => Self::NotWritable(s),
+            A::Send(QueueError::TooLarge { size, max }) => Self::TooLarge { size, max },
+            A::Send(QueueError::InvalidStream { stream, streams }) => Self::InvalidStream {
+                stream: stream.0,
+                streams,
+            },
+            A::Send(QueueError::Empty) => Self::Empty,
+            other => {
+                tracing::debug!(?other, "unexpected association error");
+                Self::Closed(None)
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! User-space SCTP (RFC 9260) for tokio, multihoming first.
+//!
+//! An [`Endpoint`] owns one SCTP port on one transport (SCTP over UDP, RFC 6951, by default;
+//! or an in-memory network for tests). [`Endpoint::connect`] and [`Endpoint::accept`] give
+//! [`Association`]s, which send and receive messages on streams, report path and
+//! association events, and shut down gracefully.
+//!
+//! One driver task per endpoint owns the sans-IO protocol state (`usctp-proto`) and the
+//! sockets; handles talk to it over channels.
+//!
+//! # Example
+//!
+//! Two endpoints over UDP on 127.0.0.1, an echo, and a graceful shutdown:
+//!
+//! ```
+//! use std::net::{IpAddr, Ipv4Addr};
+//! use usctp::{Endpoint, EndpointConfig, TransportAddr};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let lo = IpAddr::V4(Ipv4Addr::LOCALHOST);
+//! // UDP port 0: let the OS choose (the default is 9899).
+//! let server = Endpoint::bind(EndpointConfig::udp(vec![lo], 5000, 0)).await?;
+//! let client = Endpoint::bind(EndpointConfig::udp(vec![lo], 5001, 0)).await?;
+//! let server_udp = server.local_udp_port().unwrap();
+//!
+//! tokio::spawn(async move {
+//!     let assoc = server.accept().await.unwrap();
+//!     while let Some(m) = assoc.recv().await {
+//!         assoc.send(m.stream.0, m.ppid.0, false, m.payload).await.unwrap();
+//!     }
+//! });
+//!
+//! let assoc = client.connect(&[TransportAddr::udp(lo, server_udp)], 5000).await?;
+//! assoc.send(0, 0, false, &b"hello"[..]).await?;
+//! let echo = assoc.recv().await.unwrap();
+//! assert_eq!(&echo.payload[..], b"hello");
+//! assoc.shutdown().await?;
+//! # Ok(())
+//! # }
+//! ```
+#![deny(unsafe_code)]
+
+mod association;
+mod config;
+mod driver;
+mod endpoint;
+mod error;
+mod shared;
+mod stats;
+
+pub use association::Association;
+pub use config::{EndpointConfig, TransportConfig};
+pub use endpoint::Endpoint;
+pub use error::{BindError, ConnectError, Error};
+pub use stats::{AssocStats, PathStats};
+
+pub use usctp_proto::path::{PathCounters, PathId};
+pub use usctp_proto::rx::Message;
+pub use usctp_proto::{AssocId, AssociationConfig, CloseReason, Event, PathState, State};
+pub use usctp_transport::{
+    Faults, FaultyTransport, MemoryNetwork, MemoryTransport, Transport, TransportAddr, UdpConfig,
+    UdpTransport, DEFAULT_UDP_PORT,
+};
+
+/// The protocol tunables of an endpoint (`usctp_proto::EndpointConfig`).
+pub use usctp_proto::EndpointConfig as ProtocolConfig;
