@@ -325,6 +325,8 @@ impl Association {
                 break;
             }
             match chunk {
+                // RFC 9260 §9.2: DATA after the peer's SHUTDOWN is discarded without a SACK.
+                Chunk::Data(_) if !self.state.accepts_peer_data() => {}
                 Chunk::Data(d) => {
                     had_data = true;
                     immediate |= d.immediate;
@@ -352,11 +354,15 @@ impl Association {
         }
         self.report_unrecognized(from, unrecognized);
         if had_data {
+            let answer_shutdown = self.state == State::ShutdownSent;
             if let Some(rx) = self.rx.as_mut() {
-                rx.on_packet_end(now, immediate);
+                rx.on_packet_end(now, immediate || answer_shutdown);
             }
             self.sack_dest = from;
             self.note_messages();
+            if answer_shutdown {
+                self.on_data_in_shutdown_sent(now);
+            }
         }
         self.after_input(now);
     }

@@ -85,8 +85,14 @@ impl Endpoint {
             });
         let existing = match existing {
             Some((State::ShutdownAckSent, ..)) => {
-                // RFC 9260 §9.2: the SHUTDOWN ACK will be retransmitted; ignore the INIT.
+                // RFC 9260 §9.2: discard the INIT and retransmit the SHUTDOWN ACK.
                 self.stats.discarded += 1;
+                let id = addrs
+                    .iter()
+                    .find_map(|a| self.by_peer.get(&(a.ip, header.src_port)).copied());
+                if let Some(id) = id {
+                    self.with_association(id, |a| a.resend_shutdown_ack());
+                }
                 return;
             }
             Some((state, local_tag, peer_tag, initial_tsn, known)) => {

@@ -376,3 +376,20 @@ pub fn sacks(out: &[Packet]) -> Vec<Sack> {
         })
         .collect()
 }
+
+/// A packet from the tester with `chunk_bytes` as its raw chunk area (valid CRC32c).
+pub fn raw_packet(vtag: u32, chunk_bytes: &[u8]) -> Bytes {
+    let mut v = Vec::new();
+    v.extend_from_slice(&PPORT.to_be_bytes());
+    v.extend_from_slice(&SPORT.to_be_bytes());
+    v.extend_from_slice(&vtag.to_be_bytes());
+    v.extend_from_slice(&[0; 4]);
+    v.extend_from_slice(chunk_bytes);
+    usctp_wire::crc::write_checksum(&mut v);
+    Bytes::from(v)
+}
+
+/// The wire bytes of one chunk.
+pub fn chunk_bytes(c: &Chunk) -> Vec<u8> {
+    c.to_vec()
+}
