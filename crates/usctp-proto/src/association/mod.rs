@@ -317,6 +317,12 @@ impl Association {
         if !self.check_vtag(header, chunks.first()) {
             return;
         }
+        // RFC 9260 §6.10: INIT ACK and SHUTDOWN COMPLETE are never bundled; a packet that
+        // does so is malformed and discarded whole (INIT is checked by the endpoint).
+        let lone = |c: &Chunk| matches!(c, Chunk::InitAck(_) | Chunk::ShutdownComplete(_));
+        if chunks.len() > 1 && chunks.iter().any(lone) {
+            return;
+        }
         let mut had_data = false;
         let mut immediate = false;
         let mut unrecognized = Vec::new();
