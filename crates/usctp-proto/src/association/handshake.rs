@@ -5,8 +5,10 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use rand::{Rng, RngCore};
-use usctp_wire::cause::{ErrorCause, InvalidMandatoryParameter, MissingMandatoryParameter};
-use usctp_wire::chunk::{CookieAck, CookieEcho, Init, InitAck};
+use usctp_wire::cause::{
+    ErrorCause, InvalidMandatoryParameter, MissingMandatoryParameter, UnrecognizedParameters,
+};
+use usctp_wire::chunk::{Abort, CookieAck, CookieEcho, Init, InitAck, OperationError};
 use usctp_wire::param::{self, Parameter};
 use usctp_wire::{Tsn, VerificationTag};
 
@@ -182,23 +184,21 @@ impl Association {
             let missing = MissingMandatoryParameter {
                 missing: vec![param::types::STATE_COOKIE],
             };
-            let reason = CloseReason::ProtocolError(missing.clone().into());
-            return self.abort_with(Some(missing.into()), reason);
+            return self.refuse_init_ack(&ack, missing.into());
         };
         // RFC 9260 §3.3.3: zero tag or stream counts are invalid.
         if ack.initiate_tag.0 == 0 || ack.outbound_streams == 0 || ack.inbound_streams == 0 {
-            let cause = ErrorCause::from(InvalidMandatoryParameter);
-            return self.abort_with(Some(cause.clone()), CloseReason::ProtocolError(cause));
+            return self.refuse_init_ack(&ack, InvalidMandatoryParameter.into());
         }
         if ack
             .params
             .iter()
             .any(|p| matches!(p, Parameter::HostNameAddress(_)))
         {
-            let cause = ErrorCause::from(usctp_wire::cause::UnresolvableAddress {
+            let cause = usctp_wire::cause::UnresolvableAddress {
                 address: bytes::Bytes::new(),
-            });
-            return self.abort_with(Some(cause.clone()), CloseReason::ProtocolError(cause));
+            };
+            return self.refuse_init_ack(&ack, cause.into());
         }
         self.timers.stop(TimerKind::T1Init);
         // The path answered: forget the INIT back-off so COOKIE ECHO starts at RTO.Initial
@@ -227,12 +227,52 @@ impl Association {
         self.pending
             .retain(|p| !matches!(p.chunk, usctp_wire::chunk::Chunk::Init(_)));
         self.queue(Some(PathId(0)), CookieEcho { cookie });
+        // RFC 9260 §3.2.1: unknown INIT ACK parameters that ask for a report go in an ERROR
+        // bundled with the COOKIE ECHO.
+        let (reports, _) = crate::endpoint::scan_init_params(&ack.params);
+        if !reports.is_empty() {
+            let mut raw = Vec::new();
+            for r in &reports {
+                if let Parameter::UnrecognizedParameter(u) = r {
+                    raw.extend_from_slice(&u.raw);
+                }
+            }
+            let cause = UnrecognizedParameters {
+                parameters: raw.into(),
+            };
+            self.queue(
+                Some(PathId(0)),
+                OperationError {
+                    causes: vec![cause.into()],
+                },
+            );
+        }
         self.set_state(State::CookieEchoed, "INIT ACK");
         let rto = self
             .paths
             .get(PathId(0))
             .map_or(self.cfg.rto_initial, |p| p.rto.rto());
         self.timers.set(TimerKind::T1Cookie, now + rto);
+    }
+
+    /// Refuse an INIT ACK (RFC 9260 §5.1 C, §3.3.3): ABORT and close. The ABORT carries the
+    /// INIT ACK's tag, or ours with the T bit when that tag is zero (§8.5.1: the peer checks
+    /// a T-bit ABORT against the tag it was given, ours).
+    fn refuse_init_ack(&mut self, ack: &InitAck, cause: ErrorCause) {
+        let reason = CloseReason::ProtocolError(cause.clone());
+        if ack.initiate_tag.0 == 0 {
+            self.pending.clear();
+            self.queue(
+                Some(PathId(0)),
+                Abort {
+                    t_bit: true,
+                    causes: vec![cause],
+                },
+            );
+            return self.close(Some(reason));
+        }
+        self.peer_tag = ack.initiate_tag;
+        self.abort_with(Some(cause), reason);
     }
 
     /// COOKIE ACK in COOKIE-ECHOED (RFC 9260 §5.1 E); discarded otherwise (§5.2.5).

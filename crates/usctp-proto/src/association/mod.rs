@@ -317,6 +317,12 @@ impl Association {
         if !self.check_vtag(header, chunks.first()) {
             return;
         }
+        // RFC 9260 §6.10: INIT ACK and SHUTDOWN COMPLETE are never bundled; a packet that
+        // does so is malformed and discarded whole (INIT is checked by the endpoint).
+        let lone = |c: &Chunk| matches!(c, Chunk::InitAck(_) | Chunk::ShutdownComplete(_));
+        if chunks.len() > 1 && chunks.iter().any(lone) {
+            return;
+        }
         let mut had_data = false;
         let mut immediate = false;
         let mut unrecognized = Vec::new();
@@ -330,6 +336,8 @@ impl Association {
                 self.on_cookie_ack(now);
             }
             match chunk {
+                // RFC 9260 §9.2: DATA after the peer's SHUTDOWN is discarded without a SACK.
+                Chunk::Data(_) if !self.state.accepts_peer_data() => {}
                 Chunk::Data(d) => {
                     had_data = true;
                     immediate |= d.immediate;
@@ -357,11 +365,15 @@ impl Association {
         }
         self.report_unrecognized(from, unrecognized);
         if had_data {
+            let answer_shutdown = self.state == State::ShutdownSent;
             if let Some(rx) = self.rx.as_mut() {
-                rx.on_packet_end(now, immediate);
+                rx.on_packet_end(now, immediate || answer_shutdown);
             }
             self.sack_dest = from;
             self.note_messages();
+            if answer_shutdown {
+                self.on_data_in_shutdown_sent(now);
+            }
         }
         self.after_input(now);
     }

@@ -82,6 +82,33 @@ impl Association {
         }
     }
 
+    /// DATA arrived in SHUTDOWN-SENT: answer at once with a SHUTDOWN carrying the new
+    /// cumulative ack and restart T2 (RFC 9260 §9.2).
+    pub(super) fn on_data_in_shutdown_sent(&mut self, now: Instant) {
+        self.pending
+            .retain(|p| !matches!(p.chunk, usctp_wire::chunk::Chunk::Shutdown(_)));
+        self.queue(
+            None,
+            Shutdown {
+                cum_tsn_ack: self.cum_ack(),
+            },
+        );
+        self.start_t2(now);
+    }
+
+    /// INIT in SHUTDOWN-ACK-SENT (the SHUTDOWN COMPLETE may have been lost): the endpoint
+    /// discards the INIT and this resends the SHUTDOWN ACK (RFC 9260 §9.2).
+    pub(crate) fn resend_shutdown_ack(&mut self) {
+        if self.state == State::ShutdownAckSent
+            && !self
+                .pending
+                .iter()
+                .any(|p| matches!(p.chunk, usctp_wire::chunk::Chunk::ShutdownAck(_)))
+        {
+            self.queue(None, ShutdownAck);
+        }
+    }
+
     /// SHUTDOWN from the peer.
     pub(super) fn on_shutdown(&mut self, now: Instant, s: Shutdown) {
         match self.state {

@@ -85,8 +85,14 @@ impl Endpoint {
             });
         let existing = match existing {
             Some((State::ShutdownAckSent, ..)) => {
-                // RFC 9260 §9.2: the SHUTDOWN ACK will be retransmitted; ignore the INIT.
+                // RFC 9260 §9.2: discard the INIT and retransmit the SHUTDOWN ACK.
                 self.stats.discarded += 1;
+                let id = addrs
+                    .iter()
+                    .find_map(|a| self.by_peer.get(&(a.ip, header.src_port)).copied());
+                if let Some(id) = id {
+                    self.with_association(id, |a| a.resend_shutdown_ack());
+                }
                 return;
             }
             Some((state, local_tag, peer_tag, initial_tsn, known)) => {
@@ -175,7 +181,9 @@ impl Endpoint {
         InitAck {
             initiate_tag: local_tag,
             a_rwnd: rwnd,
-            outbound_streams: our_os,
+            // RFC 9260 §5.1.1: we will use at most the peer's MIS; saying so up front lets
+            // the peer see the real count (RFC 4460 §2.5).
+            outbound_streams: our_os.min(init.inbound_streams),
             inbound_streams: our_mis,
             initial_tsn: itsn,
             params: all,
@@ -183,9 +191,9 @@ impl Endpoint {
     }
 }
 
-/// Walk the INIT's parameters by their action bits (RFC 9260 §3.2.1): returns the
-/// Unrecognized Parameter reports for the INIT ACK and the Cookie Preservative increment.
-fn scan_init_params(params: &[Parameter]) -> (Vec<Parameter>, u32) {
+/// Walk the INIT's (or INIT ACK's) parameters by their action bits (RFC 9260 §3.2.1): returns
+/// the Unrecognized Parameter reports and the Cookie Preservative increment.
+pub(crate) fn scan_init_params(params: &[Parameter]) -> (Vec<Parameter>, u32) {
     let mut reports = Vec::new();
     let mut preservative = 0;
     for p in params {

@@ -19,6 +19,7 @@ use usctp_wire::chunk::Chunk;
 use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
 
 pub use cookie::{check_age, cookie_mac, CookieContents, CookieError, CookieSigner};
+pub(crate) use init::scan_init_params;
 
 use crate::association::Association;
 use crate::event::{AssocId, Event};

@@ -41,7 +41,11 @@ impl Endpoint {
         }
         match chunks.first() {
             None => {}
-            Some(Chunk::Init(_)) => self.on_init(now, &meta, &header, chunks),
+            // An INIT anywhere in the packet: it must be alone (RFC 9260 §6.10), else the
+            // whole packet is discarded there, never answered as out of the blue.
+            Some(_) if chunks.iter().any(|c| matches!(c, Chunk::Init(_))) => {
+                self.on_init(now, &meta, &header, chunks)
+            }
             Some(Chunk::CookieEcho(_)) => self.on_cookie_echo(now, &meta, &header, chunks),
             Some(_) => match self.lookup(&meta, &header) {
                 Some(id) => self.deliver(now, id, &meta, &header, chunks),

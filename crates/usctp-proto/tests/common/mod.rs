@@ -12,6 +12,7 @@ use usctp_wire::{Ppid, StreamId};
 pub const CLIENT_PORT: u16 = 40_000;
 pub const SERVER_PORT: u16 = 5000;
 
+pub mod tester;
 pub mod wire;
 
 /// A client and a server with `paths` addresses each, one link per path.
