@@ -76,7 +76,7 @@ impl Association {
     ) -> Option<Self> {
         let first = *remotes.first()?;
         let itsn = Tsn(rng.next_u32());
-        let local = local_for(&local_addrs, first.ip);
+        let local = local_for(&local_addrs, first.ip, 0);
         let tags = (local_tag, VerificationTag(0));
         let mut a = Self::new(
             id,
@@ -90,7 +90,7 @@ impl Association {
             rng,
         );
         for r in &remotes[1..] {
-            let local = local_for(&a.local_addrs, r.ip);
+            let local = local_for(&a.local_addrs, r.ip, a.paths.len());
             if let Some(p) = a.paths.add(*r, local, now, &a.cfg, &mut a.events) {
                 a.tx.add_path(p, a.cfg.initial_mtu);
             }
@@ -143,7 +143,7 @@ impl Association {
             c.inbound_streams,
         );
         for r in c.peer_addresses.iter().filter(|r| **r != meta.src) {
-            let local = local_for(&a.local_addrs, r.ip);
+            let local = local_for(&a.local_addrs, r.ip, a.paths.len());
             if let Some(p) = a.paths.add(*r, local, now, &a.cfg, &mut a.events) {
                 a.tx.add_path(p, a.cfg.initial_mtu);
             }
@@ -215,7 +215,7 @@ impl Association {
         let inbound = self.cfg.max_inbound_streams.min(ack.outbound_streams);
         self.adopt_peer(now, ack.initial_tsn, ack.a_rwnd, outbound, inbound);
         for r in peer_addresses(&ack.params, meta.src, self.cfg.max_peer_addresses) {
-            let local = local_for(&self.local_addrs, r.ip);
+            let local = local_for(&self.local_addrs, r.ip, self.paths.len());
             if let Some(p) = self.paths.add(r, local, now, &self.cfg, &mut self.events) {
                 self.tx.add_path(p, self.cfg.initial_mtu);
             }
@@ -329,10 +329,42 @@ impl Association {
     }
 }
 
-/// The local address to send from toward `remote`: one of the same family, if we have one.
-pub(crate) fn local_for(local: &[IpAddr], remote: IpAddr) -> Option<IpAddr> {
-    local
-        .iter()
-        .copied()
-        .find(|l| l.is_ipv4() == remote.is_ipv4())
+/// The local address to send from toward `remote`: of the same family, sharing the longest
+/// prefix with it (on a dual-path network each path has its own subnet), ties broken by the
+/// path's index so that paths spread over the local addresses.
+pub(crate) fn local_for(local: &[IpAddr], remote: IpAddr, index: usize) -> Option<IpAddr> {
+    let prefix = |l: &IpAddr| match (l, remote) {
+        (IpAddr::V4(a), IpAddr::V4(b)) => Some((u32::from(*a) ^ u32::from(b)).leading_zeros()),
+        (IpAddr::V6(a), IpAddr::V6(b)) => Some((u128::from(*a) ^ u128::from(b)).leading_zeros()),
+        _ => None,
+    };
+    let best = local.iter().filter_map(prefix).max()?;
+    let ties: Vec<_> = local.iter().filter(|l| prefix(l) == Some(best)).collect();
+    ties.get(index % ties.len().max(1)).copied().copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    fn v4(a: u8, b: u8) -> IpAddr {
+        IpAddr::V4(Ipv4Addr::new(192, 168, a, b))
+    }
+
+    #[test]
+    fn local_address_follows_the_remote_subnet() {
+        let local = [v4(1, 1), v4(2, 1)];
+        assert_eq!(local_for(&local, v4(2, 7), 0), Some(v4(2, 1)));
+        assert_eq!(local_for(&local, v4(1, 7), 1), Some(v4(1, 1)));
+        let lo = [
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)),
+        ];
+        assert_eq!(local_for(&lo, lo[1], 0), Some(lo[1]));
+        assert_eq!(
+            local_for(&lo, IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), 0),
+            None
+        );
+    }
 }

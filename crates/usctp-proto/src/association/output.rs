@@ -44,7 +44,15 @@ impl Association {
         let data_path = self.paths.data_path();
         let dest = match self.pending.front() {
             Some(p) => p.dest.unwrap_or(data_path),
-            None if self.sack_owed(now) => self.sack_dest.unwrap_or(data_path),
+            // SACK to where the DATA came from (RFC 9260 §6.4), unless that path is failing.
+            None if self.sack_owed(now) => self
+                .sack_dest
+                .filter(|d| {
+                    self.paths
+                        .get(*d)
+                        .is_some_and(|p| p.state == crate::event::PathState::Active)
+                })
+                .unwrap_or(data_path),
             None if self.may_send_data() => data_path,
             None => return None,
         };
