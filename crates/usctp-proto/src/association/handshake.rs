@@ -90,10 +90,7 @@ impl Association {
             rng,
         );
         for r in &remotes[1..] {
-            let local = local_for(&a.local_addrs, r.ip, a.paths.len());
-            if let Some(p) = a.paths.add(*r, local, now, &a.cfg, &mut a.events) {
-                a.tx.add_path(p, a.cfg.initial_mtu);
-            }
+            a.add_peer_path(now, *r);
         }
         let init = Init {
             initiate_tag: local_tag,
@@ -143,16 +140,21 @@ impl Association {
             c.inbound_streams,
         );
         for r in c.peer_addresses.iter().filter(|r| **r != meta.src) {
-            let local = local_for(&a.local_addrs, r.ip, a.paths.len());
-            if let Some(p) = a.paths.add(*r, local, now, &a.cfg, &mut a.events) {
-                a.tx.add_path(p, a.cfg.initial_mtu);
-            }
+            a.add_peer_path(now, *r);
         }
         a.queue(Some(PathId(0)), CookieAck);
         a.set_state(State::Established, "valid COOKIE ECHO");
         a.events.push_back(Event::Connected);
         a.start_heartbeats(now);
         a
+    }
+
+    /// Add an (unconfirmed) path to a peer address, sending from the best local address.
+    fn add_peer_path(&mut self, now: Instant, remote: TransportAddr) {
+        let local = local_for(&self.local_addrs, remote.ip, self.paths.len());
+        if let Some(p) = self.paths.add(remote, local, now, &self.cfg, &mut self.events) {
+            self.tx.add_path(p, self.cfg.initial_mtu);
+        }
     }
 
     /// Take the peer's initial TSN, window and the negotiated stream counts.
@@ -215,10 +217,7 @@ impl Association {
         let inbound = self.cfg.max_inbound_streams.min(ack.outbound_streams);
         self.adopt_peer(now, ack.initial_tsn, ack.a_rwnd, outbound, inbound);
         for r in peer_addresses(&ack.params, meta.src, self.cfg.max_peer_addresses) {
-            let local = local_for(&self.local_addrs, r.ip, self.paths.len());
-            if let Some(p) = self.paths.add(r, local, now, &self.cfg, &mut self.events) {
-                self.tx.add_path(p, self.cfg.initial_mtu);
-            }
+            self.add_peer_path(now, r);
         }
         // The INIT is kept: a Stale Cookie error sends it again (RFC 9260 §5.2.6).
         self.handshake.cookie = Some(cookie.clone());
