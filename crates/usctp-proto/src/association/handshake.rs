@@ -226,7 +226,10 @@ impl Association {
         // COOKIE ECHO goes first; DATA may follow in the same packet (RFC 9260 §5.1 C).
         self.pending
             .retain(|p| !matches!(p.chunk, usctp_wire::chunk::Chunk::Init(_)));
-        self.queue(Some(PathId(0)), CookieEcho { cookie });
+        // The COOKIE ECHO goes back the way the INIT ACK came (the INIT may have been
+        // retransmitted to another of the peer's addresses).
+        let back = self.paths.find(meta.src).unwrap_or(PathId(0));
+        self.queue(Some(back), CookieEcho { cookie });
         self.set_state(State::CookieEchoed, "INIT ACK");
         let rto = self
             .paths
@@ -291,8 +294,5 @@ impl Association {
 
 /// The local address to send from toward `remote`: one of the same family, if we have one.
 pub(crate) fn local_for(local: &[IpAddr], remote: IpAddr) -> Option<IpAddr> {
-    local
-        .iter()
-        .copied()
-        .find(|l| l.is_ipv4() == remote.is_ipv4())
+    crate::path::select_local(local, remote)
 }
