@@ -233,9 +233,17 @@ impl PathManager {
     }
 
     /// The peer acknowledged something sent on `id`: clear its error counter and make it
-    /// active (RFC 9260 §8.2, §8.3; RFC 7829 §5).
+    /// active (RFC 9260 §8.2, §8.3; RFC 7829 §5). A potentially failed or inactive path is
+    /// revived this way only while it carries new data (every path is failing): otherwise the
+    /// acknowledged chunks were sent before it failed and their SACK came over another path,
+    /// which says nothing about this one; its HEARTBEAT ACK will.
     pub fn on_ack(&mut self, id: PathId, now: Instant, events: &mut VecDeque<Event>) {
+        let data_path = self.data_path();
         let Some(p) = self.get_mut(id) else { return };
+        let failing = matches!(p.state, PathState::PotentiallyFailed | PathState::Inactive);
+        if failing && data_path != id {
+            return;
+        }
         p.error_count = 0;
         if p.state != PathState::Unconfirmed {
             self.set_state(id, PathState::Active, now, events);
