@@ -25,6 +25,10 @@ pub struct AssociationConfig {
     pub pf_max_retrans: Option<u32>,
     /// Max.Init.Retransmits.
     pub max_init_retransmits: u32,
+    /// Switch new data back to the primary path as soon as it is active again after a
+    /// failover (RFC 9260 §6.4.1 leaves the policy open). When false, the path that took over
+    /// becomes the primary ([`Event::PrimaryChanged`](crate::Event::PrimaryChanged)).
+    pub primary_switch_back: bool,
     /// HB.interval; `None` turns heartbeats on idle paths off.
     pub hb_interval: Option<Duration>,
     /// HB.Max.Burst.
@@ -65,6 +69,7 @@ impl Default for AssociationConfig {
             path_max_retrans: 5,
             pf_max_retrans: Some(0),
             max_init_retransmits: 8,
+            primary_switch_back: true,
             hb_interval: Some(Duration::from_secs(30)),
             hb_max_burst: 1,
             sack_delay: Duration::from_millis(200),

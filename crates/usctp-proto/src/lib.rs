@@ -22,3 +22,4 @@ pub use association::{AssocError, Association, State};
 pub use config::{AssociationConfig, EndpointConfig};
 pub use endpoint::{AcceptFilter, ConnectError, Endpoint, EndpointStats, Incoming};
 pub use event::{AssocId, CloseReason, Event, PathState};
+pub use path::{AssociationStats, PathStats};

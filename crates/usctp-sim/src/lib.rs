@@ -45,6 +45,7 @@
 
 mod addr;
 mod config;
+mod failover;
 mod link;
 mod node;
 mod observer;
@@ -58,6 +59,9 @@ mod transfer;
 
 pub use addr::{Addr, Datagram, IPV4_HEADER_LEN, IPV6_HEADER_LEN, UDP_HEADER_LEN};
 pub use config::{GilbertElliott, LinkConfig};
+pub use failover::{
+    run_failover, run_failover_with, Cut, EventRecord, FailoverReport, FailoverSpec, Side,
+};
 pub use link::{Direction, Link, LinkId};
 pub use node::{AsAny, HostId, Node, NodeId};
 pub use observer::{DropReason, Event, EventKind, Observer, PacketId};

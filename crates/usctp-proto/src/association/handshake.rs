@@ -76,7 +76,7 @@ impl Association {
     ) -> Option<Self> {
         let first = *remotes.first()?;
         let itsn = Tsn(rng.next_u32());
-        let local = local_for(&local_addrs, first.ip, 0);
+        let local = crate::path::select_local(&local_addrs, first.ip, 0);
         let tags = (local_tag, VerificationTag(0));
         let mut a = Self::new(
             id,
@@ -151,8 +151,11 @@ impl Association {
 
     /// Add an (unconfirmed) path to a peer address, sending from the best local address.
     fn add_peer_path(&mut self, now: Instant, remote: TransportAddr) {
-        let local = local_for(&self.local_addrs, remote.ip, self.paths.len());
-        if let Some(p) = self.paths.add(remote, local, now, &self.cfg, &mut self.events) {
+        let local = crate::path::select_local(&self.local_addrs, remote.ip, self.paths.len());
+        if let Some(p) = self
+            .paths
+            .add(remote, local, now, &self.cfg, &mut self.events)
+        {
             self.tx.add_path(p, self.cfg.initial_mtu);
         }
     }
@@ -225,7 +228,10 @@ impl Association {
         // COOKIE ECHO goes first; DATA may follow in the same packet (RFC 9260 §5.1 C).
         self.pending
             .retain(|p| !matches!(p.chunk, usctp_wire::chunk::Chunk::Init(_)));
-        self.queue(Some(PathId(0)), CookieEcho { cookie });
+        // The COOKIE ECHO goes back the way the INIT ACK came (the INIT may have been
+        // retransmitted to another of the peer's addresses).
+        let back = self.paths.find(meta.src).unwrap_or(PathId(0));
+        self.queue(Some(back), CookieEcho { cookie });
         // RFC 9260 §3.2.1: unknown INIT ACK parameters that ask for a report go in an ERROR
         // bundled with the COOKIE ECHO.
         let (reports, _) = crate::endpoint::scan_init_params(&ack.params);
@@ -240,7 +246,7 @@ impl Association {
                 parameters: raw.into(),
             };
             self.queue(
-                Some(PathId(0)),
+                Some(back),
                 OperationError {
                     causes: vec![cause.into()],
                 },
@@ -325,45 +331,5 @@ impl Association {
         let rto = self.paths.get(path)?.rto.rto();
         let jitter = rto.mul_f64(self.rng.gen_range(0.5..1.5));
         Some(now + interval + jitter)
-    }
-}
-
-/// The local address to send from toward `remote`: of the same family, sharing the longest
-/// prefix with it (on a dual-path network each path has its own subnet), ties broken by the
-/// path's index so that paths spread over the local addresses.
-pub(crate) fn local_for(local: &[IpAddr], remote: IpAddr, index: usize) -> Option<IpAddr> {
-    let prefix = |l: &IpAddr| match (l, remote) {
-        (IpAddr::V4(a), IpAddr::V4(b)) => Some((u32::from(*a) ^ u32::from(b)).leading_zeros()),
-        (IpAddr::V6(a), IpAddr::V6(b)) => Some((u128::from(*a) ^ u128::from(b)).leading_zeros()),
-        _ => None,
-    };
-    let best = local.iter().filter_map(prefix).max()?;
-    let ties: Vec<_> = local.iter().filter(|l| prefix(l) == Some(best)).collect();
-    ties.get(index % ties.len().max(1)).copied().copied()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::net::Ipv4Addr;
-
-    fn v4(a: u8, b: u8) -> IpAddr {
-        IpAddr::V4(Ipv4Addr::new(192, 168, a, b))
-    }
-
-    #[test]
-    fn local_address_follows_the_remote_subnet() {
-        let local = [v4(1, 1), v4(2, 1)];
-        assert_eq!(local_for(&local, v4(2, 7), 0), Some(v4(2, 1)));
-        assert_eq!(local_for(&local, v4(1, 7), 1), Some(v4(1, 1)));
-        let lo = [
-            IpAddr::V4(Ipv4Addr::LOCALHOST),
-            IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)),
-        ];
-        assert_eq!(local_for(&lo, lo[1], 0), Some(lo[1]));
-        assert_eq!(
-            local_for(&lo, IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), 0),
-            None
-        );
     }
 }

@@ -7,6 +7,7 @@ mod handshake;
 mod output;
 mod shutdown;
 mod state;
+mod stats;
 mod timeout;
 
 use std::collections::VecDeque;
@@ -313,6 +314,8 @@ impl Association {
         let from = self.paths.find(meta.src);
         if let Some(p) = from.and_then(|id| self.paths.get_mut(id)) {
             p.counters.packets_received += 1;
+            let len = chunks.iter().map(Chunk::padded_len).sum::<usize>();
+            p.counters.bytes_received += (CommonHeader::LEN + len) as u64;
         }
         if !self.check_vtag(header, chunks.first()) {
             return;

@@ -42,6 +42,11 @@ impl Association {
     /// Append the next packet to `buf`, or return `None` when nothing is due.
     pub(crate) fn poll_transmit(&mut self, now: Instant, buf: &mut Vec<u8>) -> Option<Transmit> {
         let data_path = self.paths.data_path();
+        // RFC 9260 §6.4: chunks marked by a T3 expiry go to another path than the one that
+        // timed out; new data stays on the data path.
+        let rtx_path = self
+            .paths
+            .retransmission_dest(self.tx.has_marked_retransmissions());
         let dest = match self.pending.front() {
             Some(p) => p.dest.unwrap_or(data_path),
             // SACK to where the DATA came from (RFC 9260 §6.4), unless that path is failing.
@@ -53,7 +58,7 @@ impl Association {
                         .is_some_and(|p| p.state == crate::event::PathState::Active)
                 })
                 .unwrap_or(data_path),
-            None if self.may_send_data() => data_path,
+            None if self.may_send_data() => rtx_path,
             None => return None,
         };
         let (remote, local, max) = {
@@ -151,8 +156,20 @@ impl Association {
         if !confirmed || !(self.may_send_data() || echoing && self.tx.queued_bytes() > 0) {
             return;
         }
+        // DATA goes only to the data path, or, retransmissions only, to the path chosen for
+        // them (never bundled with a probe or SACK to some other path).
+        let data_path = self.paths.data_path();
+        let rtx_path = self
+            .paths
+            .retransmission_dest(self.tx.has_marked_retransmissions());
+        if dest != data_path && dest != rtx_path
+            || dest == data_path && rtx_path != data_path && self.tx.has_marked_retransmissions()
+        {
+            return;
+        }
+        let rtx_only = dest != data_path;
         let mut sent = false;
-        while b.max_data_payload() > 0 {
+        while b.max_data_payload() > 0 && (!rtx_only || self.tx.has_marked_retransmissions()) {
             let Some(d) = self.tx.next_chunk(now, dest, b.max_data_payload()) else {
                 break;
             };

@@ -51,12 +51,20 @@ impl Association {
         true
     }
 
+    /// Handshake retransmissions cycle through the peer's addresses, so one dead address
+    /// does not stall the setup (RFC 9260 §6.4: retransmit to an alternate address; ETSI
+    /// sctp-as-i-1-15).
+    fn handshake_dest(&self) -> PathId {
+        let n = self.paths.len().max(1) as u32;
+        PathId(u16::try_from(self.handshake.retransmits % n).unwrap_or(0))
+    }
+
     fn on_t1_init(&mut self, now: Instant) {
         if self.state != State::CookieWait || !self.handshake_retry(now, TimerKind::T1Init) {
             return;
         }
         if let Some(init) = self.handshake.init.clone() {
-            self.queue(Some(PathId(0)), init);
+            self.queue(Some(self.handshake_dest()), init);
         }
     }
 
@@ -65,7 +73,7 @@ impl Association {
             return;
         }
         if let Some(cookie) = self.handshake.cookie.clone() {
-            self.queue(Some(PathId(0)), CookieEcho { cookie });
+            self.queue(Some(self.handshake_dest()), CookieEcho { cookie });
         }
     }
 
@@ -112,8 +120,24 @@ impl Association {
             return;
         }
         self.tx.on_t3_timeout(path);
-        self.paths.on_timeout(path, now, &mut self.events);
-        self.count_assoc_error();
+        self.paths.avoid_for_retransmission(path);
+        let failing = self.paths.on_timeout(path, now, &mut self.events);
+        if self.count_assoc_error() {
+            return;
+        }
+        if failing {
+            self.probe_now(path, now);
+        }
+    }
+
+    /// A path just became potentially failed or inactive: probe it at once, then every RTO
+    /// (RFC 7829 §5; RFC 9260 §8.3), so it is used again as soon as it answers.
+    fn probe_now(&mut self, path: PathId, now: Instant) {
+        if matches!(self.state, State::CookieWait | State::CookieEchoed) {
+            return; // no HEARTBEAT before the peer has the association (RFC 9260 §8.3)
+        }
+        self.paths.drop_probe(path);
+        self.timers.set(TimerKind::Heartbeat(path), now);
     }
 
     /// Heartbeat timer of `path` (RFC 9260 §8.3): an unanswered probe counts as an error;
@@ -122,7 +146,16 @@ impl Association {
         let Some(p) = self.paths.get(path) else {
             return;
         };
-        let state = p.state;
+        let (state, rto) = (p.state, p.rto.rto());
+        let failing = matches!(state, PathState::PotentiallyFailed | PathState::Inactive);
+        let rtx_here =
+            self.tx.has_marked_retransmissions() && self.paths.retransmission_dest(true) == path;
+        if failing && (self.tx.outstanding_on(path) > 0 || rtx_here) {
+            // DATA in flight there: its T3-rtx already probes the path and backs off its RTO;
+            // a heartbeat on top would count every loss twice.
+            self.timers.set(TimerKind::Heartbeat(path), now + rto);
+            return;
+        }
         if self.paths.probe_outstanding(path) {
             // Unconfirmed paths back off too, so an address that never answers (perhaps a
             // third party's, RFC 5062 §4.1) sees ever rarer probes.
@@ -130,6 +163,7 @@ impl Association {
             if state != PathState::Unconfirmed && self.count_assoc_error() {
                 return;
             }
+            self.paths.drop_probe(path);
         }
         let Some(p) = self.paths.get(path) else {
             return;

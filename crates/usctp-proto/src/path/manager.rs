@@ -3,18 +3,12 @@
 
 use std::collections::VecDeque;
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use bytes::Bytes;
-
-use super::destination::{Path, Probe};
+use super::destination::Path;
 use super::PathId;
 use crate::event::{Event, PathState};
 use crate::{AssociationConfig, TransportAddr};
-
-/// Heartbeat Info layout: magic, path id, nonce (we keep the send time in the path).
-const HB_MAGIC: u16 = 0x7573; // "us"
-const HB_INFO_LEN: usize = 12;
 
 /// All paths of one association.
 #[derive(Debug, Clone)]
@@ -24,6 +18,9 @@ pub struct PathManager {
     max_paths: usize,
     path_max_retrans: u32,
     pf_max_retrans: Option<u32>,
+    switch_back: bool,
+    /// The path whose T3-rtx expired last: its marked chunks go elsewhere (RFC 9260 §6.4).
+    rtx_avoid: Option<PathId>,
 }
 
 impl PathManager {
@@ -42,6 +39,8 @@ impl PathManager {
             max_paths: cfg.max_peer_addresses.max(1),
             path_max_retrans: cfg.path_max_retrans,
             pf_max_retrans: cfg.pf_max_retrans,
+            switch_back: cfg.primary_switch_back,
+            rtx_avoid: None,
         }
     }
 
@@ -143,20 +142,72 @@ impl PathManager {
     }
 
     /// Where a retransmission goes: an active path other than `last` if there is one
-    /// (RFC 9260 §6.4), else the data path.
+    /// (RFC 9260 §6.4), else another confirmed path with the fewest errors (so T3
+    /// retransmissions alternate between failing paths while they back off), else the data
+    /// path. Never an unconfirmed path (§5.4).
     pub fn retransmit_path(&self, last: PathId) -> PathId {
         let data = self.data_path();
-        if data != last {
+        let usable = |p: &&Path| p.id != last && p.is_confirmed();
+        if data != last && self.get(data).is_some_and(|p| p.state == PathState::Active) {
             return data;
+        }
+        let active = self
+            .paths
+            .iter()
+            .filter(usable)
+            .filter(|p| p.state == PathState::Active)
+            .max_by_key(|p| p.last_confirmed);
+        if let Some(p) = active {
+            return p.id;
         }
         self.paths
             .iter()
-            .filter(|p| p.id != last && p.state == PathState::Active)
-            .max_by_key(|p| p.last_confirmed)
+            .filter(usable)
+            .min_by_key(|p| (p.error_count, p.id))
             .map_or(data, |p| p.id)
     }
 
-    fn set_state(
+    /// T3-rtx of `path` expired: until its marked chunks are resent, retransmissions avoid
+    /// it (RFC 9260 §6.4).
+    pub(crate) fn avoid_for_retransmission(&mut self, path: PathId) {
+        self.rtx_avoid = Some(path);
+    }
+
+    /// Where marked chunks go now: away from the path that timed out, if it is the data path.
+    pub(crate) fn retransmission_dest(&mut self, has_marked: bool) -> PathId {
+        let data = self.data_path();
+        if !has_marked {
+            self.rtx_avoid = None;
+            return data;
+        }
+        match self.rtx_avoid {
+            Some(last) => self.retransmit_path(last),
+            None => data,
+        }
+    }
+
+    /// Without switch-back, a failed primary hands its role to the path that took over
+    /// (RFC 9260 §6.4.1 leaves the policy to the implementation).
+    fn reselect_primary(&mut self, events: &mut VecDeque<Event>) {
+        if self.switch_back
+            || self
+                .get(self.primary)
+                .is_some_and(|p| p.state == PathState::Active)
+        {
+            return;
+        }
+        let best = self
+            .paths
+            .iter()
+            .filter(|p| p.state == PathState::Active)
+            .max_by_key(|p| p.last_confirmed)
+            .map(|p| p.id);
+        if let Some(id) = best {
+            self.set_primary(id, events);
+        }
+    }
+
+    pub(super) fn set_state(
         &mut self,
         id: PathId,
         state: PathState,
@@ -172,17 +223,27 @@ impl PathManager {
             p.last_confirmed = Some(now);
         }
         let addr = p.remote;
+        tracing::debug!(path = id.0, %addr, ?state, "path state");
         events.push_back(Event::PathStateChanged {
             path: id,
             addr,
             state,
         });
+        self.reselect_primary(events);
     }
 
     /// The peer acknowledged something sent on `id`: clear its error counter and make it
-    /// active (RFC 9260 §8.2, §8.3; RFC 7829 §5).
+    /// active (RFC 9260 §8.2, §8.3; RFC 7829 §5). A potentially failed or inactive path is
+    /// revived this way only while it carries new data (every path is failing): otherwise the
+    /// acknowledged chunks were sent before it failed and their SACK came over another path,
+    /// which says nothing about this one; its HEARTBEAT ACK will.
     pub fn on_ack(&mut self, id: PathId, now: Instant, events: &mut VecDeque<Event>) {
+        let data_path = self.data_path();
         let Some(p) = self.get_mut(id) else { return };
+        let failing = matches!(p.state, PathState::PotentiallyFailed | PathState::Inactive);
+        if failing && data_path != id {
+            return;
+        }
         p.error_count = 0;
         if p.state != PathState::Unconfirmed {
             self.set_state(id, PathState::Active, now, events);
@@ -209,48 +270,6 @@ impl PathManager {
         let changed = next != state;
         self.set_state(id, next, now, events);
         changed
-    }
-
-    /// Build a HEARTBEAT info for `id` and remember its nonce (RFC 9260 §8.3).
-    pub fn make_heartbeat(&mut self, id: PathId, nonce: u64, now: Instant) -> Option<Bytes> {
-        let p = self.get_mut(id)?;
-        p.probe = Some(Probe { nonce, sent: now });
-        let mut info = Vec::with_capacity(HB_INFO_LEN);
-        info.extend_from_slice(&HB_MAGIC.to_be_bytes());
-        info.extend_from_slice(&id.0.to_be_bytes());
-        info.extend_from_slice(&nonce.to_be_bytes());
-        Some(Bytes::from(info))
-    }
-
-    /// Whether a heartbeat sent on `id` is still unanswered.
-    pub fn probe_outstanding(&self, id: PathId) -> bool {
-        self.get(id).is_some_and(|p| p.probe.is_some())
-    }
-
-    /// A HEARTBEAT ACK arrived: if its nonce matches the probe outstanding on the path it
-    /// names, confirm the path, take the RTT and clear errors. Returns the path and RTT.
-    pub fn on_heartbeat_ack(
-        &mut self,
-        info: &[u8],
-        now: Instant,
-        events: &mut VecDeque<Event>,
-    ) -> Option<(PathId, Duration)> {
-        let info: &[u8; HB_INFO_LEN] = info.try_into().ok()?;
-        let [m0, m1, i0, i1, n @ ..] = *info;
-        if u16::from_be_bytes([m0, m1]) != HB_MAGIC {
-            return None;
-        }
-        let id = PathId(u16::from_be_bytes([i0, i1]));
-        let nonce = u64::from_be_bytes(n);
-        let p = self.get_mut(id)?;
-        let probe = p.probe.filter(|pr| pr.nonce == nonce)?;
-        p.probe = None;
-        let rtt = now.saturating_duration_since(probe.sent);
-        p.rto.on_rtt(rtt);
-        p.error_count = 0;
-        // RFC 9260 §5.4: a matching nonce confirms the address.
-        self.set_state(id, PathState::Active, now, events);
-        Some((id, rtt))
     }
 
     /// Number of paths.

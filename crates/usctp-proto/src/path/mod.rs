@@ -1,12 +1,17 @@
 //! The multihoming path manager: per-destination state, RTO, error counting, failover.
 
 mod destination;
+mod heartbeat;
+mod local;
 mod manager;
 mod rto;
+mod stats;
 
 pub use destination::{Path, PathCounters};
+pub(crate) use local::select_local;
 pub use manager::PathManager;
 pub use rto::RtoEstimator;
+pub use stats::{AssociationStats, PathStats};
 
 /// Index of a path (a peer transport address) within one association.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

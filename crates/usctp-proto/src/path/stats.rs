@@ -1,0 +1,65 @@
+//! A snapshot of every path's state and counters, for monitoring and tests.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use super::{PathCounters, PathId};
+use crate::event::PathState;
+use crate::TransportAddr;
+
+/// One path at the time of the snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PathStats {
+    /// Its id.
+    pub id: PathId,
+    /// The peer's transport address.
+    pub remote: TransportAddr,
+    /// The local address its packets leave from.
+    pub local: Option<IpAddr>,
+    /// Reachability.
+    pub state: PathState,
+    /// Smoothed RTT, once measured.
+    pub srtt: Option<Duration>,
+    /// RTT variation.
+    pub rttvar: Duration,
+    /// Current RTO (backed off after timeouts).
+    pub rto: Duration,
+    /// Congestion window, bytes.
+    pub cwnd: usize,
+    /// Slow-start threshold, bytes.
+    pub ssthresh: usize,
+    /// Bytes of DATA in flight on it.
+    pub flight_size: usize,
+    /// Consecutive errors (RFC 9260 §8.2).
+    pub error_count: u32,
+    /// Path MTU.
+    pub mtu: usize,
+    /// Packets and bytes each way.
+    pub counters: PathCounters,
+}
+
+/// Every path of an association, plus which one is primary and which carries new data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AssociationStats {
+    /// The primary path (the user's choice, or the failover target without switch-back).
+    pub primary: PathId,
+    /// Where new data goes now.
+    pub data_path: PathId,
+    /// Consecutive timeouts across all paths (RFC 9260 §8.1).
+    pub error_count: u32,
+    /// Bytes of DATA sent and not yet cumulatively acknowledged.
+    pub outstanding_bytes: usize,
+    /// User bytes queued, not yet sent.
+    pub queued_bytes: usize,
+    /// Every path, by id.
+    pub paths: Vec<PathStats>,
+}
+
+impl AssociationStats {
+    /// One path's stats.
+    pub fn path(&self, id: PathId) -> Option<&PathStats> {
+        self.paths.iter().find(|p| p.id == id)
+    }
+}

@@ -1,0 +1,40 @@
+//! RFC 9260 §5.4 path verification: an address that never answers HEARTBEATs stays
+//! unconfirmed and never carries DATA (nor retransmissions), while the association works
+//! over its other path.
+#![allow(clippy::unwrap_used)] // tests: a failure should panic
+
+mod common;
+mod multihoming;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::Pair;
+use usctp_proto::path::PathId;
+use usctp_proto::{AssociationConfig, PathState};
+use usctp_sim::LinkConfig;
+
+#[test]
+fn silent_address_stays_unconfirmed_and_never_carries_data() {
+    let link = LinkConfig::with_latency(Duration::from_millis(10));
+    let mut p = Pair::new(21, 2, link, AssociationConfig::default());
+    p.sim.link_mut(p.links[1]).down_at(Duration::ZERO);
+    let wire = multihoming::capture(&mut p.sim);
+    let id = p.establish();
+    for i in 0..200u32 {
+        assert!(p.send(0, Bytes::from(i.to_be_bytes().to_vec())));
+        p.sim.run_for(Duration::from_millis(500));
+    }
+    p.sim.run_for(Duration::from_secs(5));
+    assert_eq!(p.sim.node(p.server).messages.len(), 200);
+    let st = multihoming::stats(&mut p.sim, p.client, id);
+    assert_eq!(st.path(PathId(1)).unwrap().state, PathState::Unconfirmed);
+    assert_eq!(st.path(PathId(0)).unwrap().state, PathState::Active);
+    let dead = p.server_addrs[1];
+    let to_dead = multihoming::sent(&wire)
+        .into_iter()
+        .filter(|s| s.dst == dead)
+        .collect::<Vec<_>>();
+    assert!(!to_dead.is_empty(), "probed");
+    assert!(to_dead.iter().all(|s| s.only_heartbeats()), "{to_dead:?}");
+}
