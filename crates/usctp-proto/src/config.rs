@@ -29,6 +29,10 @@ pub struct AssociationConfig {
     /// failover (RFC 9260 §6.4.1 leaves the policy open). When false, the path that took over
     /// becomes the primary ([`Event::PrimaryChanged`](crate::Event::PrimaryChanged)).
     pub primary_switch_back: bool,
+    /// Primary Path Switchover (RFC 7829 §6): once the primary has failed this many
+    /// consecutive retransmissions/heartbeats, the path that took over becomes the primary
+    /// for good, even with `primary_switch_back`. `None`: never.
+    pub primary_switchover_max_retrans: Option<u32>,
     /// HB.interval; `None` turns heartbeats on idle paths off.
     pub hb_interval: Option<Duration>,
     /// HB.Max.Burst.
@@ -70,6 +74,7 @@ impl Default for AssociationConfig {
             pf_max_retrans: Some(0),
             max_init_retransmits: 8,
             primary_switch_back: true,
+            primary_switchover_max_retrans: None,
             hb_interval: Some(Duration::from_secs(30)),
             hb_max_burst: 1,
             sack_delay: Duration::from_millis(200),
@@ -95,6 +100,9 @@ pub struct EndpointConfig {
     pub cookie_lifetime: Duration,
     /// Longest Cookie Preservative extension honoured.
     pub max_cookie_preservative: Duration,
+    /// Addresses advertised in INIT / INIT ACK instead of the bound ones (a server behind
+    /// virtual IPs or NAT, see the load-balancing notes); `None`: the bound addresses.
+    pub advertised_addresses: Option<Vec<std::net::IpAddr>>,
     /// Associations at most; INITs beyond it are refused with an ABORT (Out of Resource).
     pub max_associations: usize,
     /// Seed for the endpoint's RNG (tests). `None`: seeded from the OS at creation, so tags,
@@ -109,6 +117,7 @@ impl Default for EndpointConfig {
         Self {
             cookie_lifetime: Duration::from_secs(60),
             max_cookie_preservative: Duration::from_secs(60),
+            advertised_addresses: None,
             max_associations: 65_536,
             rng_seed: None,
             association: AssociationConfig::default(),

@@ -71,7 +71,7 @@ impl Association {
         ports: (u16, u16),
         local_tag: VerificationTag,
         remotes: &[TransportAddr],
-        local_addrs: Vec<IpAddr>,
+        (local_addrs, advertised): (Vec<IpAddr>, &[IpAddr]),
         rng: &mut impl RngCore,
     ) -> Option<Self> {
         let first = *remotes.first()?;
@@ -98,7 +98,7 @@ impl Association {
             outbound_streams: a.cfg.outbound_streams,
             inbound_streams: a.cfg.max_inbound_streams,
             initial_tsn: itsn,
-            params: address_params(&a.local_addrs),
+            params: address_params(advertised),
         };
         a.handshake.init = Some(init.clone());
         a.queue(Some(PathId(0)), init);

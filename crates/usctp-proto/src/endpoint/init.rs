@@ -170,7 +170,8 @@ impl Endpoint {
             peer_addresses: addrs.to_vec(),
         };
         let cookie = self.signer.sign(&contents);
-        let mut all = address_params(&self.local_addrs);
+        let advertised = self.cfg.advertised_addresses.as_deref();
+        let mut all = address_params(advertised.unwrap_or(&self.local_addrs));
         all.push(
             StateCookie {
                 cookie: cookie.into(),

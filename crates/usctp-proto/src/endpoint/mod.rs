@@ -233,7 +233,13 @@ impl Endpoint {
         let cfg = cfg.unwrap_or_else(|| self.cfg.association.clone());
         let ports = (self.port, peer_port);
         let local = self.local_addrs.clone();
-        let a = Association::connect(id, now, cfg, ports, tag, remotes, local, &mut self.rng)
+        let advertised = self
+            .cfg
+            .advertised_addresses
+            .as_deref()
+            .unwrap_or(&self.local_addrs);
+        let addrs = (local, advertised);
+        let a = Association::connect(id, now, cfg, ports, tag, remotes, addrs, &mut self.rng)
             .ok_or(ConnectError::NoAddress)?;
         self.insert(a);
         Ok(id)

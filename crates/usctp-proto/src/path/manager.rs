@@ -19,6 +19,7 @@ pub struct PathManager {
     path_max_retrans: u32,
     pf_max_retrans: Option<u32>,
     switch_back: bool,
+    switchover_max_retrans: Option<u32>,
     /// The path whose T3-rtx expired last: its marked chunks go elsewhere (RFC 9260 §6.4).
     rtx_avoid: Option<PathId>,
 }
@@ -40,6 +41,7 @@ impl PathManager {
             path_max_retrans: cfg.path_max_retrans,
             pf_max_retrans: cfg.pf_max_retrans,
             switch_back: cfg.primary_switch_back,
+            switchover_max_retrans: cfg.primary_switchover_max_retrans,
             rtx_avoid: None,
         }
     }
@@ -186,14 +188,17 @@ impl PathManager {
         }
     }
 
-    /// Without switch-back, a failed primary hands its role to the path that took over
-    /// (RFC 9260 §6.4.1 leaves the policy to the implementation).
+    /// Without switch-back, or past the Primary Path Switchover threshold (RFC 7829 §6), a
+    /// failed primary hands its role to the path that took over (RFC 9260 §6.4.1 leaves the
+    /// policy to the implementation).
     fn reselect_primary(&mut self, events: &mut VecDeque<Event>) {
-        if self.switch_back
-            || self
-                .get(self.primary)
-                .is_some_and(|p| p.state == PathState::Active)
-        {
+        let primary = self.get(self.primary);
+        if primary.is_some_and(|p| p.state == PathState::Active) {
+            return;
+        }
+        let errors = primary.map_or(0, |p| p.error_count);
+        let switchover = self.switchover_max_retrans.is_some_and(|m| errors > m);
+        if self.switch_back && !switchover {
             return;
         }
         let best = self
@@ -269,6 +274,9 @@ impl PathManager {
         };
         let changed = next != state;
         self.set_state(id, next, now, events);
+        if id == self.primary {
+            self.reselect_primary(events);
+        }
         changed
     }
 
