@@ -29,7 +29,9 @@ pub enum TransportError {
     #[error("address {0} is not usable here")]
     BadAddress(std::net::IpAddr),
     /// A local address given is not assigned to any interface of this host.
-    #[error("local address {0} is not assigned to this host (see `ip addr`); use one of its addresses")]
+    #[error(
+        "local address {0} is not assigned to this host (see `ip addr`); use one of its addresses"
+    )]
     NotLocal(std::net::IpAddr),
     /// Any other OS error, with the operation that failed.
     #[error("{op}: {source}")]

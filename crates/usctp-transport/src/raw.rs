@@ -297,7 +297,10 @@ fn recv_v6(fd: i32, buf: &mut [u8]) -> io::Result<Option<Datagram>> {
         (msg.bytes, msg.address.map(|a| a.ip()), dst)
     };
     let (Some(src), Some(dst), Some(data)) = (src, dst, buf.get(..len)) else {
-        tracing::debug!(len, "IPv6 packet without addresses on the raw socket dropped");
+        tracing::debug!(
+            len,
+            "IPv6 packet without addresses on the raw socket dropped"
+        );
         return Ok(None);
     };
     Ok(Some(Datagram {
@@ -397,11 +400,16 @@ mod tests {
 
     #[test]
     fn strips_the_ipv4_header_with_options() {
-        let mut pkt = vec![0x46, 0, 0, 30, 0, 0, 0, 0, 64, 132, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+        let mut pkt = vec![
+            0x46, 0, 0, 30, 0, 0, 0, 0, 64, 132, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
         pkt.extend_from_slice(&[1, 1, 1, 1]); // 4 bytes of options (IHL 6)
         pkt.extend_from_slice(&[9, 8, 7, 6, 5, 4]);
         let (s, d, data) = strip_ipv4(&pkt).expect("valid");
-        assert_eq!((s, d), (Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2)));
+        assert_eq!(
+            (s, d),
+            (Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2))
+        );
         assert_eq!(data, &[9, 8, 7, 6, 5, 4]);
     }
 

@@ -51,7 +51,11 @@ impl EndpointConfig {
 
     /// SCTP `port` over raw IP (protocol 132, IPv4 and IPv6), with `local_addrs`.
     pub fn raw(local_addrs: Vec<IpAddr>, port: u16) -> Self {
-        Self::new(local_addrs, port, TransportConfig::Raw(RawConfig::default()))
+        Self::new(
+            local_addrs,
+            port,
+            TransportConfig::Raw(RawConfig::default()),
+        )
     }
 
     /// SCTP `port` on `transport`, with `local_addrs` and default tunables.

@@ -102,7 +102,6 @@ impl Netns {
         }
         Ok(ns)
     }
-
 }
 
 /// Run `ip -n <ns> args...` and panic on failure.
