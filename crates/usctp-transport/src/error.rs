@@ -28,6 +28,11 @@ pub enum TransportError {
     /// An address given is not usable (for instance not one of the transport's addresses).
     #[error("address {0} is not usable here")]
     BadAddress(std::net::IpAddr),
+    /// A local address given is not assigned to any interface of this host.
+    #[error(
+        "local address {0} is not assigned to this host (see `ip addr`); use one of its addresses"
+    )]
+    NotLocal(std::net::IpAddr),
     /// Any other OS error, with the operation that failed.
     #[error("{op}: {source}")]
     Io {

@@ -12,12 +12,17 @@
 //! - [`FaultyTransport`] with [`Faults`]: wraps any transport to take addresses down or add
 //!   random loss.
 //!
-//! Raw IP (protocol 132) is not implemented yet; UDP encapsulation needs no privileges.
+//! - [`RawTransport`]: native SCTP over raw IP sockets (protocol 132), IPv4 and IPv6; needs
+//!   CAP_NET_RAW.
+//!
+//! [`check_local_address`] tells whether an address is assigned to this host.
 #![deny(unsafe_code)]
 
 mod error;
 mod fault;
+mod local;
 mod memory;
+mod raw;
 mod udp;
 
 use std::fmt;
@@ -29,7 +34,9 @@ use bytes::Bytes;
 
 pub use error::TransportError;
 pub use fault::{Faults, FaultyTransport};
+pub use local::check_local_address;
 pub use memory::{MemoryNetwork, MemoryTransport};
+pub use raw::{kernel_sctp_loaded, RawConfig, RawTransport, IPPROTO_SCTP};
 pub use udp::{UdpConfig, UdpTransport, DEFAULT_UDP_PORT};
 pub use usctp_proto::{DatagramMeta, TransportAddr};
 

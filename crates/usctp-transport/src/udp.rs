@@ -168,7 +168,10 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig) -> Result<Sock, TransportError> {
     Ok(Sock {
         io,
         state,
-        bufs: Mutex::new(vec![vec![0; SLOT]; SLOTS]),
+        // One zeroed allocation per slot (not `vec![vec; n]`, which copies the first and so
+        // touches every page): untouched pages stay unmapped, which keeps an idle endpoint
+        // at a few KiB of resident memory instead of 512 KiB.
+        bufs: Mutex::new((0..SLOTS).map(|_| vec![0; SLOT]).collect()),
     })
 }
 

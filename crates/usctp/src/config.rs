@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use usctp_transport::{Transport, UdpConfig};
+use usctp_transport::{RawConfig, Transport, UdpConfig};
 
 /// Which transport an endpoint uses.
 #[derive(Debug, Clone)]
@@ -11,6 +11,9 @@ use usctp_transport::{Transport, UdpConfig};
 pub enum TransportConfig {
     /// SCTP over UDP (RFC 6951) with these socket settings.
     Udp(UdpConfig),
+    /// Native SCTP over raw IP sockets (protocol 132); needs CAP_NET_RAW, and the kernel's
+    /// SCTP module must not be loaded (it would answer the same packets).
+    Raw(RawConfig),
     /// A transport built by the caller (in-memory, fault-injecting, ...).
     Custom(Arc<dyn Transport>),
 }
@@ -20,7 +23,8 @@ pub enum TransportConfig {
 #[non_exhaustive]
 pub struct EndpointConfig {
     /// Local addresses: advertised to peers when more than one, and used as the sources of
-    /// the paths. Empty: the OS picks source addresses and only one is in use.
+    /// the paths. Empty: the OS picks source addresses and only one is in use. With the UDP
+    /// and raw transports, `bind` checks that each is assigned to this host.
     pub local_addrs: Vec<IpAddr>,
     /// The SCTP port.
     pub port: u16,
@@ -42,6 +46,15 @@ impl EndpointConfig {
             local_addrs,
             port,
             TransportConfig::Udp(UdpConfig::with_port(udp_port)),
+        )
+    }
+
+    /// SCTP `port` over raw IP (protocol 132, IPv4 and IPv6), with `local_addrs`.
+    pub fn raw(local_addrs: Vec<IpAddr>, port: u16) -> Self {
+        Self::new(
+            local_addrs,
+            port,
+            TransportConfig::Raw(RawConfig::default()),
         )
     }
 

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use tokio::sync::{mpsc, oneshot, watch, Mutex};
 use usctp_proto::TransportAddr;
-use usctp_transport::{Transport, UdpTransport};
+use usctp_transport::{check_local_address, RawTransport, Transport, UdpTransport};
 
 use crate::config::{EndpointConfig, TransportConfig};
 use crate::driver::{Command, Driver};
@@ -34,6 +34,9 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// Create the transport and start the driver. Must run inside a tokio runtime.
+    ///
+    /// Fails with a [`BindError`] saying what to change: a local address not on this host,
+    /// a UDP port in use, raw sockets without CAP_NET_RAW, SCTP port 0.
     pub async fn bind(config: EndpointConfig) -> Result<Self, BindError> {
         if config.port == 0 {
             return Err(BindError::InvalidPort);
@@ -41,8 +44,14 @@ impl Endpoint {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(BindError::NoRuntime);
         }
+        if !matches!(config.transport, TransportConfig::Custom(_)) {
+            for ip in &config.local_addrs {
+                check_local_address(*ip)?;
+            }
+        }
         let transport: Arc<dyn Transport> = match &config.transport {
             TransportConfig::Udp(udp) => Arc::new(UdpTransport::bind(udp)?),
+            TransportConfig::Raw(raw) => Arc::new(RawTransport::bind(raw)?),
             TransportConfig::Custom(t) => Arc::clone(t),
         };
         let udp_port = transport.local_udp_port();

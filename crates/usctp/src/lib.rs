@@ -1,7 +1,7 @@
 //! User-space SCTP (RFC 9260) for tokio, multihoming first.
 //!
 //! An [`Endpoint`] owns one SCTP port on one transport (SCTP over UDP, RFC 6951, by default;
-//! or an in-memory network for tests). [`Endpoint::connect`] and [`Endpoint::accept`] give
+//! native SCTP over raw IP with CAP_NET_RAW; or an in-memory network for tests). [`Endpoint::connect`] and [`Endpoint::accept`] give
 //! [`Association`]s, which send and receive messages on streams, report path and
 //! association events, and shut down gracefully.
 //!
@@ -59,8 +59,9 @@ pub use usctp_proto::path::{PathCounters, PathId};
 pub use usctp_proto::rx::Message;
 pub use usctp_proto::{AssocId, AssociationConfig, CloseReason, Event, PathState, State};
 pub use usctp_transport::{
-    Faults, FaultyTransport, MemoryNetwork, MemoryTransport, Transport, TransportAddr, UdpConfig,
-    UdpTransport, DEFAULT_UDP_PORT,
+    kernel_sctp_loaded, Faults, FaultyTransport, MemoryNetwork, MemoryTransport, RawConfig,
+    RawTransport, Transport, TransportAddr, TransportError, UdpConfig, UdpTransport,
+    DEFAULT_UDP_PORT,
 };
 
 /// The protocol tunables of an endpoint (`usctp_proto::EndpointConfig`).
