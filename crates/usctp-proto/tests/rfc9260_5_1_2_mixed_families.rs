@@ -39,3 +39,22 @@ fn three_paths_two_families() {
     let r = run_failover(&s);
     assert!(r.is_clean(), "{r}");
 }
+
+/// Regression: chunks fragmented for a native IPv4 path did not fit an IPv6 path (20 bytes
+/// less room), so their retransmission after failover stalled the association for good.
+/// Fragments are now sized for the smallest path (RFC 9260 §6.9).
+#[test]
+fn fragments_fit_every_path_so_failover_to_ipv6_retransmits() {
+    let spec = FailoverSpec {
+        seed: 1,
+        paths: 2,
+        ipv6_paths: vec![1],
+        size: 4000,
+        rate: 100,
+        duration: Duration::from_secs(20),
+        cuts: vec!["0@5000..15000".parse().unwrap()],
+        ..FailoverSpec::default()
+    };
+    let r = run_failover(&spec);
+    assert!(r.is_clean(), "{r}");
+}

@@ -169,8 +169,12 @@ impl Association {
         }
         let rtx_only = dest != data_path;
         let mut sent = false;
+        // Fragment for the smallest path (RFC 9260 §6.9), so a chunk can be retransmitted on
+        // any path: an IPv6 or UDP-encapsulated path has less room than a native IPv4 one.
+        let limit = self.paths.min_data_payload();
         while b.max_data_payload() > 0 && (!rtx_only || self.tx.has_marked_retransmissions()) {
-            let Some(d) = self.tx.next_chunk(now, dest, b.max_data_payload()) else {
+            let room = b.max_data_payload().min(limit);
+            let Some(d) = self.tx.next_chunk(now, dest, room) else {
                 break;
             };
             let pushed = b.push(&Chunk::Data(d));

@@ -280,6 +280,12 @@ impl PathManager {
         changed
     }
 
+    /// The largest DATA payload that fits an otherwise empty packet on every path.
+    pub fn min_data_payload(&self) -> usize {
+        let per_path = |p: &Path| (p.max_packet().saturating_sub(12) & !3).saturating_sub(16);
+        self.paths.iter().map(per_path).min().unwrap_or(0)
+    }
+
     /// Number of paths.
     pub fn len(&self) -> usize {
         self.paths.len()
