@@ -115,6 +115,10 @@ fn address_bombing_is_bounded_and_unconfirmed_addresses_get_only_heartbeats() {
     }
     let sent = t.run(Duration::from_secs(30));
     let to_victims: Vec<_> = sent.iter().filter(|s| s.to.dst.ip != PEER).collect();
+    println!(
+        "{paths} paths, {} packets to victims in 30 s",
+        to_victims.len()
+    );
     for s in &to_victims {
         let only_hb = s
             .packet
@@ -162,6 +166,11 @@ fn replies_are_not_larger_than_the_packets_that_caused_them() {
     let init = packet(0, vec![init_chunk(5, 10, 10)]);
     let out = l.send_bytes(victim(3), init.clone());
     assert_eq!(out.len(), 1);
+    println!(
+        "INIT of {} bytes -> INIT ACK of {} bytes",
+        init.len(),
+        len(&out)
+    );
     assert!(len(&out) <= 512, "INIT of {} got {}", init.len(), len(&out));
 }
 
@@ -175,4 +184,23 @@ fn init_asking_for_every_stream_gets_the_configured_limit() {
     let ack = init_ack_of(&out).unwrap();
     assert!(ack.inbound_streams <= cfg.max_inbound_streams);
     assert!(ack.outbound_streams <= cfg.outbound_streams);
+}
+
+/// `max_chunks_per_packet`: a packet of 1000 HEARTBEATs is answered for at most that many
+/// chunks; the rest are dropped, so one packet cannot buy unbounded work.
+#[test]
+fn chunks_processed_per_packet_are_bounded() {
+    let cfg = quiet();
+    let mut t = Tester::accept(cfg.clone());
+    let hbs = (0..1000)
+        .map(|_| common::tester::heartbeat(b"1234"))
+        .collect();
+    let out = t.send(hbs);
+    let acks = out
+        .iter()
+        .flat_map(|p| &p.chunks)
+        .filter(|c| matches!(c, Chunk::HeartbeatAck(_)))
+        .count();
+    assert!(acks <= cfg.max_chunks_per_packet, "{acks} HEARTBEAT ACKs");
+    assert!(t.alive());
 }
