@@ -339,8 +339,9 @@ fn header(vtag: u32) -> CommonHeader {
 }
 
 /// RFC 9260 §4: one step may cover several transitions, so any forward move is legal, never a
-/// move back (except to ESTABLISHED by a restart, §5.2.4 action A), and the two sides of the
-/// shutdown (SHUTDOWN-SENT, SHUTDOWN-RECEIVED) never turn into each other.
+/// move back (except to ESTABLISHED by a restart, §5.2.4 action A, and from COOKIE-ECHOED to
+/// COOKIE-WAIT on a Stale Cookie error, §5.2.6), and the two sides of the shutdown
+/// (SHUTDOWN-SENT, SHUTDOWN-RECEIVED) never turn into each other.
 fn legal(from: State, to: State, restarted: bool) -> bool {
     fn rank(s: State) -> u8 {
         match s {
@@ -354,7 +355,8 @@ fn legal(from: State, to: State, restarted: bool) -> bool {
         }
     }
     let from = if restarted { State::Established } else { from };
-    from == to || (rank(to) > rank(from)) || (restarted && to == State::Established)
+    let stale_cookie = from == State::CookieEchoed && to == State::CookieWait;
+    from == to || rank(to) > rank(from) || (restarted && to == State::Established) || stale_cookie
 }
 
 /// `Result`s and `()` alike: whether the call succeeded.
