@@ -204,3 +204,46 @@ fn chunks_processed_per_packet_are_bounded() {
     assert!(acks <= cfg.max_chunks_per_packet, "{acks} HEARTBEAT ACKs");
     assert!(t.alive());
 }
+
+/// RFC 5062 §4 (address camping): an attacker sets up an association listing the victim's
+/// address first. The victim's own INIT from that address and port is answered (RFC 9260
+/// §5.2.2), and its COOKIE ECHO restarts the association as the victim's (§5.2.4 action A):
+/// the victim is not locked out, and the camper's tag no longer works.
+#[test]
+fn address_camping_does_not_lock_the_victim_out() {
+    let mut t = Tester::listen(quiet());
+    let camp = init_with(vec![Parameter::from(victim(5))]);
+    let out = t.send_tag(0, vec![camp]);
+    let ack = init_ack_of(&out).unwrap();
+    let echo = usctp_wire::chunk::CookieEcho {
+        cookie: ack.state_cookie().unwrap(),
+    };
+    t.send_tag(ack.initiate_tag.0, vec![Chunk::CookieEcho(echo)]);
+    assert_eq!(t.ep.association_count(), 1);
+    let camper_tag = ack.initiate_tag.0;
+
+    let out = t.send_bytes(victim(5), packet(0, vec![init_chunk(0x7777, 10, 10)]));
+    let ack = init_ack_of(&out).expect("the victim's INIT is answered");
+    let echo = usctp_wire::chunk::CookieEcho {
+        cookie: ack.state_cookie().unwrap(),
+    };
+    let tag = ack.initiate_tag.0;
+    let out = t.send_bytes(victim(5), packet(tag, vec![Chunk::CookieEcho(echo)]));
+    assert!(has(&out, |c| matches!(c, Chunk::CookieAck(_))), "{out:?}");
+    let hb = || vec![common::tester::heartbeat(b"victim")];
+    let out = t.send_bytes(victim(5), packet(tag, hb()));
+    assert!(
+        has(&out, |c| matches!(c, Chunk::HeartbeatAck(_))),
+        "{out:?}"
+    );
+    if tag != camper_tag {
+        assert!(t
+            .send_bytes(PEER, packet(camper_tag, hb()))
+            .iter()
+            .all(|p| {
+                p.chunks
+                    .iter()
+                    .all(|c| !matches!(c, Chunk::HeartbeatAck(_)))
+            }));
+    }
+}
