@@ -143,7 +143,7 @@ impl Harness {
         if let Some(cookie) = self.peer.cookie.clone() {
             self.send(self.sut_tag, vec![Chunk::CookieEcho(CookieEcho { cookie })]);
         }
-        self.id = self.ep.association_ids().next();
+        self.id = self.ep.association_ids().min_by_key(|id| id.0);
         self
     }
 
@@ -286,7 +286,7 @@ impl Harness {
     fn check(&mut self) {
         // A new association (after the watched one is gone, or from CLOSED) is watched afresh.
         if self.id.is_none_or(|id| self.ep.association(id).is_none()) {
-            if let Some(id) = self.ep.association_ids().next() {
+            if let Some(id) = self.ep.association_ids().min_by_key(|id| id.0) {
                 if Some(id) != self.id {
                     (self.id, self.state, self.accepted) = (Some(id), None, 0);
                 }

@@ -120,22 +120,12 @@ impl Harness {
             }
         }
         assert_eq!(h.server.association_count(), 2, "setup: not established");
-        for id in h.server.association_ids() {
-            let Some(a) = h.server.association(id) else {
-                continue;
-            };
-            let Some(path) = a.paths().iter().next() else {
-                continue;
-            };
-            h.peers.push(Peer {
-                ip: path.remote.ip,
-                port: a.ports().1,
-                server_tag: a.local_tag(),
-                id,
-            });
+        let mut ids: Vec<AssocId> = h.server.association_ids().collect();
+        ids.sort_by_key(|id| id.0);
+        for id in ids {
+            h.watch(id);
             h.known.insert(id);
         }
-        h.peers.sort_by_key(|p| p.port);
         while h.server.poll_event().is_some() {}
         h
     }
@@ -242,7 +232,25 @@ impl Harness {
             new == 0 || (new == 1 && genuine.is_some()),
             "{new} association(s) created without an issued cookie"
         );
+        for id in ids.difference(&self.known).copied().collect::<Vec<_>>() {
+            self.watch(id);
+        }
         self.known.extend(ids);
+    }
+
+    /// Let later steps act as the peer of association `id` too (churn: create, then abort).
+    fn watch(&mut self, id: AssocId) {
+        let Some(a) = self.server.association(id) else {
+            return;
+        };
+        if let Some(path) = a.paths().iter().next() {
+            self.peers.push(Peer {
+                ip: path.remote.ip,
+                port: a.ports().1,
+                server_tag: a.local_tag(),
+                id,
+            });
+        }
     }
 
     /// Fire the server's timers in order until `d` has passed.
