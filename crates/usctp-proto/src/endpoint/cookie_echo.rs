@@ -64,7 +64,8 @@ impl Endpoint {
                     return;
                 }
                 if !self.first_use_of_cookie(&contents, self.now_ms(now)) {
-                    // A replay of a cookie whose association is gone.
+                    // A replay of a cookie whose association is gone, or no room left to
+                    // remember one more cookie.
                     self.stats.bad_cookies += 1;
                     return;
                 }

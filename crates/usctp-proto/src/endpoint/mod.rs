@@ -412,10 +412,16 @@ impl Endpoint {
         }
     }
 
-    /// Remember an accepted cookie until it expires; false if it was used before.
+    /// Remember an accepted cookie until it expires; false if it was used before, or if
+    /// `max_associations` unexpired cookies are remembered already: replay protection
+    /// (RFC 9260 §5.1.5) must not cost memory a peer can grow by creating and aborting
+    /// associations (RFC 9260 §11.2.2), so that memory is charged to the association budget.
     fn first_use_of_cookie(&mut self, c: &CookieContents, now_ms: u64) -> bool {
         if self.used_cookies.len() >= self.cfg.max_associations {
             self.used_cookies.retain(|_, exp| *exp >= now_ms);
+            if self.used_cookies.len() >= self.cfg.max_associations {
+                return false;
+            }
         }
         let expiry = c.created_ms.saturating_add(u64::from(c.lifetime_ms));
         match self.used_cookies.get(&c.local_tag) {

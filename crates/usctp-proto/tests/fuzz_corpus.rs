@@ -1,0 +1,81 @@
+//! Replays the seed corpora and crash reproducers of the `endpoint` and `association` fuzz
+//! targets through `usctp_proto::fuzzing` on stable Rust.
+
+use std::path::{Path, PathBuf};
+
+use usctp_proto::fuzzing::{check_association, check_endpoint};
+
+fn fuzz_dir(sub: &str, target: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz")
+        .join(sub)
+        .join(target)
+}
+
+/// Every input file in `dir` (READMEs excluded), sorted by name.
+fn inputs(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && !p.ends_with("README.md"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Run `check` on each file; report every failing file, not just the first.
+fn replay(files: &[PathBuf], check: fn(&[u8])) {
+    let failed: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let data = std::fs::read(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            std::panic::catch_unwind(|| check(&data))
+                .err()
+                .map(|_| f.display().to_string())
+        })
+        .collect();
+    assert!(failed.is_empty(), "failed on {failed:#?}");
+}
+
+fn seeds(target: &str) -> Vec<PathBuf> {
+    let files = inputs(&fuzz_dir("corpus", target));
+    assert!(!files.is_empty(), "no seeds for {target}");
+    files
+}
+
+#[test]
+fn endpoint_seed_corpus_passes() {
+    replay(&seeds("endpoint"), check_endpoint);
+}
+
+#[test]
+fn endpoint_regressions_pass() {
+    replay(
+        &inputs(&fuzz_dir("regressions", "endpoint")),
+        check_endpoint,
+    );
+}
+
+#[test]
+fn association_seed_corpus_passes() {
+    replay(&seeds("association"), check_association);
+}
+
+#[test]
+fn association_regressions_pass() {
+    replay(
+        &inputs(&fuzz_dir("regressions", "association")),
+        check_association,
+    );
+}
+
+/// The empty input runs the set-up alone: both harnesses establish their starting states.
+#[test]
+fn empty_inputs_pass() {
+    check_endpoint(&[]);
+    for start in 0..6 {
+        check_association(&[start]);
+    }
+}
