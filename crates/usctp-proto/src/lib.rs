@@ -12,8 +12,6 @@ pub mod association;
 pub mod config;
 pub mod endpoint;
 pub mod event;
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod path;
 pub mod rx;
 pub mod timer;

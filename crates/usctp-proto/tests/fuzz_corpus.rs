@@ -1,9 +1,9 @@
 //! Replays the seed corpora and crash reproducers of the `endpoint` and `association` fuzz
-//! targets through `usctp_proto::fuzzing` on stable Rust.
+//! targets through `usctp_sim::fuzzing` on stable Rust.
 
 use std::path::{Path, PathBuf};
 
-use usctp_proto::fuzzing::{check_association, check_endpoint};
+use usctp_sim::fuzzing::{check_association, check_endpoint};
 
 fn fuzz_dir(sub: &str, target: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -46,6 +46,8 @@
 mod addr;
 mod config;
 mod failover;
+#[doc(hidden)]
+pub mod fuzzing;
 mod link;
 mod node;
 mod observer;

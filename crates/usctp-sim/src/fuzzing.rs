@@ -21,7 +21,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use usctp_wire::{Packet, ParseOptions};
 
-use crate::{Endpoint, Transmit};
+use usctp_proto::{Endpoint, Transmit};
 
 /// The base instant of a run; every later time is derived from it, so a run is deterministic.
 #[allow(clippy::disallowed_methods)] // only an origin: the harness never reads the clock again

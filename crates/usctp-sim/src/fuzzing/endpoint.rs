@@ -12,7 +12,7 @@ use usctp_wire::{crc, CommonHeader, Packet, Ppid, StreamId, Tsn, VerificationTag
 
 use super::input::Input;
 use super::{drain, origin};
-use crate::{AssocId, DatagramMeta, Endpoint, EndpointConfig, TransportAddr};
+use usctp_proto::{AssocId, DatagramMeta, Endpoint, EndpointConfig, TransportAddr};
 
 const SERVER_PORT: u16 = 5000;
 const MAX_ASSOCIATIONS: usize = 4;
@@ -73,11 +73,9 @@ impl Harness {
     /// A server with two associations set up by real clients over a lossless network.
     fn new() -> Self {
         let now = origin();
-        let mut cfg = EndpointConfig {
-            rng_seed: Some(1),
-            max_associations: MAX_ASSOCIATIONS,
-            ..EndpointConfig::default()
-        };
+        let mut cfg = EndpointConfig::default();
+        cfg.rng_seed = Some(1);
+        cfg.max_associations = MAX_ASSOCIATIONS;
         let server = Endpoint::new(cfg.clone(), SERVER_PORT, vec![SERVER_IP], now);
         let mut h = Self {
             server,

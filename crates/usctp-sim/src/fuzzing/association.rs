@@ -11,7 +11,7 @@ use usctp_wire::{crc, CommonHeader, Packet, Ppid, StreamId, VerificationTag};
 use super::input::Input;
 use super::templates::PeerView;
 use super::{drain, origin};
-use crate::{
+use usctp_proto::{
     AssocId, AssociationConfig, DatagramMeta, Endpoint, EndpointConfig, Event, State, TransportAddr,
 };
 
@@ -60,17 +60,13 @@ pub fn check_association(data: &[u8]) {
 
 impl Harness {
     fn start(which: u8) -> Self {
-        let cfg = AssociationConfig {
-            hb_interval: Some(Duration::from_secs(5)),
-            send_queue_limit: 64 * 1024,
-            receive_window: 32 * 1024,
-            ..AssociationConfig::default()
-        };
-        let ecfg = EndpointConfig {
-            rng_seed: Some(7),
-            association: cfg.clone(),
-            ..EndpointConfig::default()
-        };
+        let mut cfg = AssociationConfig::default();
+        cfg.hb_interval = Some(Duration::from_secs(5));
+        cfg.send_queue_limit = 64 * 1024;
+        cfg.receive_window = 32 * 1024;
+        let mut ecfg = EndpointConfig::default();
+        ecfg.rng_seed = Some(7);
+        ecfg.association = cfg.clone();
         let now = origin();
         let mut h = Self {
             ep: Endpoint::new(ecfg, SUT_PORT, vec![SUT_IP], now),
@@ -160,7 +156,10 @@ impl Harness {
 
     /// A user call on the watched association, then drain its output; `Some(true)` if a
     /// `send`-like call returned Ok.
-    fn user<R: IsOk>(&mut self, f: impl FnOnce(&mut crate::Association) -> R) -> Option<bool> {
+    fn user<R: IsOk>(
+        &mut self,
+        f: impl FnOnce(&mut usctp_proto::Association) -> R,
+    ) -> Option<bool> {
         let r = self.ep.with_association(self.id?, f).map(|r| r.is_ok());
         self.pump();
         r
