@@ -11,7 +11,24 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_sctpt");
 
 /// Run to completion with stdin `input`, killed after `limit`.
 pub fn run(args: &[&str], input: &[u8], limit: Duration) -> Output {
-    let mut child = Command::new(BIN)
+    run_in(&[], args, input, limit)
+}
+
+/// `command` to run sctpt with: `BIN`, or `prefix` (e.g. `ip netns exec NS`) then `BIN`.
+fn command(prefix: &[&str]) -> Command {
+    match prefix.split_first() {
+        None => Command::new(BIN),
+        Some((first, rest)) => {
+            let mut c = Command::new(first);
+            c.args(rest).arg(BIN);
+            c
+        }
+    }
+}
+
+/// [`run`] under `prefix`.
+pub fn run_in(prefix: &[&str], args: &[&str], input: &[u8], limit: Duration) -> Output {
+    let mut child = command(prefix)
         .args(args)
         .env_remove("SCTP_UDP_PORT")
         .env_remove("SCTP_ENCAP_PORT")
@@ -46,7 +63,12 @@ pub struct Server {
 
 impl Server {
     pub fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(BIN)
+        Self::start_in(&[], args)
+    }
+
+    /// [`Server::start`] under `prefix`.
+    pub fn start_in(prefix: &[&str], args: &[&str]) -> Self {
+        let mut child = command(prefix)
             .arg("server")
             .args(args)
             .env_remove("SCTP_UDP_PORT")
