@@ -19,6 +19,18 @@ pub struct Opt {
     pub help: &'static str,
 }
 
+/// `--log`, which every command has.
+pub const LOG: Opt = Opt {
+    name: "log",
+    help: "Log level 0-7",
+};
+
+/// `--shm`, the stats object of `ctraffic` and `stats`.
+pub const SHM: Opt = Opt {
+    name: "shm",
+    help: "Stats shared mem",
+};
+
 /// Options usctp adds to `server`, `client` and `ctraffic` (not in the C tool).
 pub const EXTRA: &[Opt] = &[
     Opt {
@@ -87,7 +99,8 @@ const NOTE: &str = "Differences from the C tool:\n  \
     server dies and takes every other association with it.\n  \
     transport: native SCTP over raw IP (needs root/CAP_NET_RAW) unless --udp-port is set; \
     one socket is shared by all associations, like the kernel's.\n  \
-    --log 7 also prints association and path events.\n";
+    --log 7 also prints association and path events.\n  \
+    ctraffic: clients are tasks; a send still not queued after 100 ms counts as blocked.\n";
 
 /// The outcome of parsing: option values by long name, and positional arguments.
 #[derive(Debug, Default)]

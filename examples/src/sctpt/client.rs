@@ -14,10 +14,7 @@ use super::net;
 const HELP: &str = "client [options]\n  Start an interactive client. If --size is specified, only  one packet is sent, and the program will terminate after  the reply (intended for mtu/fragmentation test)";
 
 const OPTS: &[Opt] = &[
-    Opt {
-        name: "log",
-        help: "Log level 0-7",
-    },
+    cli::LOG,
     Opt {
         name: "addr",
         help: "Server addresses (default ::1)",
@@ -114,9 +111,9 @@ pub async fn connect(
     }
 }
 
-/// Run `sctpt client`.
-pub async fn run(args: &[String]) -> i32 {
-    let p = cli::parse("client", HELP, OPTS, EXTRA, args);
+/// What `client` and `ctraffic` parse alike: the server port, the server and the local
+/// addresses (dying with the C tool's messages), after setting the log level.
+pub fn targets(p: &cli::Parsed) -> (u16, Vec<IpAddr>, Vec<IpAddr>) {
     if let Some(l) = p.get("log") {
         log::set_level(atoi(l));
     }
@@ -133,6 +130,13 @@ pub async fn run(args: &[String]) -> i32 {
     let Some(laddrs) = net::parse_addrs(laddr_s) else {
         die(&format!("Invalid local addresses [{laddr_s}]\n"))
     };
+    (port, addrs, laddrs)
+}
+
+/// Run `sctpt client`.
+pub async fn run(args: &[String]) -> i32 {
+    let p = cli::parse("client", HELP, OPTS, EXTRA, args);
+    let (port, addrs, laddrs) = targets(&p);
     let transport = net::Net::open(&p);
     let limit = Some(Duration::from_secs(2));
     let c = match connect(&p, &transport, &addrs, &laddrs, port, limit).await {

@@ -18,14 +18,8 @@ use super::stats::Stats;
 const HELP: &str = "ctraffic [options]\n  Generate continuous traffic";
 
 const OPTS: &[Opt] = &[
-    Opt {
-        name: "log",
-        help: "Log level 0-7",
-    },
-    Opt {
-        name: "shm",
-        help: "Stats shared mem",
-    },
+    cli::LOG,
+    cli::SHM,
     Opt {
         name: "addr",
         help: "Server addresses (default ::1)",
@@ -85,22 +79,7 @@ fn atof(s: &str) -> f64 {
 /// Run `sctpt ctraffic`.
 pub async fn run(args: &[String]) -> i32 {
     let p = cli::parse("ctraffic", HELP, OPTS, EXTRA, args);
-    if let Some(l) = p.get("log") {
-        log::set_level(atoi(l));
-    }
-    let port_s = p.or("port", "6000");
-    if atoi(port_s) == 0 {
-        die(&format!("Invalid port [{port_s}]\n"));
-    }
-    let port = u16::try_from(atoi(port_s)).unwrap_or(0);
-    let addr_s = p.or("addr", "::1");
-    let Some(addrs) = net::parse_addrs(addr_s) else {
-        die(&format!("Invalid addresses [{addr_s}]\n"))
-    };
-    let laddr_s = p.or("laddr", "::1");
-    let Some(laddrs) = net::parse_addrs(laddr_s) else {
-        die(&format!("Invalid local addresses [{laddr_s}]\n"))
-    };
+    let (port, addrs, laddrs) = client::targets(&p);
     let stats = Stats::map_or_die(p.or("shm", "sctpstats"), true);
     stats.clear_counters();
     let nclients = atoi(p.or("clients", "1"));

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::future::poll_fn;
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -50,6 +51,7 @@ impl Mux {
         Some(Arc::new(PortTransport {
             mux: Arc::clone(self),
             rx: Mutex::new(rx),
+            retrying: AtomicBool::new(false),
         }))
     }
 
@@ -82,6 +84,8 @@ impl Mux {
 pub struct PortTransport {
     mux: Arc<Mux>,
     rx: Mutex<mpsc::Receiver<Datagram>>,
+    /// The last send was `Pending`: the next one is the same packet again.
+    retrying: AtomicBool,
 }
 
 impl Transport for PortTransport {
@@ -105,14 +109,17 @@ impl Transport for PortTransport {
     }
 
     fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {
+        // Captured before it leaves, so that the reply cannot be captured first; a packet
+        // that met a full socket comes again (the driver retries it) but is captured once.
+        if let Some(t) = &self.mux.tap {
+            if !self.retrying.swap(false, Ordering::Relaxed) {
+                t.sent(pkt, self.mux.inner.local_udp_port());
+            }
+        }
         let r = self.mux.inner.poll_send(cx, pkt);
         match &r {
-            Poll::Ready(Ok(())) => {
-                if let Some(t) = &self.mux.tap {
-                    t.sent(pkt, self.mux.inner.local_udp_port());
-                }
-            }
             Poll::Pending => {
+                self.retrying.store(true, Ordering::Relaxed);
                 // A socket keeps one waker per direction and several endpoints share it:
                 // poll again shortly instead of relying on a waker another one may replace.
                 let w = cx.waker().clone();
@@ -121,7 +128,7 @@ impl Transport for PortTransport {
                     w.wake();
                 });
             }
-            Poll::Ready(Err(_)) => {}
+            Poll::Ready(_) => {}
         }
         r
     }

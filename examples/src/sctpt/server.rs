@@ -13,10 +13,7 @@ const HELP: &str = "server [options]\n  Start a server\n  (usctp: an association
     aborts ends alone, the others keep running; the C server exits. See --help-usctp)";
 
 const OPTS: &[Opt] = &[
-    Opt {
-        name: "log",
-        help: "Log level 0-7",
-    },
+    cli::LOG,
     Opt {
         name: "addr",
         help: "Numeric comma separated addresses (default ::1)",

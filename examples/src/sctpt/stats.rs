@@ -11,14 +11,8 @@ use super::shm::{self, Words};
 const HELP: &str = "stats [options] (init|clear|show|json)\n  Handle continuous traffic statistics";
 
 const OPTS: &[Opt] = &[
-    Opt {
-        name: "log",
-        help: "Log level 0-7",
-    },
-    Opt {
-        name: "shm",
-        help: "Stats shared mem",
-    },
+    cli::LOG,
+    cli::SHM,
     Opt {
         name: "buckets",
         help: "Number of buckets for the histogram",

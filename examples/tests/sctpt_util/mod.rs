@@ -140,6 +140,14 @@ impl ShmName {
         Self(name)
     }
 
+    /// [`ShmName::new`], created with `sctpt stats init`.
+    pub fn init(n: u32) -> Self {
+        let shm = Self::new(n);
+        let out = run(&["stats", &shm.opt(), "init"], b"", Duration::from_secs(10));
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        shm
+    }
+
     /// `--shm=<name>`.
     pub fn opt(&self) -> String {
         format!("--shm={}", self.0)
