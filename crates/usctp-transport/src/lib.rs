@@ -19,6 +19,7 @@
 #![deny(unsafe_code)]
 
 mod error;
+mod errqueue;
 mod fault;
 mod local;
 mod memory;
@@ -38,7 +39,7 @@ pub use local::check_local_address;
 pub use memory::{MemoryNetwork, MemoryTransport};
 pub use raw::{kernel_sctp_loaded, RawConfig, RawTransport, IPPROTO_SCTP};
 pub use udp::{UdpConfig, UdpTransport, DEFAULT_UDP_PORT};
-pub use usctp_proto::{DatagramMeta, TransportAddr};
+pub use usctp_proto::{DatagramMeta, IcmpKind, IcmpReport, TransportAddr};
 
 /// A received SCTP packet (IP and UDP headers already removed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,9 +68,16 @@ pub struct Outgoing<'a> {
 /// implementation returns `Err` only for problems with that packet or the socket, never for
 /// an ordinary loss.
 pub trait Transport: Send + Sync + fmt::Debug + 'static {
-    /// Receive at least one packet into `out` (appended), or register the waker and return
-    /// `Pending`.
+    /// Receive packets into `out` (appended), or register the waker and return `Pending`.
+    /// `Ready` may come with no packet when an ICMP error arrived instead (see
+    /// [`take_icmp`](Self::take_icmp)).
     fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>>;
+
+    /// Move the ICMP errors received so far (about packets this transport sent) to `out`.
+    /// Transports that cannot see ICMP report none.
+    fn take_icmp(&self, out: &mut Vec<IcmpReport>) {
+        let _ = out;
+    }
 
     /// Send one packet, or register the waker and return `Pending` when the transport
     /// cannot take it now.
@@ -82,6 +90,10 @@ pub trait Transport: Send + Sync + fmt::Debug + 'static {
 impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>> {
         (**self).poll_recv(cx, out)
+    }
+
+    fn take_icmp(&self, out: &mut Vec<IcmpReport>) {
+        (**self).take_icmp(out)
     }
 
     fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {

@@ -11,7 +11,10 @@ use quinn_udp::{RecvMeta, UdpSocketState};
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::io::Interest;
 
-use crate::{Datagram, DatagramMeta, Outgoing, Transport, TransportAddr, TransportError};
+use crate::errqueue::{ErrQueue, Inbox};
+use crate::{
+    Datagram, DatagramMeta, IcmpReport, Outgoing, Transport, TransportAddr, TransportError,
+};
 
 /// The UDP port IANA assigned to SCTP over UDP (RFC 6951 §5.1).
 pub const DEFAULT_UDP_PORT: u16 = 9899;
@@ -62,6 +65,8 @@ struct Sock {
     io: tokio::net::UdpSocket,
     state: UdpSocketState,
     bufs: Mutex<Vec<Vec<u8>>>,
+    /// ICMP errors about packets sent from this socket (`None` if the OS refused).
+    errq: Option<ErrQueue>,
 }
 
 /// SCTP over UDP (RFC 6951) on one local port.
@@ -73,6 +78,7 @@ pub struct UdpTransport {
     v4: Option<Sock>,
     v6: Option<Sock>,
     port: u16,
+    icmp: Inbox,
 }
 
 impl UdpTransport {
@@ -110,7 +116,12 @@ impl UdpTransport {
         if v4.is_none() && v6.is_none() {
             return Err(TransportError::NoFamily);
         }
-        Ok(Self { v4, v6, port })
+        Ok(Self {
+            v4,
+            v6,
+            port,
+            icmp: Inbox::default(),
+        })
     }
 
     /// The local UDP port.
@@ -160,6 +171,9 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig) -> Result<Sock, TransportError> {
         },
         _ => TransportError::io("bind", e),
     })?;
+    let errq = ErrQueue::new(&socket, addr.is_ipv6(), true)
+        .map_err(|e| tracing::info!(%e, "{what}: no ICMP errors (IP_RECVERR)"))
+        .ok();
     let state = UdpSocketState::new((&socket).into())
         .map_err(|e| TransportError::io("UDP socket options (pktinfo)", e))?;
     let std_sock: std::net::UdpSocket = socket.into();
@@ -172,6 +186,7 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig) -> Result<Sock, TransportError> {
         // touches every page): untouched pages stay unmapped, which keeps an idle endpoint
         // at a few KiB of resident memory instead of 512 KiB.
         bufs: Mutex::new((0..SLOTS).map(|_| vec![0; SLOT]).collect()),
+        errq,
     })
 }
 
@@ -236,8 +251,9 @@ fn transient(e: &io::Error) -> bool {
 impl Transport for UdpTransport {
     fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>> {
         // Poll both families every time so both register the waker.
-        let mut ready = false;
-        for s in [self.v4.as_ref(), self.v6.as_ref()].into_iter().flatten() {
+        let socks = || [self.v4.as_ref(), self.v6.as_ref()].into_iter().flatten();
+        let mut ready = self.icmp.poll(cx, socks().filter_map(|s| s.errq.as_ref()));
+        for s in socks() {
             match s.poll_recv(cx, out) {
                 Poll::Ready(Ok(())) => ready = true,
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
@@ -284,6 +300,10 @@ impl Transport for UdpTransport {
                 r => return Poll::Ready(r),
             }
         }
+    }
+
+    fn take_icmp(&self, out: &mut Vec<IcmpReport>) {
+        self.icmp.take(out);
     }
 
     fn local_udp_port(&self) -> Option<u16> {

@@ -77,6 +77,7 @@ impl Driver {
 
     pub async fn run(mut self) {
         let mut rx: Vec<Datagram> = Vec::new();
+        let mut icmp = Vec::new();
         loop {
             self.flush().await;
             if self.closing || (self.orphaned && self.ep.association_count() == 0) {
@@ -103,6 +104,10 @@ impl Driver {
                     let now = Instant::now();
                     for d in rx.drain(..) {
                         self.ep.handle(now, d.meta, d.data);
+                    }
+                    transport.take_icmp(&mut icmp);
+                    for r in icmp.drain(..) {
+                        self.ep.handle_icmp(now, &r);
                     }
                 }
                 () = sleep => self.ep.handle_timeout(Instant::now()),
