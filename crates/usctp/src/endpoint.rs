@@ -65,6 +65,9 @@ impl Endpoint {
             Instant::now(),
         );
         core.set_accepting(config.accept);
+        if let Some(f) = config.accept_filter.clone() {
+            core.set_accept_filter(move |i| (f.0)(i));
+        }
         let (cmd, cmd_rx) = mpsc::unbounded_channel();
         let (incoming_tx, incoming) = mpsc::channel(config.accept_backlog.max(1));
         let (done_tx, done) = watch::channel(false);
