@@ -25,6 +25,7 @@ mod local;
 mod memory;
 mod raw;
 mod udp;
+mod udp_send;
 
 use std::fmt;
 use std::io;
@@ -39,6 +40,7 @@ pub use local::check_local_address;
 pub use memory::{MemoryNetwork, MemoryTransport};
 pub use raw::{kernel_sctp_loaded, RawConfig, RawTransport, IPPROTO_SCTP};
 pub use udp::{UdpConfig, UdpTransport, DEFAULT_UDP_PORT};
+pub use udp_send::UdpStats;
 pub use usctp_proto::{DatagramMeta, IcmpKind, IcmpReport, TransportAddr};
 
 /// A received SCTP packet (IP and UDP headers already removed).
@@ -73,6 +75,34 @@ pub trait Transport: Send + Sync + fmt::Debug + 'static {
     /// [`take_icmp`](Self::take_icmp)).
     fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>>;
 
+    /// Most packets one [`poll_send_batch`](Self::poll_send_batch) call takes (1: the
+    /// transport does not batch).
+    fn max_batch(&self) -> usize {
+        1
+    }
+
+    /// Send several packets to `pkt.dst` from `pkt.src` at once: `pkt.data` holds them back
+    /// to back, `segment` bytes each except the last, which may be shorter (UDP GSO). Only
+    /// called with more than one packet when [`max_batch`](Self::max_batch) allows it. The
+    /// default sends them one by one; packets that would have to wait are dropped, as a
+    /// full socket buffer would (SCTP retransmits).
+    fn poll_send_batch(
+        &self,
+        cx: &mut Context<'_>,
+        pkt: &Outgoing<'_>,
+        segment: usize,
+    ) -> Poll<io::Result<()>> {
+        for (i, data) in pkt.data.chunks(segment.max(1)).enumerate() {
+            let one = Outgoing { data, ..*pkt };
+            match self.poll_send(cx, &one) {
+                Poll::Pending if i == 0 => return Poll::Pending,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                _ => {}
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+
     /// Move the ICMP errors received so far (about packets this transport sent) to `out`.
     /// Transports that cannot see ICMP report none.
     fn take_icmp(&self, out: &mut Vec<IcmpReport>) {
@@ -94,6 +124,19 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
 
     fn take_icmp(&self, out: &mut Vec<IcmpReport>) {
         (**self).take_icmp(out)
+    }
+
+    fn max_batch(&self) -> usize {
+        (**self).max_batch()
+    }
+
+    fn poll_send_batch(
+        &self,
+        cx: &mut Context<'_>,
+        pkt: &Outgoing<'_>,
+        segment: usize,
+    ) -> Poll<io::Result<()>> {
+        (**self).poll_send_batch(cx, pkt, segment)
     }
 
     fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {

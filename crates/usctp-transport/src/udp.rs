@@ -37,6 +37,9 @@ pub struct UdpConfig {
     pub ipv6: bool,
     /// Socket receive and send buffer size asked for, bytes (the kernel may cap it).
     pub buffer_size: usize,
+    /// Send runs of same-sized packets to one destination as one UDP GSO batch where the
+    /// kernel supports it (default on; off to measure without it).
+    pub gso: bool,
 }
 
 impl Default for UdpConfig {
@@ -46,6 +49,7 @@ impl Default for UdpConfig {
             ipv4: true,
             ipv6: true,
             buffer_size: 4 << 20,
+            gso: true,
         }
     }
 }
@@ -61,9 +65,9 @@ impl UdpConfig {
 }
 
 #[derive(Debug)]
-struct Sock {
-    io: tokio::net::UdpSocket,
-    state: UdpSocketState,
+pub(crate) struct Sock {
+    pub(crate) io: tokio::net::UdpSocket,
+    pub(crate) state: UdpSocketState,
     bufs: Mutex<Vec<Vec<u8>>>,
     /// ICMP errors about packets sent from this socket (`None` if the OS refused).
     errq: Option<ErrQueue>,
@@ -75,10 +79,12 @@ struct Sock {
 /// learns it per path (RFC 6951 §5.4).
 #[derive(Debug)]
 pub struct UdpTransport {
-    v4: Option<Sock>,
-    v6: Option<Sock>,
+    pub(crate) v4: Option<Sock>,
+    pub(crate) v6: Option<Sock>,
     port: u16,
     icmp: Inbox,
+    pub(crate) gso: bool,
+    pub(crate) stats: crate::udp_send::Counters,
 }
 
 impl UdpTransport {
@@ -121,6 +127,8 @@ impl UdpTransport {
             v6,
             port,
             icmp: Inbox::default(),
+            gso: cfg.gso,
+            stats: Default::default(),
         })
     }
 
@@ -129,7 +137,7 @@ impl UdpTransport {
         self.port
     }
 
-    fn socket_for(&self, ip: IpAddr) -> Option<&Sock> {
+    pub(crate) fn socket_for(&self, ip: IpAddr) -> Option<&Sock> {
         match ip {
             IpAddr::V4(_) => self.v4.as_ref(),
             IpAddr::V6(_) => self.v6.as_ref(),
@@ -268,38 +276,20 @@ impl Transport for UdpTransport {
     }
 
     fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {
-        let Some(port) = pkt.dst.udp_port else {
-            return Poll::Ready(Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "UDP transport: destination has no UDP port (a raw IP transport address)",
-            )));
-        };
-        let Some(s) = self.socket_for(pkt.dst.ip) else {
-            return Poll::Ready(Err(io::Error::new(
-                io::ErrorKind::AddrNotAvailable,
-                "UDP transport: no socket of the destination's address family",
-            )));
-        };
-        let transmit = quinn_udp::Transmit {
-            destination: SocketAddr::new(pkt.dst.ip, port),
-            ecn: None,
-            contents: pkt.data,
-            segment_size: None,
-            src_ip: pkt.src.filter(|ip| ip.is_ipv4() == pkt.dst.ip.is_ipv4()),
-        };
-        loop {
-            match s.io.poll_send_ready(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Ready(Ok(())) => {}
-            }
-            match s.io.try_io(Interest::WRITABLE, || {
-                s.state.try_send((&s.io).into(), &transmit)
-            }) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                r => return Poll::Ready(r),
-            }
-        }
+        self.poll_transmit(cx, pkt, None)
+    }
+
+    fn max_batch(&self) -> usize {
+        self.gso_segments()
+    }
+
+    fn poll_send_batch(
+        &self,
+        cx: &mut Context<'_>,
+        pkt: &Outgoing<'_>,
+        segment: usize,
+    ) -> Poll<io::Result<()>> {
+        self.poll_transmit(cx, pkt, Some(segment))
     }
 
     fn take_icmp(&self, out: &mut Vec<IcmpReport>) {

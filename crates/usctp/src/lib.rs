@@ -64,7 +64,7 @@ pub use usctp_proto::rx::Message;
 pub use usctp_proto::{AssocId, AssociationConfig, CloseReason, Event, Incoming, PathState, State};
 pub use usctp_transport::{
     kernel_sctp_loaded, Faults, FaultyTransport, MemoryNetwork, MemoryTransport, RawConfig,
-    RawTransport, Transport, TransportAddr, TransportError, UdpConfig, UdpTransport,
+    RawTransport, Transport, TransportAddr, TransportError, UdpConfig, UdpStats, UdpTransport,
     DEFAULT_UDP_PORT,
 };
 
