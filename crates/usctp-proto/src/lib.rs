@@ -18,7 +18,7 @@ pub mod timer;
 pub mod tx;
 
 pub use addr::{DatagramMeta, Transmit, TransportAddr};
-pub use association::{AssocError, Association, State};
+pub use association::{AssocError, Association, IcmpKind, IcmpReport, State};
 pub use config::{AssociationConfig, EndpointConfig};
 pub use endpoint::{AcceptFilter, ConnectError, Endpoint, EndpointStats, Incoming};
 pub use event::{AssocId, CloseReason, Event, PathState};

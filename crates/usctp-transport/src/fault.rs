@@ -113,6 +113,8 @@ impl<T: Transport> Transport for FaultyTransport<T> {
         loop {
             let start = out.len();
             match self.inner.poll_recv(cx, out) {
+                // Nothing received: an ICMP error woke the receiver.
+                Poll::Ready(Ok(())) if out.len() == start => return Poll::Ready(Ok(())),
                 Poll::Ready(Ok(())) => {}
                 other => return other,
             }
@@ -133,6 +135,10 @@ impl<T: Transport> Transport for FaultyTransport<T> {
             return Poll::Ready(Ok(()));
         }
         self.inner.poll_send(cx, pkt)
+    }
+
+    fn take_icmp(&self, out: &mut Vec<crate::IcmpReport>) {
+        self.inner.take_icmp(out)
     }
 
     fn local_udp_port(&self) -> Option<u16> {

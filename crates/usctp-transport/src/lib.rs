@@ -19,11 +19,13 @@
 #![deny(unsafe_code)]
 
 mod error;
+mod errqueue;
 mod fault;
 mod local;
 mod memory;
 mod raw;
 mod udp;
+mod udp_send;
 
 use std::fmt;
 use std::io;
@@ -38,7 +40,8 @@ pub use local::check_local_address;
 pub use memory::{MemoryNetwork, MemoryTransport};
 pub use raw::{kernel_sctp_loaded, RawConfig, RawTransport, IPPROTO_SCTP};
 pub use udp::{UdpConfig, UdpTransport, DEFAULT_UDP_PORT};
-pub use usctp_proto::{DatagramMeta, TransportAddr};
+pub use udp_send::UdpStats;
+pub use usctp_proto::{DatagramMeta, IcmpKind, IcmpReport, TransportAddr};
 
 /// A received SCTP packet (IP and UDP headers already removed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,9 +70,44 @@ pub struct Outgoing<'a> {
 /// implementation returns `Err` only for problems with that packet or the socket, never for
 /// an ordinary loss.
 pub trait Transport: Send + Sync + fmt::Debug + 'static {
-    /// Receive at least one packet into `out` (appended), or register the waker and return
-    /// `Pending`.
+    /// Receive packets into `out` (appended), or register the waker and return `Pending`.
+    /// `Ready` may come with no packet when an ICMP error arrived instead (see
+    /// [`take_icmp`](Self::take_icmp)).
     fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>>;
+
+    /// Most packets one [`poll_send_batch`](Self::poll_send_batch) call takes (1: the
+    /// transport does not batch).
+    fn max_batch(&self) -> usize {
+        1
+    }
+
+    /// Send several packets to `pkt.dst` from `pkt.src` at once: `pkt.data` holds them back
+    /// to back, `segment` bytes each except the last, which may be shorter (UDP GSO). Only
+    /// called with more than one packet when [`max_batch`](Self::max_batch) allows it. The
+    /// default sends them one by one; packets that would have to wait are dropped, as a
+    /// full socket buffer would (SCTP retransmits).
+    fn poll_send_batch(
+        &self,
+        cx: &mut Context<'_>,
+        pkt: &Outgoing<'_>,
+        segment: usize,
+    ) -> Poll<io::Result<()>> {
+        for (i, data) in pkt.data.chunks(segment.max(1)).enumerate() {
+            let one = Outgoing { data, ..*pkt };
+            match self.poll_send(cx, &one) {
+                Poll::Pending if i == 0 => return Poll::Pending,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                _ => {}
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    /// Move the ICMP errors received so far (about packets this transport sent) to `out`.
+    /// Transports that cannot see ICMP report none.
+    fn take_icmp(&self, out: &mut Vec<IcmpReport>) {
+        let _ = out;
+    }
 
     /// Send one packet, or register the waker and return `Pending` when the transport
     /// cannot take it now.
@@ -82,6 +120,23 @@ pub trait Transport: Send + Sync + fmt::Debug + 'static {
 impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>> {
         (**self).poll_recv(cx, out)
+    }
+
+    fn take_icmp(&self, out: &mut Vec<IcmpReport>) {
+        (**self).take_icmp(out)
+    }
+
+    fn max_batch(&self) -> usize {
+        (**self).max_batch()
+    }
+
+    fn poll_send_batch(
+        &self,
+        cx: &mut Context<'_>,
+        pkt: &Outgoing<'_>,
+        segment: usize,
+    ) -> Poll<io::Result<()>> {
+        (**self).poll_send_batch(cx, pkt, segment)
     }
 
     fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {

@@ -28,6 +28,7 @@ use nix::sys::socket::{
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::io::unix::AsyncFd;
 
+use crate::errqueue::{ErrQueue, Inbox};
 use crate::{Datagram, DatagramMeta, Outgoing, Transport, TransportAddr, TransportError};
 
 /// The IP protocol number of SCTP (IANA).
@@ -69,6 +70,8 @@ impl Default for RawConfig {
 struct RawSock {
     fd: AsyncFd<Socket>,
     buf: Mutex<Vec<u8>>,
+    /// ICMP errors about packets sent from this socket (`None` if the OS refused).
+    errq: Option<ErrQueue>,
 }
 
 /// Native SCTP over raw IP sockets (protocol 132) for IPv4 and IPv6.
@@ -77,6 +80,7 @@ pub struct RawTransport {
     v4: Option<RawSock>,
     v6: Option<RawSock>,
     kernel_sctp: bool,
+    icmp: Inbox,
 }
 
 /// Whether the host kernel's SCTP module is loaded (it then answers our peers too).
@@ -125,6 +129,7 @@ impl RawTransport {
             v4,
             v6,
             kernel_sctp,
+            icmp: Inbox::default(),
         })
     }
 
@@ -159,6 +164,9 @@ fn open(domain: Domain, cfg: &RawConfig) -> Result<RawSock, TransportError> {
     // Best effort: the kernel caps these at its limits.
     let _ = socket.set_recv_buffer_size(cfg.buffer_size);
     let _ = socket.set_send_buffer_size(cfg.buffer_size);
+    let errq = ErrQueue::new(&socket, domain == Domain::IPV6, false)
+        .map_err(|e| tracing::info!(%e, "raw socket: no ICMP errors (IP_RECVERR)"))
+        .ok();
     // SAFETY: `Socket` owns its file descriptor, which stays open and unchanged until the
     // `Socket` is dropped, and the `AsyncFd` owns the `Socket`, so the descriptor outlives
     // the registration and `as_raw_fd` always returns the same one.
@@ -168,6 +176,7 @@ fn open(domain: Domain, cfg: &RawConfig) -> Result<RawSock, TransportError> {
     Ok(RawSock {
         fd,
         buf: Mutex::new(vec![0; BUF]),
+        errq,
     })
 }
 
@@ -353,7 +362,9 @@ fn send_one(fd: i32, pkt: &Outgoing<'_>) -> io::Result<()> {
 impl Transport for RawTransport {
     fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>> {
         // Poll both families every time so both register the waker.
-        let mut ready = false;
+        let socks = [self.v4.as_ref(), self.v6.as_ref()];
+        let queues = socks.into_iter().flatten().filter_map(|s| s.errq.as_ref());
+        let mut ready = self.icmp.poll(cx, queues);
         for (s, v6) in [(self.v4.as_ref(), false), (self.v6.as_ref(), true)] {
             let Some(s) = s else { continue };
             match s.poll_recv(v6, cx, out) {
@@ -387,6 +398,10 @@ impl Transport for RawTransport {
             )));
         };
         s.poll_send(cx, pkt)
+    }
+
+    fn take_icmp(&self, out: &mut Vec<crate::IcmpReport>) {
+        self.icmp.take(out);
     }
 
     fn local_udp_port(&self) -> Option<u16> {

@@ -11,7 +11,10 @@ use quinn_udp::{RecvMeta, UdpSocketState};
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::io::Interest;
 
-use crate::{Datagram, DatagramMeta, Outgoing, Transport, TransportAddr, TransportError};
+use crate::errqueue::{ErrQueue, Inbox};
+use crate::{
+    Datagram, DatagramMeta, IcmpReport, Outgoing, Transport, TransportAddr, TransportError,
+};
 
 /// The UDP port IANA assigned to SCTP over UDP (RFC 6951 §5.1).
 pub const DEFAULT_UDP_PORT: u16 = 9899;
@@ -34,6 +37,9 @@ pub struct UdpConfig {
     pub ipv6: bool,
     /// Socket receive and send buffer size asked for, bytes (the kernel may cap it).
     pub buffer_size: usize,
+    /// Send runs of same-sized packets to one destination as one UDP GSO batch where the
+    /// kernel supports it (default on; off to measure without it).
+    pub gso: bool,
 }
 
 impl Default for UdpConfig {
@@ -43,6 +49,7 @@ impl Default for UdpConfig {
             ipv4: true,
             ipv6: true,
             buffer_size: 4 << 20,
+            gso: true,
         }
     }
 }
@@ -58,10 +65,12 @@ impl UdpConfig {
 }
 
 #[derive(Debug)]
-struct Sock {
-    io: tokio::net::UdpSocket,
-    state: UdpSocketState,
+pub(crate) struct Sock {
+    pub(crate) io: tokio::net::UdpSocket,
+    pub(crate) state: UdpSocketState,
     bufs: Mutex<Vec<Vec<u8>>>,
+    /// ICMP errors about packets sent from this socket (`None` if the OS refused).
+    errq: Option<ErrQueue>,
 }
 
 /// SCTP over UDP (RFC 6951) on one local port.
@@ -70,9 +79,12 @@ struct Sock {
 /// learns it per path (RFC 6951 §5.4).
 #[derive(Debug)]
 pub struct UdpTransport {
-    v4: Option<Sock>,
-    v6: Option<Sock>,
+    pub(crate) v4: Option<Sock>,
+    pub(crate) v6: Option<Sock>,
     port: u16,
+    icmp: Inbox,
+    pub(crate) gso: bool,
+    pub(crate) stats: crate::udp_send::Counters,
 }
 
 impl UdpTransport {
@@ -110,7 +122,14 @@ impl UdpTransport {
         if v4.is_none() && v6.is_none() {
             return Err(TransportError::NoFamily);
         }
-        Ok(Self { v4, v6, port })
+        Ok(Self {
+            v4,
+            v6,
+            port,
+            icmp: Inbox::default(),
+            gso: cfg.gso,
+            stats: Default::default(),
+        })
     }
 
     /// The local UDP port.
@@ -118,7 +137,7 @@ impl UdpTransport {
         self.port
     }
 
-    fn socket_for(&self, ip: IpAddr) -> Option<&Sock> {
+    pub(crate) fn socket_for(&self, ip: IpAddr) -> Option<&Sock> {
         match ip {
             IpAddr::V4(_) => self.v4.as_ref(),
             IpAddr::V6(_) => self.v6.as_ref(),
@@ -160,6 +179,9 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig) -> Result<Sock, TransportError> {
         },
         _ => TransportError::io("bind", e),
     })?;
+    let errq = ErrQueue::new(&socket, addr.is_ipv6(), true)
+        .map_err(|e| tracing::info!(%e, "{what}: no ICMP errors (IP_RECVERR)"))
+        .ok();
     let state = UdpSocketState::new((&socket).into())
         .map_err(|e| TransportError::io("UDP socket options (pktinfo)", e))?;
     let std_sock: std::net::UdpSocket = socket.into();
@@ -172,6 +194,7 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig) -> Result<Sock, TransportError> {
         // touches every page): untouched pages stay unmapped, which keeps an idle endpoint
         // at a few KiB of resident memory instead of 512 KiB.
         bufs: Mutex::new((0..SLOTS).map(|_| vec![0; SLOT]).collect()),
+        errq,
     })
 }
 
@@ -236,8 +259,9 @@ fn transient(e: &io::Error) -> bool {
 impl Transport for UdpTransport {
     fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>> {
         // Poll both families every time so both register the waker.
-        let mut ready = false;
-        for s in [self.v4.as_ref(), self.v6.as_ref()].into_iter().flatten() {
+        let socks = || [self.v4.as_ref(), self.v6.as_ref()].into_iter().flatten();
+        let mut ready = self.icmp.poll(cx, socks().filter_map(|s| s.errq.as_ref()));
+        for s in socks() {
             match s.poll_recv(cx, out) {
                 Poll::Ready(Ok(())) => ready = true,
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
@@ -252,38 +276,24 @@ impl Transport for UdpTransport {
     }
 
     fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {
-        let Some(port) = pkt.dst.udp_port else {
-            return Poll::Ready(Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "UDP transport: destination has no UDP port (a raw IP transport address)",
-            )));
-        };
-        let Some(s) = self.socket_for(pkt.dst.ip) else {
-            return Poll::Ready(Err(io::Error::new(
-                io::ErrorKind::AddrNotAvailable,
-                "UDP transport: no socket of the destination's address family",
-            )));
-        };
-        let transmit = quinn_udp::Transmit {
-            destination: SocketAddr::new(pkt.dst.ip, port),
-            ecn: None,
-            contents: pkt.data,
-            segment_size: None,
-            src_ip: pkt.src.filter(|ip| ip.is_ipv4() == pkt.dst.ip.is_ipv4()),
-        };
-        loop {
-            match s.io.poll_send_ready(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Ready(Ok(())) => {}
-            }
-            match s.io.try_io(Interest::WRITABLE, || {
-                s.state.try_send((&s.io).into(), &transmit)
-            }) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                r => return Poll::Ready(r),
-            }
-        }
+        self.poll_transmit(cx, pkt, None)
+    }
+
+    fn max_batch(&self) -> usize {
+        self.gso_segments()
+    }
+
+    fn poll_send_batch(
+        &self,
+        cx: &mut Context<'_>,
+        pkt: &Outgoing<'_>,
+        segment: usize,
+    ) -> Poll<io::Result<()>> {
+        self.poll_transmit(cx, pkt, Some(segment))
+    }
+
+    fn take_icmp(&self, out: &mut Vec<IcmpReport>) {
+        self.icmp.take(out);
     }
 
     fn local_udp_port(&self) -> Option<u16> {

@@ -144,6 +144,28 @@ impl Association {
         }
     }
 
+    /// The same events as [`event`](Self::event), as a [`Stream`](futures_core::Stream)
+    /// (for `StreamExt` combinators or `select!` loops).
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::pin::pin;
+    /// use usctp::{Association, Event, Stream};
+    ///
+    /// async fn watch(assoc: &Association) {
+    ///     let mut events = pin!(assoc.events());
+    ///     // With `tokio_stream::StreamExt` (or `futures::StreamExt`): `events.next().await`.
+    ///     while let Some(ev) = poll_fn(|cx| events.as_mut().poll_next(cx)).await {
+    ///         if let Event::PathStateChanged { addr, state, .. } = ev {
+    ///             println!("{addr}: {state:?}");
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    pub fn events(&self) -> crate::Events<'_> {
+        crate::Events::new(self)
+    }
+
     /// Gracefully shut down (RFC 9260 §9.2): completes when the peer has acknowledged all
     /// our data and the SHUTDOWN / SHUTDOWN ACK / SHUTDOWN COMPLETE exchange finished.
     /// Messages the peer sent before its SHUTDOWN ACK can still be read with `recv`.

@@ -3,6 +3,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use usctp_proto::Incoming;
 use usctp_transport::{RawConfig, Transport, UdpConfig};
 
 /// Which transport an endpoint uses.
@@ -16,6 +17,24 @@ pub enum TransportConfig {
     Raw(RawConfig),
     /// A transport built by the caller (in-memory, fault-injecting, ...).
     Custom(Arc<dyn Transport>),
+}
+
+/// Decides, per incoming association, whether to accept it (see
+/// [`EndpointConfig::accept_filter`]).
+#[derive(Clone)]
+pub struct AcceptFilter(pub(crate) Arc<dyn Fn(&Incoming) -> bool + Send + Sync>);
+
+impl AcceptFilter {
+    /// A filter from a closure: `true` accepts.
+    pub fn new(f: impl Fn(&Incoming) -> bool + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for AcceptFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AcceptFilter")
+    }
 }
 
 /// Everything [`Endpoint::bind`](crate::Endpoint::bind) needs.
@@ -37,6 +56,10 @@ pub struct EndpointConfig {
     pub accept: bool,
     /// Associations waiting for `accept` at most; more are aborted.
     pub accept_backlog: usize,
+    /// Decides on each incoming association from the peer's port and addresses, when its
+    /// INIT arrives and again at its COOKIE ECHO; refused INITs are answered with ABORT.
+    /// `None` accepts all (subject to `accept`).
+    pub accept_filter: Option<AcceptFilter>,
 }
 
 impl EndpointConfig {
@@ -67,6 +90,27 @@ impl EndpointConfig {
             protocol: usctp_proto::EndpointConfig::default(),
             accept: true,
             accept_backlog: 1024,
+            accept_filter: None,
         }
+    }
+
+    /// Accept only the associations `f` approves (see
+    /// [`accept_filter`](Self::accept_filter)).
+    ///
+    /// ```
+    /// use std::net::{IpAddr, Ipv4Addr};
+    /// use usctp::EndpointConfig;
+    ///
+    /// let lo = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    /// // Only peers using SCTP ports below 10000.
+    /// let cfg = EndpointConfig::udp(vec![lo], 5000, 0).with_accept_filter(|i| i.peer_port < 10_000);
+    /// # let _ = cfg;
+    /// ```
+    pub fn with_accept_filter(
+        mut self,
+        f: impl Fn(&Incoming) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.accept_filter = Some(AcceptFilter::new(f));
+        self
     }
 }

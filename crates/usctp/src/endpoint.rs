@@ -37,6 +37,26 @@ impl Endpoint {
     ///
     /// Fails with a [`BindError`] saying what to change: a local address not on this host,
     /// a UDP port in use, raw sockets without CAP_NET_RAW, SCTP port 0.
+    ///
+    /// ```
+    /// use std::net::{IpAddr, Ipv4Addr};
+    /// use usctp::{BindError, Endpoint, EndpointConfig};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), BindError> {
+    /// let lo = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    /// // SCTP port 5000 over UDP; UDP port 0 lets the OS choose (the default is 9899).
+    /// let ep = Endpoint::bind(EndpointConfig::udp(vec![lo], 5000, 0)).await?;
+    /// assert_eq!(ep.port(), 5000);
+    /// assert!(ep.local_udp_port().is_some());
+    /// // A second endpoint on the same UDP port is refused with a clear error.
+    /// let udp = ep.local_udp_port().unwrap();
+    /// let taken = Endpoint::bind(EndpointConfig::udp(vec![lo], 5001, udp)).await;
+    /// assert!(taken.unwrap_err().to_string().contains("already in use"));
+    /// ep.close().await;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bind(config: EndpointConfig) -> Result<Self, BindError> {
         if config.port == 0 {
             return Err(BindError::InvalidPort);
@@ -65,6 +85,9 @@ impl Endpoint {
             Instant::now(),
         );
         core.set_accepting(config.accept);
+        if let Some(f) = config.accept_filter.clone() {
+            core.set_accept_filter(move |i| (f.0)(i));
+        }
         let (cmd, cmd_rx) = mpsc::unbounded_channel();
         let (incoming_tx, incoming) = mpsc::channel(config.accept_backlog.max(1));
         let (done_tx, done) = watch::channel(false);
@@ -104,7 +127,8 @@ impl Endpoint {
     /// the primary) on SCTP port `port`. Completes once the handshake finished.
     ///
     /// With UDP encapsulation, each address carries the peer's UDP port, e.g.
-    /// `TransportAddr::udp(ip, 9899)`.
+    /// `TransportAddr::udp(ip, 9899)`. The [crate-level example](crate) connects, sends,
+    /// receives and shuts down.
     pub async fn connect(
         &self,
         peers: &[TransportAddr],
@@ -123,7 +147,9 @@ impl Endpoint {
         rx.await.unwrap_or(Err(ConnectError::EndpointClosed))
     }
 
-    /// The next association a peer opened; `None` once the endpoint is closed.
+    /// The next association a peer opened; `None` once the endpoint is closed. Which peers
+    /// may open one is decided by [`EndpointConfig::accept_filter`]; the
+    /// [crate-level example](crate) accepts and echoes.
     pub async fn accept(&self) -> Option<Association> {
         self.inner.incoming.lock().await.recv().await
     }

@@ -46,21 +46,25 @@ mod config;
 mod driver;
 mod endpoint;
 mod error;
+mod events;
 mod shared;
 mod stats;
 
 pub use association::Association;
-pub use config::{EndpointConfig, TransportConfig};
+pub use config::{AcceptFilter, EndpointConfig, TransportConfig};
 pub use endpoint::Endpoint;
 pub use error::{BindError, ConnectError, Error};
+pub use events::Events;
+/// The trait [`Events`] implements (re-exported from `futures-core`).
+pub use futures_core::Stream;
 pub use stats::{AssocStats, PathStats};
 
 pub use usctp_proto::path::{PathCounters, PathId};
 pub use usctp_proto::rx::Message;
-pub use usctp_proto::{AssocId, AssociationConfig, CloseReason, Event, PathState, State};
+pub use usctp_proto::{AssocId, AssociationConfig, CloseReason, Event, Incoming, PathState, State};
 pub use usctp_transport::{
     kernel_sctp_loaded, Faults, FaultyTransport, MemoryNetwork, MemoryTransport, RawConfig,
-    RawTransport, Transport, TransportAddr, TransportError, UdpConfig, UdpTransport,
+    RawTransport, Transport, TransportAddr, TransportError, UdpConfig, UdpStats, UdpTransport,
     DEFAULT_UDP_PORT,
 };
 /// The packet types of [`Transport`], so that callers can implement or wrap one (for

@@ -30,6 +30,8 @@ pub struct PathStats {
     pub ssthresh: usize,
     /// Consecutive errors.
     pub error_count: u32,
+    /// Path MTU (IP packet size), lowered by ICMP packet-too-big reports.
+    pub mtu: usize,
     /// Packets and bytes each way.
     pub counters: PathCounters,
 }
@@ -72,6 +74,7 @@ impl AssocStats {
                 cwnd: tx.cwnd(p.id),
                 ssthresh: tx.ssthresh(p.id),
                 error_count: p.error_count,
+                mtu: p.mtu,
                 counters: p.counters,
             })
             .collect();

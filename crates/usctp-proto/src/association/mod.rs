@@ -5,6 +5,7 @@ mod control;
 mod cookie_match;
 mod data;
 mod handshake;
+mod icmp;
 mod output;
 mod shutdown;
 mod state;
@@ -22,6 +23,7 @@ use usctp_wire::cause::ErrorCause;
 use usctp_wire::chunk::{Chunk, Init};
 use usctp_wire::{CommonHeader, Ppid, StreamId, Tsn, VerificationTag};
 
+pub use icmp::{IcmpKind, IcmpReport};
 pub use state::State;
 
 pub(crate) use cookie_match::CookieMatch;

@@ -63,7 +63,11 @@ impl Association {
         };
         let (remote, local, max) = {
             let p = self.paths.get(dest)?;
-            (p.remote, p.local, p.max_packet())
+            (
+                p.remote,
+                p.local,
+                p.max_packet().max(self.oversized_rtx_packet()),
+            )
         };
         let first = self
             .pending
@@ -172,14 +176,20 @@ impl Association {
         // Fragment for the smallest path (RFC 9260 §6.9), so a chunk can be retransmitted on
         // any path: an IPv6 or UDP-encapsulated path has less room than a native IPv4 one.
         let limit = self.paths.min_data_payload();
+        // A chunk sent before the path MTU shrank is resent whole (never re-fragmented,
+        // RFC 9260 §6.9) and alone, rather than blocking every later chunk.
+        let oversized = self.tx.first_marked_len().filter(|&n| n > limit);
         while b.max_data_payload() > 0 && (!rtx_only || self.tx.has_marked_retransmissions()) {
-            let room = b.max_data_payload().min(limit);
+            let room = b.max_data_payload().min(oversized.unwrap_or(limit));
             let Some(d) = self.tx.next_chunk(now, dest, room) else {
                 break;
             };
             let pushed = b.push(&Chunk::Data(d));
             debug_assert!(pushed, "next_chunk respects max_payload");
             sent = true;
+            if oversized.is_some() {
+                break;
+            }
         }
         if sent {
             self.burst_left = self.burst_left.saturating_sub(1);
@@ -188,5 +198,12 @@ impl Association {
             }
             self.arm_t3(dest, now, false);
         }
+    }
+
+    /// Packet size needed to resend the first marked chunk, if it no longer fits a fragment.
+    fn oversized_rtx_packet(&self) -> usize {
+        self.tx.first_marked_len().map_or(0, |n| {
+            CommonHeader::LEN + usctp_wire::chunk::Data::HEADER_LEN + n.next_multiple_of(4)
+        })
     }
 }

@@ -132,7 +132,7 @@ impl Association {
 
     /// A path just became potentially failed or inactive: probe it at once, then every RTO
     /// (RFC 7829 §5; RFC 9260 §8.3), so it is used again as soon as it answers.
-    fn probe_now(&mut self, path: PathId, now: Instant) {
+    pub(super) fn probe_now(&mut self, path: PathId, now: Instant) {
         if matches!(self.state, State::CookieWait | State::CookieEchoed) {
             return; // no HEARTBEAT before the peer has the association (RFC 9260 §8.3)
         }

@@ -4,6 +4,7 @@
 
 mod cookie;
 mod cookie_echo;
+mod icmp;
 mod init;
 mod ootb;
 mod receive;

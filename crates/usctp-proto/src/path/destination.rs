@@ -19,6 +19,10 @@ pub struct PathCounters {
     pub packets_received: u64,
     /// Bytes received.
     pub bytes_received: u64,
+    /// Verified ICMP destination-unreachable reports about packets sent to the path.
+    pub icmp_unreachable: u64,
+    /// Verified ICMP packet-too-big / fragmentation-needed reports.
+    pub icmp_too_big: u64,
 }
 
 /// An outstanding HEARTBEAT on a path.
@@ -52,6 +56,8 @@ pub struct Path {
     /// When DATA last went to it (an idle path gets heartbeats, RFC 9260 §8.3).
     pub last_data_sent: Option<Instant>,
     pub(crate) probe: Option<Probe>,
+    /// When an ICMP unreachable last counted as an error (at most one per RTO).
+    pub(crate) last_icmp_error: Option<Instant>,
 }
 
 impl Path {
@@ -79,6 +85,7 @@ impl Path {
             last_confirmed: confirmed.then_some(now),
             last_data_sent: None,
             probe: None,
+            last_icmp_error: None,
         }
     }
 

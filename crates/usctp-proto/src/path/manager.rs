@@ -259,11 +259,25 @@ impl PathManager {
     /// and move it to potentially failed / inactive at the thresholds (RFC 9260 §8.2,
     /// RFC 7829 §5). Returns true if the path changed state.
     pub fn on_timeout(&mut self, id: PathId, now: Instant, events: &mut VecDeque<Event>) -> bool {
-        let (pmr, pfmr) = (self.path_max_retrans, self.pf_max_retrans);
         let Some(p) = self.get_mut(id) else {
             return false;
         };
         p.rto.back_off();
+        self.count_error(id, now, events)
+    }
+
+    /// One more consecutive error on `id`, with the state changes at the thresholds
+    /// (RFC 9260 §8.2, RFC 7829 §5). Returns true if the path changed state.
+    pub(super) fn count_error(
+        &mut self,
+        id: PathId,
+        now: Instant,
+        events: &mut VecDeque<Event>,
+    ) -> bool {
+        let (pmr, pfmr) = (self.path_max_retrans, self.pf_max_retrans);
+        let Some(p) = self.get_mut(id) else {
+            return false;
+        };
         p.error_count = p.error_count.saturating_add(1);
         let (count, state) = (p.error_count, p.state);
         let next = match state {

@@ -2,6 +2,7 @@
 
 mod destination;
 mod heartbeat;
+mod icmp;
 mod local;
 mod manager;
 mod rto;

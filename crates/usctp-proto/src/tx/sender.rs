@@ -143,6 +143,15 @@ impl Sender {
         u32::try_from(self.out.in_flight_bytes()).unwrap_or(u32::MAX)
     }
 
+    /// Payload bytes of the first chunk marked for retransmission: after the path MTU
+    /// shrank it may be larger than new fragments (chunks are never re-fragmented).
+    pub fn first_marked_len(&self) -> Option<usize> {
+        self.out
+            .first_marked()
+            .and_then(|i| self.out.get(i))
+            .map(|e| e.len())
+    }
+
     /// Bytes in flight on `path`.
     pub fn outstanding_on(&self, path: PathId) -> usize {
         self.out.flight_on(path)

@@ -6,6 +6,7 @@
 
 mod command;
 mod events;
+mod output;
 
 use std::collections::{HashMap, VecDeque};
 use std::future::poll_fn;
@@ -14,7 +15,7 @@ use std::time::Instant;
 
 use tokio::sync::{mpsc, oneshot, watch};
 use usctp_proto::AssocId;
-use usctp_transport::{Datagram, Outgoing, Transport};
+use usctp_transport::{Datagram, Transport};
 
 pub(crate) use command::{Command, SendReq};
 
@@ -77,6 +78,7 @@ impl Driver {
 
     pub async fn run(mut self) {
         let mut rx: Vec<Datagram> = Vec::new();
+        let mut icmp = Vec::new();
         loop {
             self.flush().await;
             if self.closing || (self.orphaned && self.ep.association_count() == 0) {
@@ -104,6 +106,10 @@ impl Driver {
                     for d in rx.drain(..) {
                         self.ep.handle(now, d.meta, d.data);
                     }
+                    transport.take_icmp(&mut icmp);
+                    for r in icmp.drain(..) {
+                        self.ep.handle_icmp(now, &r);
+                    }
                 }
                 () = sleep => self.ep.handle_timeout(Instant::now()),
             }
@@ -113,31 +119,6 @@ impl Driver {
         }
         let _ = self.done.send(true);
         tracing::debug!("endpoint driver stopped");
-    }
-
-    /// Send everything due and handle events until the core is quiet.
-    async fn flush(&mut self) {
-        loop {
-            let now = Instant::now();
-            loop {
-                self.buf.clear();
-                let Some(t) = self.ep.poll_transmit(now, &mut self.buf) else {
-                    break;
-                };
-                let pkt = Outgoing {
-                    dst: t.dst,
-                    src: t.src,
-                    data: self.buf.get(..t.len).unwrap_or_default(),
-                };
-                let transport = &self.transport;
-                if let Err(e) = poll_fn(|cx| transport.poll_send(cx, &pkt)).await {
-                    tracing::debug!(%e, dst = %t.dst, "send failed");
-                }
-            }
-            if !self.drain_events(now) {
-                return;
-            }
-        }
     }
 
     fn command(&mut self, cmd: Command) {

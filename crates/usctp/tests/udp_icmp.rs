@@ -1,0 +1,63 @@
+//! ICMP over real sockets: once the server's UDP socket is gone, the client's packets to it
+//! draw ICMP port unreachable on loopback; the kernel queues it on the client's socket
+//! (IP_RECVERR), the transport reads it and the core counts it on the path and marks the
+//! path potentially failed, without ending the association.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{faulty_udp_endpoint, udp_endpoint, LO1};
+use usctp::{Event, Faults, PathState, TransportAddr};
+
+#[tokio::test]
+async fn port_unreachable_on_loopback_reaches_the_core() {
+    let faults = Faults::new(1);
+    let server = faulty_udp_endpoint(&[LO1], 7101, &faults).await;
+    let client = udp_endpoint(&[LO1], 7102).await;
+    let udp = server.local_udp_port().expect("udp port");
+    let accept = tokio::spawn({
+        let server = server.clone();
+        async move { server.accept().await }
+    });
+    let assoc = client
+        .connect(&[TransportAddr::udp(LO1, udp)], 7101)
+        .await
+        .expect("connect");
+    let _server_side = accept.await.expect("join").expect("accepted");
+    let before = assoc.stats().await.expect("stats").paths[0].counters;
+    assert_eq!(before.icmp_unreachable, 0);
+
+    // The server vanishes without a word (its ABORT is lost): its UDP port is closed.
+    faults.block_sends_to(LO1);
+    server.close().await;
+    assoc
+        .send(0, 0, false, &b"anyone there?"[..])
+        .await
+        .expect("queued");
+
+    let mut marked = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !marked {
+        let ev = tokio::time::timeout_at(deadline, assoc.event())
+            .await
+            .expect("no path state change within 5 s");
+        marked = matches!(
+            ev,
+            Some(Event::PathStateChanged {
+                state: PathState::PotentiallyFailed,
+                ..
+            })
+        );
+        assert!(
+            !matches!(ev, None | Some(Event::Closed(_))),
+            "association ended: {ev:?}"
+        );
+    }
+    let stats = assoc.stats().await.expect("association still there");
+    let counters = stats.paths[0].counters;
+    println!("after the server closed: {counters:?}");
+    assert!(counters.icmp_unreachable >= 1, "{counters:?}");
+    assert_eq!(counters.icmp_too_big, 0);
+    client.close().await;
+}
