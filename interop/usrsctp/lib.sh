@@ -46,6 +46,7 @@ cleanup() {
 capture_start() {
   local file=$1
   shift
+  CAP=$file
   ip netns exec "$NS_A" tcpdump -i any -U --immediate-mode -n -w "$file" "$@" 2>"$file.log" &
   CAP_PID=$!
   PIDS+=("$CAP_PID")
@@ -118,5 +119,11 @@ from() {
 FAILED=0
 RESULTS=()
 pass() { RESULTS+=("PASS $CASE: $*"); echo "PASS $CASE: $*"; }
-fail() { RESULTS+=("FAIL $CASE: $*"); echo "FAIL $CASE: $*"; FAILED=1; }
+fail() {
+  RESULTS+=("FAIL $CASE: $*")
+  echo "FAIL $CASE: $*"
+  FAILED=1
+  # The end of the capture, for the record.
+  [ -f "${CAP:-}" ] && tshark -r "$CAP" "${TS_OPTS[@]}" 2>/dev/null | tail -15 | sed 's/^/  /'
+}
 note() { RESULTS+=("NOTE $CASE: $*"); echo "NOTE $CASE: $*"; }
