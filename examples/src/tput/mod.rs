@@ -1,0 +1,51 @@
+//! `tput`, a throughput tool on the public usctp API: `server` counts what arrives per
+//! association, `client` sends messages for a count or a time. Talks to usrsctp's `tsctp`
+//! (same default ports). Reports goodput and the CPU it cost (`getrusage`).
+
+pub mod cli;
+pub mod client;
+pub mod report;
+pub mod server;
+
+use clap::Parser;
+
+/// Print `msg` as the error it is; returns the exit status for it.
+pub fn fail(msg: &str) -> i32 {
+    eprintln!("tput: {msg}");
+    1
+}
+
+/// Completes on SIGINT or SIGTERM.
+pub async fn interrupted() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// Parse the command line and run; returns the exit status.
+pub fn main() -> i32 {
+    let cli = cli::Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("tokio runtime: {e}")),
+    };
+    rt.block_on(async move {
+        match cli.cmd {
+            cli::Cmd::Server(a) => server::run(a).await,
+            cli::Cmd::Client(a) => client::run(a).await,
+        }
+    })
+}

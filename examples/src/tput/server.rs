@@ -1,0 +1,150 @@
+//! `tput server`: accept associations, count what arrives, report each when it ends.
+
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use usctp::{Association, Endpoint};
+
+use super::cli::ServerArgs;
+use super::report::{end_of, Cpu, Report};
+
+/// The running count of one association.
+#[derive(Debug)]
+struct Count {
+    id: u64,
+    peer: Vec<IpAddr>,
+    messages: u64,
+    bytes: u64,
+    accepted: Instant,
+    first: Option<Instant>,
+    last: Option<Instant>,
+    cpu0: Cpu,
+}
+
+impl Count {
+    fn report(&self, end: String) -> Report {
+        // Goodput over the data's span; a transfer of at most one message falls back to the
+        // association's lifetime so far.
+        let duration = match (self.first, self.last) {
+            (Some(f), Some(l)) if l > f => l - f,
+            _ => self.accepted.elapsed(),
+        };
+        Report {
+            role: "server",
+            assoc: self.id,
+            peer: self.peer.clone(),
+            messages: self.messages,
+            bytes: self.bytes,
+            duration,
+            cpu: Cpu::now().since(self.cpu0),
+            end,
+        }
+    }
+}
+
+type Live = Arc<Mutex<Vec<Arc<Mutex<Count>>>>>;
+
+async fn peer_addrs(a: &Association) -> Vec<IpAddr> {
+    let Some(st) = a.stats().await else {
+        return Vec::new();
+    };
+    let mut paths = st.paths;
+    paths.sort_by_key(|p| !p.primary);
+    paths.into_iter().map(|p| p.remote.ip).collect()
+}
+
+/// Receive until the association ends; returns its report.
+async fn serve(a: Association, count: Arc<Mutex<Count>>, abort_after: u64) -> Report {
+    while let Some(m) = a.recv().await {
+        let now = Instant::now();
+        let mut c = count.lock().unwrap_or_else(|p| p.into_inner());
+        c.first.get_or_insert(now);
+        c.last = Some(now);
+        c.messages += 1;
+        c.bytes += m.payload.len() as u64;
+        if abort_after != 0 && c.messages == abort_after {
+            a.abort(&b"tput server --abort-after"[..]);
+        }
+    }
+    let end = end_of(a.shutdown().await);
+    let c = count.lock().unwrap_or_else(|p| p.into_inner());
+    c.report(end)
+}
+
+/// Run the server; returns the exit status.
+pub async fn run(args: ServerArgs) -> i32 {
+    let c = &args.common;
+    let cfg = match c.endpoint(c.port, usctp::DEFAULT_UDP_PORT) {
+        Ok(cfg) => cfg,
+        Err(e) => return super::fail(&e),
+    };
+    let ep = match Endpoint::bind(cfg).await {
+        Ok(ep) => ep,
+        Err(e) => return super::fail(&format!("bind: {e}")),
+    };
+    let udp = ep
+        .local_udp_port()
+        .map_or("raw IP".to_string(), |u| format!("UDP {u}"));
+    eprintln!("tput server: listening on SCTP port {} ({udp})", c.port);
+    let limit = if args.once { 1 } else { args.assocs };
+    let live: Live = Arc::default();
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(u64, u64)>();
+    let mut next_id = 0u64;
+    let mut ended = 0u64;
+    let mut totals = (0u64, 0u64);
+    loop {
+        tokio::select! {
+            a = ep.accept() => {
+                let Some(a) = a else { break };
+                next_id += 1;
+                let count = Arc::new(Mutex::new(Count {
+                    id: next_id,
+                    peer: peer_addrs(&a).await,
+                    messages: 0,
+                    bytes: 0,
+                    accepted: Instant::now(),
+                    first: None,
+                    last: None,
+                    cpu0: Cpu::now(),
+                }));
+                live.lock().unwrap_or_else(|p| p.into_inner()).push(Arc::clone(&count));
+                let (json, done, live, abort_after) =
+                    (c.json, done_tx.clone(), Arc::clone(&live), args.abort_after);
+                tokio::spawn(async move {
+                    let r = serve(a, count, abort_after).await;
+                    r.print(json);
+                    live.lock().unwrap_or_else(|p| p.into_inner()).retain(|x| {
+                        x.lock().unwrap_or_else(|p| p.into_inner()).id != r.assoc
+                    });
+                    let _ = done.send((r.messages, r.bytes));
+                });
+            }
+            Some((messages, bytes)) = done_rx.recv() => {
+                ended += 1;
+                totals.0 += messages;
+                totals.1 += bytes;
+                if limit != 0 && ended >= limit {
+                    break;
+                }
+            }
+            _ = super::interrupted() => {
+                // Report what the associations still open received so far.
+                for count in live.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+                    let c0 = count.lock().unwrap_or_else(|p| p.into_inner());
+                    c0.report("in progress".into()).print(c.json);
+                    totals.0 += c0.messages;
+                    totals.1 += c0.bytes;
+                }
+                break;
+            }
+        }
+    }
+    eprintln!(
+        "tput server: {ended} associations ended; total {} messages, {} bytes",
+        totals.0, totals.1
+    );
+    ep.close().await;
+    0
+}
