@@ -18,6 +18,7 @@ pub fn options(cfg: &PairConfig) -> Options {
         mtu: cfg.sctp_packet,
         max_message_size: cfg.max_message,
         max_receiver_window_buffer_size: cfg.receive_window,
+        max_burst: i32::try_from(cfg.max_burst).unwrap_or(i32::MAX),
         // The harness applies `send_buffer` itself, the same way for every stack.
         max_send_buffer_size: 2 * cfg.send_buffer,
         per_stream_send_queue_limit: 2 * cfg.send_buffer,

@@ -36,6 +36,9 @@ pub struct PairConfig {
     pub send_buffer: usize,
     /// Largest message.
     pub max_message: usize,
+    /// Max.Burst (RFC 9260 §6.1: packets sent at once per SACK), 4 as the RFC suggests;
+    /// applied to usctp and dcsctp (sctp-proto has no such limit).
+    pub max_burst: u32,
 }
 
 impl Default for PairConfig {
@@ -45,6 +48,7 @@ impl Default for PairConfig {
             receive_window: 1 << 20,
             send_buffer: 1 << 20,
             max_message: 256 << 10,
+            max_burst: 4,
         }
     }
 }

@@ -28,6 +28,7 @@ pub fn association_config(cfg: &PairConfig) -> AssociationConfig {
     a.receive_window = u32::try_from(cfg.receive_window).unwrap_or(u32::MAX);
     a.send_queue_limit = cfg.send_buffer;
     a.max_message_size = cfg.max_message;
+    a.max_burst = cfg.max_burst;
     a
 }
 

@@ -174,6 +174,9 @@ impl Association {
         let limit = self.paths.min_data_payload();
         while b.max_data_payload() > 0 && (!rtx_only || self.tx.has_marked_retransmissions()) {
             let room = b.max_data_payload().min(limit);
+            if sent && self.tx.defer_new_data(room, limit) {
+                break;
+            }
             let Some(d) = self.tx.next_chunk(now, dest, room) else {
                 break;
             };
