@@ -75,8 +75,11 @@ impl Association {
         }
         // RFC 9260 §6.3.2 R2, R3: stop T3 where nothing is outstanding; restart it where the
         // earliest outstanding TSN was acknowledged.
-        let ids: Vec<_> = self.paths.iter().map(|p| p.id).collect();
-        for id in ids {
+        // By index: a SACK arrives every few packets, and collecting the ids would allocate.
+        for i in 0..self.paths.len() {
+            let Some(id) = self.paths.iter().nth(i).map(|p| p.id) else {
+                break;
+            };
             let restart = o.cum_advanced && o.acked_paths.contains(&id);
             self.arm_t3(id, now, restart);
         }

@@ -181,6 +181,9 @@ impl Association {
         let oversized = self.tx.first_marked_len().filter(|&n| n > limit);
         while b.max_data_payload() > 0 && (!rtx_only || self.tx.has_marked_retransmissions()) {
             let room = b.max_data_payload().min(oversized.unwrap_or(limit));
+            if sent && self.tx.defer_new_data(room, limit) {
+                break;
+            }
             let Some(d) = self.tx.next_chunk(now, dest, room) else {
                 break;
             };

@@ -5,6 +5,7 @@
 mod cookie;
 mod cookie_echo;
 mod icmp;
+mod id_hash;
 mod init;
 mod ootb;
 mod receive;
@@ -21,6 +22,8 @@ use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
 
 pub use cookie::{check_age, cookie_mac, CookieContents, CookieError, CookieSigner};
 pub(crate) use init::scan_init_params;
+
+use id_hash::IdHash;
 
 use crate::association::Association;
 use crate::event::{AssocId, Event};
@@ -76,15 +79,15 @@ pub struct Endpoint {
     rng: StdRng,
     epoch: Instant,
     signer: CookieSigner,
-    assocs: HashMap<AssocId, Association>,
-    by_tag: HashMap<VerificationTag, AssocId>,
+    assocs: HashMap<AssocId, Association, IdHash>,
+    by_tag: HashMap<VerificationTag, AssocId, IdHash>,
     by_peer: HashMap<(IpAddr, u16), AssocId>,
     replies: VecDeque<Reply>,
     ready: VecDeque<AssocId>,
-    in_ready: HashSet<AssocId>,
+    in_ready: HashSet<AssocId, IdHash>,
     timeouts: BinaryHeap<Reverse<(Instant, AssocId)>>,
     /// The deadline each association has in `timeouts` (other entries there are stale).
-    scheduled: HashMap<AssocId, Instant>,
+    scheduled: HashMap<AssocId, Instant, IdHash>,
     events: VecDeque<(AssocId, Event)>,
     /// Tags of cookies already turned into associations, with their expiry (ms): a replayed
     /// cookie is refused even after its association is gone.
@@ -134,14 +137,14 @@ impl Endpoint {
             rng,
             epoch: now,
             signer,
-            assocs: HashMap::new(),
-            by_tag: HashMap::new(),
+            assocs: HashMap::default(),
+            by_tag: HashMap::default(),
             by_peer: HashMap::new(),
             replies: VecDeque::new(),
             ready: VecDeque::new(),
-            in_ready: HashSet::new(),
+            in_ready: HashSet::default(),
             timeouts: BinaryHeap::new(),
-            scheduled: HashMap::new(),
+            scheduled: HashMap::default(),
             events: VecDeque::new(),
             used_cookies: HashMap::new(),
             next_id: 1,

@@ -145,6 +145,15 @@ impl SendQueue {
         Some(remaining.min(max_payload)).filter(|&n| n > 0)
     }
 
+    /// Length of the next message when none is in progress (its first fragment not yet sent).
+    pub fn next_unstarted_len(&self) -> Option<usize> {
+        if self.current.is_some() {
+            return None;
+        }
+        let id = self.ready.front()?;
+        Some(self.streams.get(id)?.queue.front()?.payload.len())
+    }
+
     /// The next fragment of at most `max_payload` bytes, in round-robin stream order.
     pub fn pop_fragment(&mut self, max_payload: usize) -> Option<Fragment> {
         if max_payload == 0 {

@@ -46,6 +46,18 @@ impl Sender {
         Some(data)
     }
 
+    /// Whether new data should wait for the next packet: the next message is not started, does
+    /// not fit the `room` left in this one but fits `whole` (an empty packet). Splitting it
+    /// would only cost the receiver a reassembly copy (RFC 9260 §6.9 fragments only what does
+    /// not fit the path MTU; bundling whole messages is what §6.10 describes).
+    pub fn defer_new_data(&self, room: usize, whole: usize) -> bool {
+        !self.has_marked_retransmissions()
+            && self
+                .queue
+                .next_unstarted_len()
+                .is_some_and(|len| len > room && len <= whole)
+    }
+
     fn retransmit(
         &mut self,
         now: Instant,

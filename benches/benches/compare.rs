@@ -1,0 +1,252 @@
+//! usctp against sctp-proto and dcsctp: one markdown table of medians and ratios.
+//!
+//! `cargo bench -p usctp-benches --bench compare -- [--runs N] [--quick]` (the `compare`
+//! script next to this crate runs it). Contenders alternate within each run; every figure is
+//! the median of the runs. Throughput is per CPU second of the benchmark thread, so a busy
+//! machine slows the run but not the figures much.
+// A counting global allocator needs `unsafe impl GlobalAlloc`; it only forwards to `System`.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use usctp_benches::dcsctp_pair::DcsctpPair;
+use usctp_benches::report::{markdown, median, Row};
+use usctp_benches::sctp_proto_pair::SctpProtoPair;
+use usctp_benches::usctp_pair::UsctpPair;
+use usctp_benches::{bulk, failover, handshake, memory, Contender, PairConfig};
+
+struct Counting;
+
+static HEAP: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the counter is a side
+// effect only.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        HEAP.fetch_add(l.size(), Ordering::Relaxed);
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        HEAP.fetch_sub(l.size(), Ordering::Relaxed);
+        System.dealloc(p, l)
+    }
+    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        HEAP.fetch_add(l.size(), Ordering::Relaxed);
+        System.alloc_zeroed(l)
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        HEAP.fetch_add(new, Ordering::Relaxed);
+        HEAP.fetch_sub(l.size(), Ordering::Relaxed);
+        System.realloc(p, l, new)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn heap() -> usize {
+    HEAP.load(Ordering::Relaxed)
+}
+
+struct Args {
+    runs: usize,
+    quick: bool,
+    only: Option<String>,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        runs: 5,
+        quick: false,
+        only: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(x) = it.next() {
+        match x.as_str() {
+            "--runs" => a.runs = it.next().and_then(|n| n.parse().ok()).unwrap_or(5),
+            "--quick" => a.quick = true,
+            "--only" => a.only = it.next(),
+            // `cargo bench` passes `--bench`; ignore what we do not know.
+            _ => {}
+        }
+    }
+    a
+}
+
+/// Medians of (MB/s, ns/packet) for one contender.
+#[derive(Default)]
+struct Samples {
+    mb: Vec<f64>,
+    ns: Vec<f64>,
+}
+
+fn sample<C: Contender>(s: &mut Samples, cfg: &PairConfig, size: usize, total: usize) {
+    let r = bulk::run::<C>(cfg, size, total);
+    eprintln!(
+        "  {:<10} {:>6} B: {:>8.1} MB/s {:>7.0} ns/packet ({} + {} packets)",
+        C::NAME,
+        size,
+        r.mb_per_s,
+        r.ns_per_packet,
+        r.packets.0,
+        r.packets.1
+    );
+    s.mb.push(r.mb_per_s);
+    s.ns.push(r.ns_per_packet);
+}
+
+fn in_memory(a: &Args, rows: &mut Vec<Row>) {
+    let cfg = PairConfig::default();
+    // /proc schedstat advances in scheduler ticks (a few ms here): runs must last far longer.
+    let mib = if a.quick { 4 } else { 256 };
+    for size in [1200usize, 64 << 10] {
+        let (mut us, mut sp, mut dc) = Default::default();
+        for run in 0..a.runs {
+            eprintln!("in memory {size} B, run {}", run + 1);
+            // Rotate the order so no contender always runs first (cache and CPU state).
+            for i in 0..3 {
+                match (run + i) % 3 {
+                    0 => sample::<UsctpPair>(&mut us, &cfg, size, mib << 20),
+                    1 => sample::<SctpProtoPair>(&mut sp, &cfg, size, mib << 20),
+                    // dcsctp is ~60x slower: a sixteenth of the bytes keeps the run short.
+                    _ => sample::<DcsctpPair>(&mut dc, &cfg, size, (mib << 20) / 16),
+                }
+            }
+        }
+        // The same with Max.Burst 16: usctp's SACK cadence follows the sender's bursts, and
+        // sctp-proto (which has no Max.Burst) is the peer this setting matters against.
+        let burst = PairConfig {
+            max_burst: 16,
+            ..cfg
+        };
+        let mut ub = Samples::default();
+        for _ in 0..a.runs {
+            sample::<UsctpPair>(&mut ub, &burst, size, mib << 20);
+        }
+        let scenario = format!("in memory, {size} B messages");
+        rows.push(Row {
+            scenario: format!("{scenario}, usctp Max.Burst 16"),
+            metric: "MB/s per CPU second ↑".into(),
+            usctp: median(&ub.mb),
+            peer: "sctp-proto".into(),
+            peer_value: Some(median(&sp.mb)),
+        });
+        for (peer, p) in [("sctp-proto", &sp), ("dcsctp", &dc)] {
+            let us: &Samples = &us;
+            rows.push(Row {
+                scenario: scenario.clone(),
+                metric: "MB/s per CPU second ↑".into(),
+                usctp: median(&us.mb),
+                peer: peer.into(),
+                peer_value: Some(median(&p.mb)),
+            });
+            rows.push(Row {
+                scenario: scenario.clone(),
+                metric: "CPU ns per DATA packet ↓".into(),
+                usctp: median(&us.ns),
+                peer: peer.into(),
+                peer_value: Some(median(&p.ns)),
+            });
+        }
+    }
+}
+
+fn handshakes(a: &Args, rows: &mut Vec<Row>) {
+    let cfg = PairConfig::default();
+    let n = if a.quick { 500 } else { 50_000 };
+    let (mut us, mut sp) = (Vec::new(), Vec::new());
+    for run in 0..a.runs {
+        for i in 0..2 {
+            if (run + i) % 2 == 0 {
+                let s = handshake::usctp(&cfg, n, 1);
+                us.push(handshake::rate(n, s.elapsed));
+            } else {
+                let s = handshake::sctp_proto(&cfg, n);
+                let done = u32::try_from(s.associations.len()).unwrap_or(n);
+                sp.push(handshake::rate(done, s.elapsed));
+            }
+        }
+        eprintln!(
+            "handshakes run {}: usctp {:.0}/s, sctp-proto {:.0}/s",
+            run + 1,
+            us[run],
+            sp[run]
+        );
+    }
+    rows.push(Row {
+        scenario: format!("{n} handshakes through one endpoint, in memory"),
+        metric: "handshakes per CPU second ↑".into(),
+        usctp: median(&us),
+        peer: "sctp-proto".into(),
+        peer_value: Some(median(&sp)),
+    });
+}
+
+fn memory_rows(a: &Args, rows: &mut Vec<Row>) {
+    let counts: &[u32] = if a.quick { &[1000] } else { &[10_000, 100_000] };
+    for &n in counts {
+        let us = memory::usctp(&heap, n, 2);
+        // sctp-proto's server refuses associations beyond 100,000 and has one path only.
+        let sp = (n < 100_000).then(|| memory::sctp_proto(&heap, n));
+        eprintln!("memory at {n}: usctp {us:.0} B, sctp-proto {sp:?} B");
+        rows.push(Row {
+            scenario: format!("{n} idle associations (usctp: 2 paths; sctp-proto: 1)"),
+            metric: "heap bytes per association ↓".into(),
+            usctp: us,
+            peer: if sp.is_some() { "sctp-proto" } else { "—" }.into(),
+            peer_value: sp,
+        });
+    }
+}
+
+fn failover_rows(a: &Args, rows: &mut Vec<Row>) {
+    let (mut lat, mut gap) = (Vec::new(), Vec::new());
+    for seed in 1..=a.runs as u64 {
+        let r = failover::run(seed);
+        assert_eq!(r.lost, 0, "failover seed {seed} lost messages");
+        lat.push(r.max_latency.as_secs_f64() * 1000.0);
+        gap.push(r.gap.as_secs_f64() * 1000.0);
+    }
+    let scenario = "failover (sim): 2 paths, 20 ms RTT, 100 msg/s, primary cut".to_string();
+    rows.push(Row {
+        scenario: scenario.clone(),
+        metric: "max message latency, ms ↓".into(),
+        usctp: median(&lat),
+        peer: "—".into(),
+        peer_value: None,
+    });
+    rows.push(Row {
+        scenario,
+        metric: "goodput dip: ms with no delivery after the cut ↓".into(),
+        usctp: median(&gap),
+        peer: "—".into(),
+        peer_value: None,
+    });
+}
+
+fn main() {
+    let a = args();
+    let mut rows = Vec::new();
+    let want = |name: &str| a.only.as_deref().is_none_or(|o| o == name);
+    if let Some(size) = a.only.as_deref().and_then(|o| o.strip_prefix("usctp-")) {
+        // For profiling: usctp alone, 256 MiB in messages of the given size.
+        let size = size.parse().unwrap_or(1200);
+        let mut s = Samples::default();
+        sample::<UsctpPair>(&mut s, &PairConfig::default(), size, 256 << 20);
+        return;
+    }
+    if want("memory") {
+        memory_rows(&a, &mut rows);
+    }
+    if want("inmem") {
+        in_memory(&a, &mut rows);
+    }
+    if want("handshake") {
+        handshakes(&a, &mut rows);
+    }
+    if want("failover") {
+        failover_rows(&a, &mut rows);
+    }
+    println!("{}", markdown(&rows));
+}
