@@ -51,10 +51,11 @@ mod tests {
     use std::net::Ipv4Addr;
 
     fn cfg(global: u32, per_source: u32) -> EndpointConfig {
-        let mut c = EndpointConfig::default();
-        c.stateless_reply_rate = global;
-        c.stateless_reply_rate_per_source = per_source;
-        c
+        EndpointConfig {
+            stateless_reply_rate: global,
+            stateless_reply_rate_per_source: per_source,
+            ..EndpointConfig::default()
+        }
     }
 
     fn ip(i: u32) -> IpAddr {
