@@ -201,7 +201,8 @@ impl World {
         let cep = Endpoint::new(ccfg, HPORT, vec![HONEST], now);
         let client = sim.add_node(SctpNode::new(cep, vec![HONEST]), [HONEST]);
         let adv = Adversary {
-            rng: StdRng::seed_from_u64(seed),
+            // Not the server's seed: the adversary must not share its RNG stream (tags).
+            rng: StdRng::seed_from_u64(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0xad5e),
             out: Vec::new(),
             cookies: Vec::new(),
             own: Vec::new(),
