@@ -105,6 +105,15 @@ pub struct EndpointConfig {
     pub advertised_addresses: Option<Vec<std::net::IpAddr>>,
     /// Associations at most; INITs beyond it are refused with an ABORT (Out of Resource).
     pub max_associations: usize,
+    /// Replies sent without an association (INIT ACK, out-of-the-blue ABORT and SHUTDOWN
+    /// COMPLETE, Stale Cookie ERROR) per second at most, to all addresses together; the rest
+    /// are dropped (counted in `EndpointStats::replies_rate_limited`). A spoofed INIT flood
+    /// therefore reflects at most this many packets per second (RFC 9260 §11.2.2, §11.2.4).
+    pub stateless_reply_rate: u32,
+    /// The same, per destination address: what one victim of spoofed packets can be sent.
+    /// A legitimate peer retransmits its INIT after RTO.Initial, so a low value costs it at
+    /// most one retransmission.
+    pub stateless_reply_rate_per_source: u32,
     /// Seed for the endpoint's RNG (tests). `None`: seeded from the OS at creation, so tags,
     /// initial TSNs and the cookie secret are unpredictable.
     pub rng_seed: Option<u64>,
@@ -119,6 +128,8 @@ impl Default for EndpointConfig {
             max_cookie_preservative: Duration::from_secs(60),
             advertised_addresses: None,
             max_associations: 65_536,
+            stateless_reply_rate: 4096,
+            stateless_reply_rate_per_source: 1024,
             rng_seed: None,
             association: AssociationConfig::default(),
         }

@@ -1,9 +1,9 @@
-//! Replays the seed corpora and crash reproducers of the `endpoint` and `association` fuzz
-//! targets through `usctp_sim::fuzzing` on stable Rust.
+//! Replays the seed corpora and crash reproducers of the `endpoint`, `association` and `sim`
+//! fuzz targets through `usctp_sim::fuzzing` on stable Rust.
 
 use std::path::{Path, PathBuf};
 
-use usctp_sim::fuzzing::{check_association, check_endpoint};
+use usctp_sim::fuzzing::{check_association, check_endpoint, check_sim};
 
 fn fuzz_dir(sub: &str, target: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -71,10 +71,21 @@ fn association_regressions_pass() {
     );
 }
 
+#[test]
+fn sim_seed_corpus_passes() {
+    replay(&seeds("sim"), check_sim);
+}
+
+#[test]
+fn sim_regressions_pass() {
+    replay(&inputs(&fuzz_dir("regressions", "sim")), check_sim);
+}
+
 /// The empty input runs the set-up alone: both harnesses establish their starting states.
 #[test]
 fn empty_inputs_pass() {
     check_endpoint(&[]);
+    check_sim(&[]);
     for start in 0..6 {
         check_association(&[start]);
     }

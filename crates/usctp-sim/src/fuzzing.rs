@@ -5,16 +5,24 @@
 //!   established associations.
 //! - [`check_association`]: one association in a chosen starting state, driven by a sequence of
 //!   peer packets, user calls and timer expiries.
+//! - [`check_sim`]: two endpoints over faulty simulated paths: reliable delivery or a
+//!   reported failure.
 //!
-//! Both panic on a violated invariant and return normally otherwise.
+//! - [`check_adversary`]: an adversarial peer against a server with an honest client.
+//!
+//! All panic on a violated invariant and return normally otherwise.
 
+mod adversary;
 mod association;
 mod endpoint;
 mod input;
+mod sim;
 mod templates;
 
+pub use adversary::check_adversary;
 pub use association::check_association;
 pub use endpoint::check_endpoint;
+pub use sim::check_sim;
 
 use std::time::Instant;
 

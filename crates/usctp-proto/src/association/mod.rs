@@ -190,6 +190,11 @@ impl Association {
     pub fn paths(&self) -> &PathManager {
         &self.paths
     }
+    /// Bytes of received user data held (fragments, out-of-order chunks, unread messages);
+    /// bounded by `receive_window`.
+    pub fn received_bytes(&self) -> usize {
+        self.rx.as_ref().map_or(0, Receiver::buffered_bytes)
+    }
 
     /// The send side (queue, outstanding data, congestion state).
     pub fn sender(&self) -> &Sender {

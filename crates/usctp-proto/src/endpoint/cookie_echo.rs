@@ -59,7 +59,15 @@ impl Endpoint {
                     peer_port: header.src_port,
                     addresses: contents.peer_addresses.clone(),
                 };
-                if !self.admits(&incoming) {
+                // An address the cookie lists that another association already has with the
+                // same peer port (its INIT came before that association existed): two
+                // associations would share a transport address, and one could take over the
+                // other's traffic (address camping, RFC 5062 §4.2). Refuse.
+                let taken = contents
+                    .peer_addresses
+                    .iter()
+                    .any(|a| self.by_peer.contains_key(&(a.ip, header.src_port)));
+                if taken || !self.admits(&incoming) {
                     self.stats.discarded += 1;
                     return;
                 }

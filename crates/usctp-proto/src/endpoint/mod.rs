@@ -8,6 +8,7 @@ mod icmp;
 mod id_hash;
 mod init;
 mod ootb;
+mod ratelimit;
 mod receive;
 
 use std::cmp::Reverse;
@@ -61,6 +62,8 @@ pub struct EndpointStats {
     pub bad_cookies: u64,
     /// Replies dropped because the reply queue was full.
     pub replies_dropped: u64,
+    /// Replies dropped by `stateless_reply_rate` / `stateless_reply_rate_per_source`.
+    pub replies_rate_limited: u64,
 }
 
 #[derive(Debug)]
@@ -95,6 +98,9 @@ pub struct Endpoint {
     next_id: u64,
     accepting: bool,
     filter: Option<Filter>,
+    limiter: ratelimit::ReplyLimiter,
+    /// Time of the last input, ms since `epoch` (the rate limiter's clock).
+    now_ms: u64,
     stats: EndpointStats,
 }
 
@@ -150,6 +156,8 @@ impl Endpoint {
             next_id: 1,
             accepting: true,
             filter: None,
+            limiter: ratelimit::ReplyLimiter::default(),
+            now_ms: 0,
             stats: EndpointStats::default(),
         }
     }
@@ -188,6 +196,12 @@ impl Endpoint {
     /// what a flood of INITs or cookies could make the endpoint keep.
     pub fn stateless_backlog(&self) -> usize {
         self.replies.len() + self.used_cookies.len()
+    }
+
+    /// Addresses the stateless-reply rate limiter remembers (at most
+    /// `stateless_reply_rate`, forgotten every second).
+    pub fn rate_limiter_entries(&self) -> usize {
+        self.limiter.sources()
     }
 
     /// Number of associations held.
@@ -323,6 +337,7 @@ impl Endpoint {
 
     fn maybe_rotate(&mut self, now: Instant) {
         let ms = self.now_ms(now);
+        self.now_ms = ms;
         self.signer.maybe_rotate(&mut self.rng, ms);
     }
 
@@ -437,8 +452,12 @@ impl Endpoint {
         }
     }
 
-    /// Queue a packet the endpoint answers on its own (bounded).
+    /// Queue a packet the endpoint answers on its own (bounded in number and rate).
     fn reply(&mut self, dst: TransportAddr, src: IpAddr, header: CommonHeader, chunks: &[Chunk]) {
+        if !self.limiter.allow(&self.cfg, dst.ip, self.now_ms) {
+            self.stats.replies_rate_limited += 1;
+            return;
+        }
         if self.replies.len() >= MAX_REPLIES {
             self.stats.replies_dropped += 1;
             return;
