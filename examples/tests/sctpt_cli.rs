@@ -1,48 +1,11 @@
 //! `sctpt` as a child process: help output, getopt errors, the `echo Hi | sctpt client`
 //! probe against `sctpt server` over UDP encapsulation on loopback, and the server's
-//! `--log 6` transcript, all as the spec of the C tool writes them.
+//! `--log 6` transcript, all as the spec of the C tool writes them. UDP ports 7100-7109.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::UdpSocket;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_sctpt");
-
-fn free_udp_port() -> u16 {
-    let s = UdpSocket::bind("127.0.0.1:0").expect("bind");
-    s.local_addr().expect("addr").port()
-}
-
-/// Run to completion with stdin `input`, killed after `limit`.
-fn run(args: &[&str], input: &[u8], limit: Duration) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env_remove("SCTP_UDP_PORT")
-        .env_remove("SCTP_ENCAP_PORT")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn sctpt");
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(input).expect("stdin");
-    }
-    let start = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            panic!("sctpt {args:?} did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod sctpt_util;
+use sctpt_util::{mask_port, run, text, Server, BIN};
 
 #[test]
 fn top_level_help_lists_the_commands() {
@@ -51,7 +14,10 @@ fn top_level_help_lists_the_commands() {
         assert_eq!(out.status.code(), Some(0));
         assert_eq!(
             text(&out.stdout),
-            format!("Usage: {BIN} <command> [opt...]\nCommands:\n  client\n  server\n")
+            format!(
+                "Usage: {BIN} <command> [opt...]\nCommands:\n  client\n  ctraffic\n  stats\n  \
+                 server\n"
+            )
         );
         assert!(out.stderr.is_empty());
     }
@@ -72,13 +38,15 @@ fn client_help_is_the_c_tools() {
 }
 
 #[test]
-fn server_help_is_the_c_tools() {
+fn server_help_is_the_c_tools_plus_the_abort_note() {
     let out = run(&["server", "-h"], b"", Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         text(&out.stdout),
-        "server [options]\n  Start a server\n  --log= Log level 0-7 \n  --addr= Numeric comma \
-         separated addresses (default ::1) \n  --port= Port (default 6000) \n"
+        "server [options]\n  Start a server\n  (usctp: an association that aborts ends alone, \
+         the others keep running; the C server exits. See --help-usctp)\n  --log= Log level \
+         0-7 \n  --addr= Numeric comma separated addresses (default ::1) \n  --port= Port \
+         (default 6000) \n"
     );
 }
 
@@ -117,76 +85,8 @@ fn getopt_errors_and_fatal_messages_exit_1() {
     }
 }
 
-/// A running `sctpt server`, killed on drop.
-struct Server {
-    child: Child,
-    stderr: mpsc::Receiver<String>,
-}
-
-impl Server {
-    fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(BIN)
-            .arg("server")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn server");
-        let (tx, stderr) = mpsc::channel();
-        let err = child.stderr.take().expect("stderr");
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        Self { child, stderr }
-    }
-
-    /// Stderr lines until `n` lines arrived (bounded).
-    fn lines(&self, n: usize, limit: Duration) -> Vec<String> {
-        let end = Instant::now() + limit;
-        let mut v = Vec::new();
-        while v.len() < n {
-            let left = end.saturating_duration_since(Instant::now());
-            match self.stderr.recv_timeout(left) {
-                Ok(l) => v.push(l),
-                Err(_) => break,
-            }
-        }
-        v
-    }
-
-    /// Kill it and return its stdout.
-    fn stop(mut self) -> String {
-        let _ = self.child.kill();
-        let mut s = String::new();
-        if let Some(mut o) = self.child.stdout.take() {
-            let _ = o.read_to_string(&mut s);
-        }
-        let _ = self.child.wait();
-        s
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Replace the port of an address line (`  addr,port`) with `*`.
-fn mask_port(line: &str) -> String {
-    match line.rsplit_once(',') {
-        Some((a, _)) if line.starts_with("  ") => format!("{a},*"),
-        _ => line.to_string(),
-    }
-}
-
 #[test]
 fn echo_hi_probe_and_server_log6_transcript() {
-    let udp = free_udp_port().to_string();
     let server = Server::start(&[
         "--log",
         "6",
@@ -195,7 +95,7 @@ fn echo_hi_probe_and_server_log6_transcript() {
         "--port",
         "6001",
         "--udp-port",
-        &udp,
+        "7100",
     ]);
     let head = server.lines(3, Duration::from_secs(10));
     assert_eq!(
@@ -216,8 +116,10 @@ fn echo_hi_probe_and_server_log6_transcript() {
             "127.0.0.1",
             "--port",
             "6001",
+            "--udp-port",
+            "7101",
             "--encap-port",
-            &udp,
+            "7100",
         ],
         b"Hi\n",
         Duration::from_secs(15),
@@ -226,11 +128,8 @@ fn echo_hi_probe_and_server_log6_transcript() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
 
-    let rest: Vec<String> = server
-        .lines(7, Duration::from_secs(10))
-        .iter()
-        .map(|l| mask_port(l))
-        .collect();
+    let raw = server.lines(8, Duration::from_secs(10));
+    let rest: Vec<String> = raw.iter().map(|l| mask_port(l)).collect();
     assert_eq!(
         rest,
         [
@@ -241,12 +140,14 @@ fn echo_hi_probe_and_server_log6_transcript() {
             "  ::ffff:127.0.0.1,*",
             "  ::ffff:127.0.0.2,*",
             "Peer addresses",
+            "  ::ffff:127.0.0.1,*",
         ]
     );
-    assert_eq!(
-        server.lines(1, Duration::from_secs(5)),
-        ["  ::ffff:127.0.0.1,0"]
-    );
+    // The peer's port is the client's ephemeral SCTP port, the same in both blocks.
+    let peer_port = raw[1].rsplit_once(',').map(|(_, p)| p.to_string());
+    assert_ne!(peer_port.as_deref(), Some("0"));
+    assert_eq!(raw[7], raw[1]);
+    assert_eq!(raw[4], "  ::ffff:127.0.0.1,6001");
     // `Connection closed` on stdout once the client's SHUTDOWN completed.
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(server.stop(), "Connection closed\n");
@@ -254,8 +155,14 @@ fn echo_hi_probe_and_server_log6_transcript() {
 
 #[test]
 fn client_logs_connected_at_log6_and_size_mode() {
-    let udp = free_udp_port().to_string();
-    let server = Server::start(&["--addr", "127.0.0.1", "--port", "6002", "--udp-port", &udp]);
+    let server = Server::start(&[
+        "--addr",
+        "127.0.0.1",
+        "--port",
+        "6002",
+        "--udp-port",
+        "7102",
+    ]);
     std::thread::sleep(Duration::from_millis(300));
     let out = run(
         &[
@@ -266,8 +173,10 @@ fn client_logs_connected_at_log6_and_size_mode() {
             "127.0.0.1",
             "--port",
             "6002",
+            "--udp-port",
+            "7103",
             "--encap-port",
-            &udp,
+            "7102",
             "--size",
             "3000",
         ],
@@ -294,7 +203,6 @@ fn client_logs_connected_at_log6_and_size_mode() {
 
 #[test]
 fn client_without_server_fails_within_about_2s() {
-    let udp = free_udp_port().to_string();
     let start = Instant::now();
     let out = run(
         &[
@@ -303,8 +211,10 @@ fn client_without_server_fails_within_about_2s() {
             "127.0.0.1",
             "--laddr",
             "127.0.0.1",
+            "--udp-port",
+            "7104",
             "--encap-port",
-            &udp,
+            "7105",
         ],
         b"Kalle\n",
         Duration::from_secs(10),

@@ -27,6 +27,7 @@ pub struct Association {
     shared: Arc<Shared>,
     /// Messages pulled from the core are kept here up to this many bytes.
     recv_limit: usize,
+    peer_port: u16,
 }
 
 impl Association {
@@ -35,18 +36,26 @@ impl Association {
         cmd: mpsc::UnboundedSender<Command>,
         shared: Arc<Shared>,
         recv_limit: usize,
+        peer_port: u16,
     ) -> Self {
         Self {
             id,
             cmd,
             shared,
             recv_limit,
+            peer_port,
         }
     }
 
     /// Its id within the endpoint.
     pub fn id(&self) -> AssocId {
         self.id
+    }
+
+    /// The peer's SCTP port. (Its addresses are the paths' remote addresses in
+    /// [`stats`](Self::stats).)
+    pub fn peer_port(&self) -> u16 {
+        self.peer_port
     }
 
     fn ended_error(&self) -> Option<Error> {

@@ -63,6 +63,9 @@ pub use usctp_transport::{
     RawTransport, Transport, TransportAddr, TransportError, UdpConfig, UdpTransport,
     DEFAULT_UDP_PORT,
 };
+/// The packet types of [`Transport`], so that callers can implement or wrap one (for
+/// instance to capture every packet) and pass it as [`TransportConfig::Custom`].
+pub use usctp_transport::{Datagram, DatagramMeta, Outgoing};
 
 /// The protocol tunables of an endpoint (`usctp_proto::EndpointConfig`).
 pub use usctp_proto::EndpointConfig as ProtocolConfig;

@@ -19,15 +19,33 @@ pub struct Opt {
     pub help: &'static str,
 }
 
+/// `--log`, which every command has.
+pub const LOG: Opt = Opt {
+    name: "log",
+    help: "Log level 0-7",
+};
+
+/// `--shm`, the stats object of `ctraffic` and `stats`.
+pub const SHM: Opt = Opt {
+    name: "shm",
+    help: "Stats shared mem",
+};
+
 /// Options usctp adds to `server`, `client` and `ctraffic` (not in the C tool).
 pub const EXTRA: &[Opt] = &[
     Opt {
         name: "udp-port",
-        help: "Local UDP encapsulation port (like net.sctp.udp_port; env SCTP_UDP_PORT)",
+        help: "Local UDP port: SCTP over UDP instead of raw IP (like net.sctp.udp_port; \
+               env SCTP_UDP_PORT; 0 = raw IP)",
     },
     Opt {
         name: "encap-port",
-        help: "Remote UDP encapsulation port (like net.sctp.encap_port; env SCTP_ENCAP_PORT)",
+        help: "Remote UDP port with --udp-port (like net.sctp.encap_port; env \
+               SCTP_ENCAP_PORT; default 9899)",
+    },
+    Opt {
+        name: "pcap",
+        help: "Write every packet sent and received to this pcap file",
     },
     Opt {
         name: "rto-initial",
@@ -79,8 +97,10 @@ pub const EXTRA: &[Opt] = &[
 const NOTE: &str = "Differences from the C tool:\n  \
     server: an aborted association (recv/send error) ends only that association; the C \
     server dies and takes every other association with it.\n  \
-    transport: SCTP over UDP (RFC 6951); without --udp-port/--encap-port both default to 9899.\n  \
-    --log 7 also prints association and path events.\n";
+    transport: native SCTP over raw IP (needs root/CAP_NET_RAW) unless --udp-port is set; \
+    one socket is shared by all associations, like the kernel's.\n  \
+    --log 7 also prints association and path events.\n  \
+    ctraffic: clients are tasks; a send still not queued after 100 ms counts as blocked.\n";
 
 /// The outcome of parsing: option values by long name, and positional arguments.
 #[derive(Debug, Default)]

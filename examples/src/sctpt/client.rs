@@ -8,16 +8,13 @@ use std::time::Duration;
 use usctp::{Association, CloseReason, ConnectError, Endpoint};
 
 use super::cli::{self, Opt, EXTRA};
-use super::log::{self, addr_block, atoi, die, notice, INFO};
+use super::log::{self, atoi, die, notice, INFO};
 use super::net;
 
 const HELP: &str = "client [options]\n  Start an interactive client. If --size is specified, only  one packet is sent, and the program will terminate after  the reply (intended for mtu/fragmentation test)";
 
 const OPTS: &[Opt] = &[
-    Opt {
-        name: "log",
-        help: "Log level 0-7",
-    },
+    cli::LOG,
     Opt {
         name: "addr",
         help: "Server addresses (default ::1)",
@@ -44,20 +41,35 @@ pub struct Connected {
     pub assoc: Arc<Association>,
     /// Keeps the endpoint (and its driver) alive.
     pub endpoint: Endpoint,
+    /// The local SCTP port.
+    pub lport: u16,
+}
+
+impl Connected {
+    /// At `level`: `header`, then the local (`laddrs`) and the peer addresses.
+    pub async fn log(&self, level: u8, header: &str, laddrs: &[IpAddr]) {
+        if log::enabled(level) {
+            let peers = net::peer_addrs(&self.assoc).await;
+            let mut s = format!("{header}Local addresses\n");
+            s.extend(laddrs.iter().map(|ip| log::addr_line(*ip, self.lport)));
+            s.push_str("Peer addresses\n");
+            let port = self.assoc.peer_port();
+            s.extend(peers.iter().map(|ip| log::addr_line(*ip, port)));
+            log::log(level, &s);
+        }
+    }
 }
 
 /// An ephemeral SCTP port, as the kernel would pick for `bind(port 0)`.
 pub fn ephemeral_port() -> u16 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u32(std::process::id());
-    32768 + (h.finish() % (60999 - 32768 + 1)) as u16
+    32768 + (net::random_u64() % (60999 - 32768 + 1)) as u16
 }
 
 /// Bind `laddrs` (one ephemeral port for all) and connect to `addrs` on `port`, dying with
 /// the C tool's messages; `timeout` is the C client's 2 s poll (None: blocking connect).
 pub async fn connect(
     p: &cli::Parsed,
+    transport: &net::Net,
     addrs: &[IpAddr],
     laddrs: &[IpAddr],
     port: u16,
@@ -67,13 +79,17 @@ pub async fn connect(
     if let Err(e) = net::check_local(&bound) {
         die(&format!("sctp_bindx {}\n", net::strerror(&e)));
     }
-    let lport = ephemeral_port();
-    let (cfg, remote_udp) = net::endpoint_config(p, bound, lport);
+    let (lport, cfg) = loop {
+        let lport = ephemeral_port();
+        if let Some(cfg) = transport.endpoint_config(p, bound.clone(), lport) {
+            break (lport, cfg);
+        }
+    };
     let endpoint = match Endpoint::bind(cfg).await {
         Ok(ep) => ep,
         Err(e) => die(&format!("sctp_bindx {e}\n")),
     };
-    let peers: Vec<_> = addrs.iter().map(|ip| net::peer(*ip, remote_udp)).collect();
+    let peers: Vec<_> = addrs.iter().map(|ip| transport.peer(*ip)).collect();
     let fut = endpoint.connect(&peers, port);
     let res = match timeout {
         Some(t) => match tokio::time::timeout(t, fut).await {
@@ -83,16 +99,11 @@ pub async fn connect(
         None => fut.await,
     };
     match res {
-        Ok(a) => {
-            let assoc = Arc::new(a);
-            if log::enabled(INFO) {
-                log::log(INFO, "Connected\n");
-                addr_block(INFO, "Local addresses", laddrs, lport);
-                addr_block(INFO, "Peer addresses", &net::peer_addrs(&assoc).await, port);
-            }
-            net::print_events("client".into(), &assoc);
-            Ok(Connected { assoc, endpoint })
-        }
+        Ok(a) => Ok(Connected {
+            assoc: Arc::new(a),
+            endpoint,
+            lport,
+        }),
         Err(ConnectError::Failed(CloseReason::Refused(_))) => Err("Connection refused".into()),
         Err(ConnectError::Failed(CloseReason::InitFailed)) => Err("Connection timed out".into()),
         Err(ConnectError::Invalid(_)) => Err("Invalid argument".into()),
@@ -100,9 +111,9 @@ pub async fn connect(
     }
 }
 
-/// Run `sctpt client`.
-pub async fn run(args: &[String]) -> i32 {
-    let p = cli::parse("client", HELP, OPTS, EXTRA, args);
+/// What `client` and `ctraffic` parse alike: the server port, the server and the local
+/// addresses (dying with the C tool's messages), after setting the log level.
+pub fn targets(p: &cli::Parsed) -> (u16, Vec<IpAddr>, Vec<IpAddr>) {
     if let Some(l) = p.get("log") {
         log::set_level(atoi(l));
     }
@@ -119,10 +130,21 @@ pub async fn run(args: &[String]) -> i32 {
     let Some(laddrs) = net::parse_addrs(laddr_s) else {
         die(&format!("Invalid local addresses [{laddr_s}]\n"))
     };
-    let c = match connect(&p, &addrs, &laddrs, port, Some(Duration::from_secs(2))).await {
+    (port, addrs, laddrs)
+}
+
+/// Run `sctpt client`.
+pub async fn run(args: &[String]) -> i32 {
+    let p = cli::parse("client", HELP, OPTS, EXTRA, args);
+    let (port, addrs, laddrs) = targets(&p);
+    let transport = net::Net::open(&p);
+    let limit = Some(Duration::from_secs(2));
+    let c = match connect(&p, &transport, &addrs, &laddrs, port, limit).await {
         Ok(c) => c,
         Err(e) => die(&format!("sctp_connectx (getsockopt) {e}\n")),
     };
+    c.log(INFO, "Connected\n", &laddrs).await;
+    net::print_events("client".into(), &c.assoc);
     let rc = match p.get("size") {
         Some(s) => one_packet(&c.assoc, atoi(s)).await,
         None => interactive(&c.assoc).await,

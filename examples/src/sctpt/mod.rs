@@ -5,12 +5,18 @@
 
 pub mod cli;
 pub mod client;
+pub mod ctraffic;
 pub mod log;
+pub mod mux;
 pub mod net;
+pub mod pace;
 pub mod server;
+pub mod shm;
+pub mod stats;
+pub mod tap;
 
 /// The registered subcommands, in the C tool's registration order.
-const COMMANDS: &[&str] = &["client", "server"];
+const COMMANDS: &[&str] = &["client", "ctraffic", "stats", "server"];
 
 /// Dispatch like nfqlb's `cmd.c`; returns the exit status.
 pub async fn main(argv: Vec<String>) -> i32 {
@@ -27,6 +33,8 @@ pub async fn main(argv: Vec<String>) -> i32 {
         }
         "server" => server::run(rest).await,
         "client" => client::run(rest).await,
+        "ctraffic" => ctraffic::run(rest).await,
+        "stats" => stats::run(rest),
         other => {
             log::die(&format!("Unknown command [{other}]\n"));
         }

@@ -1,15 +1,20 @@
 //! What the C tool gets from the kernel: address parsing, the transport (the sysctls
-//! `net.sctp.udp_port` / `encap_port` become options and environment variables), protocol
-//! tunables, and event printing at `--log 7`.
+//! `net.sctp.udp_port` / `encap_port` become options and environment variables; raw IP
+//! otherwise), protocol tunables, and event printing at `--log 7`.
 
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::time::Duration;
 
-use usctp::{Association, EndpointConfig, TransportAddr, TransportConfig, UdpConfig};
+use usctp::{
+    Association, AssociationConfig, EndpointConfig, RawConfig, RawTransport, Transport,
+    TransportAddr, TransportConfig, TransportError, UdpConfig, UdpTransport,
+};
 
 use super::cli::Parsed;
-use super::log::{self, atoi, DEBUG, WARNING};
+use super::log::{self, atoi, die, DEBUG, WARNING};
+use super::mux::Mux;
+use super::tap::Tap;
 
 /// Parse a comma-separated list of numeric addresses like nfqlb's `parseAddrs`: `None` when
 /// one is bad (after the warning `<gai_strerror> [<literal>]`).
@@ -47,6 +52,19 @@ pub fn check_local(addrs: &[IpAddr]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The `strerror` text the C tool would print for an association error.
+pub fn describe(e: &usctp::Error) -> String {
+    match e {
+        usctp::Error::Closed(Some(usctp::CloseReason::PeerAborted(_))) => {
+            "Connection reset by peer".into()
+        }
+        usctp::Error::Closed(Some(usctp::CloseReason::CommunicationLost)) => {
+            "Connection timed out".into()
+        }
+        other => other.to_string(),
+    }
+}
+
 /// `strerror` text of an io error, without Rust's " (os error N)" suffix.
 pub fn strerror(e: &std::io::Error) -> String {
     let s = e.to_string();
@@ -74,25 +92,73 @@ fn count(p: &Parsed, name: &str) -> Option<u32> {
         .map(|v| atoi(v).clamp(0, i64::from(u32::MAX)) as u32)
 }
 
-/// An endpoint on SCTP `port` with `local` addresses, plus the remote UDP port to put in
-/// peer addresses (`None`: native SCTP).
-pub fn endpoint_config(p: &Parsed, local: Vec<IpAddr>, port: u16) -> (EndpointConfig, Option<u16>) {
-    let udp_port = port_setting(p, "udp-port", "SCTP_UDP_PORT");
-    let encap_port = port_setting(p, "encap-port", "SCTP_ENCAP_PORT");
-    // ---- The one place where the transport is chosen. ----
-    // TODO(raw IP): when usctp-transport has raw IP (protocol 132), select it here when
-    // neither udp_port nor encap_port is set, and return `None` as the remote UDP port.
-    // Until then both default to 9899 (RFC 6951's registered port).
-    let (local_udp, remote_udp) = match (udp_port, encap_port) {
-        (None, None) => (usctp::DEFAULT_UDP_PORT, usctp::DEFAULT_UDP_PORT),
-        (Some(l), None) => (l, l),
-        (None, Some(r)) => (0, r),
-        (Some(l), Some(r)) => (l, r),
-    };
-    let transport = TransportConfig::Udp(UdpConfig::with_port(local_udp));
-    // ---- end of transport selection ----
-    let mut cfg = EndpointConfig::new(local, port, transport);
-    let a = &mut cfg.protocol.association;
+/// The process's transport, chosen once like the kernel's sysctls: UDP encapsulation
+/// (RFC 6951) when `--udp-port` / `SCTP_UDP_PORT` is set and non-zero, else native SCTP
+/// over raw IP. Dies with a message saying what to do when it cannot be opened.
+#[derive(Debug)]
+pub struct Net {
+    mux: Arc<Mux>,
+    /// The remote UDP port of peer addresses (`None`: raw IP).
+    remote_udp: Option<u16>,
+}
+
+impl Net {
+    /// Open the transport (and the `--pcap` file) for the options in `p`.
+    pub fn open(p: &Parsed) -> Self {
+        let udp_port = port_setting(p, "udp-port", "SCTP_UDP_PORT");
+        let encap_port = port_setting(p, "encap-port", "SCTP_ENCAP_PORT");
+        let (inner, remote_udp): (Arc<dyn Transport>, _) = match udp_port {
+            Some(l) => match UdpTransport::bind(&UdpConfig::with_port(l)) {
+                Ok(t) => (
+                    Arc::new(t),
+                    Some(encap_port.unwrap_or(usctp::DEFAULT_UDP_PORT)),
+                ),
+                Err(e) => die(&format!("socket {e}\n")),
+            },
+            None => match RawTransport::bind(&RawConfig::default()) {
+                Ok(t) => (Arc::new(t), None),
+                Err(TransportError::PermissionDenied { .. }) => die(
+                    "socket Operation not permitted: native SCTP over raw IP needs root \
+                     (CAP_NET_RAW); use --udp-port P (or SCTP_UDP_PORT) for SCTP over UDP\n",
+                ),
+                Err(e) => die(&format!("socket {e}\n")),
+            },
+        };
+        let tap = p.get("pcap").map(|path| match Tap::create(path) {
+            Ok(t) => t,
+            Err(e) => die(&format!("pcap {path}: {}\n", strerror(&e))),
+        });
+        Self {
+            mux: Mux::start(inner, tap),
+            remote_udp,
+        }
+    }
+
+    /// An endpoint on SCTP `port` with `local` addresses and the tunables of `p`; `None`
+    /// when another endpoint of this process has the port.
+    pub fn endpoint_config(
+        &self,
+        p: &Parsed,
+        local: Vec<IpAddr>,
+        port: u16,
+    ) -> Option<EndpointConfig> {
+        let t: Arc<dyn Transport> = self.mux.port(port)?;
+        let mut cfg = EndpointConfig::new(local, port, TransportConfig::Custom(t));
+        tunables(p, &mut cfg.protocol.association);
+        cfg.accept_backlog = 64;
+        Some(cfg)
+    }
+
+    /// A peer transport address for `ip` under the chosen transport.
+    pub fn peer(&self, ip: IpAddr) -> TransportAddr {
+        match self.remote_udp {
+            Some(u) => TransportAddr::udp(ip, u),
+            None => TransportAddr::raw(ip),
+        }
+    }
+}
+
+fn tunables(p: &Parsed, a: &mut AssociationConfig) {
     if let Some(d) = ms(p, "rto-initial") {
         a.rto_initial = d;
     }
@@ -123,16 +189,18 @@ pub fn endpoint_config(p: &Parsed, local: Vec<IpAddr>, port: u16) -> (EndpointCo
     if let Some(n) = count(p, "streams") {
         a.outbound_streams = u16::try_from(n.max(1)).unwrap_or(u16::MAX);
     }
-    cfg.accept_backlog = 64;
-    (cfg, Some(remote_udp))
 }
 
-/// A peer transport address for `ip` under the chosen transport.
-pub fn peer(ip: IpAddr, remote_udp: Option<u16>) -> TransportAddr {
-    match remote_udp {
-        Some(u) => TransportAddr::udp(ip, u),
-        None => TransportAddr::raw(ip),
-    }
+/// A random number, for ephemeral ports and the pacing offset (std's hasher keys are
+/// random per process; mixing in a counter makes each call differ).
+pub fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(N.fetch_add(1, Ordering::Relaxed));
+    h.write_u32(std::process::id());
+    h.finish()
 }
 
 /// The peer's addresses as `sctp_getpaddrs` lists them: the paths, primary first.
@@ -149,12 +217,6 @@ pub async fn peer_addrs(a: &Association) -> Vec<IpAddr> {
         }
     }
     v
-}
-
-/// The peer's SCTP port. TODO(usctp API): the public API does not expose it yet (the core
-/// knows it); until then 0 is printed where the C tool prints the peer's port.
-pub fn peer_port(_a: &Association) -> u16 {
-    0
 }
 
 /// At `--log 7`, print the association's events (`<tag>: <event>`) until it ends.

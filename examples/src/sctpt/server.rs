@@ -3,19 +3,17 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use usctp::{Association, Endpoint, Error};
+use usctp::{Association, Endpoint};
 
 use super::cli::{self, Opt, EXTRA};
 use super::log::{self, addr_block, atoi, die, DEBUG, INFO, WARNING};
 use super::net;
 
-const HELP: &str = "server [options]\n  Start a server";
+const HELP: &str = "server [options]\n  Start a server\n  (usctp: an association that \
+    aborts ends alone, the others keep running; the C server exits. See --help-usctp)";
 
 const OPTS: &[Opt] = &[
-    Opt {
-        name: "log",
-        help: "Log level 0-7",
-    },
+    cli::LOG,
     Opt {
         name: "addr",
         help: "Numeric comma separated addresses (default ::1)",
@@ -60,7 +58,10 @@ pub async fn run(args: &[String]) -> i32 {
     if let Err(e) = net::check_local(&bound) {
         die(&format!("sctp_bindx {}\n", net::strerror(&e)));
     }
-    let (cfg, _) = net::endpoint_config(&p, bound, port);
+    let transport = net::Net::open(&p);
+    let Some(cfg) = transport.endpoint_config(&p, bound, port) else {
+        die(&format!("sctp_bindx port {port} in use\n"))
+    };
     let ep = match Endpoint::bind(cfg).await {
         Ok(ep) => ep,
         Err(e) => die(&format!("listen {e}\n")),
@@ -76,7 +77,7 @@ pub async fn run(args: &[String]) -> i32 {
                 INFO,
                 &format!("Got a new connection ({fd}) from"),
                 &first,
-                net::peer_port(&a),
+                a.peer_port(),
             );
         }
         net::print_events(format!("assoc ({fd})"), &a);
@@ -97,7 +98,7 @@ async fn serve(
     if log::enabled(INFO) {
         log::log(INFO, &format!("serverThread ({fd}).\n"));
         addr_block(INFO, "Local addresses", &local, port);
-        addr_block(INFO, "Peer addresses", &peers, net::peer_port(&a));
+        addr_block(INFO, "Peer addresses", &peers, a.peer_port());
     }
     if let Ulp::Daytime = ulp {
         if let Err(e) = a.send(0, 0, false, daytime().into_bytes()).await {
@@ -110,7 +111,7 @@ async fn serve(
         if let Ulp::Echo = ulp {
             if let Err(e) = a.send(0, 0, false, m.payload).await {
                 // The C server dies here, killing every association; we end only this one.
-                log::log(WARNING, &format!("send {}\n", describe(&e)));
+                log::log(WARNING, &format!("send {}\n", net::describe(&e)));
                 a.abort(&b""[..]);
                 return;
             }
@@ -119,17 +120,7 @@ async fn serve(
     match a.shutdown().await {
         Ok(()) => log::out("Connection closed\n"),
         // The C server dies with `recv Connection reset by peer`; only this one ends here.
-        Err(e) => log::log(WARNING, &format!("recv {}\n", describe(&e))),
-    }
-}
-
-fn describe(e: &Error) -> String {
-    match e {
-        Error::Closed(Some(usctp::CloseReason::PeerAborted(_))) => {
-            "Connection reset by peer".into()
-        }
-        Error::Closed(Some(usctp::CloseReason::CommunicationLost)) => "Connection timed out".into(),
-        other => other.to_string(),
+        Err(e) => log::log(WARNING, &format!("recv {}\n", net::describe(&e))),
     }
 }
 

@@ -285,6 +285,7 @@ impl Driver {
     /// A handle for `id`, unless every handle is gone already.
     fn handle(&mut self, id: AssocId) -> Option<Association> {
         let cmd = self.cmd.upgrade()?;
+        let peer_port = self.ep.association(id).map_or(0, |a| a.ports().1);
         let e = self.entries.get_mut(&id)?;
         e.has_handle = true;
         Some(Association::new(
@@ -292,6 +293,7 @@ impl Driver {
             cmd,
             Arc::clone(&e.shared),
             self.recv_limit,
+            peer_port,
         ))
     }
 }
