@@ -30,6 +30,7 @@ scenario_end() {
     local rc=$?
     { exec 3>&-; } 2>/dev/null || true
     kill_spawned
+    [ -z "${SHM:-}" ] || rm -f "/dev/shm/$SHM"
     if [ $OWN_LAB = 1 ]; then
         topo_down >/dev/null
     elif topo_is_up; then
@@ -117,3 +118,5 @@ transcript_is() {
 
 # Both ends saw both addresses of each other: 2 local + 2 peer address lines at --log 6.
 connected_multihomed() { [ "$(grep -c '^  ' "$WORK/client.err")" = 4 ]; }
+
+encap_text() { if [ "$VARIANT" = udp ]; then echo "UDP $UDP<->$UDP"; else echo "raw IP"; fi; }

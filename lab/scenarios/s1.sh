@@ -28,7 +28,7 @@ scenario_s1() {
     check "no SHUTDOWN sequence" shutdown_seen
     check "wrong encapsulation" encapsulation_ok
     local n=$(($(packets a) + $(packets b)))
-    finish "echo ok, 2+2 addresses, INIT/INIT ACK with both addresses, HB confirmed on B, $n packets CRC32c good, $(encap_text)"
+    finish "echo ok, 2+2 addresses, INIT/INIT ACK with both addresses, HB confirmed on B, $n packets CRC32c good, all $(encap_text)"
 }
 
-encap_text() { if [ "$VARIANT" = udp ]; then echo "all UDP $UDP<->$UDP"; else echo "all raw IP"; fi; }
+
