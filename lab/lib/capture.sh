@@ -37,19 +37,21 @@ decode() {
         -T fields -E occurrence=a "${args[@]}" >"$WORK/$1.tsv" 2>/dev/null
 }
 
-# tawk a|b PROGRAM: awk over a table with the columns named (fields split on tabs).
+# tawk a|b|ab PROGRAM: awk over a table (ab: both) with the columns named.
 tawk() {
-    awk -F'\t' -v udp="$UDP" "BEGIN { n=0 } { num=\$1; t=\$2; chunks=\$3; sport=\$4; dport=\$5;
-        ck=\$6; v4=\$7; v6=\$8; hb=\$9; sev=\$10 } $2" "$WORK/$1.tsv"
+    local files=() p
+    for p in $(echo "$1" | grep -o .); do files+=("$WORK/$p.tsv"); done
+    awk -F'\t' -v udp="$UDP" "{ num=\$1; t=\$2; chunks=\$3; sport=\$4; dport=\$5;
+        ck=\$6; v4=\$7; v6=\$8; hb=\$9; sev=\$10 } $2" "${files[@]}"
 }
 # has CHUNK_TYPE: true (in awk) when the packet carries that chunk.
 HAS='function has(c,  i, k, a) { k = split(chunks, a, ","); for (i = 1; i <= k; i++) if (a[i] == c) return 1; return 0 }'
 
 packets() { tawk "$1" 'END { print NR }'; }
 
-# The address parameters of the first INIT (1) or INIT ACK (2) on path a, sorted.
+# The address parameters of the first INIT (1) or INIT ACK (2) seen, sorted.
 chunk_addrs() {
-    tawk a "$HAS has($1) && !done { print v4 \",\" v6; done = 1 }" |
+    tawk ab "$HAS has($1) && !done { print v4 \",\" v6; done = 1 }" |
         tr ',' '\n' | sed '/^$/d' | sort | paste -sd,
 }
 addrs_are() { [ "$(chunk_addrs "$1")" = "$(echo "$2" | tr , '\n' | sort | paste -sd,)" ]; }
@@ -77,15 +79,15 @@ nothing_malformed() {
     done
 }
 
-# SHUTDOWN, SHUTDOWN ACK and SHUTDOWN COMPLETE on path A.
+# SHUTDOWN, SHUTDOWN ACK and SHUTDOWN COMPLETE (on whichever path each went).
 shutdown_seen() {
-    tawk a "$HAS"' has(7) { s = 1 } has(8) { a = 1 } has(14) { c = 1 } END { exit !(s && a && c) }'
+    tawk ab "$HAS"' has(7) { s = 1 } has(8) { a = 1 } has(14) { c = 1 } END { exit !(s && a && c) }'
 }
 
 # Every packet on both paths is UDP 9899<->9899 (udp) or SCTP directly over IP (raw).
 encapsulation_ok() {
     local p want='sport == udp && dport == udp'
-    [ "$VARIANT" = udp ] || want='sport == "" && dport == ""'
+    [ "${VARIANT%% *}" = udp ] || want='sport == "" && dport == ""'
     for p in a b; do tawk $p "!($want) { bad = 1 } END { exit bad }" || return 1; done
 }
 

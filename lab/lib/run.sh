@@ -4,14 +4,24 @@
 # A runner uses the lab when it is up (and leaves it up, paths restored); otherwise it builds
 # its own and removes it on exit, whatever happens (trap).
 
-SERVER_ADDRS=192.168.1.1,192.168.4.1
-CLIENT_ADDRS=192.168.2.221,192.168.6.221
+# The addresses by LAB_FAMILY: 4 (the seed's basic example, default), 6, or mix (nfqlb's
+# split: IPv4 on path A, IPv6 on path B). IPv6 in tshark's canonical form, for the checks.
+set_addrs() {
+    case ${LAB_FAMILY:-4} in
+    4) SERVER_ADDRS=192.168.1.1,192.168.4.1 CLIENT_ADDRS=192.168.2.221,192.168.6.221 ;;
+    6) SERVER_ADDRS=1000::1:c0a8:101,1000::1:c0a8:401 CLIENT_ADDRS=1000::1:c0a8:2dd,1000::1:c0a8:6dd ;;
+    mix) SERVER_ADDRS=192.168.1.1,1000::1:c0a8:401 CLIENT_ADDRS=192.168.2.221,1000::1:c0a8:6dd ;;
+    *) die "LAB_FAMILY must be 4, 6 or mix" ;;
+    esac
+    case ${LAB_FAMILY:-4} in 6) VARIANT+=" ipv6" ;; mix) VARIANT+=" ipv4+ipv6" ;; esac
+}
 
 # scenario_begin LABEL VARIANT [sctpt options for both ends...]
 scenario_begin() {
     LABEL=$1 VARIANT=$2; shift 2
     EXTRA=("$@")
     case $VARIANT in raw | udp) ;; *) die "$LABEL: variant must be raw or udp, not '$VARIANT'" ;; esac
+    set_addrs
     need_sctpt
     ensure_tools ip nft tcpdump tshark
     WORK=$(mktemp -d /tmp/usctplab.XXXXXX)
@@ -42,8 +52,8 @@ scenario_end() {
 
 # Transport options: raw IP is sctpt's default; UDP uses 9899 at both ends (the seed's sysctls
 # udp_port and encap_port; the server learns the remote port, like Linux).
-server_opts() { [ "$VARIANT" = raw ] || echo "--udp-port $UDP"; }
-client_opts() { [ "$VARIANT" = raw ] || echo "--udp-port $UDP --encap-port $UDP"; }
+server_opts() { [ "${VARIANT%% *}" = raw ] || echo "--udp-port $UDP"; }
+client_opts() { [ "${VARIANT%% *}" = raw ] || echo "--udp-port $UDP --encap-port $UDP"; }
 
 # check DESCRIPTION CMD...: record DESCRIPTION as a failure unless CMD succeeds.
 check() {
@@ -119,4 +129,4 @@ transcript_is() {
 # Both ends saw both addresses of each other: 2 local + 2 peer address lines at --log 6.
 connected_multihomed() { [ "$(grep -c '^  ' "$WORK/client.err")" = 4 ]; }
 
-encap_text() { if [ "$VARIANT" = udp ]; then echo "UDP $UDP<->$UDP"; else echo "raw IP"; fi; }
+encap_text() { if [ "${VARIANT%% *}" = udp ]; then echo "UDP $UDP<->$UDP"; else echo "raw IP"; fi; }

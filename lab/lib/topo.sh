@@ -39,7 +39,8 @@ topo_up() {
         ip netns add "$P$n"
         nsx "$n" ip link set lo up
         nsx "$n" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
-            net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+            net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+            net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
     done
     link vm1 eth1 r201 eth1 1
     link r201 eth2 r203 eth1 3
