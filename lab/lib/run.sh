@@ -38,6 +38,7 @@ scenario_begin() {
 
 scenario_end() {
     local rc=$?
+    IFS=$' \t\n'
     { exec 3>&-; } 2>/dev/null || true
     kill_spawned
     [ -z "${SHM:-}" ] || rm -f "/dev/shm/$SHM"
@@ -68,8 +69,7 @@ finish() {
         echo "$LABEL $VARIANT: PASS $1 (${secs}s)"
         exit 0
     fi
-    local IFS=';'
-    echo "$LABEL $VARIANT: FAIL ${FAILS[*]}; $1 (${secs}s)"
+    echo "$LABEL $VARIANT: FAIL $(printf '%s; ' "${FAILS[@]}")$1 (${secs}s)"
     exit 1
 }
 
