@@ -37,7 +37,7 @@ impl Server {
             "--hb-interval",
             "500",
             "--rto-min",
-            "200",
+            "500",
             "--rto-max",
             "1000",
         ]);
@@ -116,9 +116,21 @@ pub fn kernel_to_usctp(
             "sctpt server did not print `Connection closed`:\n{out}"
         ));
     }
+    // The kernel's INIT listed both its addresses: sctpt lists both as peer addresses.
+    let peers = out
+        .lines()
+        .skip_while(|l| *l != "Peer addresses")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .count();
+    if peers != 2 {
+        return Err(format!(
+            "sctpt server lists {peers} peer addresses, not 2:\n{out}"
+        ));
+    }
     let detail = common_checks(&finish(vm, pcap)?, false, end, udp)?;
+    let last = out.lines().rfind(|l| !l.starts_with("  ")).unwrap_or("");
     Ok(format!(
-        "{detail}; sctpt: {}",
-        out.lines().rfind(|l| !l.starts_with("  ")).unwrap_or("")
+        "{detail}; sctpt server: 2 peer addresses, last line `{last}`"
     ))
 }

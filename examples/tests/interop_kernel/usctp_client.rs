@@ -19,11 +19,12 @@ pub struct Net {
     pub udp: bool,
 }
 
-/// Timers short enough for seconds-long cases: heartbeats every 0.5 s, RTO 0.2–1 s.
+/// Timers short enough for seconds-long cases: heartbeats every 0.5 s, RTO 0.5–1 s (above
+/// the kernel's 200 ms delayed SACK).
 fn tuned(mut cfg: EndpointConfig) -> EndpointConfig {
     let a = &mut cfg.protocol.association;
     a.rto_initial = Duration::from_secs(1);
-    a.rto_min = Duration::from_millis(200);
+    a.rto_min = Duration::from_millis(500);
     a.rto_max = Duration::from_secs(1);
     a.hb_interval = Some(Duration::from_millis(500));
     cfg
