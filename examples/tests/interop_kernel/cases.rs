@@ -123,7 +123,7 @@ pub fn failover(vm: &Vm, rt: &Runtime, pcap: &str, port: u16) -> Result<String, 
     };
     let ep = bind(rt, net, port)?;
     let marks = Arc::new(Mutex::new((0.0, 0.0, None::<String>)));
-    rt.block_on(async {
+    let transfer = rt.block_on(async {
         let a = connect(&ep, net).await?;
         let m = Arc::clone(&marks);
         let r = echo_transfer(&a, 450, 1000, Duration::from_millis(20), |seq| {
@@ -146,12 +146,16 @@ pub fn failover(vm: &Vm, rt: &Runtime, pcap: &str, port: u16) -> Result<String, 
         }
         ep.close().await;
         r
-    })?;
+    });
     let (cut, restored, err) = marks.lock().expect("marks").clone();
-    if let Some(e) = err {
+    if restored == 0.0 {
+        // The transfer failed during the cut: later cases need path A.
         let _ = vm.ukv(&["restore", "A"]);
+    }
+    if let Some(e) = err {
         return Err(e);
     }
+    transfer?;
     let pkts = finish(vm, pcap)?;
     let sent: Vec<&Pkt> = pkts.iter().filter(|p| p.from_host && p.has(DATA)).collect();
     let n = |path, from: f64, to: f64| {

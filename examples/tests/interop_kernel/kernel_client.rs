@@ -129,8 +129,12 @@ pub fn kernel_to_usctp(
         ));
     }
     let detail = common_checks(&finish(vm, pcap)?, false, end, udp)?;
-    let last = out.lines().rfind(|l| !l.starts_with("  ")).unwrap_or("");
+    // What sctpt made of the end: `Connection closed` (stdout) or a recv error (stderr).
+    let end_line = out
+        .lines()
+        .find(|l| *l == "Connection closed" || l.starts_with("recv"))
+        .unwrap_or("");
     Ok(format!(
-        "{detail}; sctpt server: 2 peer addresses, last line `{last}`"
+        "{detail}; sctpt server: 2 peer addresses, `{end_line}`"
     ))
 }
