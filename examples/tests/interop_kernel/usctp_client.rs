@@ -111,8 +111,8 @@ pub async fn echo_transfer(
     }
 }
 
-/// Wait until the association has heartbeated `path_count` paths at least once each (so the
-/// capture holds HEARTBEATs on both), at most `max`.
+/// Wait until both paths have been heartbeated (so the capture holds HEARTBEATs on both),
+/// at most `max`.
 pub async fn wait_heartbeats(a: &Association, max: Duration) {
     let deadline = tokio::time::Instant::now() + max;
     while tokio::time::Instant::now() < deadline {
@@ -120,7 +120,9 @@ pub async fn wait_heartbeats(a: &Association, max: Duration) {
         let Some(st) = a.stats().await else { return };
         if st.paths.iter().filter(|p| p.srtt.is_some()).count() >= 2 {
             // Both paths have an RTT measurement: a HEARTBEAT ACK (or SACK) came on each.
-            tokio::time::sleep(Duration::from_millis(1200)).await;
+            // Idle a while longer: a few more heartbeats on each path from both sides
+            // (usctp every 0.5 s + RTO, the kernel every 1 s + RTO).
+            tokio::time::sleep(Duration::from_millis(2500)).await;
             return;
         }
     }
