@@ -58,6 +58,19 @@ pub struct Vm {
     script: PathBuf,
     /// Where the cases keep their captures and logs.
     pub dir: PathBuf,
+    /// Held while the guest is in use: another run of the suite waits instead of taking
+    /// over namespace `ukv`.
+    _lock: nix::fcntl::Flock<File>,
+}
+
+/// Lock `<cache>/suite.lock` (the cache `ukv` uses), waiting for another run to finish.
+fn suite_lock() -> Result<nix::fcntl::Flock<File>, String> {
+    let cache = std::env::var("UKV_CACHE").unwrap_or_else(|_| "/var/cache/usctp-kernel-vm".into());
+    std::fs::create_dir_all(&cache).map_err(|e| format!("{cache}: {e}"))?;
+    let f = File::create(Path::new(&cache).join("suite.lock"))
+        .map_err(|e| format!("{cache}/suite.lock: {e}"))?;
+    nix::fcntl::Flock::lock(f, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, e)| format!("lock {cache}/suite.lock: {e}"))
 }
 
 fn run(cmd: &mut Command) -> Result<Output, String> {
@@ -80,7 +93,11 @@ impl Vm {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../interop/kernel/ukv");
         let dir = std::env::temp_dir().join(format!("usctp-ukv-{}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let vm = Vm { script, dir };
+        let vm = Vm {
+            script,
+            dir,
+            _lock: suite_lock()?,
+        };
         let mut last = String::new();
         for attempt in 1..=3 {
             match vm.ukv(&["up"]) {
