@@ -21,13 +21,15 @@ impl Drop for Server {
 }
 
 impl Server {
-    fn start(vm: &Vm, v6: bool, udp: bool) -> Result<Server, String> {
+    fn start(vm: &Vm, v6: bool, udp: bool, ulp: &str) -> Result<Server, String> {
         let addrs = format!("{},{}", host('A', v6), host('B', v6));
         let mut cmd = vm.ns_command(env!("CARGO_BIN_EXE_sctpt"));
         cmd.args([
             "server",
             "--log",
             "6",
+            "--ulp",
+            ulp,
             "--addr",
             &addrs,
             "--port",
@@ -74,6 +76,11 @@ impl Server {
 
 /// Kernel client -> sctpt server: 20 messages of 1000 bytes, a user HEARTBEAT on path B,
 /// then the kernel ends the association (`end`).
+///
+/// For SHUTDOWN the server discards instead of echoing: after sending SHUTDOWN, `sctp_darn`
+/// waits for the SHUTDOWN_COMP notification, exits when it reads an unread echo instead, and
+/// Linux closes a socket holding unread data with an ABORT (User Initiated Abort). That ABORT
+/// raced the SHUTDOWN ACK in one run; it is the tool's doing, not the protocol's.
 pub fn kernel_to_usctp(
     vm: &Vm,
     pcap: &str,
@@ -82,7 +89,12 @@ pub fn kernel_to_usctp(
     end: End,
     lport: u16,
 ) -> Result<String, String> {
-    let server = Server::start(vm, v6, udp)?;
+    let ulp = if end == End::Shutdown {
+        "discard"
+    } else {
+        "echo"
+    };
+    let server = Server::start(vm, v6, udp, ulp)?;
     let encap = if udp { UDP_PORT } else { 0 };
     // net.sctp.encap_port applies to sockets created while it is set (RFC 6951 for this one).
     let start = format!(
@@ -128,7 +140,7 @@ pub fn kernel_to_usctp(
             "sctpt server lists {peers} peer addresses, not 2:\n{out}"
         ));
     }
-    let detail = common_checks(&finish(vm, pcap)?, false, end, udp)?;
+    let detail = common_checks(&finish(vm, pcap)?, false, end, udp, end == End::Abort)?;
     // What sctpt made of the end: `Connection closed` (stdout) or a recv error (stderr).
     let end_line = out
         .lines()
