@@ -150,8 +150,14 @@ impl Association {
     }
 
     /// Add an (unconfirmed) path to a peer address, sending from the best local address.
+    /// None of the remote's family: no path, because its packets would leave from a source
+    /// we never listed, which the peer takes as out of the blue (RFC 9260 §8.4; Linux answers
+    /// with an ABORT that kills the association). Without local addresses the OS picks.
     fn add_peer_path(&mut self, now: Instant, remote: TransportAddr) {
         let local = crate::path::select_local(&self.local_addrs, remote.ip, self.paths.len());
+        if local.is_none() && !self.local_addrs.is_empty() {
+            return;
+        }
         if let Some(p) = self
             .paths
             .add(remote, local, now, &self.cfg, &mut self.events)
