@@ -20,6 +20,9 @@ topology_up() {
   local i
   for i in 1 2; do
     ip link add "uusa$i-$$" netns "$NS_A" type veth peer name "uusb$i-$$" netns "$NS_B" || return 1
+    # Segment GSO batches before the capture point, so tshark sees the packets of the wire.
+    in_a ethtool -K "uusa$i-$$" tx-udp-segmentation off >/dev/null
+    in_b ethtool -K "uusb$i-$$" tx-udp-segmentation off >/dev/null
     in_a ip link set "uusa$i-$$" up
     in_b ip link set "uusb$i-$$" up
     in_a ip addr add "${A4[i - 1]}/24" dev "uusa$i-$$"

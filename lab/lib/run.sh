@@ -23,7 +23,7 @@ scenario_begin() {
     case $VARIANT in raw | udp) ;; *) die "$LABEL: variant must be raw or udp, not '$VARIANT'" ;; esac
     set_addrs
     need_sctpt
-    ensure_tools ip nft tcpdump tshark
+    ensure_tools ip nft tcpdump tshark ethtool
     WORK=$(mktemp -d /tmp/usctplab.XXXXXX)
     FAILS=()
     OWN_LAB=0

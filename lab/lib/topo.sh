@@ -18,6 +18,9 @@ link() {
     nsx "$3" ip addr add "192.168.$5.$ib/24" dev "$4"
     nsx "$1" ip -6 addr add "${V6}192.168.$5.$ia/120" dev "$2" nodad
     nsx "$3" ip -6 addr add "${V6}192.168.$5.$ib/120" dev "$4" nodad
+    # Segment GSO batches before the capture point, so tshark sees the packets of the wire.
+    nsx "$1" ethtool -K "$2" tx-udp-segmentation off >/dev/null
+    nsx "$3" ethtool -K "$4" tx-udp-segmentation off >/dev/null
     nsx "$1" ip link set "$2" up
     nsx "$3" ip link set "$4" up
 }
