@@ -47,7 +47,7 @@ async fn every_call_after_a_peer_abort_reports_the_abort() {
     let client = memory_endpoint(&net, 2).await;
     // Many rounds, so that calls land before, during and after the driver's handling of the
     // ABORT; each call's first failure must carry the reason.
-    for round in 0..100 {
+    for round in 0..500 {
         let (a, b) = pair(&client, &server).await;
         let b = Arc::new(b);
         let sender = tokio::spawn({
