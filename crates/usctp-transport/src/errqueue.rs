@@ -69,12 +69,6 @@ impl ErrQueue {
                 Poll::Ready(Ok(g)) => g,
             };
             let r = guard.try_io(|fd| self.drain(fd.get_ref(), out));
-            eprintln!(
-                "DBG drain {:?}",
-                r.as_ref()
-                    .map(|x| x.as_ref().map(|n| *n).map_err(|e| e.to_string()))
-                    .map_err(|_| ())
-            );
             match r {
                 Ok(Ok(_)) => return Poll::Ready(()),
                 Ok(Err(e)) => {
