@@ -224,3 +224,41 @@ fn client_without_server_fails_within_about_2s() {
     assert_eq!(text(&out.stderr), "sctp_connectx timeout\n");
     assert_eq!(text(&out.stdout), "");
 }
+
+/// The number after "default " in `line`.
+fn stated_default(line: &str) -> Option<u128> {
+    let rest = &line[line.find("default ")? + "default ".len()..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+#[test]
+fn usctp_help_states_the_library_defaults() {
+    let out = run(&["server", "--help-usctp"], b"", Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    let d = usctp::AssociationConfig::default();
+    let ms = |t: Duration| t.as_millis();
+    let expected = [
+        ("rto-initial", ms(d.rto_initial)),
+        ("rto-min", ms(d.rto_min)),
+        ("rto-max", ms(d.rto_max)),
+        ("hb-interval", d.hb_interval.map_or(0, ms)),
+        ("path-max-retrans", u128::from(d.path_max_retrans)),
+        ("assoc-max-retrans", u128::from(d.assoc_max_retrans)),
+        ("max-init-retrans", u128::from(d.max_init_retransmits)),
+        (
+            "pf-max-retrans",
+            u128::from(d.pf_max_retrans.expect("SCTP-PF on")),
+        ),
+        ("sack-delay", ms(d.sack_delay)),
+        ("streams", u128::from(d.outbound_streams)),
+    ];
+    for (name, value) in expected {
+        let line = help
+            .lines()
+            .find(|l| l.starts_with(&format!("  --{name}= ")))
+            .unwrap_or_else(|| panic!("--{name} missing from:\n{help}"));
+        assert_eq!(stated_default(line), Some(value), "{line}");
+    }
+}
