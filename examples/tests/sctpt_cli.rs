@@ -201,10 +201,9 @@ fn client_logs_connected_at_log6_and_size_mode() {
     drop(server);
 }
 
-#[test]
-fn client_without_server_fails_within_about_2s() {
-    let start = Instant::now();
-    let out = run(
+/// `sctpt client` over UDP from local UDP port `udp` to remote UDP port `encap`.
+fn probe_client(udp: &str, encap: &str) -> std::process::Output {
+    run(
         &[
             "client",
             "--addr",
@@ -212,16 +211,37 @@ fn client_without_server_fails_within_about_2s() {
             "--laddr",
             "127.0.0.1",
             "--udp-port",
-            "7104",
+            udp,
             "--encap-port",
-            "7105",
+            encap,
         ],
         b"Kalle\n",
         Duration::from_secs(10),
-    );
+    )
+}
+
+#[test]
+fn client_without_server_fails_within_about_2s() {
+    // A socket that never reads: the INITs vanish without a word (no ICMP either).
+    let _silent = std::net::UdpSocket::bind("127.0.0.1:7105").expect("bind UDP 7105");
+    let start = Instant::now();
+    let out = probe_client("7104", "7105");
     assert_eq!(out.status.code(), Some(1));
     assert!(start.elapsed() < Duration::from_secs(4));
     assert_eq!(text(&out.stderr), "sctp_connectx timeout\n");
+    assert_eq!(text(&out.stdout), "");
+}
+
+#[test]
+fn client_to_a_closed_udp_port_is_refused() {
+    // Nothing on UDP 7107: the INIT draws ICMP port unreachable, which ends the connect at
+    // once like an ABORT (RFC 6951 §5.5; Linux says ECONNREFUSED).
+    let out = probe_client("7106", "7107");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "sctp_connectx (getsockopt) Connection refused\n"
+    );
     assert_eq!(text(&out.stdout), "");
 }
 
