@@ -12,8 +12,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use common::wire::*;
 use usctp_proto::{DatagramMeta, Endpoint, TransportAddr};
-use usctp_wire::chunk::{Chunk, CookieEcho, Data};
-use usctp_wire::{Ppid, Ssn, StreamId, Tsn};
+use usctp_wire::chunk::{Chunk, CookieEcho};
 
 /// An address of the host the endpoint is not bound to.
 const OTHER_V4: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 99));
@@ -43,19 +42,6 @@ fn init_answered(ep: &mut Endpoint, now: Instant, dst: IpAddr) -> bool {
         out.first().and_then(|p| p.chunks.first()),
         Some(Chunk::InitAck(_))
     )
-}
-
-fn data(tsn: u32) -> Chunk {
-    Chunk::Data(Data {
-        tsn: Tsn(tsn),
-        stream: StreamId(0),
-        ssn: Ssn(0),
-        ppid: Ppid(0),
-        beginning: true,
-        ending: true,
-        payload: Bytes::from_static(b"x"),
-        ..Default::default()
-    })
 }
 
 #[test]
