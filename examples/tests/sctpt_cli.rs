@@ -201,10 +201,9 @@ fn client_logs_connected_at_log6_and_size_mode() {
     drop(server);
 }
 
-#[test]
-fn client_without_server_fails_within_about_2s() {
-    let start = Instant::now();
-    let out = run(
+/// `sctpt client` over UDP from local UDP port `udp` to remote UDP port `encap`.
+fn probe_client(udp: &str, encap: &str) -> std::process::Output {
+    run(
         &[
             "client",
             "--addr",
@@ -212,15 +211,74 @@ fn client_without_server_fails_within_about_2s() {
             "--laddr",
             "127.0.0.1",
             "--udp-port",
-            "7104",
+            udp,
             "--encap-port",
-            "7105",
+            encap,
         ],
         b"Kalle\n",
         Duration::from_secs(10),
-    );
+    )
+}
+
+#[test]
+fn client_without_server_fails_within_about_2s() {
+    // A socket that never reads: the INITs vanish without a word (no ICMP either).
+    let _silent = std::net::UdpSocket::bind("127.0.0.1:7105").expect("bind UDP 7105");
+    let start = Instant::now();
+    let out = probe_client("7104", "7105");
     assert_eq!(out.status.code(), Some(1));
     assert!(start.elapsed() < Duration::from_secs(4));
     assert_eq!(text(&out.stderr), "sctp_connectx timeout\n");
     assert_eq!(text(&out.stdout), "");
+}
+
+#[test]
+fn client_to_a_closed_udp_port_is_refused() {
+    // Nothing on UDP 7107: the INIT draws ICMP port unreachable, which ends the connect at
+    // once like an ABORT (RFC 6951 §5.5; Linux says ECONNREFUSED).
+    let out = probe_client("7106", "7107");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "sctp_connectx (getsockopt) Connection refused\n"
+    );
+    assert_eq!(text(&out.stdout), "");
+}
+
+/// The number after "default " in `line`.
+fn stated_default(line: &str) -> Option<u128> {
+    let rest = &line[line.find("default ")? + "default ".len()..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+#[test]
+fn usctp_help_states_the_library_defaults() {
+    let out = run(&["server", "--help-usctp"], b"", Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    let d = usctp::AssociationConfig::default();
+    let ms = |t: Duration| t.as_millis();
+    let expected = [
+        ("rto-initial", ms(d.rto_initial)),
+        ("rto-min", ms(d.rto_min)),
+        ("rto-max", ms(d.rto_max)),
+        ("hb-interval", d.hb_interval.map_or(0, ms)),
+        ("path-max-retrans", u128::from(d.path_max_retrans)),
+        ("assoc-max-retrans", u128::from(d.assoc_max_retrans)),
+        ("max-init-retrans", u128::from(d.max_init_retransmits)),
+        (
+            "pf-max-retrans",
+            u128::from(d.pf_max_retrans.expect("SCTP-PF on")),
+        ),
+        ("sack-delay", ms(d.sack_delay)),
+        ("streams", u128::from(d.outbound_streams)),
+    ];
+    for (name, value) in expected {
+        let line = help
+            .lines()
+            .find(|l| l.starts_with(&format!("  --{name}= ")))
+            .unwrap_or_else(|| panic!("--{name} missing from:\n{help}"));
+        assert_eq!(stated_default(line), Some(value), "{line}");
+    }
 }

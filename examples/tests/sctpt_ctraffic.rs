@@ -62,7 +62,9 @@ fn four_paced_clients_get_every_message_echoed() {
 fn failed_connects_still_print_json_and_exit_0() {
     let shm = ShmName::init(11);
     let opt = shm.opt();
-    // Nothing listens on UDP 7113: the INIT goes unanswered, twice, 100 ms apart.
+    // UDP 7113 is held by a socket that never reads: the INIT goes unanswered, twice,
+    // 100 ms apart (a closed port would refuse it at once with ICMP port unreachable).
+    let _silent = std::net::UdpSocket::bind("127.0.0.1:7113").expect("bind UDP 7113");
     let out = run(
         &[
             "ctraffic",

@@ -27,6 +27,10 @@ pub enum CloseReason {
     ShutdownGuardExpired,
     /// The peer refused the association (ABORT in reply to INIT / COOKIE ECHO).
     Refused(Vec<ErrorCause>),
+    /// Our INIT to this address drew an ICMP protocol unreachable (raw IP) or port
+    /// unreachable (UDP encapsulation): no SCTP stack listens there, which RFC 9260 Appendix
+    /// C (ICMP8) and RFC 6951 §5.5 let us handle like an ABORT.
+    ProtocolUnreachable(TransportAddr),
 }
 
 /// A path's reachability as the association sees it (RFC 9260 §8.2, RFC 7829).

@@ -9,8 +9,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use common::wire::*;
 use usctp_proto::{Endpoint, State};
-use usctp_wire::chunk::{Abort, Chunk, CookieEcho, Data, Heartbeat, ShutdownComplete};
-use usctp_wire::{Ppid, Ssn, StreamId, Tsn};
+use usctp_wire::chunk::{Abort, Chunk, CookieEcho, Heartbeat, ShutdownComplete};
 
 const PEER_TAG: u32 = 0x0bad_cafe;
 
@@ -37,19 +36,6 @@ fn established(now: Instant) -> (Endpoint, u32) {
 fn state(ep: &Endpoint) -> Option<State> {
     let id = ep.association_ids().next()?;
     ep.association(id).map(|a| a.state())
-}
-
-fn data(tsn: u32) -> Chunk {
-    Chunk::Data(Data {
-        tsn: Tsn(tsn),
-        stream: StreamId(0),
-        ssn: Ssn(0),
-        ppid: Ppid(0),
-        beginning: true,
-        ending: true,
-        payload: Bytes::from_static(b"x"),
-        ..Default::default()
-    })
 }
 
 #[test]

@@ -14,7 +14,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use common::{Pair, SERVER_PORT};
 use usctp_proto::path::PathId;
 use usctp_proto::{
-    AssocId, AssociationConfig, Event, IcmpKind, IcmpReport, PathState, TransportAddr,
+    AssocId, AssociationConfig, CloseReason, Event, IcmpKind, IcmpReport, PathState, TransportAddr,
 };
 use usctp_sim::{DropReason, EventKind, LinkConfig};
 
@@ -217,43 +217,106 @@ fn unreachable_fails_over_sooner_than_the_rto() {
     );
 }
 
-#[test]
-fn icmp_about_an_init_without_association_is_ignored() {
-    let mut p = Pair::new(SEED, 1, link(), AssociationConfig::default());
-    // No association yet: a report quoting an INIT (tag 0) from our port changes nothing.
+/// A report of `kind` at the first server address quoting an INIT with Initiate Tag `tag`.
+fn about_init(p: &Pair, kind: IcmpKind, tag: u32) -> IcmpReport {
     let mut q = BytesMut::from(&quote(common::CLIENT_PORT, SERVER_PORT, 0)[..]);
-    q.put_slice(&[1, 0, 0, 20, 0xde, 0xad, 0xbe, 0xef]);
-    let report = IcmpReport {
+    q.put_slice(&[1, 0, 0, 20]);
+    q.put_u32(tag);
+    IcmpReport {
         dst: TransportAddr::raw(p.server_addrs[0]),
-        kind: IcmpKind::ProtocolUnreachable,
+        kind,
         quoted: q.freeze(),
-    };
-    inject(&mut p, &report);
-    assert_eq!(p.sim.node(p.client).ep.association_count(), 0);
-    // With an association in COOKIE-WAIT, a report quoting its INIT is matched (the Initiate
-    // Tag is ours) and counted, but does not end the association.
-    let id = p.connect();
-    let tag = p
-        .sim
+    }
+}
+
+fn local_tag(p: &Pair, id: AssocId) -> u32 {
+    p.sim
         .node(p.client)
         .ep
         .association(id)
         .unwrap()
         .local_tag()
-        .0;
-    let mut q = BytesMut::from(&quote(common::CLIENT_PORT, SERVER_PORT, 0)[..]);
-    q.put_slice(&[1, 0, 0, 20]);
-    q.put_u32(tag);
-    let report = IcmpReport {
-        quoted: q.freeze(),
-        ..report
-    };
-    inject(&mut p, &report);
+        .0
+}
+
+fn icmp_unreachable_count(p: &Pair, id: AssocId) -> u64 {
     let a = p.sim.node(p.client).ep.association(id).unwrap();
-    assert_eq!(
-        a.paths().get(PathId(0)).unwrap().counters.icmp_unreachable,
-        1
-    );
+    a.paths().get(PathId(0)).unwrap().counters.icmp_unreachable
+}
+
+#[test]
+fn icmp_about_an_init_without_association_is_ignored() {
+    let mut p = Pair::new(SEED, 1, link(), AssociationConfig::default());
+    // No association yet: a report quoting an INIT (tag 0) from our port changes nothing.
+    let report = about_init(&p, IcmpKind::ProtocolUnreachable, 0xdead_beef);
+    inject(&mut p, &report);
+    assert_eq!(p.sim.node(p.client).ep.association_count(), 0);
+    // In COOKIE-WAIT, a host unreachable quoting our INIT is counted as a path hint but
+    // does not end the attempt; a protocol unreachable quoting another Initiate Tag (a
+    // forgery) is ignored.
+    let id = p.connect();
+    let tag = local_tag(&p, id);
+    let report = about_init(&p, IcmpKind::Unreachable, tag);
+    inject(&mut p, &report);
+    assert_eq!(icmp_unreachable_count(&p, id), 1);
+    let forged = about_init(&p, IcmpKind::ProtocolUnreachable, tag ^ 1);
+    inject(&mut p, &forged);
+    assert_eq!(icmp_unreachable_count(&p, id), 1);
     p.sim.run_for(Duration::from_secs(3));
     assert!(p.client_connected(), "seed {SEED}");
+}
+
+#[test]
+fn protocol_unreachable_about_our_init_ends_the_attempt_like_an_abort() {
+    // Two server addresses: the report about the first one ends the attempt anyway
+    // (RFC 9260 Appendix C ICMP8: handled like an ABORT, which would end it too).
+    let mut p = Pair::new(SEED, 2, link(), AssociationConfig::default());
+    let id = p.connect();
+    let report = about_init(&p, IcmpKind::ProtocolUnreachable, local_tag(&p, id));
+    inject(&mut p, &report);
+    let closed: Vec<_> = p
+        .sim
+        .node(p.client)
+        .events_of(id)
+        .filter(|e| matches!(e, Event::Closed(_)))
+        .cloned()
+        .collect();
+    assert_eq!(
+        closed,
+        [Event::Closed(CloseReason::ProtocolUnreachable(report.dst))],
+        "seed {SEED}"
+    );
+    p.sim.run_for(Duration::from_secs(5));
+    assert!(!p.client_connected(), "seed {SEED}");
+    assert_eq!(
+        p.sim.node(p.client).ep.association_count(),
+        0,
+        "seed {SEED}"
+    );
+}
+
+#[test]
+fn protocol_unreachable_on_an_established_association_is_only_a_path_hint() {
+    let mut p = Pair::new(SEED, 2, link(), AssociationConfig::default());
+    let id = p.establish();
+    let report = IcmpReport {
+        dst: TransportAddr::raw(p.server_addrs[0]),
+        kind: IcmpKind::ProtocolUnreachable,
+        quoted: quote(common::CLIENT_PORT, SERVER_PORT, peer_tag(&p, id)),
+    };
+    inject(&mut p, &report);
+    let c = p.sim.node(p.client);
+    assert!(!c.ep.association(id).unwrap().is_closed(), "seed {SEED}");
+    assert_eq!(icmp_unreachable_count(&p, id), 1);
+    let pf = c.events_of(id).any(|e| {
+        matches!(
+            e,
+            Event::PathStateChanged {
+                path: PathId(0),
+                state: PathState::PotentiallyFailed,
+                ..
+            }
+        )
+    });
+    assert!(pf, "seed {SEED}: path 0 not marked potentially failed");
 }

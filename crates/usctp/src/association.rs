@@ -77,8 +77,29 @@ impl Association {
         if self.cmd.send(cmd).is_err() {
             return Err(self.ended_error().unwrap_or(Error::EndpointClosed));
         }
-        rx.await
-            .unwrap_or_else(|_| Err(self.ended_error().unwrap_or(Error::EndpointClosed)))
+        match rx.await {
+            Ok(Err(Error::Closed(None))) => Err(self.ending().await),
+            Ok(r) => r,
+            Err(_) => Err(self.ended_error().unwrap_or(Error::EndpointClosed)),
+        }
+    }
+
+    /// How the association ended, once the driver has said so. The driver answers
+    /// `Closed(None)` for an association it no longer has or that the core has closed, which
+    /// can be before it has handed the handle the close event with the reason (the core
+    /// emits that event whenever it closes), so wait for it rather than report a graceful end
+    /// that may have been an ABORT.
+    async fn ending(&self) -> Error {
+        loop {
+            let notified = self.shared.eventful.notified();
+            let mut notified = std::pin::pin!(notified);
+            // `Shared::end` wakes every registered waiter: register before looking.
+            notified.as_mut().enable();
+            if let Some(e) = self.ended_error() {
+                return e;
+            }
+            notified.await;
+        }
     }
 
     /// Send `data` as one message on `stream` with payload protocol identifier `ppid`,
@@ -177,7 +198,10 @@ impl Association {
             };
         }
         let (reply, rx) = oneshot::channel();
-        self.ask(Command::Shutdown(self.id, reply), rx).await
+        match self.ask(Command::Shutdown(self.id, reply), rx).await {
+            Err(Error::Closed(None)) => Ok(()),
+            r => r,
+        }
     }
 
     /// Abort now (RFC 9260 §9.1), telling the peer `reason` (a User-Initiated Abort cause).

@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 
 use usctp_proto::tx::SendError as QueueError;
-use usctp_proto::{CloseReason, State};
+use usctp_proto::{CloseReason, State, TransportAddr};
 use usctp_transport::TransportError;
 
 /// Why [`Endpoint::bind`](crate::Endpoint::bind) failed.
@@ -31,9 +31,33 @@ pub enum ConnectError {
     /// The handshake failed: unanswered INITs (peer unreachable), or the peer refused.
     #[error("association setup failed: {0:?}")]
     Failed(CloseReason),
+    /// Nothing at this peer address speaks SCTP: our INIT drew an ICMP protocol unreachable
+    /// (raw IP) or port unreachable (UDP encapsulation: nothing on the peer's UDP port), so
+    /// the attempt ended at once instead of after Max.Init.Retransmits (RFC 9260 Appendix C
+    /// ICMP8, RFC 6951 §5.5). In the core this is
+    /// [`CloseReason::ProtocolUnreachable`].
+    #[error("no SCTP listener at {0}: the INIT drew an ICMP {kind}", kind = unreachable_kind(.0))]
+    NoSctpListener(TransportAddr),
     /// The endpoint was closed.
     #[error("endpoint closed")]
     EndpointClosed,
+}
+
+fn unreachable_kind(a: &TransportAddr) -> &'static str {
+    match a.udp_port {
+        Some(_) => "port unreachable (nothing on that UDP port)",
+        None => "protocol unreachable (no SCTP stack on that host)",
+    }
+}
+
+impl ConnectError {
+    /// The error for a handshake that ended for `reason`.
+    pub(crate) fn failed(reason: CloseReason) -> Self {
+        match reason {
+            CloseReason::ProtocolUnreachable(at) => Self::NoSctpListener(at),
+            r => Self::Failed(r),
+        }
+    }
 }
 
 /// Why an operation on an [`Association`](crate::Association) failed.

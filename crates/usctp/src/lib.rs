@@ -69,7 +69,7 @@ pub use usctp_transport::{
 };
 /// The packet types of [`Transport`], so that callers can implement or wrap one (for
 /// instance to capture every packet) and pass it as [`TransportConfig::Custom`].
-pub use usctp_transport::{Datagram, DatagramMeta, Outgoing};
+pub use usctp_transport::{Datagram, DatagramMeta, IcmpKind, IcmpReport, Outgoing};
 
 /// The protocol tunables of an endpoint (`usctp_proto::EndpointConfig`).
 pub use usctp_proto::EndpointConfig as ProtocolConfig;

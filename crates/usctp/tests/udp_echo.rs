@@ -56,10 +56,11 @@ async fn unreachable_peer_fails_connect_with_init_failed() {
     let client = usctp::Endpoint::bind(common::fast(cfg))
         .await
         .expect("bind");
-    // A UDP port nobody listens on.
-    let dead = std::net::UdpSocket::bind("127.0.0.1:0").expect("probe");
-    let port = dead.local_addr().expect("addr").port();
-    drop(dead);
+    // A UDP socket that never reads: the INITs vanish without an answer (a closed port
+    // would answer ICMP port unreachable, which fails the connect at once instead; see
+    // udp_icmp.rs).
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").expect("probe");
+    let port = silent.local_addr().expect("addr").port();
     let e = client
         .connect(&[TransportAddr::udp(LO1, port)], 7000)
         .await

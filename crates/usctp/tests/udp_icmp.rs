@@ -1,14 +1,18 @@
 //! ICMP over real sockets: once the server's UDP socket is gone, the client's packets to it
 //! draw ICMP port unreachable on loopback; the kernel queues it on the client's socket
 //! (IP_RECVERR), the transport reads it and the core counts it on the path and marks the
-//! path potentially failed, without ending the association.
+//! path potentially failed, without ending the association. An INIT to a UDP port nobody
+//! listens on fails the connect at once (RFC 6951 §5.5, RFC 9260 Appendix C ICMP8).
 
 mod common;
 
 use std::time::Duration;
 
 use common::{faulty_udp_endpoint, udp_endpoint, LO1};
-use usctp::{Event, Faults, PathState, TransportAddr};
+use usctp::{
+    ConnectError, Endpoint, EndpointConfig, Event, Faults, PathState, TransportAddr,
+    TransportConfig, UdpConfig,
+};
 
 #[tokio::test]
 async fn port_unreachable_on_loopback_reaches_the_core() {
@@ -59,5 +63,38 @@ async fn port_unreachable_on_loopback_reaches_the_core() {
     println!("after the server closed: {counters:?}");
     assert!(counters.icmp_unreachable >= 1, "{counters:?}");
     assert_eq!(counters.icmp_too_big, 0);
+    client.close().await;
+}
+
+#[tokio::test]
+async fn connect_to_a_closed_udp_port_fails_at_once_with_no_sctp_listener() {
+    // Timers so long that only the ICMP report can end the attempt within the test's bound:
+    // the first INIT retransmission would come after a minute.
+    let mut udp = UdpConfig::with_port(0);
+    udp.ipv6 = false;
+    let mut cfg = EndpointConfig::new(vec![LO1], 7103, TransportConfig::Udp(udp));
+    let a = &mut cfg.protocol.association;
+    a.rto_initial = Duration::from_secs(60);
+    a.rto_max = Duration::from_secs(60);
+    let client = Endpoint::bind(cfg).await.expect("bind");
+    let closed = std::net::UdpSocket::bind((LO1, 0)).expect("probe");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let peer = TransportAddr::udp(LO1, port);
+    let start = std::time::Instant::now();
+    let r = tokio::time::timeout(Duration::from_secs(30), client.connect(&[peer], 7104))
+        .await
+        .expect("connect still pending: the port unreachable did not end it");
+    println!("connect failed after {:?}: {r:?}", start.elapsed());
+    let e = r.expect_err("nobody listens");
+    assert_eq!(e, ConnectError::NoSctpListener(peer));
+    let text = e.to_string();
+    assert!(
+        text.contains("no SCTP listener") && text.contains("port unreachable"),
+        "{text}"
+    );
+    // The endpoint still works: the next attempt fails the same way.
+    let again = client.connect(&[peer], 7104).await;
+    assert_eq!(again.err(), Some(ConnectError::NoSctpListener(peer)));
     client.close().await;
 }

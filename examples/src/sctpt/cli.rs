@@ -49,7 +49,7 @@ pub const EXTRA: &[Opt] = &[
     },
     Opt {
         name: "rto-initial",
-        help: "RTO.Initial, ms (default 3000)",
+        help: "RTO.Initial, ms (default 1000)",
     },
     Opt {
         name: "rto-min",
@@ -77,7 +77,8 @@ pub const EXTRA: &[Opt] = &[
     },
     Opt {
         name: "pf-max-retrans",
-        help: "Potentially-failed threshold (RFC 7829; default off)",
+        help: "PotentiallyFailed.Max.Retrans (RFC 7829; default 0: a path is potentially \
+               failed at its first timeout)",
     },
     Opt {
         name: "sack-delay",

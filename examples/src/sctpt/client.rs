@@ -104,7 +104,11 @@ pub async fn connect(
             endpoint,
             lport,
         }),
-        Err(ConnectError::Failed(CloseReason::Refused(_))) => Err("Connection refused".into()),
+        // Linux fails the connect with ECONNREFUSED on an ABORT and, in COOKIE-WAIT, on an
+        // ICMP protocol unreachable alike.
+        Err(ConnectError::Failed(CloseReason::Refused(_)) | ConnectError::NoSctpListener(_)) => {
+            Err("Connection refused".into())
+        }
         Err(ConnectError::Failed(CloseReason::InitFailed)) => Err("Connection timed out".into()),
         Err(ConnectError::Invalid(_)) => Err("Invalid argument".into()),
         Err(e) => Err(e.to_string()),

@@ -6,8 +6,8 @@ use std::time::Instant;
 use bytes::Bytes;
 use usctp_wire::VerificationTag;
 
-use super::Association;
-use crate::TransportAddr;
+use super::{Association, State};
+use crate::{CloseReason, TransportAddr};
 
 /// What an ICMP or ICMPv6 error said about a packet we sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,11 +61,20 @@ impl Association {
     /// Act on an ICMP error the endpoint routed here. It counts only if it quotes one of our
     /// packets (RFC 9260 Appendix C, ICMP6): the peer's verification tag, or tag 0 with our
     /// INIT. Packet too big lowers the path MTU so new data is fragmented to fit (§7.3;
-    /// chunks already sent keep their size). Unreachable of any kind is a path failure hint
-    /// (ICMP9): the path stops carrying new data until a HEARTBEAT ACK shows it works. This
-    /// deliberately does not follow ICMP8's abort on protocol unreachable: with several paths
-    /// one report about one of them must not end the association, and in COOKIE-WAIT the
-    /// INIT retransmissions still try the other addresses.
+    /// chunks already sent keep their size).
+    ///
+    /// Protocol unreachable (port unreachable with UDP encapsulation, RFC 6951 §5.5) about
+    /// our INIT in COOKIE-WAIT ends the attempt like an ABORT would (ICMP8), with
+    /// [`CloseReason::ProtocolUnreachable`]: the host at that address runs no SCTP, and an
+    /// ABORT from any one of the peer's addresses ends the handshake as well, so the other
+    /// addresses (an INIT goes to one at a time) are not tried. The quoted Initiate Tag must
+    /// be ours, so an off-path forger cannot end a connect this way.
+    ///
+    /// Every other unreachable, and protocol unreachable in any later state, is only a path
+    /// failure hint (ICMP9): the path stops carrying new data until a HEARTBEAT ACK shows it
+    /// works. ICMP8 allows an abort there too; like Linux (which acts on it only in
+    /// COOKIE-WAIT) this deliberately does not, because one report about one path of an
+    /// established association must not end it while other paths may work.
     pub fn handle_icmp(&mut self, now: Instant, report: &IcmpReport) {
         let Some((_, _, tag)) = report.header() else {
             return;
@@ -99,6 +108,11 @@ impl Association {
             IcmpKind::Unreachable | IcmpKind::ProtocolUnreachable => {
                 if let Some(p) = self.paths.get_mut(path) {
                     p.counters.icmp_unreachable += 1;
+                }
+                if report.kind == IcmpKind::ProtocolUnreachable && self.state == State::CookieWait {
+                    tracing::debug!(assoc = self.id.0, dst = %report.dst, "no SCTP at the peer");
+                    self.pending.clear();
+                    return self.close(Some(CloseReason::ProtocolUnreachable(report.dst)));
                 }
                 if self.paths.on_unreachable(path, now, &mut self.events) {
                     self.probe_now(path, now);

@@ -21,7 +21,16 @@ pub(super) fn is_unicast(ip: IpAddr) -> bool {
 
 impl Endpoint {
     /// Process one received datagram (the SCTP packet, without IP/UDP headers).
+    ///
+    /// A datagram sent to an address this endpoint is not bound to is dropped: a raw IP
+    /// socket sees every SCTP packet for the host and a wildcard UDP socket every one for its
+    /// port, so it is meant for another endpoint (or none), and answering it, even with the
+    /// out-of-the-blue ABORT of RFC 9260 §8.4, would speak for an address that is not ours.
     pub fn handle(&mut self, now: Instant, meta: DatagramMeta, data: Bytes) {
+        if !self.is_bound_to(meta.dst) {
+            self.stats.discarded += 1;
+            return;
+        }
         self.maybe_rotate(now);
         let limit = self.cfg.association.max_chunks_per_packet;
         let parsed = Packet::chunks(&data, ParseOptions::default()).and_then(|(header, iter)| {
@@ -52,6 +61,19 @@ impl Endpoint {
                 None => self.out_of_the_blue(&meta, &header, &chunks),
             },
         }
+    }
+
+    /// Whether packets to `dst` are ours: any address when bound to none (or to the
+    /// wildcard), else only the bound ones. An unspecified `dst` (the transport could not
+    /// tell) is let through.
+    fn is_bound_to(&self, dst: IpAddr) -> bool {
+        let dst = dst.to_canonical();
+        dst.is_unspecified()
+            || self.local_addrs.is_empty()
+            || self
+                .local_addrs
+                .iter()
+                .any(|a| a.is_unspecified() || a.to_canonical() == dst)
     }
 
     /// The association a non-INIT, non-COOKIE-ECHO packet belongs to: identified by our tag

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use usctp_proto::{DatagramMeta, Endpoint, TransportAddr};
-use usctp_wire::chunk::{Chunk, Init};
-use usctp_wire::{CommonHeader, Packet, ParseOptions, Tsn, VerificationTag};
+use usctp_wire::chunk::{Chunk, Data, Init};
+use usctp_wire::{CommonHeader, Packet, ParseOptions, Ppid, Ssn, StreamId, Tsn, VerificationTag};
 
 pub const SERVER: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2));
 pub const PEER: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
@@ -68,6 +68,20 @@ pub fn get_cookie(ep: &mut Endpoint, now: Instant, tag: u32) -> Bytes {
         panic!("no INIT ACK: {out:?}");
     };
     ack.state_cookie().unwrap()
+}
+
+/// A one-byte DATA chunk ("x") with `tsn` on stream 0.
+pub fn data(tsn: u32) -> Chunk {
+    Chunk::Data(Data {
+        tsn: Tsn(tsn),
+        stream: StreamId(0),
+        ssn: Ssn(0),
+        ppid: Ppid(0),
+        beginning: true,
+        ending: true,
+        payload: Bytes::from_static(b"x"),
+        ..Default::default()
+    })
 }
 
 pub fn ms(n: u64) -> Duration {

@@ -297,7 +297,7 @@ fn fail_entry(e: Entry, how: Ended) {
     }
     if let Some(c) = e.connect {
         let _ = c.send(Err(match &how {
-            Ended::Reason(r) => ConnectError::Failed(r.clone()),
+            Ended::Reason(r) => ConnectError::failed(r.clone()),
             Ended::EndpointGone => ConnectError::EndpointClosed,
             Ended::Graceful => ConnectError::Failed(usctp_proto::CloseReason::LocalAbort),
         }));

@@ -69,7 +69,12 @@ impl Netns {
     /// and IPv6 addresses on both (IPv6 without duplicate address detection, so usable at
     /// once). `Err` when namespaces cannot be created here.
     pub fn create(tag: char) -> Result<Self, String> {
-        let base = format!("uwr{}{tag}", std::process::id());
+        Self::create_with_prefix("uwr", tag)
+    }
+
+    /// [`create`](Self::create) with names starting `prefix` instead of `uwr`.
+    pub fn create_with_prefix(prefix: &str, tag: char) -> Result<Self, String> {
+        let base = format!("{prefix}{}{tag}", std::process::id());
         let mut ns = Netns {
             client: format!("{base}c"),
             server: format!("{base}s"),
