@@ -81,12 +81,16 @@ fn sim_regressions_pass() {
     replay(&inputs(&fuzz_dir("regressions", "sim")), check_sim);
 }
 
-/// The empty input runs the set-up alone: both harnesses establish their starting states.
+/// The empty input runs the set-up alone: the harnesses establish their starting states.
 #[test]
 fn empty_inputs_pass() {
     check_endpoint(&[]);
     check_sim(&[]);
-    for start in 0..6 {
-        check_association(&[start]);
+    // Every start, single-homed (0..6) and with 2 or 3 addresses per side (6..24), each
+    // multihomed one with its paths in every mix of states.
+    for start in 0..24 {
+        for paths in [0, 0b01_01_01, 0b11_10_01, 0b00_10_11, 0b10_11_00] {
+            check_association(&[start, paths]);
+        }
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! - [`check_endpoint`]: datagrams from anywhere into a listening server that also holds
 //!   established associations.
-//! - [`check_association`]: one association in a chosen starting state, driven by a sequence of
-//!   peer packets, user calls and timer expiries.
+//! - [`check_association`]: one association, single- or multihomed, in a chosen starting
+//!   state, driven by a sequence of peer packets, user calls, timer expiries, path cuts and
+//!   ICMP reports.
 //! - [`check_sim`]: two endpoints over faulty simulated paths: reliable delivery or a
 //!   reported failure.
 //!
@@ -13,6 +14,8 @@
 //! All panic on a violated invariant and return normally otherwise.
 
 mod adversary;
+mod assoc_check;
+mod assoc_paths;
 mod association;
 mod endpoint;
 mod input;

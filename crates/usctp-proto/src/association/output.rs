@@ -82,7 +82,9 @@ impl Association {
         let start = buf.len();
         let mut b = PacketBuilder::new(buf, header, max);
         let (alone, echoing) = self.push_control(&mut b, dest);
-        if !alone {
+        // RFC 9260 §5.4: a probe or reply to an unconfirmed address carries no SACK or DATA.
+        let confirmed = self.paths.get(dest).is_some_and(|p| p.is_confirmed());
+        if !alone && confirmed {
             self.push_sack(&mut b, now);
             self.push_data(&mut b, now, dest, echoing);
         }

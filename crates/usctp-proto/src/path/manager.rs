@@ -121,7 +121,8 @@ impl PathManager {
 
     /// Where new data goes: the primary while it is active, else the most recently confirmed
     /// active path, else the potentially-failed path with the fewest errors (RFC 7829 §5),
-    /// else the primary (RFC 9260 §6.4.1: keep trying when everything looks down).
+    /// else the primary (RFC 9260 §6.4.1: keep trying when everything looks down) if it is
+    /// confirmed, else the confirmed path with the fewest errors.
     pub fn data_path(&self) -> PathId {
         let primary = self.get(self.primary);
         if primary.is_some_and(|p| p.state == PathState::Active) {
@@ -140,7 +141,19 @@ impl PathManager {
             .iter()
             .filter(|p| p.state == PathState::PotentiallyFailed)
             .min_by_key(|p| p.error_count);
-        pf.map_or(self.primary, |p| p.id)
+        if let Some(p) = pf {
+            return p.id;
+        }
+        // Never an unconfirmed primary (the user may pick one, §5.4 forbids DATA there): the
+        // confirmed path with the fewest errors instead.
+        if primary.is_some_and(Path::is_confirmed) {
+            return self.primary;
+        }
+        self.paths
+            .iter()
+            .filter(|p| p.is_confirmed())
+            .min_by_key(|p| (p.error_count, p.id))
+            .map_or(self.primary, |p| p.id)
     }
 
     /// Where a retransmission goes: an active path other than `last` if there is one

@@ -1,13 +1,23 @@
-//! The `association` target: one association of a server-or-client SUT, started in a chosen
-//! state, driven by peer packets, user calls and timers chosen by the input.
+//! The `association` target: one association of a server-or-client SUT, single- or
+//! multihomed, started in a chosen state, driven by peer packets, user calls, timers, path
+//! cuts and ICMP reports chosen by the input.
+//!
+//! Input format: byte 0 picks the start (`% 6`: CLOSED, COOKIE-WAIT, COOKIE-ECHOED,
+//! ESTABLISHED as client, ESTABLISHED as server, SHUTDOWN-PENDING) and the homing (`/ 6`:
+//! 0 single-homed, else 2 or 3 addresses on each side, see [`Homing`]); a multihomed start
+//! reads one more byte, two bits per peer address, for the state its path is brought to.
+//! Then up to 128 steps, each an opcode byte (`% 8`, as before multihoming: peer chunks,
+//! raw peer packet, user send, shutdown/abort, time, receive; opcode 7 with the top bit set
+//! is a path action: cut, restore, peer source switch, heartbeat answer, ICMP, set primary,
+//! full SACK) and its operands.
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use usctp_wire::chunk::{Chunk, CookieAck, CookieEcho};
-use usctp_wire::{crc, CommonHeader, Packet, Ppid, StreamId, VerificationTag};
+use usctp_wire::{crc, CommonHeader, Packet, ParseOptions, Ppid, StreamId, VerificationTag};
 
+use super::assoc_paths::Homing;
 use super::input::Input;
 use super::templates::PeerView;
 use super::{drain, origin};
@@ -15,26 +25,28 @@ use usctp_proto::{
     AssocId, AssociationConfig, DatagramMeta, Endpoint, EndpointConfig, Event, State, TransportAddr,
 };
 
-const SUT_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2));
-const PEER_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
-const SUT_PORT: u16 = 5000;
-const PEER_PORT: u16 = 40_000;
+pub(super) const SUT_PORT: u16 = 5000;
+pub(super) const PEER_PORT: u16 = 40_000;
 const PEER_TAG: u32 = 0x0bad_cafe;
 const MAX_STEPS: usize = 128;
 
-struct Harness {
-    ep: Endpoint,
-    cfg: AssociationConfig,
-    now: Instant,
-    peer: PeerView,
-    sut_tag: u32,
+pub(super) struct Harness {
+    pub(super) ep: Endpoint,
+    pub(super) cfg: AssociationConfig,
+    pub(super) now: Instant,
+    pub(super) peer: PeerView,
+    pub(super) sut_tag: u32,
     /// The association watched, and its state after the last step (`None`: none yet / gone).
-    id: Option<AssocId>,
-    state: Option<State>,
-    restarted: bool,
+    pub(super) id: Option<AssocId>,
+    pub(super) state: Option<State>,
+    pub(super) restarted: bool,
     /// User bytes the SUT's association accepted with `send`.
-    accepted: usize,
-    delivered: usize,
+    pub(super) accepted: usize,
+    pub(super) delivered: usize,
+    /// Largest a_rwnd the peer announced (`u32::MAX` once it sent bytes we could not parse).
+    pub(super) max_rwnd: u32,
+    /// Addresses, cut links, what the SUT sent to each peer address.
+    pub(super) net: Homing,
 }
 
 /// Run the `association` target on `data`; panics on a violated invariant:
@@ -44,11 +56,19 @@ struct Harness {
 ///   shutdown states, to CLOSED from anywhere, back to ESTABLISHED only on a restart);
 /// - the sender holds no more than it was given and its queue limit allows: queued and
 ///   outstanding bytes each within `send_queue_limit`, together within the bytes accepted,
-///   and no more TSNs between its cumulative ack and next TSN than bytes accepted;
-/// - the SUT never delivers more bytes than the peer put in DATA chunks.
+///   no more TSNs between its cumulative ack and next TSN than bytes accepted, the bytes in
+///   flight per path add up to the total, nothing in flight on an unconfirmed path, cwnd
+///   positive, the peer's window as tracked never above what the peer announced;
+/// - the receiver holds at most twice its window (the documented no-renege deviation) and
+///   every SACK's a_rwnd is the window minus what it holds;
+/// - the SUT never delivers more bytes than the peer put in DATA chunks;
+/// - paths: the primary is a known path, no more paths than `max_peer_addresses`, error
+///   counters consistent with the path state (RFC 9260 §8.2, RFC 7829 §5) and the
+///   association's counter within `assoc_max_retrans` while open, no DATA or SACK to an
+///   unconfirmed address (RFC 9260 §5.4).
 pub fn check_association(data: &[u8]) {
     let mut input = Input::new(data);
-    let mut h = Harness::start(input.u8());
+    let mut h = Harness::start(&mut input);
     for _ in 0..MAX_STEPS {
         if input.is_empty() {
             break;
@@ -59,17 +79,23 @@ pub fn check_association(data: &[u8]) {
 }
 
 impl Harness {
-    fn start(which: u8) -> Self {
+    pub(super) fn start(input: &mut Input<'_>) -> Self {
+        let which = input.u8();
+        let net = Homing::new(which / 6);
         let mut cfg = AssociationConfig::default();
         cfg.hb_interval = Some(Duration::from_secs(5));
         cfg.send_queue_limit = 64 * 1024;
         cfg.receive_window = 32 * 1024;
+        if net.multihomed() {
+            // Low enough that a few errors take a path to INACTIVE.
+            cfg.path_max_retrans = 2;
+        }
         let mut ecfg = EndpointConfig::default();
         ecfg.rng_seed = Some(7);
         ecfg.association = cfg.clone();
         let now = origin();
         let mut h = Self {
-            ep: Endpoint::new(ecfg, SUT_PORT, vec![SUT_IP], now),
+            ep: Endpoint::new(ecfg, SUT_PORT, net.sut.clone(), now),
             cfg,
             now,
             peer: PeerView {
@@ -78,6 +104,7 @@ impl Harness {
                 sut_tsn: 0,
                 cookie: None,
                 data_bytes: 0,
+                addrs: net.listed_peer_addrs(),
             },
             sut_tag: 0,
             id: None,
@@ -85,7 +112,10 @@ impl Harness {
             restarted: false,
             accepted: 0,
             delivered: 0,
+            max_rwnd: 0,
+            net,
         };
+        let path_states = if h.net.multihomed() { input.u8() } else { 0 };
         match which % 6 {
             0 => {} // CLOSED: listening, no association
             1 => {
@@ -95,13 +125,14 @@ impl Harness {
                 h.connect().init_ack();
             }
             3 => {
-                h.connect().init_ack().cookie_ack().in_flight();
+                h.connect().init_ack().cookie_ack();
+                h.settle_paths(path_states).in_flight();
             }
             4 => {
-                h.accept().in_flight();
+                h.accept().settle_paths(path_states).in_flight();
             }
             _ => {
-                h.accept().in_flight();
+                h.accept().settle_paths(path_states).in_flight();
                 let now = h.now;
                 h.user(|a| a.shutdown(now));
             }
@@ -111,7 +142,12 @@ impl Harness {
     }
 
     fn connect(&mut self) -> &mut Self {
-        let to = [TransportAddr::raw(PEER_IP)];
+        let to: Vec<TransportAddr> = self
+            .net
+            .peer
+            .iter()
+            .map(|ip| TransportAddr::raw(*ip))
+            .collect();
         let id = self.ep.connect(self.now, &to, PEER_PORT, None);
         self.id = id.ok();
         self.pump();
@@ -156,7 +192,7 @@ impl Harness {
 
     /// A user call on the watched association, then drain its output; `Some(true)` if a
     /// `send`-like call returned Ok.
-    fn user<R: IsOk>(
+    pub(super) fn user<R: IsOk>(
         &mut self,
         f: impl FnOnce(&mut usctp_proto::Association) -> R,
     ) -> Option<bool> {
@@ -166,7 +202,8 @@ impl Harness {
     }
 
     fn step(&mut self, input: &mut Input<'_>) {
-        match input.u8() % 8 {
+        let op = input.u8();
+        match op % 8 {
             0..=2 => {
                 let vtag = self.vtag(input);
                 let n = 1 + input.u8() % 3;
@@ -204,11 +241,12 @@ impl Harness {
                 let ms = u64::from(input.u16()) * 4;
                 self.advance(Duration::from_millis(ms));
             }
+            _ if op & 0x80 != 0 => self.path_action((op >> 3) & 0x0f, input),
             _ => self.receive_messages(),
         }
     }
 
-    fn vtag(&self, input: &mut Input<'_>) -> u32 {
+    pub(super) fn vtag(&self, input: &mut Input<'_>) -> u32 {
         match input.u8() % 8 {
             0 => 0,
             1 => input.u32(),
@@ -217,7 +255,7 @@ impl Harness {
         }
     }
 
-    fn send(&mut self, vtag: u32, chunks: Vec<Chunk>) {
+    pub(super) fn send(&mut self, vtag: u32, chunks: Vec<Chunk>) {
         let p = Packet {
             header: header(vtag),
             chunks,
@@ -225,18 +263,46 @@ impl Harness {
         self.handle(Bytes::from(p.to_vec()));
     }
 
+    /// Deliver a packet from the peer's current source address, unless that link is cut.
     fn handle(&mut self, bytes: Bytes) {
+        self.note_rwnd(&bytes);
+        let Some((src, dst)) = self.net.route() else {
+            return;
+        };
         let meta = DatagramMeta {
-            src: TransportAddr::raw(PEER_IP),
-            dst: SUT_IP,
+            src: TransportAddr::raw(src),
+            dst,
         };
         self.ep.handle(self.now, meta, bytes);
         self.pump();
     }
 
-    /// Drain the SUT: learn its tags, TSNs and cookies from what it sends; note restarts.
-    fn pump(&mut self) {
-        for (_, _, p) in drain(&mut self.ep, self.now) {
+    /// The largest a_rwnd our packets announce: a bound on the peer window the SUT tracks.
+    fn note_rwnd(&mut self, bytes: &Bytes) {
+        let Ok(p) = Packet::parse(bytes, ParseOptions::default()) else {
+            self.max_rwnd = u32::MAX;
+            return;
+        };
+        for c in &p.chunks {
+            let rwnd = match c {
+                Chunk::Init(i) => i.a_rwnd,
+                Chunk::InitAck(a) => a.a_rwnd,
+                Chunk::Sack(s) => s.a_rwnd,
+                Chunk::Unknown(_) => u32::MAX,
+                _ => 0,
+            };
+            self.max_rwnd = self.max_rwnd.max(rwnd);
+        }
+    }
+
+    /// Drain the SUT: check what it sends, learn its tags, TSNs, cookies and heartbeats from
+    /// what gets through; note restarts.
+    pub(super) fn pump(&mut self) {
+        for (t, _, p) in drain(&mut self.ep, self.now) {
+            self.check_output(t.dst.ip, &p);
+            if !self.net.receives(t.dst.ip, &p) {
+                continue;
+            }
             for c in &p.chunks {
                 match c {
                     Chunk::Init(i) => {
@@ -259,7 +325,7 @@ impl Harness {
         }
     }
 
-    fn advance(&mut self, d: Duration) {
+    pub(super) fn advance(&mut self, d: Duration) {
         let end = self.now + d;
         for _ in 0..1000 {
             match self.ep.poll_timeout() {
@@ -281,55 +347,9 @@ impl Harness {
         }
         self.pump();
     }
-
-    fn check(&mut self) {
-        // A new association (after the watched one is gone, or from CLOSED) is watched afresh.
-        if self.id.is_none_or(|id| self.ep.association(id).is_none()) {
-            if let Some(id) = self.ep.association_ids().min_by_key(|id| id.0) {
-                if Some(id) != self.id {
-                    (self.id, self.state, self.accepted) = (Some(id), None, 0);
-                }
-            }
-        }
-        let a = self.id.and_then(|id| self.ep.association(id));
-        let state = a.map(|a| a.state());
-        if let (Some(from), Some(to)) = (self.state, state) {
-            assert!(
-                legal(from, to, self.restarted),
-                "illegal transition {from} -> {to}"
-            );
-        }
-        self.state = state;
-        self.restarted = false;
-        if let Some(a) = a {
-            let tx = a.sender();
-            let limit = self.cfg.send_queue_limit;
-            let (queued, outstanding) = (tx.queued_bytes(), tx.outstanding_bytes());
-            assert!(queued <= limit, "queued {queued} > limit {limit}");
-            assert!(outstanding <= limit, "outstanding {outstanding} > {limit}");
-            assert!(
-                queued + outstanding <= self.accepted,
-                "queued {queued} + outstanding {outstanding} > accepted {}",
-                self.accepted
-            );
-            let tsns = tx.next_tsn().0.wrapping_sub(tx.cum_ack().0).wrapping_sub(1);
-            assert!(
-                usize::try_from(tsns).is_ok_and(|n| n <= self.accepted),
-                "{tsns} TSNs between cum ack {} and next {}",
-                tx.cum_ack().0,
-                tx.next_tsn().0
-            );
-        }
-        assert!(
-            self.delivered <= self.peer.data_bytes,
-            "delivered {} > sent {}",
-            self.delivered,
-            self.peer.data_bytes
-        );
-    }
 }
 
-fn header(vtag: u32) -> CommonHeader {
+pub(super) fn header(vtag: u32) -> CommonHeader {
     CommonHeader {
         src_port: PEER_PORT,
         dst_port: SUT_PORT,
@@ -337,29 +357,8 @@ fn header(vtag: u32) -> CommonHeader {
     }
 }
 
-/// RFC 9260 §4: one step may cover several transitions, so any forward move is legal, never a
-/// move back (except to ESTABLISHED by a restart, §5.2.4 action A, and from COOKIE-ECHOED to
-/// COOKIE-WAIT on a Stale Cookie error, §5.2.6), and the two sides of the shutdown
-/// (SHUTDOWN-SENT, SHUTDOWN-RECEIVED) never turn into each other.
-fn legal(from: State, to: State, restarted: bool) -> bool {
-    fn rank(s: State) -> u8 {
-        match s {
-            State::CookieWait => 0,
-            State::CookieEchoed => 1,
-            State::Established => 2,
-            State::ShutdownPending => 3,
-            State::ShutdownSent | State::ShutdownReceived => 4,
-            State::ShutdownAckSent => 5,
-            _ => 6,
-        }
-    }
-    let from = if restarted { State::Established } else { from };
-    let stale_cookie = from == State::CookieEchoed && to == State::CookieWait;
-    from == to || rank(to) > rank(from) || (restarted && to == State::Established) || stale_cookie
-}
-
 /// `Result`s and `()` alike: whether the call succeeded.
-trait IsOk {
+pub(super) trait IsOk {
     fn is_ok(&self) -> bool;
 }
 

@@ -1,5 +1,7 @@
 //! Peer chunks for the `association` target: valid templates whose fields the input mutates.
 
+use std::net::IpAddr;
+
 use bytes::Bytes;
 use usctp_wire::cause::StaleCookie;
 use usctp_wire::chunk::{
@@ -19,6 +21,8 @@ pub(super) struct PeerView {
     pub(super) cookie: Option<Bytes>,
     /// Payload bytes put in DATA chunks so far (a bound on what the SUT may deliver).
     pub(super) data_bytes: usize,
+    /// Addresses listed in its INIT and INIT ACK (none when single-homed).
+    pub(super) addrs: Vec<IpAddr>,
 }
 
 impl PeerView {
@@ -128,7 +132,7 @@ impl PeerView {
             outbound_streams: u16::from(input.u8()),
             inbound_streams: u16::from(input.u8()),
             initial_tsn: Tsn(self.next_tsn),
-            params: vec![],
+            params: self.addrs.iter().map(|ip| Parameter::from(*ip)).collect(),
         }
     }
 
