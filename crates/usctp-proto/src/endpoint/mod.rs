@@ -82,7 +82,9 @@ pub struct Endpoint {
     rng: StdRng,
     epoch: Instant,
     signer: CookieSigner,
-    assocs: HashMap<AssocId, Association, IdHash>,
+    /// Boxed: a table of inline associations would move them on every growth and leave
+    /// empty buckets as large as an association.
+    assocs: HashMap<AssocId, Box<Association>, IdHash>,
     by_tag: HashMap<VerificationTag, AssocId, IdHash>,
     by_peer: HashMap<(IpAddr, u16), AssocId>,
     replies: VecDeque<Reply>,
@@ -216,7 +218,7 @@ impl Endpoint {
 
     /// An association, read-only.
     pub fn association(&self, id: AssocId) -> Option<&Association> {
-        self.assocs.get(&id)
+        self.assocs.get(&id).map(|a| &**a)
     }
 
     /// Run `f` on an association (send, shutdown, abort, poll_message, set_primary ...); the
@@ -364,7 +366,7 @@ impl Endpoint {
         for p in a.paths().iter() {
             self.by_peer.insert((p.remote.ip, peer_port), id);
         }
-        self.assocs.insert(id, a);
+        self.assocs.insert(id, Box::new(a));
         self.touch(id);
     }
 
@@ -462,8 +464,11 @@ impl Endpoint {
             self.stats.replies_dropped += 1;
             return;
         }
+        // The exact length as budget: the builder reserves its budget up front, and a reply
+        // is held until `poll_transmit`.
+        let len = chunks.iter().map(Chunk::padded_len).sum::<usize>() + CommonHeader::LEN;
         let mut packet = Vec::new();
-        let mut b = PacketBuilder::new(&mut packet, header, usize::from(u16::MAX));
+        let mut b = PacketBuilder::new(&mut packet, header, len.min(usize::from(u16::MAX)));
         for c in chunks {
             b.push(c);
         }
