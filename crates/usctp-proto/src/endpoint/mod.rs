@@ -4,6 +4,7 @@
 
 mod cookie;
 mod cookie_echo;
+mod deadlines;
 mod icmp;
 mod id_hash;
 mod init;
@@ -11,8 +12,7 @@ mod ootb;
 mod ratelimit;
 mod receive;
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -90,9 +90,7 @@ pub struct Endpoint {
     replies: VecDeque<Reply>,
     ready: VecDeque<AssocId>,
     in_ready: HashSet<AssocId, IdHash>,
-    timeouts: BinaryHeap<Reverse<(Instant, AssocId)>>,
-    /// The deadline each association has in `timeouts` (other entries there are stale).
-    scheduled: HashMap<AssocId, Instant, IdHash>,
+    deadlines: deadlines::Deadlines,
     events: VecDeque<(AssocId, Event)>,
     /// Tags of cookies already turned into associations, with their expiry (ms): a replayed
     /// cookie is refused even after its association is gone.
@@ -151,8 +149,7 @@ impl Endpoint {
             replies: VecDeque::new(),
             ready: VecDeque::new(),
             in_ready: HashSet::default(),
-            timeouts: BinaryHeap::new(),
-            scheduled: HashMap::default(),
+            deadlines: deadlines::Deadlines::default(),
             events: VecDeque::new(),
             used_cookies: HashMap::new(),
             next_id: 1,
@@ -298,14 +295,7 @@ impl Endpoint {
 
     /// The earliest deadline of any association.
     pub fn poll_timeout(&mut self) -> Option<Instant> {
-        // Stale entries (a deadline that moved) are dropped here lazily.
-        while let Some(Reverse((at, id))) = self.timeouts.peek().copied() {
-            if self.scheduled.get(&id) == Some(&at) {
-                return Some(at);
-            }
-            self.timeouts.pop();
-        }
-        None
+        self.deadlines.next()
     }
 
     /// Fire every association timer due at `now`. Each association is handled once per call:
@@ -313,18 +303,7 @@ impl Endpoint {
     /// next call instead of spinning here.
     pub fn handle_timeout(&mut self, now: Instant) {
         self.maybe_rotate(now);
-        let mut due = Vec::new();
-        while let Some(Reverse((at, id))) = self.timeouts.peek().copied() {
-            if at > now {
-                break;
-            }
-            self.timeouts.pop();
-            if self.scheduled.get(&id) == Some(&at) {
-                self.scheduled.remove(&id);
-                due.push(id);
-            }
-        }
-        for id in due {
+        for id in self.deadlines.pop_due(now) {
             if let Some(a) = self.assocs.get_mut(&id) {
                 a.handle_timeout(now);
             }
@@ -390,35 +369,14 @@ impl Endpoint {
             self.events.push_back((id, e));
         }
         let (timeout, finished) = (a.poll_timeout(), a.is_finished());
-        match timeout {
-            Some(t) if self.scheduled.get(&id) != Some(&t) => {
-                self.scheduled.insert(id, t);
-                self.timeouts.push(Reverse((t, id)));
-                self.compact_timeouts();
-            }
-            Some(_) => {}
-            None => {
-                self.scheduled.remove(&id);
-            }
-        }
+        self.deadlines.set(id, timeout);
         if finished {
             self.remove(id);
         }
     }
 
-    /// Rebuild the heap when stale entries dominate, so it stays O(associations).
-    fn compact_timeouts(&mut self) {
-        if self.timeouts.len() > 4 * self.scheduled.len() + 1024 {
-            self.timeouts = self
-                .scheduled
-                .iter()
-                .map(|(id, t)| Reverse((*t, *id)))
-                .collect();
-        }
-    }
-
     fn remove(&mut self, id: AssocId) {
-        self.scheduled.remove(&id);
+        self.deadlines.remove(id);
         let Some(a) = self.assocs.remove(&id) else {
             return;
         };
