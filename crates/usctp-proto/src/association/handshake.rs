@@ -335,7 +335,7 @@ impl Association {
     ) -> Option<Instant> {
         let interval = self.cfg.hb_interval?;
         let rto = self.paths.get(path)?.rto.rto();
-        let jitter = rto.mul_f64(self.rng.gen_range(0.5..1.5));
+        let jitter = rto.mul_f64(self.rng().gen_range(0.5..1.5));
         Some(now + interval + jitter)
     }
 }

@@ -107,7 +107,9 @@ pub struct Association {
     messages_ready: bool,
     /// DATA was accepted in the packet being processed.
     accepted_data: bool,
-    rng: StdRng,
+    /// Seed of the association's random numbers (heartbeat nonces and jitter), ratcheted
+    /// forward at every use: 32 bytes held instead of a 320-byte generator.
+    rng_seed: [u8; 32],
 }
 
 impl Association {
@@ -151,9 +153,20 @@ impl Association {
             blocked: false,
             messages_ready: false,
             accepted_data: false,
-            rng: StdRng::seed_from_u64(rng.next_u64()),
+            rng_seed: {
+                let mut seed = [0; 32];
+                rng.fill_bytes(&mut seed);
+                seed
+            },
             cfg,
         }
+    }
+
+    /// A generator for one use; the seed moves on first, so no two uses repeat a stream.
+    fn rng(&mut self) -> StdRng {
+        let mut r = StdRng::from_seed(self.rng_seed);
+        r.fill_bytes(&mut self.rng_seed);
+        r
     }
 
     /// This association's id.
