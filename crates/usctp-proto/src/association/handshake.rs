@@ -67,7 +67,7 @@ impl Association {
     pub(crate) fn connect(
         id: AssocId,
         now: Instant,
-        cfg: AssociationConfig,
+        cfg: std::sync::Arc<AssociationConfig>,
         ports: (u16, u16),
         local_tag: VerificationTag,
         remotes: &[TransportAddr],
@@ -112,7 +112,7 @@ impl Association {
     pub(crate) fn from_cookie(
         id: AssocId,
         now: Instant,
-        cfg: AssociationConfig,
+        cfg: std::sync::Arc<AssociationConfig>,
         c: &CookieContents,
         meta: &DatagramMeta,
         local_addrs: Vec<IpAddr>,

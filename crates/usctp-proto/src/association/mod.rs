@@ -14,6 +14,7 @@ mod timeout;
 
 use std::collections::VecDeque;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -76,7 +77,8 @@ struct Handshake {
 pub struct Association {
     id: AssocId,
     state: State,
-    cfg: AssociationConfig,
+    /// Shared with the endpoint and its other associations (one copy, not one each).
+    cfg: Arc<AssociationConfig>,
     local_port: u16,
     peer_port: u16,
     local_tag: VerificationTag,
@@ -117,7 +119,7 @@ impl Association {
     fn new(
         id: AssocId,
         now: Instant,
-        cfg: AssociationConfig,
+        cfg: Arc<AssociationConfig>,
         ports: (u16, u16),
         tags: (VerificationTag, VerificationTag),
         local_initial_tsn: Tsn,

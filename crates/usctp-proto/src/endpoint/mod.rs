@@ -14,6 +14,7 @@ mod receive;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
@@ -77,6 +78,8 @@ struct Reply {
 #[derive(Debug)]
 pub struct Endpoint {
     cfg: EndpointConfig,
+    /// `cfg.association`, shared by the associations made with it.
+    assoc_cfg: Arc<AssociationConfig>,
     port: u16,
     local_addrs: Vec<IpAddr>,
     rng: StdRng,
@@ -137,6 +140,7 @@ impl Endpoint {
         let period = u64::try_from(cfg.cookie_lifetime.as_millis()).unwrap_or(u64::MAX);
         let signer = CookieSigner::new(&mut rng, period, 0);
         Self {
+            assoc_cfg: Arc::new(cfg.association.clone()),
             cfg,
             port,
             local_addrs,
@@ -247,7 +251,7 @@ impl Endpoint {
         }
         let id = self.new_id();
         let tag = self.unused_tag();
-        let cfg = cfg.unwrap_or_else(|| self.cfg.association.clone());
+        let cfg = cfg.map_or_else(|| self.assoc_cfg.clone(), Arc::new);
         let ports = (self.port, peer_port);
         let local = self.local_addrs.clone();
         let advertised = self
