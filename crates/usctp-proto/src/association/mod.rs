@@ -333,7 +333,7 @@ impl Association {
         now: Instant,
         meta: &DatagramMeta,
         header: &CommonHeader,
-        chunks: Vec<Chunk>,
+        chunks: &mut Vec<Chunk>,
     ) {
         self.burst_left = self.cfg.max_burst;
         let from = self.paths.find(meta.src);
@@ -354,7 +354,7 @@ impl Association {
         let mut had_data = false;
         let mut immediate = false;
         let mut unrecognized = Vec::new();
-        for chunk in chunks.into_iter().take(self.cfg.max_chunks_per_packet) {
+        for chunk in chunks.drain(..).take(self.cfg.max_chunks_per_packet) {
             if self.state == State::Closed {
                 break;
             }

@@ -90,7 +90,7 @@ impl Endpoint {
         // Chunks bundled after the COOKIE ECHO (DATA, typically) go to the association.
         chunks.remove(0);
         if !chunks.is_empty() {
-            self.deliver(now, id, meta, header, chunks);
+            self.deliver(now, id, meta, header, &mut chunks);
         }
     }
 

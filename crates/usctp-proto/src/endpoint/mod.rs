@@ -102,6 +102,8 @@ pub struct Endpoint {
     accepting: bool,
     filter: Option<Filter>,
     limiter: ratelimit::ReplyLimiter,
+    /// The chunk list `handle` parses into, kept for the next packet.
+    chunk_buf: Vec<Chunk>,
     /// Time of the last input, ms since `epoch` (the rate limiter's clock).
     now_ms: u64,
     stats: EndpointStats,
@@ -160,6 +162,7 @@ impl Endpoint {
             accepting: true,
             filter: None,
             limiter: ratelimit::ReplyLimiter::default(),
+            chunk_buf: Vec::new(),
             now_ms: 0,
             stats: EndpointStats::default(),
         }
