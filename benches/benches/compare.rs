@@ -229,6 +229,15 @@ fn main() {
     let a = args();
     let mut rows = Vec::new();
     let want = |name: &str| a.only.as_deref().is_none_or(|o| o == name);
+    if a.only.as_deref() == Some("usctp-handshake") {
+        // For profiling: usctp's handshakes alone.
+        let s = handshake::usctp(&PairConfig::default(), 50_000, 1);
+        eprintln!(
+            "usctp {:.0} handshakes/s",
+            handshake::rate(50_000, s.elapsed)
+        );
+        return;
+    }
     if let Some(size) = a.only.as_deref().and_then(|o| o.strip_prefix("usctp-")) {
         // For profiling: usctp alone, 256 MiB in messages of the given size.
         let size = size.parse().unwrap_or(1200);

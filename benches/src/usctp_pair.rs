@@ -49,7 +49,10 @@ pub struct UsctpPair {
     server_assoc: Option<AssocId>,
     client_up: bool,
     delivered: usize,
-    mtu: usize,
+    /// Room for a Max.Burst of full packets and a control packet.
+    burst_bytes: usize,
+    /// Packet lengths of the transmit in progress (kept to reuse its allocation).
+    lens: Vec<usize>,
 }
 
 impl UsctpPair {
@@ -104,7 +107,8 @@ impl Contender for UsctpPair {
             server_assoc: None,
             client_up: false,
             delivered: 0,
-            mtu: cfg.sctp_packet,
+            burst_bytes: (cfg.max_burst as usize + 1) * cfg.sctp_packet,
+            lens: Vec::new(),
         }
     }
 
@@ -133,14 +137,20 @@ impl Contender for UsctpPair {
 
     fn transmit(&mut self, side: Side, now: Duration, link: &mut Link) {
         let at = self.epoch + now;
-        let mtu = self.mtu;
-        loop {
-            let mut buf = Vec::with_capacity(mtu);
-            if self.endpoint(side).poll_transmit(at, &mut buf).is_none() {
-                break;
-            }
-            link.push(side, Bytes::from(buf));
+        // `poll_transmit` appends: one buffer takes the whole burst (as it would for GSO),
+        // then each packet goes on the link as a slice of it.
+        let mut buf = Vec::with_capacity(self.burst_bytes);
+        let mut lens = std::mem::take(&mut self.lens);
+        while let Some(t) = self.endpoint(side).poll_transmit(at, &mut buf) {
+            lens.push(t.len);
         }
+        let buf = Bytes::from(buf);
+        let mut start = 0;
+        for len in lens.drain(..) {
+            link.push(side, buf.slice(start..start + len));
+            start += len;
+        }
+        self.lens = lens;
         self.drain_events(side);
     }
 

@@ -1,8 +1,11 @@
 //! CRC32c of SCTP packets (RFC 9260 §6.8, Appendix A).
 //!
 //! The checksum covers the whole packet with the checksum field taken as zero, and is written
-//! least significant byte first. The `crc32c` crate uses SSE4.2 or ARMv8 CRC instructions where
-//! the CPU has them.
+//! least significant byte first. The `crc-fast` crate folds with carry-less multiplication
+//! (PCLMULQDQ / VPCLMULQDQ, ARMv8 PMULL) where the CPU has it: on a 1.5 KB packet about twice
+//! as fast as the CRC32 instruction alone, which is serial for the tail past 768 bytes.
+
+use crc_fast::{CrcAlgorithm, Digest};
 
 /// Byte offset of the checksum field in the common header.
 pub const CHECKSUM_OFFSET: usize = 8;
@@ -13,31 +16,31 @@ const HEADER_LEN: usize = CHECKSUM_OFFSET + 4;
 /// CRC32c of `data` (the plain CRC-32C / iSCSI function).
 #[inline]
 pub fn crc32c(data: &[u8]) -> u32 {
-    crc32c::crc32c(data)
+    crc_fast::crc32_iscsi(data)
 }
 
 /// CRC32c of an SCTP packet as if its checksum field were zero. `None` if shorter than 12 bytes.
 #[inline]
 pub fn packet_checksum(packet: &[u8]) -> Option<u32> {
-    // Two CRC calls, not three (each call has a fixed cost that shows on a 1.5 KB packet), and
-    // the first over an 8-aligned copy: the CRC handles unaligned edges a byte at a time.
+    // Two CRC calls, not three (each call has a fixed cost that shows on a 1.5 KB packet): the
+    // first over a copy of the head with the checksum field zeroed.
     if packet.len() < HEADER_LEN {
         return None;
     }
     let (head, tail) = packet.split_at_checked(packet.len().min(HEAD_COPY))?;
-    let mut copy = AlignedHead([0; HEAD_COPY]);
-    let copy = copy.0.get_mut(..head.len())?;
+    let mut copy = [0u8; HEAD_COPY];
+    let copy = copy.get_mut(..head.len())?;
     copy.copy_from_slice(head);
     copy.get_mut(CHECKSUM_OFFSET..HEADER_LEN)?.fill(0);
-    Some(crc32c::crc32c_append(crc32c::crc32c(copy), tail))
+    let mut d = Digest::new(CrcAlgorithm::Crc32Iscsi);
+    d.update(copy);
+    d.update(tail);
+    // CRC-32/ISCSI is a 32-bit CRC: the upper half of the u64 is zero.
+    Some(d.finalize() as u32)
 }
 
-/// Bytes copied for the first CRC call: the header and the first chunk header, so that the
-/// rest of the packet starts 8-aligned when the packet does.
+/// Bytes copied for the first CRC call: the header and the first chunk header.
 const HEAD_COPY: usize = 16;
-
-#[repr(align(8))]
-struct AlignedHead([u8; HEAD_COPY]);
 
 /// The checksum field as written in `packet` (read least significant byte first).
 #[inline]
@@ -99,6 +102,43 @@ mod tests {
             }
         }
         assert_eq!(packet_checksum(&buf[..11]), None);
+    }
+
+    /// Bit-at-a-time CRC32c (reflected polynomial 0x82F63B78), the reference for long inputs.
+    fn reference(data: &[u8]) -> u32 {
+        let mut c = !0u32;
+        for &b in data {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 {
+                    (c >> 1) ^ 0x82F6_3B78
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+
+    #[test]
+    fn long_inputs_match_the_reference() {
+        // Every length up to two folding blocks, then jumbo and maximum-size packets, at
+        // aligned and unaligned starts.
+        let buf: Vec<u8> = (0..70_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let lens = (0..600).chain([1452, 1456, 1472, 8972, 9000, 65_535]);
+        for len in lens {
+            for start in [0, 3] {
+                let p = &buf[start..start + len];
+                assert_eq!(crc32c(p), reference(p), "len {len} start {start}");
+                if len >= 12 {
+                    let mut zeroed = p.to_vec();
+                    zeroed[8..12].fill(0);
+                    assert_eq!(packet_checksum(p), Some(reference(&zeroed)), "len {len}");
+                }
+            }
+        }
     }
 
     #[test]

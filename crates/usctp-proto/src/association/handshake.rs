@@ -67,7 +67,7 @@ impl Association {
     pub(crate) fn connect(
         id: AssocId,
         now: Instant,
-        cfg: AssociationConfig,
+        cfg: std::sync::Arc<AssociationConfig>,
         ports: (u16, u16),
         local_tag: VerificationTag,
         remotes: &[TransportAddr],
@@ -112,7 +112,7 @@ impl Association {
     pub(crate) fn from_cookie(
         id: AssocId,
         now: Instant,
-        cfg: AssociationConfig,
+        cfg: std::sync::Arc<AssociationConfig>,
         c: &CookieContents,
         meta: &DatagramMeta,
         local_addrs: Vec<IpAddr>,
@@ -335,7 +335,7 @@ impl Association {
     ) -> Option<Instant> {
         let interval = self.cfg.hb_interval?;
         let rto = self.paths.get(path)?.rto.rto();
-        let jitter = rto.mul_f64(self.rng.gen_range(0.5..1.5));
+        let jitter = rto.mul_f64(self.rng().gen_range(0.5..1.5));
         Some(now + interval + jitter)
     }
 }

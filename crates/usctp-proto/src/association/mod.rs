@@ -14,6 +14,7 @@ mod timeout;
 
 use std::collections::VecDeque;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -76,7 +77,8 @@ struct Handshake {
 pub struct Association {
     id: AssocId,
     state: State,
-    cfg: AssociationConfig,
+    /// Shared with the endpoint and its other associations (one copy, not one each).
+    cfg: Arc<AssociationConfig>,
     local_port: u16,
     peer_port: u16,
     local_tag: VerificationTag,
@@ -107,7 +109,9 @@ pub struct Association {
     messages_ready: bool,
     /// DATA was accepted in the packet being processed.
     accepted_data: bool,
-    rng: StdRng,
+    /// Seed of the association's random numbers (heartbeat nonces and jitter), ratcheted
+    /// forward at every use: 32 bytes held instead of a 320-byte generator.
+    rng_seed: [u8; 32],
 }
 
 impl Association {
@@ -115,7 +119,7 @@ impl Association {
     fn new(
         id: AssocId,
         now: Instant,
-        cfg: AssociationConfig,
+        cfg: Arc<AssociationConfig>,
         ports: (u16, u16),
         tags: (VerificationTag, VerificationTag),
         local_initial_tsn: Tsn,
@@ -151,9 +155,20 @@ impl Association {
             blocked: false,
             messages_ready: false,
             accepted_data: false,
-            rng: StdRng::seed_from_u64(rng.next_u64()),
+            rng_seed: {
+                let mut seed = [0; 32];
+                rng.fill_bytes(&mut seed);
+                seed
+            },
             cfg,
         }
+    }
+
+    /// A generator for one use; the seed moves on first, so no two uses repeat a stream.
+    fn rng(&mut self) -> StdRng {
+        let mut r = StdRng::from_seed(self.rng_seed);
+        r.fill_bytes(&mut self.rng_seed);
+        r
     }
 
     /// This association's id.
@@ -318,7 +333,7 @@ impl Association {
         now: Instant,
         meta: &DatagramMeta,
         header: &CommonHeader,
-        chunks: Vec<Chunk>,
+        chunks: &mut Vec<Chunk>,
     ) {
         self.burst_left = self.cfg.max_burst;
         let from = self.paths.find(meta.src);
@@ -339,7 +354,7 @@ impl Association {
         let mut had_data = false;
         let mut immediate = false;
         let mut unrecognized = Vec::new();
-        for chunk in chunks.into_iter().take(self.cfg.max_chunks_per_packet) {
+        for chunk in chunks.drain(..).take(self.cfg.max_chunks_per_packet) {
             if self.state == State::Closed {
                 break;
             }

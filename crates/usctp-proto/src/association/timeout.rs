@@ -176,7 +176,7 @@ impl Association {
                     .is_some_and(|i| now.saturating_duration_since(t) < i)
             });
         if !busy {
-            let nonce = self.rng.next_u64();
+            let nonce = self.rng().next_u64();
             if let Some(info) = self.paths.make_heartbeat(path, nonce, now) {
                 self.queue(Some(path), Heartbeat { info });
             }

@@ -78,7 +78,7 @@ impl Endpoint {
                     return;
                 }
                 let id = self.new_id();
-                let cfg = self.cfg.association.clone();
+                let cfg = self.assoc_cfg.clone();
                 let local = self.local_addrs.clone();
                 let mut a =
                     Association::from_cookie(id, now, cfg, &contents, meta, local, &mut self.rng);
@@ -90,7 +90,7 @@ impl Endpoint {
         // Chunks bundled after the COOKIE ECHO (DATA, typically) go to the association.
         chunks.remove(0);
         if !chunks.is_empty() {
-            self.deliver(now, id, meta, header, chunks);
+            self.deliver(now, id, meta, header, &mut chunks);
         }
     }
 
@@ -148,7 +148,7 @@ impl Endpoint {
             CookieMatch::Restart => {
                 // Action A: the peer restarted. Replace the association, keep its id.
                 let old_tag = a.local_tag();
-                let cfg = self.cfg.association.clone();
+                let cfg = self.assoc_cfg.clone();
                 let local = self.local_addrs.clone();
                 let mut fresh =
                     Association::from_cookie(id, now, cfg, c, meta, local, &mut self.rng);

@@ -4,6 +4,7 @@
 
 mod cookie;
 mod cookie_echo;
+mod deadlines;
 mod icmp;
 mod id_hash;
 mod init;
@@ -11,9 +12,9 @@ mod ootb;
 mod ratelimit;
 mod receive;
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
@@ -77,20 +78,22 @@ struct Reply {
 #[derive(Debug)]
 pub struct Endpoint {
     cfg: EndpointConfig,
+    /// `cfg.association`, shared by the associations made with it.
+    assoc_cfg: Arc<AssociationConfig>,
     port: u16,
     local_addrs: Vec<IpAddr>,
     rng: StdRng,
     epoch: Instant,
     signer: CookieSigner,
-    assocs: HashMap<AssocId, Association, IdHash>,
+    /// Boxed: a table of inline associations would move them on every growth and leave
+    /// empty buckets as large as an association.
+    assocs: HashMap<AssocId, Box<Association>, IdHash>,
     by_tag: HashMap<VerificationTag, AssocId, IdHash>,
     by_peer: HashMap<(IpAddr, u16), AssocId>,
     replies: VecDeque<Reply>,
     ready: VecDeque<AssocId>,
     in_ready: HashSet<AssocId, IdHash>,
-    timeouts: BinaryHeap<Reverse<(Instant, AssocId)>>,
-    /// The deadline each association has in `timeouts` (other entries there are stale).
-    scheduled: HashMap<AssocId, Instant, IdHash>,
+    deadlines: deadlines::Deadlines,
     events: VecDeque<(AssocId, Event)>,
     /// Tags of cookies already turned into associations, with their expiry (ms): a replayed
     /// cookie is refused even after its association is gone.
@@ -99,6 +102,8 @@ pub struct Endpoint {
     accepting: bool,
     filter: Option<Filter>,
     limiter: ratelimit::ReplyLimiter,
+    /// The chunk list `handle` parses into, kept for the next packet.
+    chunk_buf: Vec<Chunk>,
     /// Time of the last input, ms since `epoch` (the rate limiter's clock).
     now_ms: u64,
     stats: EndpointStats,
@@ -137,6 +142,7 @@ impl Endpoint {
         let period = u64::try_from(cfg.cookie_lifetime.as_millis()).unwrap_or(u64::MAX);
         let signer = CookieSigner::new(&mut rng, period, 0);
         Self {
+            assoc_cfg: Arc::new(cfg.association.clone()),
             cfg,
             port,
             local_addrs,
@@ -149,14 +155,14 @@ impl Endpoint {
             replies: VecDeque::new(),
             ready: VecDeque::new(),
             in_ready: HashSet::default(),
-            timeouts: BinaryHeap::new(),
-            scheduled: HashMap::default(),
+            deadlines: deadlines::Deadlines::default(),
             events: VecDeque::new(),
             used_cookies: HashMap::new(),
             next_id: 1,
             accepting: true,
             filter: None,
             limiter: ratelimit::ReplyLimiter::default(),
+            chunk_buf: Vec::new(),
             now_ms: 0,
             stats: EndpointStats::default(),
         }
@@ -216,7 +222,7 @@ impl Endpoint {
 
     /// An association, read-only.
     pub fn association(&self, id: AssocId) -> Option<&Association> {
-        self.assocs.get(&id)
+        self.assocs.get(&id).map(|a| &**a)
     }
 
     /// Run `f` on an association (send, shutdown, abort, poll_message, set_primary ...); the
@@ -248,7 +254,7 @@ impl Endpoint {
         }
         let id = self.new_id();
         let tag = self.unused_tag();
-        let cfg = cfg.unwrap_or_else(|| self.cfg.association.clone());
+        let cfg = cfg.map_or_else(|| self.assoc_cfg.clone(), Arc::new);
         let ports = (self.port, peer_port);
         let local = self.local_addrs.clone();
         let advertised = self
@@ -296,14 +302,7 @@ impl Endpoint {
 
     /// The earliest deadline of any association.
     pub fn poll_timeout(&mut self) -> Option<Instant> {
-        // Stale entries (a deadline that moved) are dropped here lazily.
-        while let Some(Reverse((at, id))) = self.timeouts.peek().copied() {
-            if self.scheduled.get(&id) == Some(&at) {
-                return Some(at);
-            }
-            self.timeouts.pop();
-        }
-        None
+        self.deadlines.next()
     }
 
     /// Fire every association timer due at `now`. Each association is handled once per call:
@@ -311,18 +310,7 @@ impl Endpoint {
     /// next call instead of spinning here.
     pub fn handle_timeout(&mut self, now: Instant) {
         self.maybe_rotate(now);
-        let mut due = Vec::new();
-        while let Some(Reverse((at, id))) = self.timeouts.peek().copied() {
-            if at > now {
-                break;
-            }
-            self.timeouts.pop();
-            if self.scheduled.get(&id) == Some(&at) {
-                self.scheduled.remove(&id);
-                due.push(id);
-            }
-        }
-        for id in due {
+        for id in self.deadlines.pop_due(now) {
             if let Some(a) = self.assocs.get_mut(&id) {
                 a.handle_timeout(now);
             }
@@ -364,7 +352,7 @@ impl Endpoint {
         for p in a.paths().iter() {
             self.by_peer.insert((p.remote.ip, peer_port), id);
         }
-        self.assocs.insert(id, a);
+        self.assocs.insert(id, Box::new(a));
         self.touch(id);
     }
 
@@ -388,35 +376,14 @@ impl Endpoint {
             self.events.push_back((id, e));
         }
         let (timeout, finished) = (a.poll_timeout(), a.is_finished());
-        match timeout {
-            Some(t) if self.scheduled.get(&id) != Some(&t) => {
-                self.scheduled.insert(id, t);
-                self.timeouts.push(Reverse((t, id)));
-                self.compact_timeouts();
-            }
-            Some(_) => {}
-            None => {
-                self.scheduled.remove(&id);
-            }
-        }
+        self.deadlines.set(id, timeout);
         if finished {
             self.remove(id);
         }
     }
 
-    /// Rebuild the heap when stale entries dominate, so it stays O(associations).
-    fn compact_timeouts(&mut self) {
-        if self.timeouts.len() > 4 * self.scheduled.len() + 1024 {
-            self.timeouts = self
-                .scheduled
-                .iter()
-                .map(|(id, t)| Reverse((*t, *id)))
-                .collect();
-        }
-    }
-
     fn remove(&mut self, id: AssocId) {
-        self.scheduled.remove(&id);
+        self.deadlines.remove(id);
         let Some(a) = self.assocs.remove(&id) else {
             return;
         };
@@ -462,8 +429,11 @@ impl Endpoint {
             self.stats.replies_dropped += 1;
             return;
         }
+        // The exact length as budget: the builder reserves its budget up front, and a reply
+        // is held until `poll_transmit`.
+        let len = chunks.iter().map(Chunk::padded_len).sum::<usize>() + CommonHeader::LEN;
         let mut packet = Vec::new();
-        let mut b = PacketBuilder::new(&mut packet, header, usize::from(u16::MAX));
+        let mut b = PacketBuilder::new(&mut packet, header, len.min(usize::from(u16::MAX)));
         for c in chunks {
             b.push(c);
         }

@@ -33,13 +33,31 @@ impl Endpoint {
         }
         self.maybe_rotate(now);
         let limit = self.cfg.association.max_chunks_per_packet;
+        // One chunk list reused for every packet (at most `limit` + 1 long): no allocation
+        // per packet on the data path.
+        let mut chunks = std::mem::take(&mut self.chunk_buf);
+        chunks.clear();
         let parsed = Packet::chunks(&data, ParseOptions::default()).and_then(|(header, iter)| {
-            let chunks = iter
-                .take(limit.saturating_add(1))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((header, chunks))
+            for c in iter.take(limit.saturating_add(1)) {
+                chunks.push(c?);
+            }
+            Ok(header)
         });
-        let Ok((header, chunks)) = parsed else {
+        self.dispatch(now, &meta, parsed, &mut chunks);
+        chunks.clear();
+        self.chunk_buf = chunks;
+    }
+
+    /// The packet-level rules, then the chunks to their handler (`chunks` may be left full:
+    /// the caller clears it).
+    fn dispatch(
+        &mut self,
+        now: Instant,
+        meta: &DatagramMeta,
+        parsed: Result<CommonHeader, usctp_wire::ParseError>,
+        chunks: &mut Vec<Chunk>,
+    ) {
+        let Ok(header) = parsed else {
             // RFC 9260 §6.8: a packet with a bad checksum is silently discarded.
             self.stats.malformed += 1;
             return;
@@ -53,12 +71,14 @@ impl Endpoint {
             // An INIT anywhere in the packet: it must be alone (RFC 9260 §6.10), else the
             // whole packet is discarded there, never answered as out of the blue.
             Some(_) if chunks.iter().any(|c| matches!(c, Chunk::Init(_))) => {
-                self.on_init(now, &meta, &header, chunks)
+                self.on_init(now, meta, &header, std::mem::take(chunks))
             }
-            Some(Chunk::CookieEcho(_)) => self.on_cookie_echo(now, &meta, &header, chunks),
-            Some(_) => match self.lookup(&meta, &header) {
-                Some(id) => self.deliver(now, id, &meta, &header, chunks),
-                None => self.out_of_the_blue(&meta, &header, &chunks),
+            Some(Chunk::CookieEcho(_)) => {
+                self.on_cookie_echo(now, meta, &header, std::mem::take(chunks))
+            }
+            Some(_) => match self.lookup(meta, &header) {
+                Some(id) => self.deliver(now, id, meta, &header, chunks),
+                None => self.out_of_the_blue(meta, &header, chunks),
             },
         }
     }
@@ -97,7 +117,7 @@ impl Endpoint {
         id: AssocId,
         meta: &DatagramMeta,
         header: &CommonHeader,
-        chunks: Vec<Chunk>,
+        chunks: &mut Vec<Chunk>,
     ) {
         if let Some(a) = self.assocs.get_mut(&id) {
             a.handle_packet(now, meta, header, chunks);

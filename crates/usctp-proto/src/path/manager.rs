@@ -63,6 +63,9 @@ impl PathManager {
             return None;
         }
         let id = PathId(u16::try_from(self.paths.len()).ok()?);
+        // Paths are few and added rarely: grow one at a time, not to 4 (a path is ~256 B, and
+        // idle associations are counted by the hundred thousand).
+        self.paths.reserve_exact(1);
         self.paths
             .push(Path::new(id, remote, local, false, now, cfg));
         events.push_back(Event::PathAdded {

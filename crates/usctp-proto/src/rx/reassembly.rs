@@ -45,6 +45,21 @@ pub(crate) struct Reassembly {
     begins: BTreeSet<u64>,
     ends: BTreeSet<u64>,
     bytes: usize,
+    /// The message arriving in TSN order, kept out of the maps (the common case: no loss).
+    /// Only started while the maps are empty, and moved into them by any other arrival, so
+    /// the maps' invariant never has to account for it.
+    run: Option<Run>,
+}
+
+/// Fragments `start..next` of one message, in order, starting with its B fragment.
+#[derive(Debug, Clone)]
+struct Run {
+    /// The B fragment (its header fields name the message).
+    first: Data,
+    /// Payloads after the first.
+    rest: Vec<Bytes>,
+    next: u64,
+    len: usize,
 }
 
 impl Reassembly {
@@ -55,6 +70,61 @@ impl Reassembly {
         if chunk.beginning && chunk.ending {
             return Some(Assembled::from_chunk(chunk, chunk.payload.clone()));
         }
+        if let Some(run) = self
+            .run
+            .as_mut()
+            .filter(|r| r.next == tsn && !chunk.beginning)
+        {
+            run.rest.push(chunk.payload.clone());
+            run.next += 1;
+            run.len += chunk.payload.len();
+            self.bytes += chunk.payload.len();
+            if !chunk.ending {
+                return None;
+            }
+            let run = self.run.take()?;
+            self.bytes -= run.len;
+            let mut buf = BytesMut::with_capacity(run.len);
+            buf.extend_from_slice(&run.first.payload);
+            for p in &run.rest {
+                buf.extend_from_slice(p);
+            }
+            return Some(Assembled::from_chunk(&run.first, buf.freeze()));
+        }
+        self.spill_run();
+        if chunk.beginning && self.held.is_empty() {
+            self.bytes += chunk.payload.len();
+            self.run = Some(Run {
+                first: chunk.clone(),
+                rest: Vec::new(),
+                next: tsn + 1,
+                len: chunk.payload.len(),
+            });
+            return None;
+        }
+        self.insert_held(tsn, chunk)
+    }
+
+    /// Move the in-order run into the maps, fragment by fragment.
+    fn spill_run(&mut self) {
+        let Some(run) = self.run.take() else { return };
+        self.bytes -= run.len;
+        let start = run.next - 1 - run.rest.len() as u64;
+        let first = run.first.clone();
+        self.insert_held(start, &run.first);
+        for (t, payload) in (start + 1..).zip(run.rest) {
+            let f = Data {
+                beginning: false,
+                ending: false,
+                payload,
+                ..first.clone()
+            };
+            self.insert_held(t, &f);
+        }
+    }
+
+    /// The general path: hold the fragment and take out the message it completes, if any.
+    fn insert_held(&mut self, tsn: u64, chunk: &Data) -> Option<Assembled> {
         if !self.held.insert(tsn) {
             return None; // The tracker never passes a TSN twice; ignore if it did.
         }
@@ -152,6 +222,37 @@ mod tests {
         assert_eq!(r.bytes(), 4);
         assert_eq!(feed(&mut r, &c[2..]), [Bytes::from_static(b"abcde")]);
         assert_eq!(r.bytes(), 0);
+    }
+
+    #[test]
+    fn in_order_run_spills_when_a_fragment_is_missing() {
+        // 1 2 in order (the fast path), 4 skips 3, then 3 completes 1..=4 from the maps.
+        let mut r = Reassembly::default();
+        let c = [
+            frag(1, true, false, b"ab"),
+            frag(2, false, false, b"cd"),
+            frag(4, false, true, b"g"),
+        ];
+        assert_eq!(feed(&mut r, &c), Vec::<Bytes>::new());
+        assert_eq!(r.bytes(), 5);
+        let got = feed(&mut r, &[frag(3, false, false, b"ef")]);
+        assert_eq!(got, [Bytes::from_static(b"abcdefg")]);
+        assert_eq!(r.bytes(), 0);
+    }
+
+    #[test]
+    fn a_new_beginning_ends_an_unfinished_run() {
+        // 1 (B) 2 in order, then a B at 3: the first message stays held (its E never came)
+        // and the second completes from the maps.
+        let mut r = Reassembly::default();
+        let c = [
+            frag(1, true, false, b"a"),
+            frag(2, false, false, b"b"),
+            frag(3, true, false, b"c"),
+            frag(4, false, true, b"d"),
+        ];
+        assert_eq!(feed(&mut r, &c), [Bytes::from_static(b"cd")]);
+        assert_eq!(r.bytes(), 2);
     }
 
     #[test]

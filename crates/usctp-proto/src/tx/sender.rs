@@ -81,6 +81,7 @@ impl Sender {
             self.set_path_mtu(path, mtu);
             return;
         }
+        self.paths.reserve_exact(1); // few paths, added rarely: no spare capacity
         self.paths.push(PathState {
             id: path,
             mtu,
