@@ -106,8 +106,7 @@ pub struct Common {
     /// Remote UDP encapsulation port (client; default 9899).
     #[arg(short = 'U', long, default_value_t = usctp::DEFAULT_UDP_PORT)]
     pub encap_port: u16,
-    /// Turn UDP GSO off. FOLLOW-UP: usctp has no GSO switch yet (transport work on branch
-    /// `tr`); until it is merged this option is refused.
+    /// Turn UDP GSO off: one send per SCTP packet (UDP encapsulation only).
     #[arg(long)]
     pub no_gso: bool,
     /// UDP / raw socket buffer size, bytes.
@@ -143,9 +142,8 @@ impl Common {
     /// The endpoint configuration on SCTP `port`; `default_udp` is the local UDP port when
     /// `--udp-port` is not given.
     pub fn endpoint(&self, port: u16, default_udp: u16) -> Result<EndpointConfig, String> {
-        if self.no_gso {
-            // FOLLOW-UP(tr): map to usctp's GSO switch once it exists.
-            return Err("--no-gso: this usctp build has no GSO switch yet (follow-up)".into());
+        if self.no_gso && self.raw {
+            return Err("--no-gso applies to UDP encapsulation only (not with --raw)".into());
         }
         let transport = if self.raw {
             let mut raw = RawConfig::default();
@@ -158,6 +156,7 @@ impl Common {
             if let Some(b) = self.sock_buf {
                 udp.buffer_size = b;
             }
+            udp.gso = !self.no_gso;
             TransportConfig::Udp(udp)
         };
         let mut cfg = EndpointConfig::new(self.local.clone(), port, transport);
