@@ -136,6 +136,10 @@ pub struct Common {
     /// Print reports as JSON objects (one per line).
     #[arg(long)]
     pub json: bool,
+    /// tokio worker threads (1: a current-thread runtime, where the application task and
+    /// usctp's driver task hand over without cross-thread wake-ups).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: u16,
 }
 
 impl Common {
