@@ -41,6 +41,10 @@ struct Side {
     first: Option<Instant>,
     last: Option<Instant>,
     heard: Instant,
+    /// Packets the socket refused (full buffer): lost, SCTP retransmits them.
+    send_errors: u64,
+    /// Waits that ended without a packet (timer or cap).
+    idle_waits: u64,
 }
 
 impl Side {
@@ -61,6 +65,8 @@ impl Side {
             first: None,
             last: None,
             heard: Instant::now(),
+            send_errors: 0,
+            idle_waits: 0,
         })
     }
 
@@ -135,13 +141,15 @@ impl Side {
         }
         for (to, p) in out {
             // A full socket buffer drops the packet, as the network would: SCTP retransmits.
-            let _ = self.sock.send_to(&p, to);
+            if self.sock.send_to(&p, to).is_err() {
+                self.send_errors += 1;
+            }
         }
         self.events();
     }
 
     /// Wait for a packet, at most until the next timer or `cap`.
-    fn wait(&self, cap: Duration) {
+    fn wait(&mut self, cap: Duration) {
         let now = Instant::now();
         let timer = self
             .assoc
@@ -150,7 +158,9 @@ impl Side {
             .map_or(cap, |t| t.saturating_duration_since(now).min(cap));
         let ms = u16::try_from(timer.as_millis().max(1)).unwrap_or(u16::MAX);
         let mut fds = [PollFd::new(self.sock.as_fd(), PollFlags::POLLIN)];
-        let _ = poll(&mut fds, PollTimeout::from(ms));
+        if poll(&mut fds, PollTimeout::from(ms)).unwrap_or(0) == 0 {
+            self.idle_waits += 1;
+        }
     }
 
     fn buffered(&mut self) -> usize {
@@ -190,6 +200,7 @@ fn send(port: u16, count: u64, length: usize, cfg: &PairConfig) -> Result<(), St
         s.transmit();
         let got = s.receive();
         if written == count && s.buffered() == 0 {
+            eprintln!("send errors {}, idle waits {}", s.send_errors, s.idle_waits);
             return Ok(());
         }
         if s.heard.elapsed() > SILENCE {
@@ -220,7 +231,10 @@ fn recv(port: u16, count: u64, cfg: &PairConfig) -> Result<(), String> {
         (Some(f), Some(l)) => (l - f).as_secs_f64(),
         _ => 0.0,
     };
-    println!("bytes={} messages={} secs={secs:.6}", s.bytes, s.messages);
+    println!(
+        "bytes={} messages={} secs={secs:.6} send_errors={} idle_waits={}",
+        s.bytes, s.messages, s.send_errors, s.idle_waits
+    );
     Ok(())
 }
 
