@@ -18,6 +18,8 @@ use super::Driver;
 
 /// Largest GSO batch, bytes (a UDP datagram's payload limit, with room to spare).
 const MAX_BATCH_BYTES: usize = 65_000;
+/// Output buffer capacity kept between turns, bytes (about a 1 MiB window's worth).
+const MAX_KEPT_BYTES: usize = 2 << 20;
 
 impl Driver {
     /// Move every packet due now from the core to `buf` / `pending` (not sent yet).
@@ -70,6 +72,11 @@ impl Driver {
         }
         self.pending.clear();
         self.buf.clear();
+        // A turn of many associations may have collected a lot: do not keep that for good.
+        if self.buf.capacity() > MAX_KEPT_BYTES {
+            self.buf.shrink_to(MAX_BATCH_BYTES);
+            self.pending.shrink_to(64);
+        }
     }
 }
 
