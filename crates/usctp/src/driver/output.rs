@@ -18,6 +18,8 @@ use super::Driver;
 
 /// Largest GSO batch, bytes (a UDP datagram's payload limit, with room to spare).
 const MAX_BATCH_BYTES: usize = 65_000;
+/// Smallest packet that starts a GSO batch, bytes.
+const MIN_GSO_SEGMENT: usize = 512;
 /// Output buffer capacity kept between turns, bytes (about a 1 MiB window's worth).
 const MAX_KEPT_BYTES: usize = 2 << 20;
 
@@ -48,7 +50,14 @@ impl Driver {
         let (mut i, mut off) = (0, 0);
         while let Some(&first) = self.pending.get(i) {
             let (mut count, mut len) = (1, first.len);
-            while count < max_batch {
+            // Small packets (control chunks) go one by one: batching them saves little, and a
+            // capture taken before segmentation (veth) would show them as one datagram.
+            let max = if first.len < MIN_GSO_SEGMENT {
+                1
+            } else {
+                max_batch
+            };
+            while count < max {
                 let Some(t) = self.pending.get(i + count) else {
                     break;
                 };
