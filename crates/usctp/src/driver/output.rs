@@ -18,8 +18,6 @@ use super::Driver;
 
 /// Largest GSO batch, bytes (a UDP datagram's payload limit, with room to spare).
 const MAX_BATCH_BYTES: usize = 65_000;
-/// Smallest packet that starts a GSO batch, bytes.
-const MIN_GSO_SEGMENT: usize = 512;
 /// Output buffer capacity kept between turns, bytes (about a 1 MiB window's worth).
 const MAX_KEPT_BYTES: usize = 2 << 20;
 
@@ -44,24 +42,27 @@ impl Driver {
         }
     }
 
+    /// Whether the packet at `off` in `buf` starts with DATA, I-DATA or SACK: only those
+    /// share GSO batches. Other control packets (ABORT replies to a burst of out-of-the-blue
+    /// packets, say) go one by one: batching them saves little, and a capture taken before
+    /// segmentation (on a veth) would show the batch as one malformed packet.
+    fn bulk(&self, off: usize) -> bool {
+        // RFC 9260 §3.2 chunk types 0 (DATA) and 3 (SACK); RFC 8260 §2.1 64 (I-DATA).
+        matches!(self.buf.get(off + 12), Some(0 | 3 | 64))
+    }
+
     /// Send the collected packets in order, runs that can share a GSO batch together (same
     /// destination and source, same size, only the last smaller).
     async fn send_pending(&mut self, max_batch: usize) {
         let (mut i, mut off) = (0, 0);
         while let Some(&first) = self.pending.get(i) {
             let (mut count, mut len) = (1, first.len);
-            // Small packets (control chunks) go one by one: batching them saves little, and a
-            // capture taken before segmentation (veth) would show them as one datagram.
-            let max = if first.len < MIN_GSO_SEGMENT {
-                1
-            } else {
-                max_batch
-            };
-            while count < max {
+            while count < max_batch && self.bulk(off) {
                 let Some(t) = self.pending.get(i + count) else {
                     break;
                 };
-                if t.dst != first.dst
+                if !self.bulk(off + len)
+                    || t.dst != first.dst
                     || t.src != first.src
                     || t.len > first.len
                     || len + t.len > MAX_BATCH_BYTES
