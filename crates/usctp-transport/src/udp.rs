@@ -69,6 +69,9 @@ pub(crate) struct Sock {
     pub(crate) io: tokio::net::UdpSocket,
     pub(crate) state: UdpSocketState,
     bufs: Mutex<Vec<Vec<u8>>>,
+    /// The address the socket is bound to (the wildcard): the destination of packets that
+    /// arrive without pktinfo. Kept to spare a `getsockname` per receive batch.
+    local: IpAddr,
     /// ICMP errors about packets sent from this socket (`None` if the OS refused).
     errq: Option<ErrQueue>,
 }
@@ -184,6 +187,7 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig) -> Result<Sock, TransportError> {
         .ok();
     let state = UdpSocketState::new((&socket).into())
         .map_err(|e| TransportError::io("UDP socket options (pktinfo)", e))?;
+    let local = addr.ip();
     let std_sock: std::net::UdpSocket = socket.into();
     let io = tokio::net::UdpSocket::from_std(std_sock)
         .map_err(|e| TransportError::io("register with tokio", e))?;
@@ -194,6 +198,7 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig) -> Result<Sock, TransportError> {
         // touches every page): untouched pages stay unmapped, which keeps an idle endpoint
         // at a few KiB of resident memory instead of 512 KiB.
         bufs: Mutex::new((0..SLOTS).map(|_| vec![0; SLOT]).collect()),
+        local,
         errq,
     })
 }
@@ -203,10 +208,12 @@ impl Sock {
     fn recv_batch(&self, out: &mut Vec<Datagram>) -> io::Result<()> {
         let mut bufs = self.bufs.lock().unwrap_or_else(|p| p.into_inner());
         let mut metas = [RecvMeta::default(); SLOTS];
-        let local = self.io.local_addr()?.ip();
+        let local = self.local;
         let n = {
-            let mut slices: Vec<IoSliceMut<'_>> =
-                bufs.iter_mut().map(|b| IoSliceMut::new(b)).collect();
+            // On the stack: no allocation per receive batch.
+            let mut it = bufs.iter_mut();
+            let mut slices: [IoSliceMut<'_>; SLOTS] =
+                std::array::from_fn(|_| IoSliceMut::new(it.next().map_or(&mut [], |b| &mut b[..])));
             self.io.try_io(Interest::READABLE, || {
                 self.state.recv((&self.io).into(), &mut slices, &mut metas)
             })?

@@ -79,6 +79,11 @@ pub struct ClientArgs {
     /// Payload protocol identifier.
     #[arg(long, default_value_t = 0)]
     pub ppid: u32,
+    /// Sends handed to usctp at once before waiting for them to be queued (0: as many as
+    /// fit in 512 KiB, at most 64). Each `send` is a request to the endpoint's driver task;
+    /// several in flight let it queue them together and send the packets as GSO batches.
+    #[arg(long, default_value_t = 0)]
+    pub inflight: usize,
     /// End with ABORT instead of a graceful SHUTDOWN.
     #[arg(long)]
     pub abort: bool,
@@ -106,8 +111,7 @@ pub struct Common {
     /// Remote UDP encapsulation port (client; default 9899).
     #[arg(short = 'U', long, default_value_t = usctp::DEFAULT_UDP_PORT)]
     pub encap_port: u16,
-    /// Turn UDP GSO off. FOLLOW-UP: usctp has no GSO switch yet (transport work on branch
-    /// `tr`); until it is merged this option is refused.
+    /// Turn UDP GSO off: one send per SCTP packet (UDP encapsulation only).
     #[arg(long)]
     pub no_gso: bool,
     /// UDP / raw socket buffer size, bytes.
@@ -137,15 +141,18 @@ pub struct Common {
     /// Print reports as JSON objects (one per line).
     #[arg(long)]
     pub json: bool,
+    /// tokio worker threads (1: a current-thread runtime, where the application task and
+    /// usctp's driver task hand over without cross-thread wake-ups).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: u16,
 }
 
 impl Common {
     /// The endpoint configuration on SCTP `port`; `default_udp` is the local UDP port when
     /// `--udp-port` is not given.
     pub fn endpoint(&self, port: u16, default_udp: u16) -> Result<EndpointConfig, String> {
-        if self.no_gso {
-            // FOLLOW-UP(tr): map to usctp's GSO switch once it exists.
-            return Err("--no-gso: this usctp build has no GSO switch yet (follow-up)".into());
+        if self.no_gso && self.raw {
+            return Err("--no-gso applies to UDP encapsulation only (not with --raw)".into());
         }
         let transport = if self.raw {
             let mut raw = RawConfig::default();
@@ -158,6 +165,7 @@ impl Common {
             if let Some(b) = self.sock_buf {
                 udp.buffer_size = b;
             }
+            udp.gso = !self.no_gso;
             TransportConfig::Udp(udp)
         };
         let mut cfg = EndpointConfig::new(self.local.clone(), port, transport);

@@ -1,5 +1,8 @@
 //! `tput client`: connect, send messages for a count or a time, then SHUTDOWN (or ABORT).
 
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -12,6 +15,39 @@ use super::report::{end_of, Cpu, Report};
 /// The client's SCTP port: ephemeral, from the process id (as distinct as the kernel's).
 fn ephemeral_port() -> u16 {
     32768 + (std::process::id() % 28_000) as u16
+}
+
+/// Drive `sends` together: the first poll starts each in order (so the driver queues them in
+/// order), then wait for all. Returns how many succeeded and the first error.
+async fn send_all<F>(sends: Vec<F>) -> (u64, Option<usctp::Error>)
+where
+    F: Future<Output = Result<(), usctp::Error>>,
+{
+    let mut pending: Vec<Option<Pin<Box<F>>>> =
+        sends.into_iter().map(|f| Some(Box::pin(f))).collect();
+    let (mut ok, mut err) = (0u64, None);
+    poll_fn(|cx| {
+        for slot in pending.iter_mut() {
+            if let Some(f) = slot {
+                if let Poll::Ready(r) = f.as_mut().poll(cx) {
+                    *slot = None;
+                    match r {
+                        Ok(()) => ok += 1,
+                        Err(e) => {
+                            err.get_or_insert(e);
+                        }
+                    }
+                }
+            }
+        }
+        if pending.iter().all(Option::is_none) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    (ok, err)
 }
 
 /// Run the client; returns the exit status.
@@ -42,27 +78,38 @@ pub async fn run(args: ClientArgs) -> i32 {
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(args.time.max(0.0));
     let payload = Bytes::from(vec![0x61u8; args.length]);
+    let window = match args.inflight {
+        0 => ((512 << 10) / args.length).clamp(1, 64),
+        n => n,
+    };
     let mut sent = 0u64;
     let mut failed = None;
-    while if args.count > 0 {
-        sent < args.count
-    } else {
-        Instant::now() < deadline
-    } {
-        let stream = (sent % u64::from(args.streams)) as u16;
-        if let Err(e) = assoc
-            .send(stream, args.ppid, args.unordered, payload.clone())
-            .await
-        {
+    while failed.is_none()
+        && if args.count > 0 {
+            sent < args.count
+        } else {
+            Instant::now() < deadline
+        }
+    {
+        let n = if args.count > 0 {
+            (args.count - sent).min(window as u64)
+        } else {
+            window as u64
+        };
+        let batch = (sent..sent + n).map(|i| {
+            let stream = (i % u64::from(args.streams)) as u16;
+            assoc.send(stream, args.ppid, args.unordered, payload.clone())
+        });
+        let (ok, err) = send_all(batch.collect()).await;
+        sent += ok;
+        if let Some(e) = err {
             // The send error may predate the association's end reason (a peer ABORT can
             // surface as `Closed(None)`): ask the ended association how it ended.
             failed = Some(match assoc.shutdown().await {
                 Ok(()) => format!("send: {e}"),
                 r => end_of(r),
             });
-            break;
         }
-        sent += 1;
     }
     let end = if let Some(f) = failed {
         f

@@ -34,11 +34,18 @@ pub async fn interrupted() {
 /// Parse the command line and run; returns the exit status.
 pub fn main() -> i32 {
     let cli = cli::Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let threads = match &cli.cmd {
+        cli::Cmd::Server(a) => a.common.threads,
+        cli::Cmd::Client(a) => a.common.threads,
+    };
+    let mut builder = if threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(usize::from(threads));
+        b
+    };
+    let rt = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("tokio runtime: {e}")),
     };

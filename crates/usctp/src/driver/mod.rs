@@ -22,6 +22,9 @@ pub(crate) use command::{Command, SendReq};
 use crate::shared::{Ended, Shared};
 use crate::{Association, ConnectError, Error};
 
+/// Most commands handled in one turn of the driver.
+const COMMAND_BATCH: usize = 256;
+
 /// One association as the driver sees it.
 #[derive(Debug, Default)]
 struct Entry {
@@ -44,7 +47,10 @@ pub(crate) struct Driver {
     incoming: mpsc::Sender<Association>,
     done: watch::Sender<bool>,
     entries: HashMap<AssocId, Entry>,
+    /// Packets collected this turn, back to back (see output.rs).
     buf: Vec<u8>,
+    /// Where the packets in `buf` go.
+    pending: Vec<usctp_proto::Transmit>,
     recv_limit: usize,
     /// No more commands can arrive (every handle is gone).
     orphaned: bool,
@@ -70,6 +76,7 @@ impl Driver {
             done,
             entries: HashMap::new(),
             buf: Vec::with_capacity(65_536),
+            pending: Vec::new(),
             recv_limit,
             orphaned: false,
             closing: false,
@@ -94,7 +101,7 @@ impl Driver {
             let transport = Arc::clone(&self.transport);
             tokio::select! {
                 cmd = self.cmd_rx.recv(), if !self.orphaned => match cmd {
-                    Some(cmd) => self.command(cmd),
+                    Some(cmd) => self.commands(cmd),
                     None => self.orphan(),
                 },
                 r = poll_fn(|cx| transport.poll_recv(cx, &mut rx)) => {
@@ -105,6 +112,7 @@ impl Driver {
                     let now = Instant::now();
                     for d in rx.drain(..) {
                         self.ep.handle(now, d.meta, d.data);
+                        self.collect(now);
                     }
                     transport.take_icmp(&mut icmp);
                     for r in icmp.drain(..) {
@@ -119,6 +127,24 @@ impl Driver {
         }
         let _ = self.done.send(true);
         tracing::debug!("endpoint driver stopped");
+    }
+
+    /// Handle `first` and the commands already waiting behind it (a bounded number, so
+    /// that packets and timers get their turn), so that sends issued together are queued
+    /// together and leave in as few packets and GSO batches as they can.
+    fn commands(&mut self, first: Command) {
+        self.command(first);
+        self.collect(Instant::now());
+        for _ in 1..COMMAND_BATCH {
+            match self.cmd_rx.try_recv() {
+                Ok(cmd) => {
+                    self.command(cmd);
+                    self.collect(Instant::now());
+                }
+                Err(mpsc::error::TryRecvError::Empty) => return,
+                Err(mpsc::error::TryRecvError::Disconnected) => return self.orphan(),
+            }
+        }
     }
 
     fn command(&mut self, cmd: Command) {

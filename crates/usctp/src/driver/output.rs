@@ -1,5 +1,11 @@
 //! Output: packets from the core to the transport, same-sized runs to one destination as
 //! one GSO batch.
+//!
+//! The core wants its transmits polled after every input (`Endpoint::poll_transmit`): its
+//! Max.Burst limit counts packets per input, so polling only once after a whole receive
+//! batch would send one burst for many SACKs. The driver therefore collects the packets due
+//! after each input into `buf` (with their [`Transmit`]s in `pending`) and sends everything
+//! collected in one go at the end of the turn, as GSO batches where it can.
 
 use std::future::poll_fn;
 use std::sync::Arc;
@@ -12,65 +18,75 @@ use super::Driver;
 
 /// Largest GSO batch, bytes (a UDP datagram's payload limit, with room to spare).
 const MAX_BATCH_BYTES: usize = 65_000;
+/// Output buffer capacity kept between turns, bytes (about a 1 MiB window's worth).
+const MAX_KEPT_BYTES: usize = 2 << 20;
 
 impl Driver {
+    /// Move every packet due now from the core to `buf` / `pending` (not sent yet).
+    pub(super) fn collect(&mut self, now: Instant) {
+        while let Some(t) = self.ep.poll_transmit(now, &mut self.buf) {
+            self.pending.push(t);
+        }
+    }
+
     /// Send everything due and handle events until the core is quiet.
     pub(super) async fn flush(&mut self) {
         let max_batch = self.transport.max_batch().max(1);
         loop {
             let now = Instant::now();
-            // A packet already in `buf` that starts the next batch.
-            let mut carry: Option<Transmit> = None;
-            loop {
-                let first = match carry.take() {
-                    Some(t) => t,
-                    None => {
-                        self.buf.clear();
-                        match self.ep.poll_transmit(now, &mut self.buf) {
-                            Some(t) => t,
-                            None => break,
-                        }
-                    }
-                };
-                let (count, end, next) = self.gather(now, &first, max_batch);
-                let batch = self.buf.get(..end).unwrap_or_default();
-                send_batch(&self.transport, batch, &first, count).await;
-                if let Some(t) = next {
-                    self.buf.drain(..end);
-                    carry = Some(t);
-                }
-            }
+            self.collect(now);
+            self.send_pending(max_batch).await;
             if !self.drain_events(now) {
                 return;
             }
         }
     }
 
-    /// Append packets that can share a GSO batch with `first` (same destination and source,
-    /// same size, only the last smaller). Returns the packet count, the batch's end in
-    /// `buf`, and a packet that did not fit (it follows the batch in `buf`).
-    fn gather(
-        &mut self,
-        now: Instant,
-        first: &Transmit,
-        max_batch: usize,
-    ) -> (usize, usize, Option<Transmit>) {
-        let seg = first.len;
-        let (mut count, mut end) = (1, seg);
-        while count < max_batch && end + seg <= MAX_BATCH_BYTES {
-            let Some(t) = self.ep.poll_transmit(now, &mut self.buf) else {
-                break;
-            };
-            if t.dst != first.dst || t.src != first.src || t.len > seg {
-                return (count, end, Some(t));
+    /// Whether the packet at `off` in `buf` starts with DATA, I-DATA or SACK: only those
+    /// share GSO batches. Other control packets (ABORT replies to a burst of out-of-the-blue
+    /// packets, say) go one by one: batching them saves little, and a capture taken before
+    /// segmentation (on a veth) would show the batch as one malformed packet.
+    fn bulk(&self, off: usize) -> bool {
+        // RFC 9260 §3.2 chunk types 0 (DATA) and 3 (SACK); RFC 8260 §2.1 64 (I-DATA).
+        matches!(self.buf.get(off + 12), Some(0 | 3 | 64))
+    }
+
+    /// Send the collected packets in order, runs that can share a GSO batch together (same
+    /// destination and source, same size, only the last smaller).
+    async fn send_pending(&mut self, max_batch: usize) {
+        let (mut i, mut off) = (0, 0);
+        while let Some(&first) = self.pending.get(i) {
+            let (mut count, mut len) = (1, first.len);
+            while count < max_batch && self.bulk(off) {
+                let Some(t) = self.pending.get(i + count) else {
+                    break;
+                };
+                if !self.bulk(off + len)
+                    || t.dst != first.dst
+                    || t.src != first.src
+                    || t.len > first.len
+                    || len + t.len > MAX_BATCH_BYTES
+                {
+                    break;
+                }
+                count += 1;
+                len += t.len;
+                if t.len < first.len {
+                    break;
+                }
             }
-            count += 1;
-            end += t.len;
-            if t.len < seg {
-                break;
-            }
+            let batch = self.buf.get(off..off + len).unwrap_or_default();
+            send_batch(&self.transport, batch, &first, count).await;
+            i += count;
+            off += len;
         }
-        (count, end, None)
+        self.pending.clear();
+        self.buf.clear();
+        // A turn of many associations may have collected a lot: do not keep that for good.
+        if self.buf.capacity() > MAX_KEPT_BYTES {
+            self.buf.shrink_to(MAX_BATCH_BYTES);
+            self.pending.shrink_to(64);
+        }
     }
 }
 
