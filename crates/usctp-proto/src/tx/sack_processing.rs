@@ -119,7 +119,8 @@ impl Sender {
         }
         if tally.htna.is_some() || reneged {
             let (htna, cum_advanced) = (tally.htna, outcome.cum_advanced);
-            outcome.fast_retransmit = self.count_misses(htna, highest_reported, cum_advanced);
+            outcome.fast_retransmit =
+                self.count_misses(htna, highest_reported, cum_advanced, reneged);
         }
         if let Some(a_rwnd) = a_rwnd {
             // RFC 9260 §6.2.1 ii: rwnd = a_rwnd - bytes still outstanding.
@@ -191,12 +192,19 @@ impl Sender {
         htna: Option<u64>,
         highest_reported: Option<u64>,
         cum_advanced: bool,
+        reneged_any: bool,
     ) -> bool {
         let mut any = false;
+        // The queue is in TSN order: past the highest TSN either limit can be, nothing more is
+        // missing unless a renege flagged it. Without gap reports that is at once.
+        let bound = htna.max(highest_reported);
         for idx in 0..self.out.len() {
             let Some(e) = self.out.get_mut(idx) else {
                 break;
             };
+            if !reneged_any && bound.is_none_or(|b| e.tsn >= b) {
+                break;
+            }
             let reneged = std::mem::take(&mut e.reneged);
             // Marked or acked chunks are not missing; a chunk is fast retransmitted once.
             if !e.in_flight() || e.fast_retransmitted {
