@@ -57,7 +57,8 @@ pub use error::{BindError, ConnectError, Error};
 pub use events::Events;
 /// The trait [`Events`] implements (re-exported from `futures-core`).
 pub use futures_core::Stream;
-pub use stats::{AssocStats, PathStats};
+pub use stats::AssocStats;
+pub use usctp_proto::path::PathStats;
 
 pub use usctp_proto::path::{PathCounters, PathId};
 pub use usctp_proto::rx::Message;

@@ -179,7 +179,15 @@ async fn run() -> Result<bool, Error> {
     for p in &stats.paths {
         println!(
             "{:<25} {:<12} {:>7} {:>9} {:>8}  {}",
-            format!("{}{}", p.remote, if p.primary { " (primary)" } else { "" }),
+            format!(
+                "{}{}",
+                p.remote,
+                if p.id == stats.primary {
+                    " (primary)"
+                } else {
+                    ""
+                }
+            ),
             format!("{:?}", p.state),
             changes.get(&p.remote.ip).copied().unwrap_or(0),
             p.counters.packets_sent,

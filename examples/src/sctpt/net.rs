@@ -209,7 +209,7 @@ pub async fn peer_addrs(a: &Association) -> Vec<IpAddr> {
         return Vec::new();
     };
     let mut paths = st.paths;
-    paths.sort_by_key(|p| !p.primary);
+    paths.sort_by_key(|p| p.id != st.primary);
     let mut v: Vec<IpAddr> = Vec::new();
     for p in paths {
         if !v.contains(&p.remote.ip) {

@@ -51,7 +51,7 @@ async fn peer_addrs(a: &Association) -> Vec<IpAddr> {
         return Vec::new();
     };
     let mut paths = st.paths;
-    paths.sort_by_key(|p| !p.primary);
+    paths.sort_by_key(|p| p.id != st.primary);
     paths.into_iter().map(|p| p.remote.ip).collect()
 }
 
