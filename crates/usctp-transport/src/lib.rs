@@ -147,3 +147,24 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
         (**self).local_udp_port()
     }
 }
+
+/// Merge the receive polls of a transport's sockets, all of them polled so that each registers
+/// the waker: an error ends the poll; any ready socket (or `ready`, e.g. ICMP reports read)
+/// makes the transport ready.
+pub(crate) fn merge_recv_polls(
+    mut ready: bool,
+    polls: impl IntoIterator<Item = Poll<io::Result<()>>>,
+) -> Poll<io::Result<()>> {
+    for p in polls {
+        match p {
+            Poll::Ready(Ok(())) => ready = true,
+            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+            Poll::Pending => {}
+        }
+    }
+    if ready {
+        Poll::Ready(Ok(()))
+    } else {
+        Poll::Pending
+    }
+}

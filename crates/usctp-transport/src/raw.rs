@@ -364,20 +364,12 @@ impl Transport for RawTransport {
         // Poll both families every time so both register the waker.
         let socks = [self.v4.as_ref(), self.v6.as_ref()];
         let queues = socks.into_iter().flatten().filter_map(|s| s.errq.as_ref());
-        let mut ready = self.icmp.poll(cx, queues);
-        for (s, v6) in [(self.v4.as_ref(), false), (self.v6.as_ref(), true)] {
-            let Some(s) = s else { continue };
-            match s.poll_recv(v6, cx, out) {
-                Poll::Ready(Ok(())) => ready = true,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => {}
-            }
-        }
-        if ready {
-            Poll::Ready(Ok(()))
-        } else {
-            Poll::Pending
-        }
+        let icmp = self.icmp.poll(cx, queues);
+        let families = [(self.v4.as_ref(), false), (self.v6.as_ref(), true)];
+        let polls = families
+            .into_iter()
+            .filter_map(|(s, v6)| Some(s?.poll_recv(v6, cx, out)));
+        crate::merge_recv_polls(icmp, polls)
     }
 
     fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {

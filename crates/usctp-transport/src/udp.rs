@@ -267,19 +267,8 @@ impl Transport for UdpTransport {
     fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>> {
         // Poll both families every time so both register the waker.
         let socks = || [self.v4.as_ref(), self.v6.as_ref()].into_iter().flatten();
-        let mut ready = self.icmp.poll(cx, socks().filter_map(|s| s.errq.as_ref()));
-        for s in socks() {
-            match s.poll_recv(cx, out) {
-                Poll::Ready(Ok(())) => ready = true,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => {}
-            }
-        }
-        if ready {
-            Poll::Ready(Ok(()))
-        } else {
-            Poll::Pending
-        }
+        let icmp = self.icmp.poll(cx, socks().filter_map(|s| s.errq.as_ref()));
+        crate::merge_recv_polls(icmp, socks().map(|s| s.poll_recv(cx, out)))
     }
 
     fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {
