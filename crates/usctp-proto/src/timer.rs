@@ -97,9 +97,8 @@ mod tests {
     use std::time::Duration;
 
     #[test]
-    #[allow(clippy::disallowed_methods)] // any base instant will do; only offsets matter
     fn earliest_first_and_rearm() {
-        let t0 = Instant::now();
+        let t0 = crate::test_epoch();
         let ms = Duration::from_millis;
         let mut t = Timers::default();
         t.set(TimerKind::T3Rtx(PathId(1)), t0 + ms(30));

@@ -11,9 +11,8 @@ use crate::config::AssociationConfig;
 
 const MS: Duration = Duration::from_millis(1);
 
-#[allow(clippy::disallowed_methods)] // any base instant will do; only offsets matter
 fn base() -> Instant {
-    Instant::now()
+    crate::test_epoch()
 }
 
 fn cfg(window: u32) -> AssociationConfig {

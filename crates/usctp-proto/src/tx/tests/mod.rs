@@ -25,9 +25,8 @@ pub(super) const MTU: usize = 1500;
 /// Initial TSN close to the wrap, so every test also crosses 2^32.
 pub(super) const ITSN: u32 = u32::MAX - 2;
 
-#[allow(clippy::disallowed_methods)] // any base instant will do; only offsets matter
 pub(super) fn t0() -> Instant {
-    Instant::now()
+    crate::test_epoch()
 }
 
 pub(super) fn ms(n: u64) -> Duration {
