@@ -1,9 +1,11 @@
-//! Replays the seed corpora and crash reproducers of the `endpoint`, `association` and `sim`
-//! fuzz targets through `usctp_sim::fuzzing` on stable Rust.
+//! Replays the seed corpora and crash reproducers of every fuzz target (`packet` through
+//! `usctp_wire::fuzzing`, `endpoint`, `association` and `sim` through `usctp_sim::fuzzing`) on
+//! stable Rust.
 
 use std::path::{Path, PathBuf};
 
 use usctp_sim::fuzzing::{check_association, check_endpoint, check_sim};
+use usctp_wire::fuzzing::check_packet;
 
 fn fuzz_dir(sub: &str, target: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -43,6 +45,16 @@ fn seeds(target: &str) -> Vec<PathBuf> {
     let files = inputs(&fuzz_dir("corpus", target));
     assert!(!files.is_empty(), "no seeds for {target}");
     files
+}
+
+#[test]
+fn packet_seed_corpus_passes() {
+    replay(&seeds("packet"), check_packet);
+}
+
+#[test]
+fn packet_regressions_pass() {
+    replay(&inputs(&fuzz_dir("regressions", "packet")), check_packet);
 }
 
 #[test]
