@@ -19,12 +19,14 @@ use usctp_benches::{bulk, failover, handshake, memory, Contender, PairConfig};
 struct Counting;
 
 static HEAP: AtomicUsize = AtomicUsize::new(0);
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the counter is a side
 // effect only.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         HEAP.fetch_add(l.size(), Ordering::Relaxed);
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
         System.alloc(l)
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
@@ -33,10 +35,12 @@ unsafe impl GlobalAlloc for Counting {
     }
     unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
         HEAP.fetch_add(l.size(), Ordering::Relaxed);
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
         System.alloc_zeroed(l)
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
         HEAP.fetch_add(new, Ordering::Relaxed);
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
         HEAP.fetch_sub(l.size(), Ordering::Relaxed);
         System.realloc(p, l, new)
     }
@@ -53,6 +57,8 @@ struct Args {
     runs: usize,
     quick: bool,
     only: Option<String>,
+    /// Handshakes per run in the `--only X-handshake` profiling modes.
+    count: u32,
 }
 
 fn args() -> Args {
@@ -60,6 +66,7 @@ fn args() -> Args {
         runs: 5,
         quick: false,
         only: None,
+        count: 50_000,
     };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
@@ -67,6 +74,7 @@ fn args() -> Args {
             "--runs" => a.runs = it.next().and_then(|n| n.parse().ok()).unwrap_or(5),
             "--quick" => a.quick = true,
             "--only" => a.only = it.next(),
+            "--count" => a.count = it.next().and_then(|n| n.parse().ok()).unwrap_or(50_000),
             // `cargo bench` passes `--bench`; ignore what we do not know.
             _ => {}
         }
@@ -229,13 +237,29 @@ fn main() {
     let a = args();
     let mut rows = Vec::new();
     let want = |name: &str| a.only.as_deref().is_none_or(|o| o == name);
-    if a.only.as_deref() == Some("usctp-handshake") {
-        // For profiling: usctp's handshakes alone.
-        let s = handshake::usctp(&PairConfig::default(), 50_000, 1);
-        eprintln!(
-            "usctp {:.0} handshakes/s",
-            handshake::rate(50_000, s.elapsed)
-        );
+    if let Some(who) = a.only.as_deref().and_then(|o| o.strip_suffix("-handshake")) {
+        // For profiling: one contender's handshakes alone, with allocations and heap held.
+        let n = a.count;
+        let mut rates = Vec::new();
+        for _ in 0..a.runs {
+            let (heap0, allocs0) = (heap(), ALLOCS.load(Ordering::Relaxed));
+            let (elapsed, held) = if who == "sctp-proto" {
+                let s = handshake::sctp_proto(&PairConfig::default(), n);
+                (s.elapsed, heap() - heap0)
+            } else {
+                let s = handshake::usctp(&PairConfig::default(), n, 1);
+                (s.elapsed, heap() - heap0)
+            };
+            let allocs = ALLOCS.load(Ordering::Relaxed) - allocs0;
+            rates.push(handshake::rate(n, elapsed));
+            eprintln!(
+                "{who}: {:.0} handshakes/s, {:.1} allocations and {} heap bytes held per handshake",
+                handshake::rate(n, elapsed),
+                allocs as f64 / f64::from(n),
+                held / n as usize
+            );
+        }
+        eprintln!("{who}: median {:.0} handshakes/s", median(&rates));
         return;
     }
     if let Some(size) = a.only.as_deref().and_then(|o| o.strip_prefix("usctp-")) {
