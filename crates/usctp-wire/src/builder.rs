@@ -25,8 +25,19 @@ impl<'a> PacketBuilder<'a> {
     /// Start a packet at the end of `out`; `max_len` is the budget for the whole SCTP packet
     /// (path MTU less IP and UDP headers). A budget below 12 bytes is raised to 12.
     pub fn new(out: &'a mut Vec<u8>, header: CommonHeader, max_len: usize) -> Self {
+        Self::with_reserve(out, header, max_len, max_len)
+    }
+
+    /// Like [`new`](Self::new), but reserves only `reserve` bytes up front (at most
+    /// `max_len`): a packet of a few control chunks needs no MTU-sized buffer.
+    pub fn with_reserve(
+        out: &'a mut Vec<u8>,
+        header: CommonHeader,
+        max_len: usize,
+        reserve: usize,
+    ) -> Self {
         let start = out.len();
-        out.reserve(max_len.min(65_535));
+        out.reserve(reserve.min(max_len).min(65_535));
         header.write(out);
         Self {
             out,

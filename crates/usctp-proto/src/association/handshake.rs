@@ -73,7 +73,7 @@ impl Association {
         remotes: &[TransportAddr],
         (local_addrs, advertised): (Vec<IpAddr>, &[IpAddr]),
         rng: &mut impl RngCore,
-    ) -> Option<Self> {
+    ) -> Option<Box<Self>> {
         let first = *remotes.first()?;
         let itsn = Tsn(rng.next_u32());
         let local = crate::path::select_local(&local_addrs, first.ip, 0);
@@ -117,7 +117,7 @@ impl Association {
         meta: &DatagramMeta,
         local_addrs: Vec<IpAddr>,
         rng: &mut impl RngCore,
-    ) -> Self {
+    ) -> Box<Self> {
         let ports = (c.local_port, c.peer_port);
         let tags = (c.local_tag, c.peer_tag);
         let first = (meta.src, Some(meta.dst));

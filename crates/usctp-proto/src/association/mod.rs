@@ -86,6 +86,9 @@ pub struct Association {
     local_initial_tsn: Tsn,
     /// MAC of the cookie this association was made from (answers late duplicates).
     cookie_mac: Option<[u8; 32]>,
+    /// When that cookie expires (ms since the endpoint's epoch): until then the endpoint
+    /// remembers it after this association is gone, so a replay cannot resurrect it.
+    cookie_expiry_ms: Option<u64>,
     /// The user asked for a graceful shutdown before the association was established.
     shutdown_requested: bool,
     local_addrs: Vec<IpAddr>,
@@ -109,6 +112,9 @@ pub struct Association {
     messages_ready: bool,
     /// DATA was accepted in the packet being processed.
     accepted_data: bool,
+    /// In the endpoint's queue of associations that may have output (a flag here instead of
+    /// a set in the endpoint: no hashing per packet).
+    queued_for_output: bool,
     /// Seed of the association's random numbers (heartbeat nonces and jitter), ratcheted
     /// forward at every use: 32 bytes held instead of a 320-byte generator.
     rng_seed: [u8; 32],
@@ -126,11 +132,12 @@ impl Association {
         first_path: (TransportAddr, Option<IpAddr>),
         local_addrs: Vec<IpAddr>,
         rng: &mut impl RngCore,
-    ) -> Self {
+    ) -> Box<Self> {
         let paths = PathManager::new(first_path.0, first_path.1, now, &cfg);
         let mut tx = Sender::new(local_initial_tsn, cfg.outbound_streams, 0, &cfg);
         tx.add_path(PathId(0), cfg.initial_mtu);
-        Self {
+        // Built in its box: the association is large and is never moved afterwards.
+        Box::new(Self {
             id,
             state: State::Closed,
             local_port: ports.0,
@@ -140,6 +147,7 @@ impl Association {
             local_initial_tsn,
             shutdown_requested: false,
             cookie_mac: None,
+            cookie_expiry_ms: None,
             local_addrs,
             paths,
             tx,
@@ -155,13 +163,14 @@ impl Association {
             blocked: false,
             messages_ready: false,
             accepted_data: false,
+            queued_for_output: false,
             rng_seed: {
                 let mut seed = [0; 32];
                 rng.fill_bytes(&mut seed);
                 seed
             },
             cfg,
-        }
+        })
     }
 
     /// A generator for one use; the seed moves on first, so no two uses repeat a stream.

@@ -10,6 +10,9 @@ use super::{Association, State};
 use crate::path::PathId;
 use crate::Transmit;
 
+/// Bytes reserved for a packet of control chunks only; it grows if they need more.
+const CONTROL_RESERVE: usize = 256;
+
 impl Association {
     /// Whether new or retransmitted DATA may go out in this state.
     fn may_send_data(&self) -> bool {
@@ -80,7 +83,14 @@ impl Association {
             vtag,
         };
         let start = buf.len();
-        let mut b = PacketBuilder::new(buf, header, max);
+        // Control-only packets (handshake, SACK, heartbeat) are small: reserving a whole MTU
+        // for them costs a large allocation when the caller's buffer is fresh.
+        let reserve = if self.tx.queued_bytes() > 0 || self.tx.has_marked_retransmissions() {
+            max
+        } else {
+            CONTROL_RESERVE
+        };
+        let mut b = PacketBuilder::with_reserve(buf, header, max, reserve);
         let (alone, echoing) = self.push_control(&mut b, dest);
         // RFC 9260 §5.4: a probe or reply to an unconfirmed address carries no SACK or DATA.
         let confirmed = self.paths.get(dest).is_some_and(|p| p.is_confirmed());

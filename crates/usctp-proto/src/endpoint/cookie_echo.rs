@@ -7,10 +7,15 @@ use usctp_wire::cause::StaleCookie;
 use usctp_wire::chunk::{Chunk, OperationError};
 use usctp_wire::CommonHeader;
 
+use super::peer_key::PeerKey;
 use super::{check_age, cookie_mac, CookieContents, CookieError, Endpoint, Incoming};
 use crate::association::{Association, CookieMatch};
 use crate::event::AssocId;
 use crate::DatagramMeta;
+
+fn cookie_expiry(c: &CookieContents) -> u64 {
+    c.created_ms.saturating_add(u64::from(c.lifetime_ms))
+}
 
 impl Endpoint {
     pub(super) fn on_cookie_echo(
@@ -18,7 +23,7 @@ impl Endpoint {
         now: Instant,
         meta: &DatagramMeta,
         header: &CommonHeader,
-        mut chunks: Vec<Chunk>,
+        chunks: &mut Vec<Chunk>,
     ) {
         let Some(Chunk::CookieEcho(echo)) = chunks.first() else {
             return;
@@ -37,7 +42,7 @@ impl Endpoint {
         let existing = self
             .by_tag
             .get(&contents.local_tag)
-            .or_else(|| self.by_peer.get(&(meta.src.ip, header.src_port)))
+            .or_else(|| self.by_peer.get(&PeerKey(meta.src.ip, header.src_port)))
             .copied();
         let id = match existing {
             // A cookie for an existing association creates nothing new, so its age does not
@@ -54,11 +59,6 @@ impl Endpoint {
                 {
                     return self.stale_cookie(meta, header, staleness_us, peer_tag);
                 }
-                let incoming = Incoming {
-                    from: meta.src,
-                    peer_port: header.src_port,
-                    addresses: contents.peer_addresses.clone(),
-                };
                 // An address the cookie lists that another association already has with the
                 // same peer port (its INIT came before that association existed): two
                 // associations would share a transport address, and one could take over the
@@ -66,8 +66,13 @@ impl Endpoint {
                 let taken = contents
                     .peer_addresses
                     .iter()
-                    .any(|a| self.by_peer.contains_key(&(a.ip, header.src_port)));
-                if taken || !self.admits(&incoming) {
+                    .any(|a| self.by_peer.contains_key(&PeerKey(a.ip, header.src_port)));
+                let incoming = || Incoming {
+                    from: meta.src,
+                    peer_port: header.src_port,
+                    addresses: contents.peer_addresses.clone(),
+                };
+                if taken || !self.admits(incoming) {
                     self.stats.discarded += 1;
                     return;
                 }
@@ -82,7 +87,7 @@ impl Endpoint {
                 let local = self.local_addrs.clone();
                 let mut a =
                     Association::from_cookie(id, now, cfg, &contents, meta, local, &mut self.rng);
-                a.set_cookie_mac(mac);
+                a.set_cookie(mac, cookie_expiry(&contents));
                 self.insert(a);
                 id
             }
@@ -90,7 +95,22 @@ impl Endpoint {
         // Chunks bundled after the COOKIE ECHO (DATA, typically) go to the association.
         chunks.remove(0);
         if !chunks.is_empty() {
-            self.deliver(now, id, meta, header, &mut chunks);
+            self.deliver(now, id, meta, header, chunks);
+        }
+    }
+
+    /// Remember the cookie of an association that is going away until the cookie expires,
+    /// if the budget allows (see `first_use_of_cookie`).
+    pub(super) fn remember_cookie(&mut self, a: &Association) {
+        let Some(expiry) = a.cookie_expiry_ms().filter(|&e| e >= self.now_ms) else {
+            return;
+        };
+        if self.used_cookies.len() + self.assocs.len() >= self.cfg.max_associations {
+            let now_ms = self.now_ms;
+            self.used_cookies.retain(|_, exp| *exp >= now_ms);
+        }
+        if self.used_cookies.len() + self.assocs.len() < self.cfg.max_associations {
+            self.used_cookies.insert(a.local_tag(), expiry);
         }
     }
 
@@ -153,9 +173,11 @@ impl Endpoint {
                 let mut fresh =
                     Association::from_cookie(id, now, cfg, c, meta, local, &mut self.rng);
                 fresh.mark_restarted();
-                fresh.set_cookie_mac(mac);
+                fresh.set_cookie(mac, cookie_expiry(c));
                 self.by_tag.remove(&old_tag);
-                self.assocs.remove(&id);
+                if let Some(old) = self.assocs.remove(&id) {
+                    self.remember_cookie(&old);
+                }
                 self.insert(fresh);
                 Some(id)
             }

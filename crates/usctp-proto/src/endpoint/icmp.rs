@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use super::peer_key::PeerKey;
 use super::Endpoint;
 use crate::association::IcmpReport;
 
@@ -18,7 +19,7 @@ impl Endpoint {
         if src_port != self.port {
             return;
         }
-        let Some(&id) = self.by_peer.get(&(report.dst.ip, dst_port)) else {
+        let Some(&id) = self.by_peer.get(&PeerKey(report.dst.ip, dst_port)) else {
             tracing::debug!(dst = %report.dst, "ICMP for no association ignored");
             return;
         };

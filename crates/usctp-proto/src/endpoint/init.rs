@@ -11,6 +11,7 @@ use usctp_wire::chunk::{Abort, Chunk, Init, InitAck};
 use usctp_wire::param::{Parameter, StateCookie, UnrecognizedParameter};
 use usctp_wire::{CommonHeader, Tsn, VerificationTag};
 
+use super::peer_key::PeerKey;
 use super::{CookieContents, Endpoint, Incoming};
 use crate::association::{address_params, peer_addresses, State};
 use crate::DatagramMeta;
@@ -29,10 +30,10 @@ impl Endpoint {
         now: Instant,
         meta: &DatagramMeta,
         header: &CommonHeader,
-        chunks: Vec<Chunk>,
+        chunks: &[Chunk],
     ) {
         // RFC 9260 §6.10: INIT is alone in its packet; §8.5.1 A: its tag is zero.
-        let [Chunk::Init(init)] = &chunks[..] else {
+        let [Chunk::Init(init)] = chunks else {
             self.stats.discarded += 1;
             return;
         };
@@ -71,7 +72,7 @@ impl Endpoint {
         let addrs = peer_addresses(&init.params, meta.src, max);
         let existing = addrs
             .iter()
-            .find_map(|a| self.by_peer.get(&(a.ip, header.src_port)))
+            .find_map(|a| self.by_peer.get(&PeerKey(a.ip, header.src_port)))
             .and_then(|id| self.assocs.get(id))
             .map(|a| {
                 let known: Vec<_> = a.paths().iter().map(|p| p.remote.ip).collect();
@@ -89,7 +90,7 @@ impl Endpoint {
                 self.stats.discarded += 1;
                 let id = addrs
                     .iter()
-                    .find_map(|a| self.by_peer.get(&(a.ip, header.src_port)).copied());
+                    .find_map(|a| self.by_peer.get(&PeerKey(a.ip, header.src_port)).copied());
                 if let Some(id) = id {
                     self.with_association(id, |a| a.resend_shutdown_ack());
                 }
@@ -110,7 +111,7 @@ impl Endpoint {
                     peer_tag,
                 })
             }
-            None if !self.admits(&Incoming {
+            None if !self.admits(|| Incoming {
                 from: meta.src,
                 peer_port: header.src_port,
                 addresses: addrs.clone(),

@@ -9,10 +9,11 @@ mod icmp;
 mod id_hash;
 mod init;
 mod ootb;
+mod peer_key;
 mod ratelimit;
 mod receive;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,6 +27,7 @@ pub use cookie::{check_age, cookie_mac, CookieContents, CookieError, CookieSigne
 pub(crate) use init::scan_init_params;
 
 use id_hash::IdHash;
+use peer_key::PeerKey;
 
 use crate::association::Association;
 use crate::event::{AssocId, Event};
@@ -89,14 +91,14 @@ pub struct Endpoint {
     /// empty buckets as large as an association.
     assocs: HashMap<AssocId, Box<Association>, IdHash>,
     by_tag: HashMap<VerificationTag, AssocId, IdHash>,
-    by_peer: HashMap<(IpAddr, u16), AssocId>,
+    by_peer: HashMap<PeerKey, AssocId>,
     replies: VecDeque<Reply>,
     ready: VecDeque<AssocId>,
-    in_ready: HashSet<AssocId, IdHash>,
     deadlines: deadlines::Deadlines,
     events: VecDeque<(AssocId, Event)>,
-    /// Tags of cookies already turned into associations, with their expiry (ms): a replayed
-    /// cookie is refused even after its association is gone.
+    /// Tags of cookies whose associations are gone, with their expiry (ms): a replayed cookie
+    /// is refused even after its association is gone. A live association's cookie is found
+    /// through `by_tag`, so it is remembered here only once the association is removed.
     used_cookies: HashMap<VerificationTag, u64>,
     next_id: u64,
     accepting: bool,
@@ -154,7 +156,6 @@ impl Endpoint {
             by_peer: HashMap::new(),
             replies: VecDeque::new(),
             ready: VecDeque::new(),
-            in_ready: HashSet::default(),
             deadlines: deadlines::Deadlines::default(),
             events: VecDeque::new(),
             used_cookies: HashMap::new(),
@@ -185,12 +186,13 @@ impl Endpoint {
         self.filter = Some(Filter(Box::new(filter)));
     }
 
-    /// Whether an association offered by `incoming` may be created now.
-    fn admits(&mut self, incoming: &Incoming) -> bool {
+    /// Whether an association offered by `incoming` may be created now (`incoming` is built
+    /// only when an accept filter wants to see it).
+    fn admits(&mut self, incoming: impl FnOnce() -> Incoming) -> bool {
         if !self.accepting || self.assocs.len() >= self.cfg.max_associations {
             return false;
         }
-        self.filter.as_mut().is_none_or(|f| (f.0)(incoming))
+        self.filter.as_mut().is_none_or(|f| (f.0)(&incoming()))
     }
 
     /// Counters.
@@ -294,8 +296,11 @@ impl Endpoint {
                 return t;
             }
             self.ready.pop_front();
-            self.in_ready.remove(&id);
             self.collect(id);
+            if let Some(a) = self.assocs.get_mut(&id) {
+                a.unmark_queued_for_output();
+                a.release_idle_buffers();
+            }
         }
         None
     }
@@ -345,20 +350,24 @@ impl Endpoint {
         }
     }
 
-    fn insert(&mut self, a: Association) {
+    fn insert(&mut self, a: Box<Association>) {
         let id = a.id();
         self.by_tag.insert(a.local_tag(), id);
         let (_, peer_port) = a.ports();
         for p in a.paths().iter() {
-            self.by_peer.insert((p.remote.ip, peer_port), id);
+            self.by_peer.insert(PeerKey(p.remote.ip, peer_port), id);
         }
-        self.assocs.insert(id, Box::new(a));
+        self.assocs.insert(id, a);
         self.touch(id);
     }
 
     /// After any input to `id`: queue it for output, refresh its deadline, take its events.
     fn touch(&mut self, id: AssocId) {
-        if self.in_ready.insert(id) {
+        if self
+            .assocs
+            .get_mut(&id)
+            .is_some_and(|a| a.mark_queued_for_output())
+        {
             self.ready.push_back(id);
         }
         self.collect(id);
@@ -371,7 +380,7 @@ impl Endpoint {
         };
         while let Some(e) = a.poll_event() {
             if let Event::PathAdded { addr, .. } = &e {
-                self.by_peer.insert((addr.ip, a.ports().1), id);
+                self.by_peer.insert(PeerKey(addr.ip, a.ports().1), id);
             }
             self.events.push_back((id, e));
         }
@@ -387,36 +396,31 @@ impl Endpoint {
         let Some(a) = self.assocs.remove(&id) else {
             return;
         };
+        self.remember_cookie(&a);
         if self.by_tag.get(&a.local_tag()) == Some(&id) {
             self.by_tag.remove(&a.local_tag());
         }
         let port = a.ports().1;
         for p in a.paths().iter() {
-            if self.by_peer.get(&(p.remote.ip, port)) == Some(&id) {
-                self.by_peer.remove(&(p.remote.ip, port));
+            if self.by_peer.get(&PeerKey(p.remote.ip, port)) == Some(&id) {
+                self.by_peer.remove(&PeerKey(p.remote.ip, port));
             }
         }
     }
 
-    /// Remember an accepted cookie until it expires; false if it was used before, or if
-    /// `max_associations` unexpired cookies are remembered already: replay protection
-    /// (RFC 9260 §5.1.5) must not cost memory a peer can grow by creating and aborting
-    /// associations (RFC 9260 §11.2.2), so that memory is charged to the association budget.
+    /// Whether a cookie may create an association: false if it was used before, or if the
+    /// live associations and the remembered cookies of gone ones fill `max_associations`:
+    /// replay protection (RFC 9260 §5.1.5) must not cost memory a peer can grow by creating
+    /// and aborting associations (RFC 9260 §11.2.2), so that memory is charged to the
+    /// association budget. The cookie is remembered when its association is removed.
     fn first_use_of_cookie(&mut self, c: &CookieContents, now_ms: u64) -> bool {
-        if self.used_cookies.len() >= self.cfg.max_associations {
+        if self.used_cookies.len() + self.assocs.len() >= self.cfg.max_associations {
             self.used_cookies.retain(|_, exp| *exp >= now_ms);
-            if self.used_cookies.len() >= self.cfg.max_associations {
+            if self.used_cookies.len() + self.assocs.len() >= self.cfg.max_associations {
                 return false;
             }
         }
-        let expiry = c.created_ms.saturating_add(u64::from(c.lifetime_ms));
-        match self.used_cookies.get(&c.local_tag) {
-            Some(exp) if *exp >= now_ms => false,
-            _ => {
-                self.used_cookies.insert(c.local_tag, expiry);
-                true
-            }
-        }
+        !matches!(self.used_cookies.get(&c.local_tag), Some(exp) if *exp >= now_ms)
     }
 
     /// Queue a packet the endpoint answers on its own (bounded in number and rate).

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use usctp_wire::chunk::Chunk;
 use usctp_wire::{CommonHeader, Packet, ParseOptions};
 
+use super::peer_key::PeerKey;
 use super::Endpoint;
 use crate::event::AssocId;
 use crate::DatagramMeta;
@@ -71,11 +72,9 @@ impl Endpoint {
             // An INIT anywhere in the packet: it must be alone (RFC 9260 §6.10), else the
             // whole packet is discarded there, never answered as out of the blue.
             Some(_) if chunks.iter().any(|c| matches!(c, Chunk::Init(_))) => {
-                self.on_init(now, meta, &header, std::mem::take(chunks))
+                self.on_init(now, meta, &header, chunks)
             }
-            Some(Chunk::CookieEcho(_)) => {
-                self.on_cookie_echo(now, meta, &header, std::mem::take(chunks))
-            }
+            Some(Chunk::CookieEcho(_)) => self.on_cookie_echo(now, meta, &header, chunks),
             Some(_) => match self.lookup(meta, &header) {
                 Some(id) => self.deliver(now, id, meta, &header, chunks),
                 None => self.out_of_the_blue(meta, &header, chunks),
@@ -107,7 +106,11 @@ impl Endpoint {
                     && a.paths().find_ip(meta.src.ip).is_some()
             })
         });
-        by_tag.or_else(|| self.by_peer.get(&(meta.src.ip, header.src_port)).copied())
+        by_tag.or_else(|| {
+            self.by_peer
+                .get(&PeerKey(meta.src.ip, header.src_port))
+                .copied()
+        })
     }
 
     /// Hand a packet to its association.

@@ -12,12 +12,13 @@ pub(crate) fn select_local(local: &[IpAddr], remote: IpAddr, index: usize) -> Op
         .iter()
         .filter_map(|l| common_prefix(*l, remote))
         .max()?;
-    let ties: Vec<IpAddr> = local
-        .iter()
-        .copied()
-        .filter(|l| common_prefix(*l, remote) == Some(best))
-        .collect();
-    ties.get(index % ties.len()).copied()
+    let ties = || {
+        local
+            .iter()
+            .copied()
+            .filter(move |l| common_prefix(*l, remote) == Some(best))
+    };
+    ties().nth(index % ties().count())
 }
 
 /// Leading bits two addresses share; `None` across families.
