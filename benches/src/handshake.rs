@@ -39,19 +39,28 @@ pub struct UsctpServer {
 }
 
 /// Deliver packets between one client and the server until both are quiet; packets for other
-/// addresses (older associations) are dropped.
-fn exchange(now: Instant, client: &mut Endpoint, client_ips: &[IpAddr], server: &mut Endpoint) {
+/// addresses (older associations) are dropped. `buf` is the caller's transmit buffer, reused as
+/// a driver would; each packet is copied out of it into its own `Bytes` (the "wire").
+fn exchange(
+    now: Instant,
+    client: &mut Endpoint,
+    client_ips: &[IpAddr],
+    server: &mut Endpoint,
+    buf: &mut Vec<u8>,
+) {
     loop {
         let mut moved = false;
-        let mut buf = Vec::new();
-        while let Some(t) = client.poll_transmit(now, &mut buf) {
+        while let Some(t) = client.poll_transmit(now, buf) {
             let src = TransportAddr::udp(t.src.unwrap_or(client_ips[0]), UDP_PORT);
             let meta = DatagramMeta { src, dst: t.dst.ip };
-            server.handle(now, meta, Bytes::from(std::mem::take(&mut buf)));
+            let packet = Bytes::copy_from_slice(buf);
+            buf.clear();
+            server.handle(now, meta, packet);
             moved = true;
         }
-        while let Some(t) = server.poll_transmit(now, &mut buf) {
-            let packet = Bytes::from(std::mem::take(&mut buf));
+        while let Some(t) = server.poll_transmit(now, buf) {
+            let packet = Bytes::copy_from_slice(buf);
+            buf.clear();
             if client_ips.contains(&t.dst.ip) {
                 let src = TransportAddr::udp(t.src.unwrap_or(server_ip(0)), UDP_PORT);
                 client.handle(now, DatagramMeta { src, dst: t.dst.ip }, packet);
@@ -79,6 +88,7 @@ pub fn usctp(cfg: &PairConfig, count: u32, paths: u8) -> UsctpServer {
         .iter()
         .map(|ip| TransportAddr::udp(*ip, UDP_PORT))
         .collect();
+    let mut buf = Vec::new();
     let clock = Stopwatch::start();
     for k in 0..count {
         // Virtual time: 2,000 handshakes per second, within the endpoint's default limit on
@@ -90,7 +100,7 @@ pub fn usctp(cfg: &PairConfig, count: u32, paths: u8) -> UsctpServer {
         let id = client.connect(now, &remotes, SERVER_PORT, None).ok();
         let mut up = false;
         for _ in 0..8 {
-            exchange(now, &mut client, &ips, &mut server);
+            exchange(now, &mut client, &ips, &mut server, &mut buf);
             client.handle_timeout(now);
             server.handle_timeout(now);
             while let Some((_, e)) = client.poll_event() {

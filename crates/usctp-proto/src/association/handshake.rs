@@ -71,7 +71,7 @@ impl Association {
         ports: (u16, u16),
         local_tag: VerificationTag,
         remotes: &[TransportAddr],
-        (local_addrs, advertised): (Vec<IpAddr>, &[IpAddr]),
+        (local_addrs, advertised): (std::sync::Arc<[IpAddr]>, &[IpAddr]),
         rng: &mut impl RngCore,
     ) -> Option<Box<Self>> {
         let first = *remotes.first()?;
@@ -115,7 +115,7 @@ impl Association {
         cfg: std::sync::Arc<AssociationConfig>,
         c: &CookieContents,
         meta: &DatagramMeta,
-        local_addrs: Vec<IpAddr>,
+        local_addrs: std::sync::Arc<[IpAddr]>,
         rng: &mut impl RngCore,
     ) -> Box<Self> {
         let ports = (c.local_port, c.peer_port);
@@ -175,7 +175,7 @@ impl Association {
         outbound: u16,
         inbound: u16,
     ) {
-        self.rx = Some(Receiver::new(peer_itsn, inbound, &self.cfg));
+        self.rx = Some(Box::new(Receiver::new(peer_itsn, inbound, &self.cfg)));
         self.tx.set_peer_rwnd(rwnd);
         let dropped = self.tx.set_outbound_streams(outbound);
         if dropped > 0 {
@@ -309,12 +309,11 @@ impl Association {
     /// Arm heartbeats: at once for unconfirmed paths (RFC 9260 §5.4), otherwise at the idle
     /// interval.
     pub(super) fn start_heartbeats(&mut self, now: Instant) {
-        let ids: Vec<_> = self
-            .paths
-            .iter()
-            .map(|p| (p.id, p.is_confirmed()))
-            .collect();
-        for (id, confirmed) in ids {
+        for i in 0..self.paths.len() {
+            let Some((id, confirmed)) = self.paths.iter().nth(i).map(|p| (p.id, p.is_confirmed()))
+            else {
+                break;
+            };
             let at = if confirmed {
                 self.next_heartbeat(id, now)
             } else {

@@ -83,7 +83,8 @@ pub struct Endpoint {
     /// `cfg.association`, shared by the associations made with it.
     assoc_cfg: Arc<AssociationConfig>,
     port: u16,
-    local_addrs: Vec<IpAddr>,
+    /// Shared with every association (one copy, not one each).
+    local_addrs: Arc<[IpAddr]>,
     rng: StdRng,
     epoch: Instant,
     signer: CookieSigner,
@@ -147,7 +148,7 @@ impl Endpoint {
             assoc_cfg: Arc::new(cfg.association.clone()),
             cfg,
             port,
-            local_addrs,
+            local_addrs: local_addrs.into(),
             rng,
             epoch: now,
             signer,
@@ -263,7 +264,7 @@ impl Endpoint {
             .cfg
             .advertised_addresses
             .as_deref()
-            .unwrap_or(&self.local_addrs);
+            .unwrap_or(&self.local_addrs[..]);
         let addrs = (local, advertised);
         let a = Association::connect(id, now, cfg, ports, tag, remotes, addrs, &mut self.rng)
             .ok_or(ConnectError::NoAddress)?;
