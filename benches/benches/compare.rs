@@ -106,7 +106,7 @@ fn sample<C: Contender>(s: &mut Samples, cfg: &PairConfig, size: usize, total: u
 
 fn in_memory(a: &Args, rows: &mut Vec<Row>) {
     let cfg = PairConfig::default();
-    // /proc schedstat advances in scheduler ticks (a few ms here): runs must last far longer.
+    // Long runs average out the machine's noise (caches, neighbours), not the clock's resolution.
     let mib = if a.quick { 4 } else { 256 };
     for size in [1200usize, 64 << 10] {
         let (mut us, mut sp, mut dc) = Default::default();
