@@ -23,11 +23,3 @@ pub use config::{AssociationConfig, EndpointConfig};
 pub use endpoint::{AcceptFilter, ConnectError, Endpoint, EndpointStats, Incoming};
 pub use event::{AssocId, CloseReason, Event, PathState};
 pub use path::{AssociationStats, PathStats};
-
-/// The base instant of unit tests: the one place the core's code reads the clock, and only in
-/// test builds (any instant will do; tests work in offsets from it).
-#[cfg(test)]
-#[allow(clippy::disallowed_methods)]
-pub(crate) fn test_epoch() -> std::time::Instant {
-    std::time::Instant::now()
-}

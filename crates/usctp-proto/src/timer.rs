@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn earliest_first_and_rearm() {
-        let t0 = crate::test_epoch();
+        let t0 = usctp_sim::epoch();
         let ms = Duration::from_millis;
         let mut t = Timers::default();
         t.set(TimerKind::T3Rtx(PathId(1)), t0 + ms(30));

@@ -34,12 +34,6 @@ use usctp_wire::{Packet, ParseOptions};
 
 use usctp_proto::{Endpoint, Transmit};
 
-/// The base instant of a run; every later time is derived from it, so a run is deterministic.
-#[allow(clippy::disallowed_methods)] // only an origin: the harness never reads the clock again
-fn origin() -> Instant {
-    Instant::now()
-}
-
 /// Everything `ep` sends now, parsed: our own output must always be a valid packet.
 fn drain(ep: &mut Endpoint, now: Instant) -> Vec<(Transmit, Bytes, Packet)> {
     let mut out = Vec::new();

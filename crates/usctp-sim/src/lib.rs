@@ -2,7 +2,7 @@
 //! time. It knows nothing of SCTP; protocol tests, fuzzers and benchmarks plug their
 //! sans-IO endpoints in as [`Node`]s.
 //!
-//! - Virtual clock: one `Instant::now()` at [`Sim::new`], then time moves only from event
+//! - Virtual clock: one [`epoch`] at [`Sim::new`], then time moves only from event
 //!   to event; times are reported both as `Instant` and as `Duration` since the start.
 //! - One seeded RNG: the same seed and node behaviour reproduce a run exactly
 //!   ([`Sim::trace_hash`]).
@@ -45,6 +45,7 @@
 
 mod addr;
 mod config;
+mod epoch;
 mod failover;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -61,6 +62,7 @@ mod transfer;
 
 pub use addr::{Addr, Datagram, IPV4_HEADER_LEN, IPV6_HEADER_LEN, UDP_HEADER_LEN};
 pub use config::{GilbertElliott, LinkConfig};
+pub use epoch::epoch;
 pub use failover::{
     run_failover, run_failover_with, Cut, EventRecord, FailoverReport, FailoverSpec, Side,
 };

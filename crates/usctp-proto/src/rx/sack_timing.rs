@@ -98,7 +98,7 @@ mod tests {
     const MS: Duration = Duration::from_millis(1);
 
     fn base() -> Instant {
-        crate::test_epoch()
+        usctp_sim::epoch()
     }
 
     fn packet(s: &mut SackTiming, now: Instant, gaps_before: bool, gaps_after: bool) {

@@ -287,7 +287,7 @@ mod tests {
     use bytes::Bytes;
 
     fn now() -> Instant {
-        crate::test_epoch()
+        usctp_sim::epoch()
     }
 
     fn data(len: usize) -> Data {

@@ -18,9 +18,9 @@ use usctp_wire::chunk::{Chunk, CookieAck, CookieEcho};
 use usctp_wire::{crc, CommonHeader, Packet, ParseOptions, Ppid, StreamId, VerificationTag};
 
 use super::assoc_paths::Homing;
+use super::drain;
 use super::input::Input;
 use super::templates::PeerView;
-use super::{drain, origin};
 use usctp_proto::{
     AssocId, AssociationConfig, DatagramMeta, Endpoint, EndpointConfig, Event, State, TransportAddr,
 };
@@ -93,7 +93,7 @@ impl Harness {
         let mut ecfg = EndpointConfig::default();
         ecfg.rng_seed = Some(7);
         ecfg.association = cfg.clone();
-        let now = origin();
+        let now = crate::epoch();
         let mut h = Self {
             ep: Endpoint::new(ecfg, SUT_PORT, net.sut.clone(), now),
             cfg,

@@ -10,8 +10,8 @@ use usctp_wire::chunk::{Chunk, CookieEcho, Init};
 use usctp_wire::param::{Ipv4Address, Parameter};
 use usctp_wire::{crc, CommonHeader, Packet, Ppid, StreamId, Tsn, VerificationTag};
 
+use super::drain;
 use super::input::Input;
-use super::{drain, origin};
 use usctp_proto::{AssocId, DatagramMeta, Endpoint, EndpointConfig, TransportAddr};
 
 const SERVER_PORT: u16 = 5000;
@@ -72,7 +72,7 @@ pub fn check_endpoint(data: &[u8]) {
 impl Harness {
     /// A server with two associations set up by real clients over a lossless network.
     fn new() -> Self {
-        let now = origin();
+        let now = crate::epoch();
         let mut cfg = EndpointConfig::default();
         cfg.rng_seed = Some(1);
         cfg.max_associations = MAX_ASSOCIATIONS;

@@ -26,7 +26,7 @@ pub(super) const MTU: usize = 1500;
 pub(super) const ITSN: u32 = u32::MAX - 2;
 
 pub(super) fn t0() -> Instant {
-    crate::test_epoch()
+    usctp_sim::epoch()
 }
 
 pub(super) fn ms(n: u64) -> Duration {
