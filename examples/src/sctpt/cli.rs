@@ -25,6 +25,24 @@ pub const LOG: Opt = Opt {
     help: "Log level 0-7",
 };
 
+/// `--port`, which `server`, `client` and `ctraffic` share.
+pub const PORT: Opt = Opt {
+    name: "port",
+    help: "Port (default 6000)",
+};
+
+/// `--addr` and `--laddr` of the connecting commands, `client` and `ctraffic`.
+pub const CLIENT_ADDRS: [Opt; 2] = [
+    Opt {
+        name: "addr",
+        help: "Server addresses (default ::1)",
+    },
+    Opt {
+        name: "laddr",
+        help: "Local addresses (default ::1)",
+    },
+];
+
 /// `--shm`, the stats object of `ctraffic` and `stats`.
 pub const SHM: Opt = Opt {
     name: "shm",

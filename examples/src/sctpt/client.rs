@@ -15,18 +15,9 @@ const HELP: &str = "client [options]\n  Start an interactive client. If --size i
 
 const OPTS: &[Opt] = &[
     cli::LOG,
-    Opt {
-        name: "addr",
-        help: "Server addresses (default ::1)",
-    },
-    Opt {
-        name: "laddr",
-        help: "Local addresses (default ::1)",
-    },
-    Opt {
-        name: "port",
-        help: "Port (default 6000)",
-    },
+    cli::CLIENT_ADDRS[0],
+    cli::CLIENT_ADDRS[1],
+    cli::PORT,
     Opt {
         name: "size",
         help: "One-packet size",

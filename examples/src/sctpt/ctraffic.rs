@@ -20,18 +20,9 @@ const HELP: &str = "ctraffic [options]\n  Generate continuous traffic";
 const OPTS: &[Opt] = &[
     cli::LOG,
     cli::SHM,
-    Opt {
-        name: "addr",
-        help: "Server addresses (default ::1)",
-    },
-    Opt {
-        name: "laddr",
-        help: "Local addresses (default ::1)",
-    },
-    Opt {
-        name: "port",
-        help: "Port (default 6000)",
-    },
+    cli::CLIENT_ADDRS[0],
+    cli::CLIENT_ADDRS[1],
+    cli::PORT,
     Opt {
         name: "clients",
         help: "Number of clients (default 1)",

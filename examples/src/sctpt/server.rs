@@ -18,10 +18,7 @@ const OPTS: &[Opt] = &[
         name: "addr",
         help: "Numeric comma separated addresses (default ::1)",
     },
-    Opt {
-        name: "port",
-        help: "Port (default 6000)",
-    },
+    cli::PORT,
 ];
 
 #[derive(Debug, Clone, Copy)]

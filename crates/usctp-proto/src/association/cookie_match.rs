@@ -1,6 +1,5 @@
 //! COOKIE ECHO for an existing association (RFC 9260 §5.2.4) and late COOKIE ACK handling.
 
-use std::collections::VecDeque;
 use std::time::Instant;
 
 use super::{Association, State};
@@ -67,28 +66,6 @@ impl Association {
     pub(crate) fn mark_restarted(&mut self) {
         self.events.retain(|e| *e != Event::Connected);
         self.events.push_back(Event::Restarted);
-    }
-
-    /// Mark the association queued for output; false if it was already.
-    pub(crate) fn mark_queued_for_output(&mut self) -> bool {
-        !std::mem::replace(&mut self.queued_for_output, true)
-    }
-
-    /// The endpoint took the association off its output queue.
-    pub(crate) fn unmark_queued_for_output(&mut self) {
-        self.queued_for_output = false;
-    }
-
-    /// Free the control-chunk and event queues when they are empty: an idle association then
-    /// holds no buffer for them (an association is idle most of its life, and there may be a
-    /// hundred thousand of them).
-    pub(crate) fn release_idle_buffers(&mut self) {
-        if self.pending.is_empty() && self.pending.capacity() > 0 {
-            self.pending = VecDeque::new();
-        }
-        if self.events.is_empty() && self.events.capacity() > 0 {
-            self.events = VecDeque::new();
-        }
     }
 
     /// Closed, with nothing left to send or to report: the endpoint may drop it.

@@ -309,11 +309,12 @@ impl Association {
     /// Arm heartbeats: at once for unconfirmed paths (RFC 9260 §5.4), otherwise at the idle
     /// interval.
     pub(super) fn start_heartbeats(&mut self, now: Instant) {
-        for i in 0..self.paths.len() {
-            let Some((id, confirmed)) = self.paths.iter().nth(i).map(|p| (p.id, p.is_confirmed()))
-            else {
-                break;
-            };
+        let ids: Vec<_> = self
+            .paths
+            .iter()
+            .map(|p| (p.id, p.is_confirmed()))
+            .collect();
+        for (id, confirmed) in ids {
             let at = if confirmed {
                 self.next_heartbeat(id, now)
             } else {

@@ -1,6 +1,7 @@
 //! Building packets: control chunks first, then a SACK, then DATA (RFC 9260 §6.10), within
 //! the path MTU, cwnd and Max.Burst.
 
+use std::collections::VecDeque;
 use std::time::Instant;
 
 use usctp_wire::chunk::Chunk;
@@ -14,6 +15,28 @@ use crate::Transmit;
 const CONTROL_RESERVE: usize = 256;
 
 impl Association {
+    /// Mark the association queued for output; false if it was already.
+    pub(crate) fn mark_queued_for_output(&mut self) -> bool {
+        !std::mem::replace(&mut self.queued_for_output, true)
+    }
+
+    /// The endpoint took the association off its output queue.
+    pub(crate) fn unmark_queued_for_output(&mut self) {
+        self.queued_for_output = false;
+    }
+
+    /// Free the control-chunk and event queues when they are empty: an idle association then
+    /// holds no buffer for them (an association is idle most of its life, and there may be a
+    /// hundred thousand of them).
+    pub(crate) fn release_idle_buffers(&mut self) {
+        if self.pending.is_empty() && self.pending.capacity() > 0 {
+            self.pending = VecDeque::new();
+        }
+        if self.events.is_empty() && self.events.capacity() > 0 {
+            self.events = VecDeque::new();
+        }
+    }
+
     /// Whether new or retransmitted DATA may go out in this state.
     fn may_send_data(&self) -> bool {
         matches!(

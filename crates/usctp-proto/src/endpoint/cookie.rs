@@ -58,6 +58,13 @@ pub struct CookieContents {
     pub peer_addresses: Vec<TransportAddr>,
 }
 
+impl CookieContents {
+    /// When the cookie stops being valid, ms since the endpoint's epoch.
+    pub fn expires_ms(&self) -> u64 {
+        self.created_ms.saturating_add(u64::from(self.lifetime_ms))
+    }
+}
+
 /// Why a COOKIE ECHO was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -162,7 +169,7 @@ impl CookieSigner {
 
 /// Fail with [`CookieError::Stale`] if `c` was past its lifetime at `now_ms`.
 pub fn check_age(c: &CookieContents, now_ms: u64) -> Result<(), CookieError> {
-    let expires = c.created_ms.saturating_add(u64::from(c.lifetime_ms));
+    let expires = c.expires_ms();
     if now_ms > expires {
         let us = (now_ms - expires).saturating_mul(1000);
         return Err(CookieError::Stale {

@@ -13,10 +13,6 @@ use crate::association::{Association, CookieMatch};
 use crate::event::AssocId;
 use crate::DatagramMeta;
 
-fn cookie_expiry(c: &CookieContents) -> u64 {
-    c.created_ms.saturating_add(u64::from(c.lifetime_ms))
-}
-
 impl Endpoint {
     pub(super) fn on_cookie_echo(
         &mut self,
@@ -87,7 +83,7 @@ impl Endpoint {
                 let local = self.local_addrs.clone();
                 let mut a =
                     Association::from_cookie(id, now, cfg, &contents, meta, local, &mut self.rng);
-                a.set_cookie(mac, cookie_expiry(&contents));
+                a.set_cookie(mac, contents.expires_ms());
                 self.insert(a);
                 id
             }
@@ -99,19 +95,35 @@ impl Endpoint {
         }
     }
 
+    /// Whether a cookie may create an association: false if it was used before, or if there
+    /// is no room to remember it later (see `cookie_room`).
+    fn first_use_of_cookie(&mut self, c: &CookieContents, now_ms: u64) -> bool {
+        self.cookie_room(now_ms)
+            && !matches!(self.used_cookies.get(&c.local_tag), Some(exp) if *exp >= now_ms)
+    }
+
     /// Remember the cookie of an association that is going away until the cookie expires,
-    /// if the budget allows (see `first_use_of_cookie`).
+    /// if the budget allows: a live association's cookie is found through `by_tag`.
     pub(super) fn remember_cookie(&mut self, a: &Association) {
-        let Some(expiry) = a.cookie_expiry_ms().filter(|&e| e >= self.now_ms) else {
+        let now_ms = self.now_ms;
+        let Some(expiry) = a.cookie_expiry_ms().filter(|&e| e >= now_ms) else {
             return;
         };
-        if self.used_cookies.len() + self.assocs.len() >= self.cfg.max_associations {
-            let now_ms = self.now_ms;
-            self.used_cookies.retain(|_, exp| *exp >= now_ms);
-        }
-        if self.used_cookies.len() + self.assocs.len() < self.cfg.max_associations {
+        if self.cookie_room(now_ms) {
             self.used_cookies.insert(a.local_tag(), expiry);
         }
+    }
+
+    /// Whether live associations plus remembered cookies of gone ones stay below
+    /// `max_associations`, after forgetting expired cookies if needed: replay protection
+    /// (RFC 9260 §5.1.5) must not cost memory a peer can grow by creating and aborting
+    /// associations (RFC 9260 §11.2.2), so that memory is charged to the association budget.
+    fn cookie_room(&mut self, now_ms: u64) -> bool {
+        let full = |ep: &Self| ep.used_cookies.len() + ep.assocs.len() >= ep.cfg.max_associations;
+        if full(self) {
+            self.used_cookies.retain(|_, exp| *exp >= now_ms);
+        }
+        !full(self)
     }
 
     /// The MAC does not verify (forged, modified, or signed with a secret rotated away). A
@@ -173,7 +185,7 @@ impl Endpoint {
                 let mut fresh =
                     Association::from_cookie(id, now, cfg, c, meta, local, &mut self.rng);
                 fresh.mark_restarted();
-                fresh.set_cookie(mac, cookie_expiry(c));
+                fresh.set_cookie(mac, c.expires_ms());
                 self.by_tag.remove(&old_tag);
                 if let Some(old) = self.assocs.remove(&id) {
                     self.remember_cookie(&old);

@@ -69,6 +69,15 @@ pub struct EndpointStats {
     pub replies_rate_limited: u64,
 }
 
+/// Why `Endpoint::collect` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// The association took input (a packet, a timer, a user call).
+    Input,
+    /// `poll_transmit` found nothing more to send from it.
+    OutputDrained,
+}
+
 #[derive(Debug)]
 struct Reply {
     dst: TransportAddr,
@@ -297,11 +306,7 @@ impl Endpoint {
                 return t;
             }
             self.ready.pop_front();
-            self.collect(id);
-            if let Some(a) = self.assocs.get_mut(&id) {
-                a.unmark_queued_for_output();
-                a.release_idle_buffers();
-            }
+            self.collect(id, Step::OutputDrained);
         }
         None
     }
@@ -364,26 +369,28 @@ impl Endpoint {
 
     /// After any input to `id`: queue it for output, refresh its deadline, take its events.
     fn touch(&mut self, id: AssocId) {
-        if self
-            .assocs
-            .get_mut(&id)
-            .is_some_and(|a| a.mark_queued_for_output())
-        {
-            self.ready.push_back(id);
-        }
-        self.collect(id);
+        self.collect(id, Step::Input);
     }
 
-    /// Move events out, refresh the timeout, index new paths, reap a finished association.
-    fn collect(&mut self, id: AssocId) {
+    /// Move events out, refresh the timeout, index new paths, reap a finished association;
+    /// and, by `step`, put it on the output queue or take it off (freeing its idle buffers).
+    fn collect(&mut self, id: AssocId, step: Step) {
         let Some(a) = self.assocs.get_mut(&id) else {
             return;
         };
+        match step {
+            Step::Input if a.mark_queued_for_output() => self.ready.push_back(id),
+            Step::Input => {}
+            Step::OutputDrained => a.unmark_queued_for_output(),
+        }
         while let Some(e) = a.poll_event() {
             if let Event::PathAdded { addr, .. } = &e {
                 self.by_peer.insert(PeerKey(addr.ip, a.ports().1), id);
             }
             self.events.push_back((id, e));
+        }
+        if step == Step::OutputDrained {
+            a.release_idle_buffers();
         }
         let (timeout, finished) = (a.poll_timeout(), a.is_finished());
         self.deadlines.set(id, timeout);
@@ -407,21 +414,6 @@ impl Endpoint {
                 self.by_peer.remove(&PeerKey(p.remote.ip, port));
             }
         }
-    }
-
-    /// Whether a cookie may create an association: false if it was used before, or if the
-    /// live associations and the remembered cookies of gone ones fill `max_associations`:
-    /// replay protection (RFC 9260 §5.1.5) must not cost memory a peer can grow by creating
-    /// and aborting associations (RFC 9260 §11.2.2), so that memory is charged to the
-    /// association budget. The cookie is remembered when its association is removed.
-    fn first_use_of_cookie(&mut self, c: &CookieContents, now_ms: u64) -> bool {
-        if self.used_cookies.len() + self.assocs.len() >= self.cfg.max_associations {
-            self.used_cookies.retain(|_, exp| *exp >= now_ms);
-            if self.used_cookies.len() + self.assocs.len() >= self.cfg.max_associations {
-                return false;
-            }
-        }
-        !matches!(self.used_cookies.get(&c.local_tag), Some(exp) if *exp >= now_ms)
     }
 
     /// Queue a packet the endpoint answers on its own (bounded in number and rate).
