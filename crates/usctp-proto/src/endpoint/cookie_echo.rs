@@ -131,11 +131,11 @@ impl Endpoint {
     /// COOKIE ACK (§5.2.4 action D); anything else is silently discarded (§5.1.5 step 2).
     fn unverifiable_cookie(&mut self, header: &CommonHeader, mac: Option<[u8; 32]>) {
         let id = self.by_tag.get(&header.vtag).copied().filter(|id| {
-            mac.is_some() && self.assocs.get(id).is_some_and(|a| a.cookie_mac() == mac)
+            mac.is_some() && self.assocs.get(*id).is_some_and(|a| a.cookie_mac() == mac)
         });
         match id {
             Some(id) => {
-                if let Some(a) = self.assocs.get_mut(&id) {
+                if let Some(a) = self.assocs.get_mut(id) {
                     a.resend_cookie_ack();
                 }
                 self.touch(id);
@@ -175,7 +175,7 @@ impl Endpoint {
         c: &CookieContents,
         mac: Option<[u8; 32]>,
     ) -> Option<AssocId> {
-        let a = self.assocs.get_mut(&id)?;
+        let a = self.assocs.get_mut(id)?;
         match a.match_cookie(c) {
             CookieMatch::Restart => {
                 // Action A: the peer restarted. Replace the association, keep its id.
@@ -187,10 +187,11 @@ impl Endpoint {
                 fresh.mark_restarted();
                 fresh.set_cookie(mac, c.expires_ms());
                 self.by_tag.remove(&old_tag);
-                if let Some(old) = self.assocs.remove(&id) {
+                self.index(&fresh);
+                if let Ok(old) = self.assocs.replace(fresh) {
                     self.remember_cookie(&old);
                 }
-                self.insert(fresh);
+                self.touch(id);
                 Some(id)
             }
             CookieMatch::Collision | CookieMatch::Duplicate => {

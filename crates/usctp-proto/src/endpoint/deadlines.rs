@@ -1,17 +1,19 @@
 //! The endpoint's timer queue: the earliest deadline of every association, in a heap that is
 //! pushed only when a deadline moves earlier. Deadlines mostly move later (T3-rtx restarts on
 //! every SACK, a delayed SACK is cancelled by the SACK it waited for), and such a move now
-//! costs a map write; the old heap entry is requeued when it reaches the top.
+//! costs a slot write; the old heap entry is requeued when it reaches the top. Slots are
+//! indexed like the association table (by the id's slot index), so no lookup hashes.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::time::Instant;
 
-use super::id_hash::IdHash;
+use super::assoc_table::slot_of;
 use crate::event::AssocId;
 
 #[derive(Debug, Clone, Copy)]
 struct Slot {
+    id: AssocId,
     /// The association's deadline (`None`: no timer, the slot goes when its entry pops).
     deadline: Option<Instant>,
     /// Time of the association's live heap entry; never later than `deadline`.
@@ -23,13 +25,33 @@ struct Slot {
 pub(super) struct Deadlines {
     heap: BinaryHeap<Reverse<(Instant, AssocId)>>,
     /// Heap entries whose time differs from their slot's `queued` are stale.
-    slots: HashMap<AssocId, Slot, IdHash>,
+    slots: Vec<Option<Slot>>,
+    /// Occupied slots.
+    live: usize,
 }
 
 impl Deadlines {
+    fn slot_mut(&mut self, id: AssocId) -> Option<&mut Slot> {
+        self.slots
+            .get_mut(slot_of(id))?
+            .as_mut()
+            .filter(|s| s.id == id)
+    }
+
+    fn insert(&mut self, slot: Slot) {
+        let i = slot_of(slot.id);
+        if i >= self.slots.len() {
+            self.slots.resize(i + 1, None);
+        }
+        // A slot left by an earlier occupant of the index is replaced.
+        if self.slots[i].replace(slot).is_none() {
+            self.live += 1;
+        }
+    }
+
     /// Set (or clear) the deadline of `id`.
     pub(super) fn set(&mut self, id: AssocId, deadline: Option<Instant>) {
-        match (self.slots.get_mut(&id), deadline) {
+        match (self.slot_mut(id), deadline) {
             (Some(s), Some(t)) => {
                 s.deadline = Some(t);
                 if t < s.queued {
@@ -40,10 +62,11 @@ impl Deadlines {
             (Some(s), None) => s.deadline = None,
             (None, Some(t)) => {
                 let slot = Slot {
+                    id,
                     deadline: Some(t),
                     queued: t,
                 };
-                self.slots.insert(id, slot);
+                self.insert(slot);
                 self.push(t, id);
             }
             (None, None) => {}
@@ -52,13 +75,16 @@ impl Deadlines {
 
     /// Forget `id` (its heap entries become stale).
     pub(super) fn remove(&mut self, id: AssocId) {
-        self.slots.remove(&id);
+        if self.slot_mut(id).is_some() {
+            self.slots[slot_of(id)] = None;
+            self.live -= 1;
+        }
     }
 
     /// The earliest deadline; drops stale entries and requeues moved ones on the way.
     pub(super) fn next(&mut self) -> Option<Instant> {
         while let Some(&Reverse((at, id))) = self.heap.peek() {
-            match self.slots.get_mut(&id) {
+            match self.slot_mut(id) {
                 Some(s) if s.queued == at => match s.deadline {
                     Some(d) if d == at => return Some(at),
                     Some(d) => {
@@ -67,7 +93,7 @@ impl Deadlines {
                         self.heap.push(Reverse((d, id)));
                     }
                     None => {
-                        self.slots.remove(&id);
+                        self.remove(id);
                         self.heap.pop();
                     }
                 },
@@ -87,7 +113,7 @@ impl Deadlines {
                 break;
             }
             if let Some(Reverse((_, id))) = self.heap.pop() {
-                self.slots.remove(&id);
+                self.remove(id);
                 due.push(id);
             }
         }
@@ -97,15 +123,21 @@ impl Deadlines {
     fn push(&mut self, t: Instant, id: AssocId) {
         self.heap.push(Reverse((t, id)));
         // Rebuild when stale entries dominate, so the heap stays O(associations).
-        if self.heap.len() > 4 * self.slots.len() + 1024 {
-            self.slots.retain(|_, s| s.deadline.is_some());
+        if self.heap.len() > 4 * self.live + 1024 {
+            for s in &mut self.slots {
+                if s.is_some_and(|s| s.deadline.is_none()) {
+                    *s = None;
+                    self.live -= 1;
+                }
+            }
             self.heap = self
                 .slots
                 .iter_mut()
-                .filter_map(|(id, s)| {
+                .flatten()
+                .filter_map(|s| {
                     let d = s.deadline?;
                     s.queued = d;
-                    Some(Reverse((d, *id)))
+                    Some(Reverse((d, s.id)))
                 })
                 .collect();
         }

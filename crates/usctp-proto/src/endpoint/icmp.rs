@@ -23,7 +23,7 @@ impl Endpoint {
             tracing::debug!(dst = %report.dst, "ICMP for no association ignored");
             return;
         };
-        if let Some(a) = self.assocs.get_mut(&id) {
+        if let Some(a) = self.assocs.get_mut(id) {
             a.handle_icmp(now, report);
         }
         self.touch(id);

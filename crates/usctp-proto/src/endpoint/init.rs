@@ -73,7 +73,7 @@ impl Endpoint {
         let existing = addrs
             .iter()
             .find_map(|a| self.by_peer.get(&PeerKey(a.ip, header.src_port)))
-            .and_then(|id| self.assocs.get(id))
+            .and_then(|&id| self.assocs.get(id))
             .map(|a| {
                 let known: Vec<_> = a.paths().iter().map(|p| p.remote.ip).collect();
                 (
@@ -121,7 +121,7 @@ impl Endpoint {
             }
             None => None,
         };
-        let ack = self.build_init_ack(now, init, header, &addrs, existing);
+        let ack = self.build_init_ack(now, init, header, addrs, existing);
         self.stats.init_acks += 1;
         self.reply(meta.src, meta.dst, reply_header, &[Chunk::InitAck(ack)]);
     }
@@ -131,7 +131,7 @@ impl Endpoint {
         now: Instant,
         init: &Init,
         header: &CommonHeader,
-        addrs: &[crate::TransportAddr],
+        addrs: Vec<crate::TransportAddr>,
         existing: Option<Existing>,
     ) -> InitAck {
         let cfg = &self.cfg.association;
@@ -168,7 +168,7 @@ impl Endpoint {
             local_tie_tag: tie.0,
             peer_tie_tag: tie.1,
             features: 0,
-            peer_addresses: addrs.to_vec(),
+            peer_addresses: addrs,
         };
         let cookie = self.signer.sign(&contents);
         let advertised = self.cfg.advertised_addresses.as_deref();

@@ -2,6 +2,7 @@
 //! answers INIT statelessly with a signed cookie, and applies the out-of-the-blue and
 //! verification-tag rules (RFC 9260 §5.1, §5.2, §8.4, §8.5).
 
+mod assoc_table;
 mod cookie;
 mod cookie_echo;
 mod deadlines;
@@ -97,9 +98,7 @@ pub struct Endpoint {
     rng: StdRng,
     epoch: Instant,
     signer: CookieSigner,
-    /// Boxed: a table of inline associations would move them on every growth and leave
-    /// empty buckets as large as an association.
-    assocs: HashMap<AssocId, Box<Association>, IdHash>,
+    assocs: assoc_table::AssocTable,
     by_tag: HashMap<VerificationTag, AssocId, IdHash>,
     by_peer: HashMap<PeerKey, AssocId>,
     replies: VecDeque<Reply>,
@@ -110,7 +109,6 @@ pub struct Endpoint {
     /// is refused even after its association is gone. A live association's cookie is found
     /// through `by_tag`, so it is remembered here only once the association is removed.
     used_cookies: HashMap<VerificationTag, u64>,
-    next_id: u64,
     accepting: bool,
     filter: Option<Filter>,
     limiter: ratelimit::ReplyLimiter,
@@ -161,7 +159,7 @@ impl Endpoint {
             rng,
             epoch: now,
             signer,
-            assocs: HashMap::default(),
+            assocs: assoc_table::AssocTable::default(),
             by_tag: HashMap::default(),
             by_peer: HashMap::new(),
             replies: VecDeque::new(),
@@ -169,7 +167,6 @@ impl Endpoint {
             deadlines: deadlines::Deadlines::default(),
             events: VecDeque::new(),
             used_cookies: HashMap::new(),
-            next_id: 1,
             accepting: true,
             filter: None,
             limiter: ratelimit::ReplyLimiter::default(),
@@ -229,12 +226,12 @@ impl Endpoint {
 
     /// Ids of every association.
     pub fn association_ids(&self) -> impl Iterator<Item = AssocId> + '_ {
-        self.assocs.keys().copied()
+        self.assocs.ids()
     }
 
     /// An association, read-only.
     pub fn association(&self, id: AssocId) -> Option<&Association> {
-        self.assocs.get(&id).map(|a| &**a)
+        self.assocs.get(id)
     }
 
     /// Run `f` on an association (send, shutdown, abort, poll_message, set_primary ...); the
@@ -244,7 +241,7 @@ impl Endpoint {
         id: AssocId,
         f: impl FnOnce(&mut Association) -> R,
     ) -> Option<R> {
-        let r = f(self.assocs.get_mut(&id)?);
+        let r = f(self.assocs.get_mut(id)?);
         self.touch(id);
         Some(r)
     }
@@ -300,7 +297,7 @@ impl Endpoint {
         while let Some(&id) = self.ready.front() {
             let t = self
                 .assocs
-                .get_mut(&id)
+                .get_mut(id)
                 .and_then(|a| a.poll_transmit(now, buf));
             if t.is_some() {
                 return t;
@@ -322,7 +319,7 @@ impl Endpoint {
     pub fn handle_timeout(&mut self, now: Instant) {
         self.maybe_rotate(now);
         for id in self.deadlines.pop_due(now) {
-            if let Some(a) = self.assocs.get_mut(&id) {
+            if let Some(a) = self.assocs.get_mut(id) {
                 a.handle_timeout(now);
             }
             self.touch(id);
@@ -340,10 +337,9 @@ impl Endpoint {
         self.signer.maybe_rotate(&mut self.rng, ms);
     }
 
-    fn new_id(&mut self) -> AssocId {
-        let id = AssocId(self.next_id);
-        self.next_id += 1;
-        id
+    /// The id the next association will get (it is stored with [`Endpoint::insert`]).
+    fn new_id(&self) -> AssocId {
+        self.assocs.next_id()
     }
 
     /// A random non-zero tag no association of ours uses (RFC 9260 §5.3.1).
@@ -358,13 +354,19 @@ impl Endpoint {
 
     fn insert(&mut self, a: Box<Association>) {
         let id = a.id();
+        self.index(&a);
+        self.assocs.insert(a);
+        self.touch(id);
+    }
+
+    /// Make `a` findable by its tag and by its peer's addresses.
+    fn index(&mut self, a: &Association) {
+        let id = a.id();
         self.by_tag.insert(a.local_tag(), id);
         let (_, peer_port) = a.ports();
         for p in a.paths().iter() {
             self.by_peer.insert(PeerKey(p.remote.ip, peer_port), id);
         }
-        self.assocs.insert(id, a);
-        self.touch(id);
     }
 
     /// After any input to `id`: queue it for output, refresh its deadline, take its events.
@@ -375,7 +377,7 @@ impl Endpoint {
     /// Move events out, refresh the timeout, index new paths, reap a finished association;
     /// and, by `step`, put it on the output queue or take it off (freeing its idle buffers).
     fn collect(&mut self, id: AssocId, step: Step) {
-        let Some(a) = self.assocs.get_mut(&id) else {
+        let Some(a) = self.assocs.get_mut(id) else {
             return;
         };
         match step {
@@ -401,7 +403,7 @@ impl Endpoint {
 
     fn remove(&mut self, id: AssocId) {
         self.deadlines.remove(id);
-        let Some(a) = self.assocs.remove(&id) else {
+        let Some(a) = self.assocs.remove(id) else {
             return;
         };
         self.remember_cookie(&a);

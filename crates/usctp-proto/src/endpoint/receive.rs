@@ -101,7 +101,7 @@ impl Endpoint {
     /// (RFC 9260 §8.5), so a wrong tag never provokes an ABORT toward the real peer.
     fn lookup(&self, meta: &DatagramMeta, header: &CommonHeader) -> Option<AssocId> {
         let by_tag = self.by_tag.get(&header.vtag).copied().filter(|id| {
-            self.assocs.get(id).is_some_and(|a| {
+            self.assocs.get(*id).is_some_and(|a| {
                 a.ports() == (header.dst_port, header.src_port)
                     && a.paths().find_ip(meta.src.ip).is_some()
             })
@@ -122,7 +122,7 @@ impl Endpoint {
         header: &CommonHeader,
         chunks: &mut Vec<Chunk>,
     ) {
-        if let Some(a) = self.assocs.get_mut(&id) {
+        if let Some(a) = self.assocs.get_mut(id) {
             a.handle_packet(now, meta, header, chunks);
         }
         self.touch(id);
