@@ -309,12 +309,12 @@ impl Association {
     /// Arm heartbeats: at once for unconfirmed paths (RFC 9260 §5.4), otherwise at the idle
     /// interval.
     pub(super) fn start_heartbeats(&mut self, now: Instant) {
-        let ids: Vec<_> = self
-            .paths
-            .iter()
-            .map(|p| (p.id, p.is_confirmed()))
-            .collect();
-        for (id, confirmed) in ids {
+        // By index: a list of the paths would be an allocation per association set up.
+        for i in 0..self.paths.len() {
+            let Some(p) = self.paths.iter().nth(i) else {
+                break;
+            };
+            let (id, confirmed) = (p.id, p.is_confirmed());
             let at = if confirmed {
                 self.next_heartbeat(id, now)
             } else {

@@ -30,11 +30,12 @@ impl ReplyLimiter {
         if self.total >= cfg.stateless_reply_rate {
             return false;
         }
-        let n = self.per_source.get(&dst).copied().unwrap_or(0);
-        if n >= cfg.stateless_reply_rate_per_source {
+        // One probe: a refused source already has its entry, so refusals add none.
+        let n = self.per_source.entry(dst).or_insert(0);
+        if *n >= cfg.stateless_reply_rate_per_source {
             return false;
         }
-        self.per_source.insert(dst, n + 1);
+        *n += 1;
         self.total += 1;
         true
     }

@@ -17,7 +17,7 @@ use crate::path::PathId;
 pub(super) struct PathState {
     pub id: PathId,
     pub mtu: usize,
-    pub cc: Box<dyn CongestionControl>,
+    pub cc: Controller,
     /// In Fast Recovery until the cumulative ack reaches this TSN (RFC 9260 §7.2.4).
     pub fast_recovery_exit: Option<u64>,
     pub last_sent: Option<Instant>,
@@ -25,6 +25,33 @@ pub(super) struct PathState {
     pub flight_before: usize,
     pub acked_now: usize,
     pub fast_rtx_now: bool,
+}
+
+/// A path's congestion controller: the standard one inline (no allocation per path, and
+/// paths are made with every association), another one boxed.
+#[derive(Debug)]
+pub(super) enum Controller {
+    Standard(Rfc9260Congestion),
+    Custom(Box<dyn CongestionControl>),
+}
+
+impl std::ops::Deref for Controller {
+    type Target = dyn CongestionControl;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Standard(c) => c,
+            Self::Custom(c) => &**c,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Controller {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            Self::Standard(c) => c,
+            Self::Custom(c) => &mut **c,
+        }
+    }
 }
 
 /// The send side of one association.
@@ -71,12 +98,16 @@ impl Sender {
     /// Add a destination with the RFC 9260 §7.2 congestion controller (initial cwnd, ssthresh =
     /// the peer's a_rwnd). Adding a known path only updates its MTU.
     pub fn add_path(&mut self, path: PathId, mtu: usize) {
-        let cc = Box::new(Rfc9260Congestion::new(mtu, self.initial_peer_rwnd));
-        self.add_path_with(path, mtu, cc);
+        let cc = Rfc9260Congestion::new(mtu, self.initial_peer_rwnd);
+        self.add_path_state(path, mtu, Controller::Standard(cc));
     }
 
     /// Add a destination with another congestion controller.
     pub fn add_path_with(&mut self, path: PathId, mtu: usize, cc: Box<dyn CongestionControl>) {
+        self.add_path_state(path, mtu, Controller::Custom(cc));
+    }
+
+    fn add_path_state(&mut self, path: PathId, mtu: usize, cc: Controller) {
         if self.path_index(path).is_some() {
             self.set_path_mtu(path, mtu);
             return;
