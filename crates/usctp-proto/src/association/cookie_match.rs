@@ -41,7 +41,7 @@ impl Association {
             return;
         }
         let was = self.state;
-        if self.peer_tag != c.peer_tag || self.rx.is_none() {
+        if self.peer_tag != c.peer_tag || self.rx_start.is_none() {
             self.peer_tag = c.peer_tag;
             self.adopt_peer(
                 now,

@@ -16,7 +16,7 @@ impl Association {
         if !self.state.accepts_peer_data() {
             return;
         }
-        let Some(rx) = self.rx.as_mut() else { return };
+        let Some(rx) = self.receiver() else { return };
         match rx.on_data(d) {
             RxOutcome::Accepted => self.accepted_data = true,
             RxOutcome::InvalidStream(stream) => {

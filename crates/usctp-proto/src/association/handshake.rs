@@ -16,7 +16,6 @@ use super::{Association, State};
 use crate::endpoint::CookieContents;
 use crate::event::{AssocId, CloseReason, Event};
 use crate::path::PathId;
-use crate::rx::Receiver;
 use crate::timer::TimerKind;
 use crate::{AssociationConfig, DatagramMeta, TransportAddr};
 
@@ -175,7 +174,10 @@ impl Association {
         outbound: u16,
         inbound: u16,
     ) {
-        self.rx = Some(Box::new(Receiver::new(peer_itsn, inbound, &self.cfg)));
+        // The receiver itself waits for the first DATA: most associations set up by a busy
+        // server idle first, and many never carry data toward it.
+        self.rx = None;
+        self.rx_start = Some((peer_itsn, inbound));
         self.tx.set_peer_rwnd(rwnd);
         let dropped = self.tx.set_outbound_streams(outbound);
         if dropped > 0 {

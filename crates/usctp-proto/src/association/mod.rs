@@ -94,10 +94,14 @@ pub struct Association {
     local_addrs: Arc<[IpAddr]>,
     paths: PathManager,
     tx: Sender,
-    /// Boxed: it keeps the association within the allocator's fast size classes (glibc's
-    /// tcache ends at 1032 bytes), which matters when associations come and go by the
-    /// thousand; one pointer hop per DATA packet is the price.
+    /// Made at the first DATA (see [`Association::receiver`]): an association that never
+    /// receives data holds none. Boxed: it keeps the association within the allocator's fast
+    /// size classes (glibc's tcache ends at 1032 bytes); one pointer hop per DATA packet is
+    /// the price.
     rx: Option<Box<Receiver>>,
+    /// The peer's initial TSN and our inbound stream count, once the handshake told them:
+    /// what the receiver starts from.
+    rx_start: Option<(Tsn, u16)>,
     timers: Timers,
     pending: VecDeque<Pending>,
     events: VecDeque<Event>,
@@ -155,6 +159,7 @@ impl Association {
             paths,
             tx,
             rx: None,
+            rx_start: None,
             timers: Timers::default(),
             pending: VecDeque::new(),
             events: VecDeque::new(),
@@ -181,6 +186,25 @@ impl Association {
         let mut r = StdRng::from_seed(self.rng_seed);
         r.fill_bytes(&mut self.rng_seed);
         r
+    }
+
+    /// The receive side, made on first use once the peer's initial TSN is known.
+    fn receiver(&mut self) -> Option<&mut Receiver> {
+        if self.rx.is_none() {
+            let (itsn, inbound) = self.rx_start?;
+            self.rx = Some(Box::new(Receiver::new(itsn, inbound, &self.cfg)));
+        }
+        self.rx.as_deref_mut()
+    }
+
+    /// Our cumulative TSN ack: the receiver's, or the TSN before the peer's first one while no
+    /// DATA has come (zero before the handshake).
+    fn cum_ack(&self) -> Tsn {
+        match (&self.rx, self.rx_start) {
+            (Some(rx), _) => rx.cum_ack(),
+            (None, Some((itsn, _))) => itsn.sub(1),
+            (None, None) => Tsn(0),
+        }
     }
 
     /// This association's id.
@@ -406,7 +430,7 @@ impl Association {
         self.report_unrecognized(from, unrecognized);
         if had_data {
             let answer_shutdown = self.state == State::ShutdownSent;
-            if let Some(rx) = self.rx.as_mut() {
+            if let Some(rx) = self.receiver() {
                 rx.on_packet_end(now, immediate || answer_shutdown);
             }
             self.sack_dest = from;

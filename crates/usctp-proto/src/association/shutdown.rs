@@ -5,7 +5,6 @@ use std::time::Instant;
 use bytes::Bytes;
 use usctp_wire::cause::UserInitiatedAbort;
 use usctp_wire::chunk::{Shutdown, ShutdownAck, ShutdownComplete};
-use usctp_wire::Tsn;
 
 use super::{Association, State};
 use crate::event::{CloseReason, Event};
@@ -39,10 +38,6 @@ impl Association {
             return self.close(Some(CloseReason::LocalAbort));
         }
         self.abort_with(cause, CloseReason::LocalAbort);
-    }
-
-    fn cum_ack(&self) -> Tsn {
-        self.rx.as_ref().map_or(Tsn(0), |rx| rx.cum_ack())
     }
 
     fn start_t2(&mut self, now: Instant) {

@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use rand::RngCore;
 use usctp_wire::chunk::{CookieEcho, Heartbeat, Shutdown, ShutdownAck};
-use usctp_wire::Tsn;
 
 use super::{Association, State};
 use crate::event::{CloseReason, PathState};
@@ -100,7 +99,7 @@ impl Association {
         let dest = self.paths.retransmit_path(data_path);
         match self.state {
             State::ShutdownSent => {
-                let cum = self.rx.as_ref().map_or(Tsn(0), |rx| rx.cum_ack());
+                let cum = self.cum_ack();
                 self.queue(Some(dest), Shutdown { cum_tsn_ack: cum });
             }
             State::ShutdownAckSent => self.queue(Some(dest), ShutdownAck),
