@@ -167,6 +167,32 @@ fn sctp_at_i_2_7_4_user_send_in_shutdown_ack_sent() {
     user_send_refused(&mut t);
 }
 
+/// Not an ETSI purpose: an association that has received no DATA holds no receiver yet, and
+/// its SHUTDOWN still acks up to the TSN before the peer's first (RFC 9260 §9.2, §5.1 the
+/// initial TSN).
+#[test]
+fn shutdown_before_any_data_acks_the_tsn_before_the_peers_initial() {
+    let mut t = Tester::accept(quiet());
+    let from = t.log.len();
+    t.user_shutdown();
+    let cum = t.log[from..]
+        .iter()
+        .flat_map(|s| &s.packet.chunks)
+        .find_map(|c| match c {
+            Chunk::Shutdown(s) => Some(s.cum_tsn_ack.0),
+            _ => None,
+        });
+    assert_eq!(cum, Some(TSN0.wrapping_sub(1)), "{:?}", &t.log[from..]);
+    // Then DATA arrives (allowed in SHUTDOWN-SENT): the receiver starts from the same point.
+    let d = t.data(b"first");
+    let out = t.send(vec![d]);
+    let cum = out.iter().flat_map(|p| &p.chunks).find_map(|c| match c {
+        Chunk::Shutdown(s) => Some(s.cum_tsn_ack.0),
+        _ => None,
+    });
+    assert_eq!(cum, Some(TSN0), "{out:?}");
+}
+
 #[test]
 fn sctp_at_i_2_8_data_received_in_shutdown_sent() {
     let mut t = Tester::accept(quiet());
