@@ -12,6 +12,7 @@ pub mod association;
 pub mod config;
 pub mod endpoint;
 pub mod event;
+mod inline_queue;
 pub mod path;
 pub mod rx;
 pub mod timer;

@@ -12,7 +12,6 @@ mod state;
 mod stats;
 mod timeout;
 
-use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -32,6 +31,7 @@ pub(crate) use cookie_match::CookieMatch;
 pub(crate) use handshake::{address_params, peer_addresses};
 
 use crate::event::{AssocId, CloseReason, Event};
+use crate::inline_queue::InlineQueue;
 use crate::path::{PathId, PathManager};
 use crate::rx::{Message, Receiver};
 use crate::timer::{TimerKind, Timers};
@@ -103,8 +103,8 @@ pub struct Association {
     /// what the receiver starts from.
     rx_start: Option<(Tsn, u16)>,
     timers: Timers,
-    pending: VecDeque<Pending>,
-    events: VecDeque<Event>,
+    pending: InlineQueue<Pending>,
+    events: InlineQueue<Event>,
     handshake: Handshake,
     /// Consecutive timeouts across all paths (RFC 9260 §8.1).
     assoc_errors: u32,
@@ -161,8 +161,8 @@ impl Association {
             rx: None,
             rx_start: None,
             timers: Timers::default(),
-            pending: VecDeque::new(),
-            events: VecDeque::new(),
+            pending: InlineQueue::default(),
+            events: InlineQueue::default(),
             handshake: Handshake::default(),
             assoc_errors: 0,
             shutdown_retransmits: 0,

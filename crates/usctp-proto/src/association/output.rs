@@ -1,7 +1,6 @@
 //! Building packets: control chunks first, then a SACK, then DATA (RFC 9260 §6.10), within
 //! the path MTU, cwnd and Max.Burst.
 
-use std::collections::VecDeque;
 use std::time::Instant;
 
 use usctp_wire::chunk::Chunk;
@@ -29,12 +28,8 @@ impl Association {
     /// holds no buffer for them (an association is idle most of its life, and there may be a
     /// hundred thousand of them).
     pub(crate) fn release_idle_buffers(&mut self) {
-        if self.pending.is_empty() && self.pending.capacity() > 0 {
-            self.pending = VecDeque::new();
-        }
-        if self.events.is_empty() && self.events.capacity() > 0 {
-            self.events = VecDeque::new();
-        }
+        self.pending.release_idle();
+        self.events.release_idle();
     }
 
     /// Whether new or retransmitted DATA may go out in this state.

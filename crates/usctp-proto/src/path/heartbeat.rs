@@ -1,6 +1,5 @@
 //! HEARTBEAT probes: the info we send and the check of the echo (RFC 9260 §8.3).
 
-use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -8,6 +7,7 @@ use bytes::Bytes;
 use super::destination::Probe;
 use super::{PathId, PathManager};
 use crate::event::{Event, PathState};
+use crate::inline_queue::InlineQueue;
 
 /// Heartbeat Info layout: magic, path id, nonce (we keep the send time in the path).
 const HB_MAGIC: u16 = 0x7573; // "us"
@@ -36,7 +36,7 @@ impl PathManager {
         &mut self,
         info: &[u8],
         now: Instant,
-        events: &mut VecDeque<Event>,
+        events: &mut InlineQueue<Event>,
     ) -> Option<(PathId, Duration)> {
         let info: &[u8; HB_INFO_LEN] = info.try_into().ok()?;
         let [m0, m1, i0, i1, n @ ..] = *info;

@@ -1,11 +1,11 @@
 //! What verified ICMP reports do to a path: a smaller path MTU (RFC 9260 §7.3, RFC 8899) or a
 //! failure hint (RFC 9260 Appendix C, ICMP9).
 
-use std::collections::VecDeque;
 use std::time::Instant;
 
 use super::{PathId, PathManager};
 use crate::event::{Event, PathState};
+use crate::inline_queue::InlineQueue;
 
 /// Smallest path MTU an ICMP report can set for IPv4: RFC 8899 §5.1.2 BASE_PLPMTU, so a
 /// forged or broken report cannot shrink packets to nothing.
@@ -42,7 +42,7 @@ impl PathManager {
         &mut self,
         id: PathId,
         now: Instant,
-        events: &mut VecDeque<Event>,
+        events: &mut InlineQueue<Event>,
     ) -> bool {
         let Some(p) = self.get_mut(id) else {
             return false;

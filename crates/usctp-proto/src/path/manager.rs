@@ -1,13 +1,13 @@
 //! The path manager: the address set, the primary, destination choice, heartbeats, error
 //! counting and failover (RFC 9260 §5.4, §6.4, §8.1–§8.3; RFC 7829).
 
-use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::time::Instant;
 
 use super::destination::Path;
 use super::PathId;
 use crate::event::{Event, PathState};
+use crate::inline_queue::InlineQueue;
 use crate::{AssociationConfig, TransportAddr};
 
 /// All paths of one association.
@@ -54,7 +54,7 @@ impl PathManager {
         local: Option<IpAddr>,
         now: Instant,
         cfg: &AssociationConfig,
-        events: &mut VecDeque<Event>,
+        events: &mut InlineQueue<Event>,
     ) -> Option<PathId> {
         if let Some(id) = self.find(remote) {
             return Some(id);
@@ -111,7 +111,7 @@ impl PathManager {
     }
 
     /// Make `id` the primary (user request). False if there is no such path.
-    pub fn set_primary(&mut self, id: PathId, events: &mut VecDeque<Event>) -> bool {
+    pub fn set_primary(&mut self, id: PathId, events: &mut InlineQueue<Event>) -> bool {
         let Some(addr) = self.get(id).map(|p| p.remote) else {
             return false;
         };
@@ -207,7 +207,7 @@ impl PathManager {
     /// Without switch-back, or past the Primary Path Switchover threshold (RFC 7829 §6), a
     /// failed primary hands its role to the path that took over (RFC 9260 §6.4.1 leaves the
     /// policy to the implementation).
-    fn reselect_primary(&mut self, events: &mut VecDeque<Event>) {
+    fn reselect_primary(&mut self, events: &mut InlineQueue<Event>) {
         let primary = self.get(self.primary);
         if primary.is_some_and(|p| p.state == PathState::Active) {
             return;
@@ -233,7 +233,7 @@ impl PathManager {
         id: PathId,
         state: PathState,
         now: Instant,
-        events: &mut VecDeque<Event>,
+        events: &mut InlineQueue<Event>,
     ) {
         let Some(p) = self.get_mut(id) else { return };
         if p.state == state {
@@ -258,7 +258,7 @@ impl PathManager {
     /// revived this way only while it carries new data (every path is failing): otherwise the
     /// acknowledged chunks were sent before it failed and their SACK came over another path,
     /// which says nothing about this one; its HEARTBEAT ACK will.
-    pub fn on_ack(&mut self, id: PathId, now: Instant, events: &mut VecDeque<Event>) {
+    pub fn on_ack(&mut self, id: PathId, now: Instant, events: &mut InlineQueue<Event>) {
         let data_path = self.data_path();
         let Some(p) = self.get_mut(id) else { return };
         let failing = matches!(p.state, PathState::PotentiallyFailed | PathState::Inactive);
@@ -274,7 +274,12 @@ impl PathManager {
     /// A retransmission timer or heartbeat on `id` expired: count the error, back off its RTO,
     /// and move it to potentially failed / inactive at the thresholds (RFC 9260 §8.2,
     /// RFC 7829 §5). Returns true if the path changed state.
-    pub fn on_timeout(&mut self, id: PathId, now: Instant, events: &mut VecDeque<Event>) -> bool {
+    pub fn on_timeout(
+        &mut self,
+        id: PathId,
+        now: Instant,
+        events: &mut InlineQueue<Event>,
+    ) -> bool {
         let Some(p) = self.get_mut(id) else {
             return false;
         };
@@ -288,7 +293,7 @@ impl PathManager {
         &mut self,
         id: PathId,
         now: Instant,
-        events: &mut VecDeque<Event>,
+        events: &mut InlineQueue<Event>,
     ) -> bool {
         let (pmr, pfmr) = (self.path_max_retrans, self.pf_max_retrans);
         let Some(p) = self.get_mut(id) else {
