@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::tester::*;
 use usctp_proto::{AssocError, CloseReason, Event, State};
 use usctp_wire::chunk::{Abort, Chunk, Shutdown, ShutdownAck, ShutdownComplete};
-use usctp_wire::{Ppid, StreamId, Tsn};
+use usctp_wire::{Packet, Ppid, StreamId, Tsn};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -167,6 +167,17 @@ fn sctp_at_i_2_7_4_user_send_in_shutdown_ack_sent() {
     user_send_refused(&mut t);
 }
 
+/// The cumulative TSN ack of the first SHUTDOWN among `packets`.
+fn shutdown_cum<'a>(packets: impl IntoIterator<Item = &'a Packet>) -> Option<u32> {
+    packets
+        .into_iter()
+        .flat_map(|p| &p.chunks)
+        .find_map(|c| match c {
+            Chunk::Shutdown(s) => Some(s.cum_tsn_ack.0),
+            _ => None,
+        })
+}
+
 /// Not an ETSI purpose: an association that has received no DATA holds no receiver yet, and
 /// its SHUTDOWN still acks up to the TSN before the peer's first (RFC 9260 §9.2, §5.1 the
 /// initial TSN).
@@ -175,22 +186,12 @@ fn shutdown_before_any_data_acks_the_tsn_before_the_peers_initial() {
     let mut t = Tester::accept(quiet());
     let from = t.log.len();
     t.user_shutdown();
-    let cum = t.log[from..]
-        .iter()
-        .flat_map(|s| &s.packet.chunks)
-        .find_map(|c| match c {
-            Chunk::Shutdown(s) => Some(s.cum_tsn_ack.0),
-            _ => None,
-        });
+    let cum = shutdown_cum(t.log[from..].iter().map(|s| &s.packet));
     assert_eq!(cum, Some(TSN0.wrapping_sub(1)), "{:?}", &t.log[from..]);
     // Then DATA arrives (allowed in SHUTDOWN-SENT): the receiver starts from the same point.
     let d = t.data(b"first");
     let out = t.send(vec![d]);
-    let cum = out.iter().flat_map(|p| &p.chunks).find_map(|c| match c {
-        Chunk::Shutdown(s) => Some(s.cum_tsn_ack.0),
-        _ => None,
-    });
-    assert_eq!(cum, Some(TSN0), "{out:?}");
+    assert_eq!(shutdown_cum(&out), Some(TSN0), "{out:?}");
 }
 
 #[test]
@@ -202,11 +203,7 @@ fn sctp_at_i_2_8_data_received_in_shutdown_sent() {
     let out = t.send(vec![d]);
     // RFC 9260 §9.2: answer at once with a SHUTDOWN carrying the new cumulative ack, and
     // restart T2.
-    let cum = out.iter().flat_map(|p| &p.chunks).find_map(|c| match c {
-        Chunk::Shutdown(s) => Some(s.cum_tsn_ack.0),
-        _ => None,
-    });
-    assert_eq!(cum, Some(TSN0), "{out:?}");
+    assert_eq!(shutdown_cum(&out), Some(TSN0), "{out:?}");
     let at = t.run(ms(1200));
     assert_eq!(
         times(&at, is_shutdown),
