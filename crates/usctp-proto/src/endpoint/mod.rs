@@ -32,6 +32,7 @@ use peer_key::PeerKey;
 
 use crate::association::Association;
 use crate::event::{AssocId, Event};
+use crate::inline_queue::InlineQueue;
 use crate::{AssociationConfig, EndpointConfig, Transmit, TransportAddr};
 
 /// Stateless replies (INIT ACK, ABORT, SHUTDOWN COMPLETE) waiting to be sent at most; more are
@@ -102,9 +103,11 @@ pub struct Endpoint {
     by_tag: HashMap<VerificationTag, AssocId, IdHash>,
     by_peer: HashMap<PeerKey, AssocId>,
     replies: VecDeque<Reply>,
-    ready: VecDeque<AssocId>,
+    /// Inline-first queues: a client endpoint mostly holds one association, and a deque
+    /// would allocate for it.
+    ready: InlineQueue<AssocId>,
     deadlines: deadlines::Deadlines,
-    events: VecDeque<(AssocId, Event)>,
+    events: InlineQueue<(AssocId, Event)>,
     /// Tags of cookies whose associations are gone, with their expiry (ms): a replayed cookie
     /// is refused even after its association is gone. A live association's cookie is found
     /// through `by_tag`, so it is remembered here only once the association is removed.
@@ -163,9 +166,9 @@ impl Endpoint {
             by_tag: HashMap::default(),
             by_peer: HashMap::new(),
             replies: VecDeque::new(),
-            ready: VecDeque::new(),
+            ready: InlineQueue::default(),
             deadlines: deadlines::Deadlines::default(),
-            events: VecDeque::new(),
+            events: InlineQueue::default(),
             used_cookies: HashMap::new(),
             accepting: true,
             filter: None,
