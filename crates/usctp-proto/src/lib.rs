@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod addr;
+mod addr_list;
 pub mod association;
 pub mod config;
 pub mod endpoint;
@@ -19,6 +20,7 @@ pub mod timer;
 pub mod tx;
 
 pub use addr::{DatagramMeta, Transmit, TransportAddr};
+pub use addr_list::AddrList;
 pub use association::{AssocError, Association, IcmpKind, IcmpReport, State};
 pub use config::{AssociationConfig, EndpointConfig};
 pub use endpoint::{AcceptFilter, ConnectError, Endpoint, EndpointStats, Incoming};

@@ -17,7 +17,7 @@ use crate::endpoint::CookieContents;
 use crate::event::{AssocId, CloseReason, Event};
 use crate::path::PathId;
 use crate::timer::TimerKind;
-use crate::{AssociationConfig, DatagramMeta, TransportAddr};
+use crate::{AddrList, AssociationConfig, DatagramMeta, TransportAddr};
 
 /// Unicast addresses a peer may list (RFC 9260 §5.1.2: ignore what cannot be used).
 fn usable(ip: IpAddr) -> bool {
@@ -29,12 +29,8 @@ fn usable(ip: IpAddr) -> bool {
 
 /// The peer's transport addresses from an INIT / INIT ACK: the packet's source first, then
 /// each listed address (same encapsulation as the source), bounded by `max`.
-pub(crate) fn peer_addresses(
-    params: &[Parameter],
-    src: TransportAddr,
-    max: usize,
-) -> Vec<TransportAddr> {
-    let mut out = vec![src];
+pub(crate) fn peer_addresses(params: &[Parameter], src: TransportAddr, max: usize) -> AddrList {
+    let mut out = AddrList::One(src);
     let listed = params
         .iter()
         .filter_map(Parameter::address)
@@ -227,7 +223,7 @@ impl Association {
         let outbound = self.cfg.outbound_streams.min(ack.inbound_streams);
         let inbound = self.cfg.max_inbound_streams.min(ack.outbound_streams);
         self.adopt_peer(now, ack.initial_tsn, ack.a_rwnd, outbound, inbound);
-        for r in peer_addresses(&ack.params, meta.src, self.cfg.max_peer_addresses) {
+        for &r in peer_addresses(&ack.params, meta.src, self.cfg.max_peer_addresses).iter() {
             self.add_peer_path(now, r);
         }
         // The INIT is kept: a Stale Cookie error sends it again (RFC 9260 §5.2.6).

@@ -12,7 +12,7 @@ use rand::RngCore;
 use sha2::Sha256;
 use usctp_wire::{Tsn, VerificationTag};
 
-use crate::TransportAddr;
+use crate::{AddrList, TransportAddr};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -55,7 +55,7 @@ pub struct CookieContents {
     /// Extension flags both sides support (bit set, see the association's negotiation).
     pub features: u32,
     /// The peer's transport addresses: the INIT's source first, then those it listed.
-    pub peer_addresses: Vec<TransportAddr>,
+    pub peer_addresses: AddrList,
 }
 
 impl CookieContents {
@@ -319,7 +319,7 @@ fn decode(body: &[u8]) -> Option<CookieContents> {
         local_tie_tag: VerificationTag(0),
         peer_tie_tag: VerificationTag(0),
         features: 0,
-        peer_addresses: Vec::new(),
+        peer_addresses: AddrList::default(),
     };
     if version & HAS_TIE_TAGS != 0 {
         c.local_tie_tag = VerificationTag(r.u32()?);
@@ -365,7 +365,8 @@ mod tests {
             peer_addresses: vec![
                 TransportAddr::raw(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1))),
                 TransportAddr::udp(IpAddr::V6(Ipv6Addr::LOCALHOST), 9899),
-            ],
+            ]
+            .into(),
         }
     }
 

@@ -66,7 +66,7 @@ impl Endpoint {
                 let incoming = || Incoming {
                     from: meta.src,
                     peer_port: header.src_port,
-                    addresses: contents.peer_addresses.clone(),
+                    addresses: contents.peer_addresses.to_vec(),
                 };
                 if taken || !self.admits(incoming) {
                     self.stats.discarded += 1;

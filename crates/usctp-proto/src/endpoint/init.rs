@@ -114,7 +114,7 @@ impl Endpoint {
             None if !self.admits(|| Incoming {
                 from: meta.src,
                 peer_port: header.src_port,
-                addresses: addrs.clone(),
+                addresses: addrs.to_vec(),
             }) =>
             {
                 return abort(self, OutOfResource.into());
@@ -131,7 +131,7 @@ impl Endpoint {
         now: Instant,
         init: &Init,
         header: &CommonHeader,
-        addrs: Vec<crate::TransportAddr>,
+        addrs: crate::AddrList,
         existing: Option<Existing>,
     ) -> InitAck {
         let cfg = &self.cfg.association;
