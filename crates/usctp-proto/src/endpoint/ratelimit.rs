@@ -27,12 +27,14 @@ impl ReplyLimiter {
             self.total = 0;
             self.per_source.clear();
         }
-        if self.total >= cfg.stateless_reply_rate {
+        let per_source = cfg.stateless_reply_rate_per_source;
+        if self.total >= cfg.stateless_reply_rate || per_source == 0 {
             return false;
         }
-        // One probe: a refused source already has its entry, so refusals add none.
+        // One probe: with a non-zero budget a refused source already has its entry, so
+        // refusals add none and the table stays within `global` entries.
         let n = self.per_source.entry(dst).or_insert(0);
-        if *n >= cfg.stateless_reply_rate_per_source {
+        if *n >= per_source {
             return false;
         }
         *n += 1;
@@ -70,6 +72,13 @@ mod tests {
         assert_eq!(allowed, 3);
         assert!(l.allow(&c, ip(2), 999), "another source has its own budget");
         assert!(l.allow(&c, ip(1), 1000), "a new window");
+    }
+
+    #[test]
+    fn a_zero_per_source_budget_refuses_all_and_remembers_nothing() {
+        let (c, mut l) = (cfg(50, 0), ReplyLimiter::default());
+        assert_eq!((0..1000).filter(|&i| l.allow(&c, ip(i), 0)).count(), 0);
+        assert_eq!(l.sources(), 0);
     }
 
     #[test]
