@@ -2,7 +2,7 @@
 //! case) is held inline, more in a vector. Every INIT, INIT ACK and COOKIE ECHO builds such a
 //! list, and a single-address peer then costs no allocation.
 
-use std::ops::{Deref, DerefMut};
+use std::ops::Deref;
 
 use crate::TransportAddr;
 
@@ -30,15 +30,6 @@ impl AddrList {
             Self::Many(v) => v.push(a),
         }
     }
-
-    /// Keep the first `n` addresses.
-    pub fn truncate(&mut self, n: usize) {
-        match self {
-            Self::One(_) if n == 0 => *self = Self::default(),
-            Self::One(_) => {}
-            Self::Many(v) => v.truncate(n),
-        }
-    }
 }
 
 impl Deref for AddrList {
@@ -46,15 +37,6 @@ impl Deref for AddrList {
     fn deref(&self) -> &[TransportAddr] {
         match self {
             Self::One(a) => std::slice::from_ref(a),
-            Self::Many(v) => v,
-        }
-    }
-}
-
-impl DerefMut for AddrList {
-    fn deref_mut(&mut self) -> &mut [TransportAddr] {
-        match self {
-            Self::One(a) => std::slice::from_mut(a),
             Self::Many(v) => v,
         }
     }
@@ -89,11 +71,6 @@ mod tests {
         l.push(addr(2));
         l.push(addr(3));
         assert_eq!(&l[..], [addr(1), addr(2), addr(3)]);
-        l.truncate(1);
-        assert_eq!(&l[..], [addr(1)]);
-        let mut one = AddrList::from(vec![addr(4)]);
-        assert_eq!(one, AddrList::One(addr(4)));
-        one.truncate(0);
-        assert!(one.is_empty());
+        assert_eq!(AddrList::from(vec![addr(4)]), AddrList::One(addr(4)));
     }
 }

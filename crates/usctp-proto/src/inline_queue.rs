@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 
 #[derive(Debug, Clone)]
-pub struct InlineQueue<T> {
+pub(crate) struct InlineQueue<T> {
     /// The oldest element; `None` only when the queue is empty.
     head: Option<T>,
     rest: VecDeque<T>,
@@ -21,7 +21,7 @@ impl<T> Default for InlineQueue<T> {
 }
 
 impl<T> InlineQueue<T> {
-    pub fn push_back(&mut self, x: T) {
+    pub(crate) fn push_back(&mut self, x: T) {
         if self.head.is_none() {
             self.head = Some(x);
         } else {
@@ -29,48 +29,48 @@ impl<T> InlineQueue<T> {
         }
     }
 
-    pub fn pop_front(&mut self) -> Option<T> {
+    pub(crate) fn pop_front(&mut self) -> Option<T> {
         let x = self.head.take()?;
         self.head = self.rest.pop_front();
         Some(x)
     }
 
-    pub fn front(&self) -> Option<&T> {
+    pub(crate) fn front(&self) -> Option<&T> {
         self.head.as_ref()
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         usize::from(self.head.is_some()) + self.rest.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.head.is_none()
     }
 
-    pub fn get(&self, i: usize) -> Option<&T> {
+    pub(crate) fn get(&self, i: usize) -> Option<&T> {
         match i {
             0 => self.head.as_ref(),
             _ => self.rest.get(i - 1),
         }
     }
 
-    pub fn remove(&mut self, i: usize) -> Option<T> {
+    pub(crate) fn remove(&mut self, i: usize) -> Option<T> {
         match i {
             0 => self.pop_front(),
             _ => self.rest.remove(i - 1),
         }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &T> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
         self.head.iter().chain(self.rest.iter())
     }
 
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.head = None;
         self.rest.clear();
     }
 
-    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
         let head = self.head.take();
         let rest = std::mem::take(&mut self.rest);
         for x in head.into_iter().chain(rest) {
@@ -81,7 +81,7 @@ impl<T> InlineQueue<T> {
     }
 
     /// Free the overflow buffer when nothing is in it.
-    pub fn release_idle(&mut self) {
+    pub(crate) fn release_idle(&mut self) {
         if self.rest.is_empty() && self.rest.capacity() > 0 {
             self.rest = VecDeque::new();
         }

@@ -71,20 +71,6 @@ impl AssocTable {
             .filter(|s| make_id(i, s.generation) == id)
     }
 
-    /// Put `a` in place of the association with its id (a restart keeps the id); returns
-    /// the one replaced, or gives `a` back when there is none.
-    pub(super) fn replace(
-        &mut self,
-        a: Box<Association>,
-    ) -> Result<Box<Association>, Box<Association>> {
-        match self.slot_mut(a.id()) {
-            Some(Slot {
-                assoc: Some(old), ..
-            }) => Ok(std::mem::replace(old, a)),
-            _ => Err(a),
-        }
-    }
-
     pub(super) fn get(&self, id: AssocId) -> Option<&Association> {
         self.slot(id)?.assoc.as_deref()
     }

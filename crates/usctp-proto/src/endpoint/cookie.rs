@@ -401,8 +401,10 @@ mod tests {
         // HMAC's inner hash takes one block for the key pad, then the body plus 9 bytes of
         // padding: a body of at most 55 bytes needs one block more.
         let mut c = contents();
-        c.peer_addresses.truncate(1);
-        c.peer_addresses[0] = TransportAddr::udp(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)), 9899);
+        c.peer_addresses = AddrList::One(TransportAddr::udp(
+            IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)),
+            9899,
+        ));
         let (s, _) = signer(1);
         assert!(s.sign(&c).len() - MAC_LEN <= 55);
     }

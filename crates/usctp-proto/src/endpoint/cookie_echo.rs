@@ -188,9 +188,8 @@ impl Endpoint {
                 fresh.set_cookie(mac, c.expires_ms());
                 self.by_tag.remove(&old_tag);
                 self.index(&fresh);
-                if let Ok(old) = self.assocs.replace(fresh) {
-                    self.remember_cookie(&old);
-                }
+                let old = std::mem::replace(self.assocs.get_mut(id)?, *fresh);
+                self.remember_cookie(&old);
                 self.touch(id);
                 Some(id)
             }

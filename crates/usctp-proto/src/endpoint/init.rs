@@ -68,7 +68,7 @@ impl Endpoint {
             };
             return abort(self, cause.into());
         }
-        let max = self.cfg.association.max_peer_addresses;
+        let max = self.assoc_cfg.max_peer_addresses;
         let addrs = peer_addresses(&init.params, meta.src, max);
         let existing = addrs
             .iter()
@@ -134,7 +134,7 @@ impl Endpoint {
         addrs: crate::AddrList,
         existing: Option<Existing>,
     ) -> InitAck {
-        let cfg = &self.cfg.association;
+        let cfg = &self.assoc_cfg;
         let (our_os, our_mis, rwnd) = (
             cfg.outbound_streams,
             cfg.max_inbound_streams,

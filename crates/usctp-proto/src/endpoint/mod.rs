@@ -91,7 +91,8 @@ struct Reply {
 #[derive(Debug)]
 pub struct Endpoint {
     cfg: EndpointConfig,
-    /// `cfg.association`, shared by the associations made with it.
+    /// The association settings, moved out of `cfg` (whose `association` is left at its
+    /// default: read these) and shared by the associations made with them.
     assoc_cfg: Arc<AssociationConfig>,
     port: u16,
     /// Shared with every association (one copy, not one each).
@@ -147,7 +148,7 @@ impl core::fmt::Debug for Filter {
 impl Endpoint {
     /// An endpoint on SCTP `port` with `local_addrs` (advertised in INIT / INIT ACK when more
     /// than one). `now` is the endpoint's epoch for cookie timestamps.
-    pub fn new(cfg: EndpointConfig, port: u16, local_addrs: Vec<IpAddr>, now: Instant) -> Self {
+    pub fn new(mut cfg: EndpointConfig, port: u16, local_addrs: Vec<IpAddr>, now: Instant) -> Self {
         let mut rng = match cfg.rng_seed {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_entropy(),
@@ -155,7 +156,7 @@ impl Endpoint {
         let period = u64::try_from(cfg.cookie_lifetime.as_millis()).unwrap_or(u64::MAX);
         let signer = CookieSigner::new(&mut rng, period, 0);
         Self {
-            assoc_cfg: Arc::new(cfg.association.clone()),
+            assoc_cfg: Arc::new(std::mem::take(&mut cfg.association)),
             cfg,
             port,
             local_addrs: local_addrs.into(),

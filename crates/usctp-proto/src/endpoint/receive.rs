@@ -33,11 +33,10 @@ impl Endpoint {
             return;
         }
         self.maybe_rotate(now);
-        let limit = self.cfg.association.max_chunks_per_packet;
+        let limit = self.assoc_cfg.max_chunks_per_packet;
         // One chunk list reused for every packet (at most `limit` + 1 long): no allocation
         // per packet on the data path.
         let mut chunks = std::mem::take(&mut self.chunk_buf);
-        chunks.clear();
         let parsed = Packet::chunks(&data, ParseOptions::default()).and_then(|(header, iter)| {
             for c in iter.take(limit.saturating_add(1)) {
                 chunks.push(c?);

@@ -32,7 +32,7 @@ impl PathManager {
 
     /// A HEARTBEAT ACK arrived: if its nonce matches the probe outstanding on the path it
     /// names, confirm the path, take the RTT and clear errors. Returns the path and RTT.
-    pub fn on_heartbeat_ack(
+    pub(crate) fn on_heartbeat_ack(
         &mut self,
         info: &[u8],
         now: Instant,

@@ -48,7 +48,7 @@ impl PathManager {
 
     /// Add an unconfirmed path to `remote` (an address the peer listed), unless known or the
     /// limit is reached. Returns its id.
-    pub fn add(
+    pub(crate) fn add(
         &mut self,
         remote: TransportAddr,
         local: Option<IpAddr>,
@@ -111,7 +111,7 @@ impl PathManager {
     }
 
     /// Make `id` the primary (user request). False if there is no such path.
-    pub fn set_primary(&mut self, id: PathId, events: &mut InlineQueue<Event>) -> bool {
+    pub(crate) fn set_primary(&mut self, id: PathId, events: &mut InlineQueue<Event>) -> bool {
         let Some(addr) = self.get(id).map(|p| p.remote) else {
             return false;
         };
@@ -258,7 +258,7 @@ impl PathManager {
     /// revived this way only while it carries new data (every path is failing): otherwise the
     /// acknowledged chunks were sent before it failed and their SACK came over another path,
     /// which says nothing about this one; its HEARTBEAT ACK will.
-    pub fn on_ack(&mut self, id: PathId, now: Instant, events: &mut InlineQueue<Event>) {
+    pub(crate) fn on_ack(&mut self, id: PathId, now: Instant, events: &mut InlineQueue<Event>) {
         let data_path = self.data_path();
         let Some(p) = self.get_mut(id) else { return };
         let failing = matches!(p.state, PathState::PotentiallyFailed | PathState::Inactive);
@@ -274,7 +274,7 @@ impl PathManager {
     /// A retransmission timer or heartbeat on `id` expired: count the error, back off its RTO,
     /// and move it to potentially failed / inactive at the thresholds (RFC 9260 §8.2,
     /// RFC 7829 §5). Returns true if the path changed state.
-    pub fn on_timeout(
+    pub(crate) fn on_timeout(
         &mut self,
         id: PathId,
         now: Instant,
