@@ -12,7 +12,8 @@ use sctp_proto::{
 
 use crate::link::{Contender, Link, PairConfig, Side};
 
-const STREAM: u16 = 0;
+/// The one stream every sctp-proto driver here uses.
+pub const STREAM: u16 = 0;
 
 fn addr(last: u8) -> SocketAddr {
     SocketAddr::new(IpAddr::V4(Ipv4Addr::new(10, 0, 0, last)), 9899)
@@ -65,29 +66,42 @@ struct End {
     connected: bool,
 }
 
+/// Handle one association's events: note the connection in `connected`, read every message
+/// on [`STREAM`] and pass its length to `on_message` (the data is dropped), and exchange
+/// endpoint events with `endpoint`.
+pub fn drain_events(
+    endpoint: &mut Endpoint,
+    (h, a): &mut (AssociationHandle, Association),
+    connected: &mut bool,
+    mut on_message: impl FnMut(usize),
+) {
+    while let Some(e) = a.poll() {
+        match e {
+            Event::Connected => *connected = true,
+            Event::Stream(_) => {
+                if let Ok(mut s) = a.stream(STREAM) {
+                    while let Ok(Some(chunks)) = s.read_sctp() {
+                        on_message(chunks.len());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    while let Some(e) = a.poll_endpoint_event() {
+        if let Some(back) = endpoint.handle_event(*h, e) {
+            a.handle_event(back);
+        }
+    }
+}
+
 impl End {
     fn drain_events(&mut self) -> usize {
         let mut delivered = 0;
-        let Some((h, a)) = self.assoc.as_mut() else {
-            return 0;
-        };
-        while let Some(e) = a.poll() {
-            match e {
-                Event::Connected => self.connected = true,
-                Event::Stream(_) => {
-                    if let Ok(mut s) = a.stream(STREAM) {
-                        while let Ok(Some(chunks)) = s.read_sctp() {
-                            delivered += chunks.len();
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        while let Some(e) = a.poll_endpoint_event() {
-            if let Some(back) = self.endpoint.handle_event(*h, e) {
-                a.handle_event(back);
-            }
+        if let Some(assoc) = self.assoc.as_mut() {
+            drain_events(&mut self.endpoint, assoc, &mut self.connected, |n| {
+                delivered += n;
+            });
         }
         delivered
     }

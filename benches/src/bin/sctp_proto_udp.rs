@@ -17,12 +17,13 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use sctp_proto::{
-    Association, AssociationHandle, DatagramEvent, Endpoint, Event, PayloadProtocolIdentifier,
+    Association, AssociationHandle, DatagramEvent, Endpoint, PayloadProtocolIdentifier,
 };
-use usctp_benches::sctp_proto_pair::{client_config, endpoint_config, packets, server_endpoint};
+use usctp_benches::sctp_proto_pair::{
+    client_config, drain_events, endpoint_config, packets, server_endpoint, STREAM,
+};
 use usctp_benches::PairConfig;
 
-const STREAM: u16 = 0;
 const PPI: PayloadProtocolIdentifier = PayloadProtocolIdentifier::Binary;
 /// The receiver keeps answering this long after the last message (its final SACKs).
 const LINGER: Duration = Duration::from_millis(300);
@@ -95,31 +96,18 @@ impl Side {
 
     /// Handle association events: connection, readable data (counted and dropped).
     fn events(&mut self) {
-        let Some((h, a)) = self.assoc.as_mut() else {
+        let Some(assoc) = self.assoc.as_mut() else {
             return;
         };
-        while let Some(e) = a.poll() {
-            match e {
-                Event::Connected => self.connected = true,
-                Event::Stream(_) => {
-                    if let Ok(mut s) = a.stream(STREAM) {
-                        while let Ok(Some(chunks)) = s.read_sctp() {
-                            let now = Instant::now();
-                            self.first.get_or_insert(now);
-                            self.last = Some(now);
-                            self.messages += 1;
-                            self.bytes += chunks.len() as u64;
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        while let Some(e) = a.poll_endpoint_event() {
-            if let Some(back) = self.ep.handle_event(*h, e) {
-                a.handle_event(back);
-            }
-        }
+        let (first, last) = (&mut self.first, &mut self.last);
+        let (messages, bytes) = (&mut self.messages, &mut self.bytes);
+        drain_events(&mut self.ep, assoc, &mut self.connected, |len| {
+            let now = Instant::now();
+            first.get_or_insert(now);
+            *last = Some(now);
+            *messages += 1;
+            *bytes += len as u64;
+        });
     }
 
     /// Timers, then every packet due, one `send` each.
