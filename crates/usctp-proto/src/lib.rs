@@ -14,6 +14,7 @@ pub mod config;
 pub mod endpoint;
 pub mod event;
 mod inline_queue;
+mod one_or_many;
 pub mod path;
 pub mod rx;
 pub mod timer;

@@ -87,7 +87,7 @@ impl Sender {
             outcome.protocol_violation = true;
             return outcome;
         }
-        for p in &mut self.paths {
+        for p in self.paths.iter_mut() {
             p.flight_before = self.out.flight_on(p.id);
             p.acked_now = 0;
             p.fast_rtx_now = false;
@@ -104,7 +104,7 @@ impl Sender {
             Some(g) => self.apply_gap_blocks(g, &mut tally),
             None => (None, false),
         };
-        for p in &mut self.paths {
+        for p in self.paths.iter_mut() {
             // RFC 9260 §6.2.1 iv, §7.2.4: Fast Recovery ends when the exit point is acked.
             if p.fast_recovery_exit.is_some_and(|x| x <= cum) {
                 p.fast_recovery_exit = None;
@@ -246,7 +246,7 @@ impl Sender {
     /// retransmissions go regardless of cwnd.
     fn enter_fast_recovery(&mut self) {
         let exit = self.out.next_tsn() - 1;
-        for p in &mut self.paths {
+        for p in self.paths.iter_mut() {
             if p.fast_rtx_now && p.fast_recovery_exit.is_none() {
                 p.cc.on_fast_retransmit();
                 p.fast_recovery_exit = Some(exit);

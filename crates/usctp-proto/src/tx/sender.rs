@@ -10,6 +10,7 @@ use super::outstanding::Outstanding;
 use super::send_queue::{Limits, SendQueue};
 use super::SendError;
 use crate::config::AssociationConfig;
+use crate::one_or_many::OneOrMany;
 use crate::path::PathId;
 
 /// Per-destination send state.
@@ -59,7 +60,7 @@ impl std::ops::DerefMut for Controller {
 pub struct Sender {
     pub(super) queue: SendQueue,
     pub(super) out: Outstanding,
-    pub(super) paths: Vec<PathState>,
+    pub(super) paths: OneOrMany<PathState>,
     /// The peer's rwnd as tracked by RFC 9260 §6.2.1 B-D.
     pub(super) peer_rwnd: u32,
     /// The peer's initial a_rwnd, seeding ssthresh of new paths.
@@ -87,7 +88,7 @@ impl Sender {
             queue: SendQueue::new(outbound_streams, limits),
             // Unwrapped TSNs start one period up so that cum ack = initial - 1 is representable.
             out: Outstanding::new((1 << 32) + u64::from(local_initial_tsn.0)),
-            paths: Vec::new(),
+            paths: OneOrMany::default(),
             peer_rwnd,
             initial_peer_rwnd: peer_rwnd,
             fast_rtx_budget: 0,
@@ -112,7 +113,6 @@ impl Sender {
             self.set_path_mtu(path, mtu);
             return;
         }
-        self.paths.reserve_exact(1); // few paths, added rarely: no spare capacity
         self.paths.push(PathState {
             id: path,
             mtu,
@@ -150,7 +150,7 @@ impl Sender {
     pub fn set_peer_rwnd(&mut self, rwnd: u32) {
         self.initial_peer_rwnd = rwnd;
         self.peer_rwnd = rwnd.saturating_sub(self.in_flight_u32());
-        for p in &mut self.paths {
+        for p in self.paths.iter_mut() {
             if p.last_sent.is_none() {
                 p.cc.reset(p.mtu, rwnd);
             }
