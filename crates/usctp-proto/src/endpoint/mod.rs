@@ -2,6 +2,7 @@
 //! answers INIT statelessly with a signed cookie, and applies the out-of-the-blue and
 //! verification-tag rules (RFC 9260 §5.1, §5.2, §8.4, §8.5).
 
+mod assoc_index;
 mod assoc_table;
 mod cookie;
 mod cookie_echo;
@@ -15,6 +16,7 @@ mod ratelimit;
 mod receive;
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::RandomState;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,6 +29,7 @@ use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
 pub use cookie::{check_age, cookie_mac, CookieContents, CookieError, CookieSigner};
 pub(crate) use init::scan_init_params;
 
+use assoc_index::AssocIndex;
 use id_hash::IdHash;
 use peer_key::PeerKey;
 
@@ -101,8 +104,8 @@ pub struct Endpoint {
     epoch: Instant,
     signer: CookieSigner,
     assocs: assoc_table::AssocTable,
-    by_tag: HashMap<VerificationTag, AssocId, IdHash>,
-    by_peer: HashMap<PeerKey, AssocId>,
+    by_tag: AssocIndex<VerificationTag, IdHash>,
+    by_peer: AssocIndex<PeerKey, RandomState>,
     replies: VecDeque<Reply>,
     /// Inline-first queues: a client endpoint mostly holds one association, and a deque
     /// would allocate for it.
@@ -164,8 +167,8 @@ impl Endpoint {
             epoch: now,
             signer,
             assocs: assoc_table::AssocTable::default(),
-            by_tag: HashMap::default(),
-            by_peer: HashMap::new(),
+            by_tag: AssocIndex::default(),
+            by_peer: AssocIndex::default(),
             replies: VecDeque::new(),
             ready: InlineQueue::default(),
             deadlines: deadlines::Deadlines::default(),
