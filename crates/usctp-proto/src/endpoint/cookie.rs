@@ -131,13 +131,18 @@ impl CookieSigner {
     /// Encode and sign `c`.
     pub fn sign(&self, c: &CookieContents) -> Vec<u8> {
         // Exactly sized: a full Vec becomes `Bytes` without another allocation.
-        let addrs: usize = c.peer_addresses.iter().map(|a| encoded_len(a.ip)).sum();
-        let tie_tags = if has_tie_tags(c) { 8 } else { 0 };
-        let mut out = Vec::with_capacity(FIXED_LEN + tie_tags + addrs + MAC_LEN);
-        encode(c, &mut out);
-        let mac = mac(&self.current, &out);
-        out.extend_from_slice(&mac);
+        let mut out = Vec::with_capacity(signed_len(c));
+        self.sign_into(c, &mut out);
         out
+    }
+
+    /// Encode and sign `c` at the end of `out` (the MAC covers only what is appended), e.g.
+    /// straight into the INIT ACK that carries it; appends [`signed_len`] bytes.
+    pub fn sign_into(&self, c: &CookieContents, out: &mut Vec<u8>) {
+        let start = out.len();
+        encode(c, out);
+        let mac = mac(&self.current, &out[start..]);
+        out.extend_from_slice(&mac);
     }
 
     /// Verify and decode a cookie received at `now_ms`.
@@ -178,6 +183,13 @@ pub fn check_age(c: &CookieContents, now_ms: u64) -> Result<(), CookieError> {
         });
     }
     Ok(())
+}
+
+/// The length of `c` signed: body and MAC.
+pub fn signed_len(c: &CookieContents) -> usize {
+    let addrs: usize = c.peer_addresses.iter().map(|a| encoded_len(a.ip)).sum();
+    let tie_tags = if has_tie_tags(c) { 8 } else { 0 };
+    FIXED_LEN + tie_tags + addrs + MAC_LEN
 }
 
 /// The MAC at the end of a cookie (what identifies it once its secret has rotated away).

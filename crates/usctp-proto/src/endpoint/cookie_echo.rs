@@ -58,10 +58,12 @@ impl Endpoint {
                 // An address the cookie lists that another association already has with the
                 // same peer port (its INIT came before that association existed): two
                 // associations would share a transport address, and one could take over the
-                // other's traffic (address camping, RFC 5062 §4.2). Refuse.
+                // other's traffic (address camping, RFC 5062 §4.2). Refuse. (The packet's
+                // source, usually the first listed, was looked up just above.)
                 let taken = contents
                     .peer_addresses
                     .iter()
+                    .filter(|a| a.ip != meta.src.ip)
                     .any(|a| self.by_peer.contains_key(&PeerKey(a.ip, header.src_port)));
                 let incoming = || Incoming {
                     from: meta.src,

@@ -7,13 +7,14 @@ use usctp_wire::cause::{
     ErrorCause, InvalidMandatoryParameter, OutOfResource, RestartWithNewAddresses,
     UnresolvableAddress,
 };
-use usctp_wire::chunk::{Abort, Chunk, Init, InitAck};
-use usctp_wire::param::{Parameter, StateCookie, UnrecognizedParameter};
+use usctp_wire::chunk::{Abort, Chunk, Init};
+use usctp_wire::param::{Parameter, UnrecognizedParameter};
 use usctp_wire::{CommonHeader, Tsn, VerificationTag};
 
+use super::init_ack::{init_ack_packet, InitAckFields};
 use super::peer_key::PeerKey;
 use super::{CookieContents, Endpoint, Incoming};
-use crate::association::{address_params, peer_addresses, State};
+use crate::association::{listed_addresses, peer_addresses, State};
 use crate::DatagramMeta;
 
 /// What to put in an INIT ACK for an INIT that matches an existing association.
@@ -121,26 +122,31 @@ impl Endpoint {
             }
             None => None,
         };
-        let ack = self.build_init_ack(now, init, header, addrs, existing);
         self.stats.init_acks += 1;
-        self.reply(meta.src, meta.dst, reply_header, &[Chunk::InitAck(ack)]);
+        // Checked before the cookie is signed: a refused reply costs no MAC.
+        if !self.may_reply(meta.src.ip) {
+            return;
+        }
+        let packet = self.init_ack_packet(now, init, reply_header, addrs, existing);
+        self.queue_reply(meta.src, meta.dst, packet);
     }
 
-    fn build_init_ack(
+    /// The INIT ACK packet for `init` (sent with `header`), its cookie made from the INIT.
+    fn init_ack_packet(
         &mut self,
         now: Instant,
         init: &Init,
-        header: &CommonHeader,
+        header: CommonHeader,
         addrs: crate::AddrList,
         existing: Option<Existing>,
-    ) -> InitAck {
+    ) -> Vec<u8> {
         let cfg = &self.assoc_cfg;
         let (our_os, our_mis, rwnd) = (
             cfg.outbound_streams,
             cfg.max_inbound_streams,
             cfg.receive_window,
         );
-        let (mut params, preservative) = scan_init_params(&init.params);
+        let (reports, preservative) = scan_init_params(&init.params);
         // RFC 9260 §5.2.1: in COOKIE-WAIT / COOKIE-ECHOED answer with our existing tag and no
         // tie-tags; §5.2.2: otherwise a new tag, with the current tags as tie-tags.
         let no_tie = (VerificationTag(0), VerificationTag(0));
@@ -163,24 +169,14 @@ impl Endpoint {
             peer_rwnd: init.a_rwnd,
             outbound_streams: our_os.min(init.inbound_streams),
             inbound_streams: our_mis.min(init.outbound_streams),
-            local_port: header.dst_port,
-            peer_port: header.src_port,
+            local_port: header.src_port,
+            peer_port: header.dst_port,
             local_tie_tag: tie.0,
             peer_tie_tag: tie.1,
             features: 0,
             peer_addresses: addrs,
         };
-        let cookie = self.signer.sign(&contents);
-        let advertised = self.cfg.advertised_addresses.as_deref();
-        let mut all = address_params(advertised.unwrap_or(&self.local_addrs));
-        all.push(
-            StateCookie {
-                cookie: cookie.into(),
-            }
-            .into(),
-        );
-        all.append(&mut params);
-        InitAck {
+        let fields = InitAckFields {
             initiate_tag: local_tag,
             a_rwnd: rwnd,
             // RFC 9260 §5.1.1: we will use at most the peer's MIS; saying so up front lets
@@ -188,8 +184,10 @@ impl Endpoint {
             outbound_streams: our_os.min(init.inbound_streams),
             inbound_streams: our_mis,
             initial_tsn: itsn,
-            params: all,
-        }
+        };
+        let ours = self.cfg.advertised_addresses.as_deref();
+        let listed = listed_addresses(ours.unwrap_or(&self.local_addrs));
+        init_ack_packet(header, &fields, listed, (&self.signer, &contents), &reports)
     }
 }
 

@@ -10,6 +10,7 @@ mod deadlines;
 mod icmp;
 mod id_hash;
 mod init;
+mod init_ack;
 mod ootb;
 mod peer_key;
 mod ratelimit;
@@ -427,12 +428,7 @@ impl Endpoint {
 
     /// Queue a packet the endpoint answers on its own (bounded in number and rate).
     fn reply(&mut self, dst: TransportAddr, src: IpAddr, header: CommonHeader, chunks: &[Chunk]) {
-        if !self.limiter.allow(&self.cfg, dst.ip, self.now_ms) {
-            self.stats.replies_rate_limited += 1;
-            return;
-        }
-        if self.replies.len() >= MAX_REPLIES {
-            self.stats.replies_dropped += 1;
+        if !self.may_reply(dst.ip) {
             return;
         }
         // The exact length as budget: the builder reserves its budget up front, and a reply
@@ -444,6 +440,24 @@ impl Endpoint {
             b.push(c);
         }
         b.finish(true);
+        self.queue_reply(dst, src, packet);
+    }
+
+    /// Whether a reply to `dst` is within the rate limit and the queue's bound; counts it.
+    fn may_reply(&mut self, dst: IpAddr) -> bool {
+        if !self.limiter.allow(&self.cfg, dst, self.now_ms) {
+            self.stats.replies_rate_limited += 1;
+            return false;
+        }
+        if self.replies.len() >= MAX_REPLIES {
+            self.stats.replies_dropped += 1;
+            return false;
+        }
+        true
+    }
+
+    /// Queue a reply `may_reply` allowed.
+    fn queue_reply(&mut self, dst: TransportAddr, src: IpAddr, packet: Vec<u8>) {
         self.replies.push_back(Reply {
             dst,
             src: Some(src),
