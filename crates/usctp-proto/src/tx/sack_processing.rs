@@ -10,6 +10,7 @@ use super::congestion::AckEvent;
 use super::outstanding::Entry;
 use super::sender::{PathState, Sender};
 use super::SackOutcome;
+use crate::inline_first::InlineFirst;
 use crate::path::PathId;
 
 /// IPv4 header plus SCTP common header: what a packet carries besides its chunks.
@@ -27,7 +28,7 @@ struct Tally {
 
 impl Tally {
     /// Entries arrive in increasing TSN order, so the last one recorded is the highest.
-    fn record(&mut self, e: &Entry, paths: &mut [PathState]) {
+    fn record(&mut self, e: &Entry, paths: &mut InlineFirst<PathState>) {
         self.bytes += e.len();
         self.htna = Some(e.tsn);
         // RFC 9260 §6.3.1 C5: no RTT from a retransmitted chunk.

@@ -10,7 +10,7 @@ use super::outstanding::Outstanding;
 use super::send_queue::{Limits, SendQueue};
 use super::SendError;
 use crate::config::AssociationConfig;
-use crate::one_or_many::OneOrMany;
+use crate::inline_first::InlineFirst;
 use crate::path::PathId;
 
 /// Per-destination send state.
@@ -60,7 +60,7 @@ impl std::ops::DerefMut for Controller {
 pub struct Sender {
     pub(super) queue: SendQueue,
     pub(super) out: Outstanding,
-    pub(super) paths: OneOrMany<PathState>,
+    pub(super) paths: InlineFirst<PathState>,
     /// The peer's rwnd as tracked by RFC 9260 §6.2.1 B-D.
     pub(super) peer_rwnd: u32,
     /// The peer's initial a_rwnd, seeding ssthresh of new paths.
@@ -88,7 +88,7 @@ impl Sender {
             queue: SendQueue::new(outbound_streams, limits),
             // Unwrapped TSNs start one period up so that cum ack = initial - 1 is representable.
             out: Outstanding::new((1 << 32) + u64::from(local_initial_tsn.0)),
-            paths: OneOrMany::default(),
+            paths: InlineFirst::default(),
             peer_rwnd,
             initial_peer_rwnd: peer_rwnd,
             fast_rtx_budget: 0,
