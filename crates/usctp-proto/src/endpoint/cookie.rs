@@ -137,7 +137,7 @@ impl CookieSigner {
     }
 
     /// Encode and sign `c` at the end of `out` (the MAC covers only what is appended), e.g.
-    /// straight into the INIT ACK that carries it; appends [`signed_len`] bytes.
+    /// straight into the INIT ACK that carries it.
     pub fn sign_into(&self, c: &CookieContents, out: &mut Vec<u8>) {
         let start = out.len();
         encode(c, out);
@@ -186,7 +186,7 @@ pub fn check_age(c: &CookieContents, now_ms: u64) -> Result<(), CookieError> {
 }
 
 /// The length of `c` signed: body and MAC.
-pub fn signed_len(c: &CookieContents) -> usize {
+pub(crate) fn signed_len(c: &CookieContents) -> usize {
     let addrs: usize = c.peer_addresses.iter().map(|a| encoded_len(a.ip)).sum();
     let tie_tags = if has_tie_tags(c) { 8 } else { 0 };
     FIXED_LEN + tie_tags + addrs + MAC_LEN
