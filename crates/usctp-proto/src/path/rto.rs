@@ -113,4 +113,13 @@ mod tests {
         e.back_off();
         assert_eq!(e.rto(), 4000 * MS);
     }
+
+    #[test]
+    fn a_minimum_above_the_maximum_wins() {
+        let mut e = RtoEstimator::new(1000 * MS, 5000 * MS, 100 * MS);
+        assert_eq!(e.rto(), 5000 * MS);
+        e.back_off();
+        e.on_rtt(MS);
+        assert_eq!(e.rto(), 5000 * MS);
+    }
 }
