@@ -50,19 +50,10 @@ pub(crate) fn peer_addresses(params: &[Parameter], src: TransportAddr, max: usiz
 /// Our address parameters: listed only when we have more than one address (RFC 9260
 /// §5.1.2: with one address the source address suffices).
 pub(crate) fn address_params(local: &[IpAddr]) -> Vec<Parameter> {
-    listed_addresses(local)
-        .iter()
-        .map(|ip| Parameter::from(*ip))
-        .collect()
-}
-
-/// The addresses an INIT or INIT ACK lists: none for a single address (the packet's source
-/// says it), else all.
-pub(crate) fn listed_addresses(local: &[IpAddr]) -> &[IpAddr] {
     if local.len() < 2 {
-        return &[];
+        return Vec::new();
     }
-    local
+    local.iter().map(|ip| Parameter::from(*ip)).collect()
 }
 
 impl Association {

@@ -28,7 +28,7 @@ pub use state::State;
 
 pub(crate) use cookie_match::CookieMatch;
 
-pub(crate) use handshake::{listed_addresses, peer_addresses};
+pub(crate) use handshake::{address_params, peer_addresses};
 
 use crate::event::{AssocId, CloseReason, Event};
 use crate::inline_queue::InlineQueue;

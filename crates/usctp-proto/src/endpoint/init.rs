@@ -7,14 +7,14 @@ use usctp_wire::cause::{
     ErrorCause, InvalidMandatoryParameter, OutOfResource, RestartWithNewAddresses,
     UnresolvableAddress,
 };
-use usctp_wire::chunk::{Abort, Chunk, Init};
+use usctp_wire::chunk::{Abort, Chunk, Init, InitAck};
 use usctp_wire::param::{Parameter, UnrecognizedParameter};
 use usctp_wire::{CommonHeader, Tsn, VerificationTag};
 
-use super::init_ack::{init_ack_packet, InitAckFields};
+use super::init_ack::init_ack_packet;
 use super::peer_key::PeerKey;
 use super::{CookieContents, Endpoint, Incoming};
-use crate::association::{listed_addresses, peer_addresses, State};
+use crate::association::{address_params, peer_addresses, State};
 use crate::DatagramMeta;
 
 /// What to put in an INIT ACK for an INIT that matches an existing association.
@@ -176,7 +176,8 @@ impl Endpoint {
             features: 0,
             peer_addresses: addrs,
         };
-        let fields = InitAckFields {
+        let ours = self.cfg.advertised_addresses.as_deref();
+        let ack = InitAck {
             initiate_tag: local_tag,
             a_rwnd: rwnd,
             // RFC 9260 §5.1.1: we will use at most the peer's MIS; saying so up front lets
@@ -184,10 +185,9 @@ impl Endpoint {
             outbound_streams: our_os.min(init.inbound_streams),
             inbound_streams: our_mis,
             initial_tsn: itsn,
+            params: address_params(ours.unwrap_or(&self.local_addrs)),
         };
-        let ours = self.cfg.advertised_addresses.as_deref();
-        let listed = listed_addresses(ours.unwrap_or(&self.local_addrs));
-        init_ack_packet(header, &fields, listed, (&self.signer, &contents), &reports)
+        init_ack_packet(header, &ack, (&self.signer, &contents), &reports)
     }
 }
 

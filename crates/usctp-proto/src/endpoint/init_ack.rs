@@ -1,95 +1,46 @@
 //! The INIT ACK packet (RFC 9260 §3.3.3), written in one pass: the cookie is encoded and
-//! signed in place, so answering an INIT allocates the packet and nothing else (no cookie
-//! buffer, parameter list or chunk to encode afterwards).
+//! signed in place (`InitAck::write_with_cookie`), so answering an INIT allocates the packet
+//! and nothing else (no cookie buffer, and no chunk to encode afterwards).
 
-use std::net::IpAddr;
-
-use bytes::BufMut;
-use usctp_wire::chunk::types::INIT_ACK;
-use usctp_wire::param::{types::STATE_COOKIE, Parameter};
-use usctp_wire::{crc, CommonHeader, Tsn, VerificationTag};
+use usctp_wire::chunk::InitAck;
+use usctp_wire::param::Parameter;
+use usctp_wire::{crc, CommonHeader};
 
 use super::cookie::signed_len;
 use super::{CookieContents, CookieSigner};
 
-/// The INIT ACK's fixed fields.
-pub(super) struct InitAckFields {
-    pub initiate_tag: VerificationTag,
-    pub a_rwnd: u32,
-    pub outbound_streams: u16,
-    pub inbound_streams: u16,
-    pub initial_tsn: Tsn,
-}
-
-/// Bytes of the fixed fields.
-const FIXED: usize = 16;
-
-/// Padding after a TLV of `len` bytes.
-fn padding(len: usize) -> usize {
-    (4 - (len & 3)) & 3
-}
-
-/// The whole INIT ACK packet: `addresses` as address parameters, then the State Cookie
-/// signed by `signer`, then `reports` (Unrecognized Parameters), checksummed.
+/// The whole INIT ACK packet: `ack` (its parameters are those before the cookie), the State
+/// Cookie of `cookie` signed by `signer`, then `reports` (Unrecognized Parameters),
+/// checksummed.
 pub(super) fn init_ack_packet(
     header: CommonHeader,
-    f: &InitAckFields,
-    addresses: &[IpAddr],
+    ack: &InitAck,
     (signer, cookie): (&CookieSigner, &CookieContents),
     mut reports: &[Parameter],
 ) -> Vec<u8> {
-    let cookie_tlv = 4 + signed_len(cookie);
-    let addrs_len: usize = addresses
-        .iter()
-        .map(|ip| if ip.is_ipv4() { 8 } else { 20 })
-        .sum();
-    let mut reports_len: usize = reports.iter().map(Parameter::padded_len).sum();
-    let mut chunk_len = 4 + FIXED + addrs_len + cookie_tlv + padding(cookie_tlv);
-    if CommonHeader::LEN + chunk_len + reports_len > usize::from(u16::MAX) {
+    let cookie_len = signed_len(cookie);
+    let packet_len = |reports| CommonHeader::LEN + ack.padded_len_with_cookie(cookie_len, reports);
+    if packet_len(reports) > usize::from(u16::MAX) {
         // Reports of a huge INIT would not fit one packet: they are optional, leave them out.
-        (reports, reports_len) = (&[], 0);
+        reports = &[];
     }
-    chunk_len += reports_len;
-    let mut out = Vec::with_capacity(CommonHeader::LEN + chunk_len);
+    let mut out = Vec::with_capacity(packet_len(reports));
     header.write(&mut out);
-    let chunk_start = out.len();
-    out.put_u8(INIT_ACK);
-    out.put_u8(0);
-    out.put_u16(0); // the length, set below
-    out.put_u32(f.initiate_tag.0);
-    out.put_u32(f.a_rwnd);
-    out.put_u16(f.outbound_streams);
-    out.put_u16(f.inbound_streams);
-    out.put_u32(f.initial_tsn.0);
-    for ip in addresses {
-        Parameter::from(*ip).write(&mut out);
-    }
-    out.put_u16(STATE_COOKIE);
-    out.put_u16(u16::try_from(cookie_tlv).unwrap_or(u16::MAX));
-    signer.sign_into(cookie, &mut out);
-    out.put_bytes(0, padding(cookie_tlv));
-    // RFC 9260 §3.2: the chunk length leaves out the last parameter's padding only.
-    let mut last_padding = padding(cookie_tlv);
-    for r in reports {
-        r.write(&mut out);
-        last_padding = r.padded_len() - r.encoded_len();
-    }
-    let len = out.len() - chunk_start - last_padding;
-    out[chunk_start + 2..chunk_start + 4]
-        .copy_from_slice(&u16::try_from(len).unwrap_or(u16::MAX).to_be_bytes());
+    let sign = |out: &mut Vec<u8>| signer.sign_into(cookie, out);
+    ack.write_with_cookie(&mut out, cookie_len, sign, reports);
     crc::write_checksum(&mut out);
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use std::net::{Ipv4Addr, Ipv6Addr};
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
     use rand::rngs::StdRng;
     use rand::SeedableRng;
-    use usctp_wire::chunk::{Chunk, InitAck};
+    use usctp_wire::chunk::Chunk;
     use usctp_wire::param::{StateCookie, UnknownParameter, UnrecognizedParameter};
-    use usctp_wire::{Packet, PacketBuilder, ParseOptions};
+    use usctp_wire::{Packet, PacketBuilder, ParseOptions, Tsn, VerificationTag};
 
     use super::*;
     use crate::TransportAddr;
@@ -120,10 +71,18 @@ mod tests {
 
     type Case<'a> = (&'a [IpAddr], &'a [IpAddr], u32, Vec<Parameter>);
 
+    /// `f` listing `addresses` before its cookie.
+    fn with_addresses(f: &InitAck, addresses: &[IpAddr]) -> InitAck {
+        InitAck {
+            params: addresses.iter().map(|ip| Parameter::from(*ip)).collect(),
+            ..f.clone()
+        }
+    }
+
     /// The same INIT ACK built as a chunk and encoded by the wire codec.
     fn through_the_codec(
         header: CommonHeader,
-        f: &InitAckFields,
+        f: &InitAck,
         addresses: &[IpAddr],
         cookie: Vec<u8>,
         reports: &[Parameter],
@@ -159,12 +118,13 @@ mod tests {
             dst_port: 6000,
             vtag: VerificationTag(9),
         };
-        let f = InitAckFields {
+        let f = InitAck {
             initiate_tag: VerificationTag(7),
             a_rwnd: 131_072,
             outbound_streams: 10,
             inbound_streams: 12,
             initial_tsn: Tsn(100),
+            params: Vec::new(),
         };
         let v4 = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
         let v6 = IpAddr::V6(Ipv6Addr::LOCALHOST);
@@ -188,7 +148,8 @@ mod tests {
         ];
         for (ours, peers, tie, reports) in cases {
             let c = contents(peers, tie);
-            let direct = init_ack_packet(header, &f, ours, (&signer, &c), &reports);
+            let ack = with_addresses(&f, ours);
+            let direct = init_ack_packet(header, &ack, (&signer, &c), &reports);
             let coded = through_the_codec(header, &f, ours, signer.sign(&c), &reports);
             assert_eq!(
                 direct,
@@ -205,7 +166,7 @@ mod tests {
         // Reports that would pass the 64 KiB an SCTP packet can have are left out.
         let c = contents(&[v4], 0);
         let huge = [report(40_000), report(40_000)];
-        let direct = init_ack_packet(header, &f, &[], (&signer, &c), &huge);
+        let direct = init_ack_packet(header, &f, (&signer, &c), &huge);
         let coded = through_the_codec(header, &f, &[], signer.sign(&c), &[]);
         assert_eq!(direct, coded);
     }

@@ -5,8 +5,8 @@ use core::fmt;
 use bytes::{BufMut, Bytes};
 
 use super::{types, ChunkBody};
-use crate::param::Parameter;
-use crate::{ParseError, Reader, Tsn, VerificationTag};
+use crate::param::{self, Parameter};
+use crate::{tlv, ParseError, Reader, Tsn, VerificationTag};
 
 /// The INIT / INIT ACK layout; use it through [`Init`] and [`InitAck`].
 ///
@@ -54,6 +54,58 @@ impl InitAck {
             _ => None,
         })
     }
+
+    /// Bytes on the wire (padding included) of this INIT ACK as
+    /// [`write_with_cookie`](Self::write_with_cookie) writes it.
+    pub fn padded_len_with_cookie(&self, cookie_len: usize, after: &[Parameter]) -> usize {
+        tlv::padded(tlv::HEADER_LEN + self.value_len_with_cookie(cookie_len, after))
+    }
+
+    fn value_len_with_cookie(&self, cookie_len: usize, after: &[Parameter]) -> usize {
+        let cookie = tlv::HEADER_LEN + cookie_len;
+        let params: usize = self.params.iter().map(Parameter::padded_len).sum();
+        // The chunk length leaves out the padding of its last parameter only (RFC 9260 §3.2).
+        let tail = match after {
+            [] => cookie,
+            _ => tlv::padded(cookie) + Parameter::list_len(after),
+        };
+        FIXED + params + tail
+    }
+
+    /// Write this INIT ACK with a State Cookie after `self.params` and `after` behind it, the
+    /// cookie's `cookie_len` bytes written in place by `write_cookie` (exactly that many): a
+    /// server signs its cookie straight into the packet, with no buffer of its own.
+    pub fn write_with_cookie<B: BufMut>(
+        &self,
+        out: &mut B,
+        cookie_len: usize,
+        write_cookie: impl FnOnce(&mut B),
+        after: &[Parameter],
+    ) {
+        let value_len = self.value_len_with_cookie(cookie_len, after);
+        tlv::put_header(out, u16::from(types::INIT_ACK) << 8, value_len);
+        self.encode_fixed(out);
+        for p in &self.params {
+            p.write(out);
+        }
+        tlv::put_header(out, param::types::STATE_COOKIE, cookie_len);
+        write_cookie(out);
+        tlv::put_padding(out, cookie_len);
+        // Each padded: the last one's padding is the chunk's.
+        for p in after {
+            p.write(out);
+        }
+    }
+}
+
+impl<const T: u8> InitChunk<T> {
+    fn encode_fixed<B: BufMut>(&self, out: &mut B) {
+        out.put_u32(self.initiate_tag.0);
+        out.put_u32(self.a_rwnd);
+        out.put_u16(self.outbound_streams);
+        out.put_u16(self.inbound_streams);
+        out.put_u32(self.initial_tsn.0);
+    }
 }
 
 impl<const T: u8> ChunkBody for InitChunk<T> {
@@ -75,11 +127,7 @@ impl<const T: u8> ChunkBody for InitChunk<T> {
     }
 
     fn encode_value<B: BufMut>(&self, out: &mut B) {
-        out.put_u32(self.initiate_tag.0);
-        out.put_u32(self.a_rwnd);
-        out.put_u16(self.outbound_streams);
-        out.put_u16(self.inbound_streams);
-        out.put_u32(self.initial_tsn.0);
+        self.encode_fixed(out);
         Parameter::write_list(&self.params, out);
     }
 }
@@ -167,6 +215,42 @@ mod tests {
         };
         assert_eq!(parsed.state_cookie().as_deref(), Some(&b"abc"[..]));
         assert_eq!(Init::default().params.len(), 0);
+    }
+
+    #[test]
+    fn cookie_written_in_place_matches_the_cookie_as_a_parameter() {
+        let addr = Parameter::from(Ipv4Address(Ipv4Addr::new(10, 1, 1, 2)));
+        // Cookie lengths that need 0-3 bytes of padding, with and without parameters after it.
+        for cookie in [&b"abcd"[..], b"abc", b"ab", b"a"] {
+            for after in [
+                vec![],
+                vec![raw(0x0008, &[1, 2, 3])],
+                vec![raw(0x0008, &[1]); 2],
+            ] {
+                let ack = InitAck {
+                    initiate_tag: VerificationTag(7),
+                    a_rwnd: 1500,
+                    outbound_streams: 3,
+                    inbound_streams: 4,
+                    initial_tsn: Tsn(9),
+                    params: vec![addr.clone()],
+                };
+                let mut whole = ack.clone();
+                whole.params.push(
+                    crate::param::StateCookie {
+                        cookie: Bytes::copy_from_slice(cookie),
+                    }
+                    .into(),
+                );
+                whole.params.extend(after.iter().cloned());
+                let expected = Chunk::from(whole).to_vec();
+                let mut wire = Vec::new();
+                let put = |out: &mut Vec<u8>| out.extend_from_slice(cookie);
+                ack.write_with_cookie(&mut wire, cookie.len(), put, &after);
+                assert_eq!(wire, expected, "cookie {cookie:?}, {} after", after.len());
+                assert_eq!(ack.padded_len_with_cookie(cookie.len(), &after), wire.len());
+            }
+        }
     }
 
     #[test]
