@@ -307,12 +307,13 @@ impl Association {
     /// Arm heartbeats: at once for unconfirmed paths (RFC 9260 §5.4), otherwise at the idle
     /// interval.
     pub(super) fn start_heartbeats(&mut self, now: Instant) {
-        // By index: a list of the paths would be an allocation per association set up.
-        for i in 0..self.paths.len() {
-            let Some(p) = self.paths.iter().nth(i) else {
+        // By id (a path's id is its index): a list of the paths would be an allocation per
+        // association set up.
+        let count = u16::try_from(self.paths.len()).unwrap_or(u16::MAX);
+        for id in (0..count).map(PathId) {
+            let Some(confirmed) = self.paths.get(id).map(|p| p.is_confirmed()) else {
                 break;
             };
-            let (id, confirmed) = (p.id, p.is_confirmed());
             let at = if confirmed {
                 self.next_heartbeat(id, now)
             } else {

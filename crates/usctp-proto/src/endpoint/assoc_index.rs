@@ -2,6 +2,7 @@
 //! scanned in place, more go to a hash map. A client endpoint mostly holds one association,
 //! and two hash tables for it cost two allocations and a hash per lookup.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash};
 
@@ -56,6 +57,24 @@ impl<K: Copy + Eq + Hash, S: BuildHasher + Default> AssocIndex<K, S> {
         None
     }
 
+    /// Remove `key` if it maps to `id` (and not to another association that took it over).
+    pub(super) fn remove_if_maps_to(&mut self, key: &K, id: AssocId) {
+        match self {
+            Self::Inline(slots) => {
+                if let Some(s) = slots.iter_mut().find(|s| **s == Some((*key, id))) {
+                    *s = None;
+                }
+            }
+            Self::Hashed(map) => {
+                if let Entry::Occupied(e) = map.entry(*key) {
+                    if *e.get() == id {
+                        e.remove();
+                    }
+                }
+            }
+        }
+    }
+
     pub(super) fn remove(&mut self, key: &K) -> Option<AssocId> {
         match self {
             Self::Inline(slots) => slots
@@ -102,5 +121,25 @@ mod tests {
             assert_eq!(ix.remove(&k), Some(AssocId(u64::from(k) + 100)));
         }
         assert!((0..n).all(|k| !ix.contains_key(&k)));
+    }
+
+    #[test]
+    fn removes_a_key_only_for_its_own_association() {
+        for n in [1, 3 * INLINE as u32] {
+            let mut ix = AssocIndex::<u32, RandomState>::default();
+            for k in 0..n {
+                ix.insert(k, AssocId(u64::from(k)));
+            }
+            for k in 0..n {
+                ix.remove_if_maps_to(&k, AssocId(u64::from(k) + 1));
+                assert_eq!(
+                    ix.get(&k),
+                    Some(&AssocId(u64::from(k))),
+                    "another id keeps it"
+                );
+                ix.remove_if_maps_to(&k, AssocId(u64::from(k)));
+                assert!(!ix.contains_key(&k));
+            }
+        }
     }
 }

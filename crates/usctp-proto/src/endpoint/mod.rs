@@ -415,14 +415,11 @@ impl Endpoint {
             return;
         };
         self.remember_cookie(&a);
-        if self.by_tag.get(&a.local_tag()) == Some(&id) {
-            self.by_tag.remove(&a.local_tag());
-        }
+        self.by_tag.remove_if_maps_to(&a.local_tag(), id);
         let port = a.ports().1;
         for p in a.paths().iter() {
-            if self.by_peer.get(&PeerKey(p.remote.ip, port)) == Some(&id) {
-                self.by_peer.remove(&PeerKey(p.remote.ip, port));
-            }
+            self.by_peer
+                .remove_if_maps_to(&PeerKey(p.remote.ip, port), id);
         }
     }
 

@@ -32,13 +32,14 @@ fn duration(us: u32) -> Duration {
 impl RtoEstimator {
     /// A path with no measurement yet: RTO = RTO.Initial (RFC 9260 §6.3.1 C1).
     pub fn new(initial: Duration, min: Duration, max: Duration) -> Self {
-        let (min, max) = (micros(min), micros(max));
+        let min = micros(min);
+        let max = micros(max).max(min);
         Self {
             srtt: NO_SRTT,
             rttvar: 0,
-            rto: micros(initial).clamp(min, max.max(min)),
+            rto: micros(initial).clamp(min, max),
             min,
-            max: max.max(min),
+            max,
         }
     }
 
