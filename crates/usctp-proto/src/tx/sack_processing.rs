@@ -124,8 +124,7 @@ impl Sender {
                 self.count_misses(htna, highest_reported, cum_advanced, reneged);
         }
         if let Some(a_rwnd) = a_rwnd {
-            // RFC 9260 §6.2.1 ii: rwnd = a_rwnd - bytes still outstanding.
-            self.peer_rwnd = a_rwnd.saturating_sub(self.in_flight_u32());
+            self.set_peer_window(a_rwnd);
         }
         outcome.newly_acked_bytes = tally.bytes;
         outcome.rtt = tally

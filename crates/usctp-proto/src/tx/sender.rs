@@ -61,8 +61,10 @@ pub struct Sender {
     pub(super) queue: SendQueue,
     pub(super) out: Outstanding,
     pub(super) paths: InlineFirst<PathState>,
-    /// The peer's rwnd as tracked by RFC 9260 §6.2.1 B-D.
-    pub(super) peer_rwnd: u32,
+    /// The peer's rwnd as tracked by RFC 9260 §6.2.1 B-D: a_rwnd minus the bytes in flight,
+    /// below zero while a zero window probe (or data sent before the window shrank) is out,
+    /// so that marking those bytes for retransmission gives back only what they took.
+    pub(super) peer_window: i64,
     /// The peer's initial a_rwnd, seeding ssthresh of new paths.
     pub(super) initial_peer_rwnd: u32,
     /// Chunk bytes a fast retransmission may still send regardless of cwnd (RFC 9260 §7.2.4
@@ -89,7 +91,7 @@ impl Sender {
             // Unwrapped TSNs start one period up so that cum ack = initial - 1 is representable.
             out: Outstanding::new((1 << 32) + u64::from(local_initial_tsn.0)),
             paths: InlineFirst::default(),
-            peer_rwnd,
+            peer_window: i64::from(peer_rwnd),
             initial_peer_rwnd: peer_rwnd,
             fast_rtx_budget: 0,
             gap_scratch: Vec::new(),
@@ -149,7 +151,7 @@ impl Sender {
     /// their congestion state with it as ssthresh (RFC 9260 §7.2.1).
     pub fn set_peer_rwnd(&mut self, rwnd: u32) {
         self.initial_peer_rwnd = rwnd;
-        self.peer_rwnd = rwnd.saturating_sub(self.in_flight_u32());
+        self.set_peer_window(rwnd);
         for p in self.paths.iter_mut() {
             if p.last_sent.is_none() {
                 p.cc.reset(p.mtu, rwnd);
@@ -169,10 +171,6 @@ impl Sender {
 
     pub(super) fn path_mut(&mut self, path: PathId) -> Option<&mut PathState> {
         self.paths.iter_mut().find(|p| p.id == path)
-    }
-
-    pub(super) fn in_flight_u32(&self) -> u32 {
-        u32::try_from(self.out.in_flight_bytes()).unwrap_or(u32::MAX)
     }
 
     /// Payload bytes of the first chunk marked for retransmission: after the path MTU
@@ -206,7 +204,13 @@ impl Sender {
     }
     /// The peer's receive window as currently tracked.
     pub fn peer_rwnd(&self) -> u32 {
-        self.peer_rwnd
+        u32::try_from(self.peer_window.max(0)).unwrap_or(u32::MAX)
+    }
+
+    /// RFC 9260 §6.2.1 ii: rwnd = a_rwnd - bytes still outstanding.
+    pub(super) fn set_peer_window(&mut self, a_rwnd: u32) {
+        self.peer_window =
+            i64::from(a_rwnd) - i64::try_from(self.out.in_flight_bytes()).unwrap_or(i64::MAX);
     }
     /// Congestion window of `path` (0 for an unknown path).
     pub fn cwnd(&self, path: PathId) -> usize {

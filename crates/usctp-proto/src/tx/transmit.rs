@@ -26,7 +26,7 @@ impl Sender {
         }
         // RFC 9260 §6.1 A: no new data beyond the peer's rwnd, except one chunk when nothing
         // is in flight (zero window probe).
-        if len > self.peer_rwnd as usize && self.out.in_flight_bytes() > 0 {
+        if len > self.peer_rwnd() as usize && self.out.in_flight_bytes() > 0 {
             return None;
         }
         let f = self.queue.pop_fragment(max_payload)?;
@@ -98,7 +98,7 @@ impl Sender {
 
     fn on_sent(&mut self, pi: usize, len: usize, now: Instant) {
         // RFC 9260 §6.2.1 B: every (re)transmission takes its size from the peer's rwnd.
-        self.peer_rwnd = self.peer_rwnd.saturating_sub(len as u32);
+        self.peer_window -= len as i64;
         if let Some(p) = self.paths.get_mut(pi) {
             p.last_sent = Some(now);
         }
@@ -129,7 +129,7 @@ impl Sender {
     /// Mark a chunk for retransmission, returning its bytes to the peer's rwnd (§6.2.1 C).
     pub(super) fn mark(&mut self, idx: usize) -> bool {
         let n = self.out.mark(idx);
-        self.peer_rwnd = self.peer_rwnd.saturating_add(n as u32);
+        self.peer_window += n as i64;
         n > 0
     }
 }

@@ -34,6 +34,31 @@ fn zero_window_probe_sends_one_chunk_when_nothing_is_in_flight() {
 }
 
 #[test]
+fn rwnd_owed_by_a_probe_is_not_handed_back_by_its_retransmission_mark() {
+    // RFC 9260 §6.2.1 B-C: rwnd = a_rwnd - bytes in flight. A probe sent into a zero window
+    // (or chunks sent before the window shrank) puts that below zero; marking them for
+    // retransmission brings it back to zero, not above what the peer announced.
+    let now = t0();
+    let mut s = sender_rwnd(0);
+    push(&mut s, 3, 1000);
+    assert_eq!(idx(&send_all(&mut s, now, P0)), [0]);
+    s.on_t3_timeout(P0);
+    assert_eq!(s.peer_rwnd(), 0);
+    // The probe goes again, alone: nothing new joins it.
+    assert_eq!(idx(&send_all(&mut s, now, P0)), [0]);
+    assert_eq!(s.peer_rwnd(), 0);
+
+    // A window that shrank below the bytes in flight: 3000 out, a_rwnd 1000.
+    let mut s = sender();
+    push(&mut s, 4, 1000);
+    assert_eq!(send_all(&mut s, now, P0).len(), 4);
+    s.on_sack(now, &sack(0, &[], 1000));
+    assert_eq!(s.peer_rwnd(), 0);
+    s.on_t3_timeout(P0);
+    assert_eq!(s.peer_rwnd(), 1000, "a_rwnd 1000 with nothing in flight");
+}
+
+#[test]
 fn slow_start_adds_at_most_one_mtu_per_sack_only_with_a_full_window() {
     let now = t0();
     let mut s = sender();
