@@ -113,7 +113,7 @@ impl Association {
         // RFC 9260 §5.4: a probe or reply to an unconfirmed address carries no SACK or DATA.
         let confirmed = self.paths.get(dest).is_some_and(|p| p.is_confirmed());
         if !alone && confirmed {
-            self.push_sack(&mut b, now);
+            self.push_sack(&mut b, now, dest);
             self.push_data(&mut b, now, dest, echoing);
         }
         if b.is_empty() {
@@ -172,8 +172,23 @@ impl Association {
         (matches!(self.state, State::Closed), echo)
     }
 
-    fn push_sack(&mut self, b: &mut PacketBuilder<'_>, now: Instant) {
-        if !self.sack_owed(now) || b.remaining() < 16 {
+    /// A SACK is owed, due now or later.
+    fn sack_pending(&self) -> bool {
+        self.rx
+            .as_ref()
+            .is_some_and(|rx| rx.sack_deadline().is_some())
+            && self.state != State::Closed
+    }
+
+    /// RFC 9260 §6: a SACK that is owed rides in any packet that leaves, before its delay
+    /// runs out; one not yet due only toward an active path, where it is likely to arrive.
+    fn push_sack(&mut self, b: &mut PacketBuilder<'_>, now: Instant, dest: PathId) {
+        let active = self
+            .paths
+            .get(dest)
+            .is_some_and(|p| p.state == crate::event::PathState::Active);
+        let wanted = self.sack_owed(now) || self.sack_pending() && active;
+        if !wanted || b.remaining() < 16 {
             return;
         }
         if let Some(rx) = self.rx.as_mut() {

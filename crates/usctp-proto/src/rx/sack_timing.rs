@@ -54,12 +54,16 @@ impl SackTiming {
     /// The packet is over. `immediate`: its I bit (RFC 7053); `has_gaps`: gaps remain.
     pub(crate) fn on_packet_end(&mut self, now: Instant, immediate: bool, has_gaps: bool) {
         self.packets = self.packets.saturating_add(1);
-        self.last_now = Some(now);
+        // The first packet of DATA of the association is SACKed at once, as Linux does and
+        // ETSI sctp-a-v-9-1 expects (the RFC 2960 rule): the peer's slow start gains a round
+        // trip. `last_now` is unset exactly until then.
+        let first = self.last_now.replace(now).is_none();
         // RFC 9260 §6.7: SACK at once when a gap is seen, and after each packet that does not
         // fill it, and when one is filled; §6.2: at once for duplicates (MUST when the packet
         // had only duplicates) and when a chunk is dropped for lack of room (MUST), and at
         // least for every second packet; RFC 7053: at once when the sender asks.
         let now_due = immediate
+            || first
             || self.urgent
             || self.gaps_at_start
             || has_gaps
@@ -79,7 +83,7 @@ impl SackTiming {
         }
     }
 
-    /// When the SACK is due; `None`: nothing owed.
+    /// When the SACK is due (it may ride in any packet sent before then); `None`: nothing owed.
     pub(crate) fn deadline(&self) -> Option<Instant> {
         self.due
     }
@@ -106,10 +110,30 @@ mod tests {
         s.on_packet_end(now, false, gaps_after);
     }
 
+    /// A timing whose first packet (SACKed at once) came at `base()` and was acknowledged.
+    fn after_first(delay: Duration, frequency: u32) -> SackTiming {
+        let mut s = SackTiming::new(delay, frequency);
+        packet(&mut s, base(), false, false);
+        s.on_sack_sent();
+        s
+    }
+
     #[test]
-    fn in_order_packet_is_delayed_by_sack_delay() {
+    fn first_packet_of_the_association_is_sacked_at_once() {
         let t0 = base();
         let mut s = SackTiming::new(200 * MS, 2);
+        assert_eq!(s.deadline(), None);
+        packet(&mut s, t0, false, false);
+        assert_eq!(s.deadline(), Some(t0));
+        s.on_sack_sent();
+        packet(&mut s, t0 + MS, false, false);
+        assert_eq!(s.deadline(), Some(t0 + 201 * MS), "only the first");
+    }
+
+    #[test]
+    fn in_order_packet_is_delayed_by_sack_delay() {
+        let t0 = base() + Duration::from_secs(1);
+        let mut s = after_first(200 * MS, 2);
         assert_eq!(s.deadline(), None);
         packet(&mut s, t0, false, false);
         assert_eq!(s.deadline(), Some(t0 + 200 * MS));
@@ -117,8 +141,8 @@ mod tests {
 
     #[test]
     fn every_second_packet_is_sacked_at_once() {
-        let t0 = base();
-        let mut s = SackTiming::new(200 * MS, 2);
+        let t0 = base() + Duration::from_secs(1);
+        let mut s = after_first(200 * MS, 2);
         packet(&mut s, t0, false, false);
         packet(&mut s, t0 + 10 * MS, false, false);
         assert_eq!(s.deadline(), Some(t0 + 10 * MS));
@@ -130,8 +154,8 @@ mod tests {
 
     #[test]
     fn later_packets_do_not_postpone_the_delayed_sack() {
-        let t0 = base();
-        let mut s = SackTiming::new(200 * MS, 3);
+        let t0 = base() + Duration::from_secs(1);
+        let mut s = after_first(200 * MS, 3);
         packet(&mut s, t0, false, false);
         packet(&mut s, t0 + 50 * MS, false, false);
         assert_eq!(s.deadline(), Some(t0 + 200 * MS));
@@ -139,16 +163,16 @@ mod tests {
 
     #[test]
     fn sack_delay_is_capped_at_500_ms() {
-        let t0 = base();
-        let mut s = SackTiming::new(Duration::from_secs(3), 2);
+        let t0 = base() + Duration::from_secs(1);
+        let mut s = after_first(Duration::from_secs(3), 2);
         packet(&mut s, t0, false, false);
         assert_eq!(s.deadline(), Some(t0 + 500 * MS));
     }
 
     #[test]
     fn gap_seen_or_filled_is_sacked_at_once() {
-        let t0 = base();
-        let mut s = SackTiming::new(200 * MS, 10);
+        let t0 = base() + Duration::from_secs(1);
+        let mut s = after_first(200 * MS, 10);
         packet(&mut s, t0, false, true); // opens a gap
         assert_eq!(s.deadline(), Some(t0));
         s.on_sack_sent();
@@ -161,8 +185,8 @@ mod tests {
 
     #[test]
     fn duplicate_or_dropped_chunk_is_sacked_at_once() {
-        let t0 = base();
-        let mut s = SackTiming::new(200 * MS, 10);
+        let t0 = base() + Duration::from_secs(1);
+        let mut s = after_first(200 * MS, 10);
         s.on_chunk(false);
         s.mark_urgent();
         s.on_packet_end(t0, false, false);
@@ -175,8 +199,8 @@ mod tests {
 
     #[test]
     fn i_bit_is_sacked_at_once() {
-        let t0 = base();
-        let mut s = SackTiming::new(200 * MS, 10);
+        let t0 = base() + Duration::from_secs(1);
+        let mut s = after_first(200 * MS, 10);
         s.on_chunk(false);
         s.on_packet_end(t0, true, false);
         assert_eq!(s.deadline(), Some(t0));

@@ -147,10 +147,15 @@ fn delayed_sack_after_sack_delay_and_at_once_every_second_packet() {
     let t0 = base();
     let mut r = Receiver::new(Tsn(1), 1, &cfg(1000));
     assert_eq!(r.sack_deadline(), None);
+    // The association's first DATA: at once.
     r.on_data(&data(1, 0, 0, b"x"));
     r.on_packet_end(t0, false);
-    assert_eq!(r.sack_deadline(), Some(t0 + 200 * MS));
+    assert_eq!(r.sack_deadline(), Some(t0));
+    r.build_sack(1500);
     r.on_data(&data(2, 0, 1, b"x"));
+    r.on_packet_end(t0 + MS, false);
+    assert_eq!(r.sack_deadline(), Some(t0 + 201 * MS));
+    r.on_data(&data(3, 0, 2, b"x"));
     r.on_packet_end(t0 + 5 * MS, false);
     assert_eq!(r.sack_deadline(), Some(t0 + 5 * MS));
     r.build_sack(1500);
