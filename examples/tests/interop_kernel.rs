@@ -12,6 +12,8 @@
 mod capture;
 #[path = "interop_kernel/cases.rs"]
 mod cases;
+#[path = "interop_kernel/first_sack.rs"]
+mod first_sack;
 #[path = "interop_kernel/kernel_client.rs"]
 mod kernel_client;
 #[path = "interop_kernel/usctp_client.rs"]
@@ -22,6 +24,7 @@ mod vm;
 use std::time::Instant;
 
 use cases::{failover, usctp_to_kernel, End};
+use first_sack::first_data_sacked;
 use kernel_client::kernel_to_usctp;
 use usctp_client::Net;
 use vm::Vm;
@@ -106,6 +109,10 @@ fn kernel_sctp_interop() {
         (
             "udp4 kernel client -> sctpt server, SHUTDOWN by kernel",
             Box::new(|vm, p| kernel_to_usctp(vm, p, false, true, End::Shutdown, 42003)),
+        ),
+        (
+            "raw4 usctp client -> kernel echo, the kernel's first DATA SACKed at once",
+            Box::new(move |vm, p| first_data_sacked(vm, rt, p, 41005)),
         ),
     ];
     let only = std::env::var("USCTP_KERNEL_CASES").unwrap_or_default();

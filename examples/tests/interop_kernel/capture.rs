@@ -7,6 +7,7 @@ use super::vm::{classify, Vm};
 
 /// Chunk types (RFC 9260 §3.2).
 pub const DATA: u8 = 0;
+pub const SACK: u8 = 3;
 pub const HEARTBEAT: u8 = 4;
 pub const HEARTBEAT_ACK: u8 = 5;
 pub const ABORT: u8 = 6;
