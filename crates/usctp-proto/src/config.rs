@@ -35,6 +35,12 @@ pub struct AssociationConfig {
     pub primary_switchover_max_retrans: Option<u32>,
     /// HB.interval; `None` turns heartbeats on idle paths off.
     pub hb_interval: Option<Duration>,
+    /// Longest interval between probes of a confirmed path that has failed (potentially
+    /// failed or inactive). Deliberate deviation from the RTO back-off of RFC 9260 §8.3 and
+    /// RFC 7829 §5, which at RFC timers lets probes drift a minute apart: with the default of
+    /// 5 s a primary restored after an outage is found, and used again, within about 5 s.
+    /// Unconfirmed addresses keep the RFC 5062 limits (every RTO, then the heartbeat rate).
+    pub failed_probe_interval_max: Duration,
     /// HB.Max.Burst.
     pub hb_max_burst: u32,
     /// Delayed SACK timeout (RFC 9260 §6.2: at most 500 ms).
@@ -76,6 +82,7 @@ impl Default for AssociationConfig {
             primary_switch_back: true,
             primary_switchover_max_retrans: None,
             hb_interval: Some(Duration::from_secs(30)),
+            failed_probe_interval_max: Duration::from_secs(5),
             hb_max_burst: 1,
             sack_delay: Duration::from_millis(200),
             sack_frequency: 2,

@@ -38,3 +38,49 @@ fn silent_address_stays_unconfirmed_and_never_carries_data() {
     assert!(!to_dead.is_empty(), "probed");
     assert!(to_dead.iter().all(|s| s.only_heartbeats()), "{to_dead:?}");
 }
+
+/// Times at which the client probed the server's second address, whose link is down, over
+/// `secs` seconds of an association with `cfg`.
+fn probes_of_a_silent_address(cfg: AssociationConfig, secs: u64) -> Vec<Duration> {
+    let link = LinkConfig::with_latency(Duration::from_millis(10));
+    let mut p = Pair::new(22, 2, link, cfg);
+    p.sim.link_mut(p.links[1]).down_at(Duration::ZERO);
+    let wire = multihoming::capture(&mut p.sim);
+    let id = p.establish();
+    p.sim.run_for(Duration::from_secs(secs));
+    let st = multihoming::stats(&mut p.sim, p.client, id);
+    assert_eq!(st.path(PathId(1)).unwrap().state, PathState::Unconfirmed);
+    let dead = p.server_addrs[1];
+    multihoming::sent(&wire)
+        .into_iter()
+        .filter(|s| s.dst == dead)
+        .map(|s| s.at)
+        .collect()
+}
+
+#[test]
+fn rfc9260_5_4_unconfirmed_address_falls_back_to_the_heartbeat_rate() {
+    // RTO.Max 800 ms: probed every RTO for the whole association, this came to 84 probes in
+    // 65 s. After Path.Max.Retrans unanswered probes, HB.interval + RTO (jittered) apart.
+    let mut cfg = AssociationConfig::default();
+    cfg.rto_max = Duration::from_millis(800);
+    cfg.rto_min = Duration::from_millis(100);
+    cfg.rto_initial = Duration::from_millis(100);
+    let interval = cfg.hb_interval.unwrap();
+    let pmr = cfg.path_max_retrans as usize;
+    let times = probes_of_a_silent_address(cfg, 65);
+    let gaps: Vec<Duration> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    // The first Path.Max.Retrans + 1 probes one RTO apart (backing off, at most RTO.Max)...
+    assert!(times.len() > pmr + 1, "{times:?}");
+    assert!(
+        gaps[..pmr].iter().all(|g| *g <= Duration::from_millis(801)),
+        "{gaps:?}"
+    );
+    // ...then at the heartbeat rate.
+    assert!(gaps[pmr..].iter().all(|g| *g >= interval), "{gaps:?}");
+    assert!(
+        times.len() <= pmr + 1 + 3,
+        "{} probes: {times:?}",
+        times.len()
+    );
+}

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use usctp_sim::{run_failover, FailoverSpec};
+use usctp_proto::{Event, PathState};
+use usctp_sim::{run_failover, FailoverSpec, Side};
 
 fn spec(cuts: &[&str], paths: usize) -> FailoverSpec {
     FailoverSpec {
@@ -24,6 +25,25 @@ fn default_timers_primary_cut_15s_nothing_lost_latency_under_1500ms() {
     assert!(r.is_clean(), "{r}");
     assert_eq!(r.sent, 3996);
     assert!(r.max_latency < Duration::from_millis(1500), "{r}");
+}
+
+#[test]
+fn rfc7829_5_restored_primary_is_used_again_within_10s_at_default_timers() {
+    // At RFC timers the probes of a failed path back off to RTO.Max (60 s); capped at
+    // `failed_probe_interval_max`, the primary restored at 25 s is found within 10 s.
+    let r = run_failover(&spec(&["0@10000..25000"], 2));
+    assert!(r.is_clean(), "{r}");
+    assert_eq!(r.switchback, Some(true), "{r}");
+    let back = r.events.iter().find(|e| {
+        e.side == Side::Client
+            && e.at >= Duration::from_secs(25)
+            && matches!(e.event, Event::PathStateChanged { path, state: PathState::Active, .. } if path.0 == 0)
+    });
+    let back = back.map(|e| e.at);
+    assert!(
+        back.is_some_and(|t| t < Duration::from_secs(35)),
+        "path 0 active again at {back:?}: {r}"
+    );
 }
 
 #[test]

@@ -80,9 +80,11 @@ impl Association {
     fn count_assoc_error(&mut self) -> bool {
         self.assoc_errors = self.assoc_errors.saturating_add(1);
         if self.assoc_errors > self.cfg.assoc_max_retrans {
-            // RFC 9260 §8.1: the peer is unreachable; stop and report.
-            self.pending.clear();
-            self.close(Some(CloseReason::CommunicationLost));
+            // RFC 9260 §8.1: the peer is unreachable; stop and report. An ABORT first, as
+            // Linux, FreeBSD and usrsctp send, so the peer and any NAT or middlebox on the way
+            // free their state at once; it goes where data would (the primary, or the path
+            // that worked last).
+            self.abort_with(None, CloseReason::CommunicationLost);
             return true;
         }
         false
@@ -157,9 +159,12 @@ impl Association {
         }
         if self.paths.probe_outstanding(path) {
             // Unconfirmed paths back off too, so an address that never answers (perhaps a
-            // third party's, RFC 5062 §4.1) sees ever rarer probes.
+            // third party's, RFC 5062 §4.1) sees ever rarer probes. RFC 9260 §8.1: only the
+            // path that carries data counts against the association, so an idle dead path
+            // cannot close an association whose data path works.
             self.paths.on_timeout(path, now, &mut self.events);
-            if state != PathState::Unconfirmed && self.count_assoc_error() {
+            let counts = state != PathState::Unconfirmed && path == self.paths.data_path();
+            if counts && self.count_assoc_error() {
                 return;
             }
             self.paths.drop_probe(path);
@@ -167,7 +172,7 @@ impl Association {
         let Some(p) = self.paths.get(path) else {
             return;
         };
-        let (rto, state) = (p.rto.rto(), p.state);
+        let (rto, state, errors) = (p.rto.rto(), p.state, p.error_count);
         let busy = state == PathState::Active
             && p.last_data_sent.is_some_and(|t| {
                 self.cfg
@@ -180,10 +185,21 @@ impl Association {
                 self.queue(Some(path), Heartbeat { info });
             }
         }
-        // Unconfirmed and failing paths are probed every RTO (RFC 9260 §5.4, RFC 7829 §5).
         let next = match state {
             PathState::Active => self.next_heartbeat(path, now),
-            _ => Some(now + rto),
+            // RFC 9260 §5.4, §8.3: an unconfirmed address is probed every RTO until
+            // Path.Max.Retrans probes went unanswered, then at the heartbeat rate: an address
+            // that can never be reached (behind NAT, or not the peer's) draws no steady stream.
+            PathState::Unconfirmed if errors >= self.cfg.path_max_retrans => {
+                self.next_heartbeat(path, now)
+            }
+            PathState::Unconfirmed => Some(now + rto),
+            // RFC 7829 §5, RFC 9260 §8.3: a failed path is probed every RTO as it backs off.
+            // Deliberate deviation: no further apart than `failed_probe_interval_max`, so a
+            // restored primary is found within seconds, not after a minute's back-off.
+            PathState::PotentiallyFailed | PathState::Inactive => {
+                Some(now + rto.min(self.cfg.failed_probe_interval_max))
+            }
         };
         if let Some(at) = next {
             self.timers.set(TimerKind::Heartbeat(path), at);
