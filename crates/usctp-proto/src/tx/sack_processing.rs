@@ -145,16 +145,21 @@ impl Sender {
         let cum = self.out.cum_ack();
         let highest_sent = self.out.next_tsn() - 1;
         self.gap_scratch.clear();
+        // A SACK that reports the impossible is no reliable account of what the peer lacks:
+        // its bogus blocks are ignored, and chunks it leaves out are not taken as reneged, so
+        // nothing already acknowledged is undone (RFC 9260 §6.2.1).
+        let mut trusted = true;
         for g in gaps {
             let (start, end) = (cum + u64::from(g.start), cum + u64::from(g.end));
             // RFC 9260 §3.3.4: offsets count from cum ack + 1. An inverted block or one that
-            // claims TSNs never sent is bogus; ignore it rather than trust any of it.
+            // claims TSNs never sent is bogus.
             if g.start == 0 || g.start > g.end || end > highest_sent {
+                trusted = false;
                 continue;
             }
             self.gap_scratch.push((start, end));
         }
-        if self.gap_scratch.is_empty() && self.out.gap_acked_count() == 0 {
+        if self.gap_scratch.is_empty() && (self.out.gap_acked_count() == 0 || !trusted) {
             return (None, false);
         }
         self.gap_scratch.sort_unstable();
@@ -176,7 +181,7 @@ impl Sender {
                         tally.record(e, &mut self.paths);
                     }
                 }
-            } else {
+            } else if trusted {
                 // RFC 9260 §6.2.1 iii: gap-acked before, missing now: the peer reneged.
                 reneged |= self.out.renege(idx);
             }
