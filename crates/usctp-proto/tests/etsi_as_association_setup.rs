@@ -429,6 +429,39 @@ fn sctp_as_i_1_12_2_init_ack_with_host_name_address() {
     assert!(matches!(causes[..], [ErrorCause::UnresolvableAddress(_)]));
 }
 
+/// The host name parameter the peer sent, as the Unresolvable Address cause carries it.
+fn unresolvable(causes: &[ErrorCause]) -> Parameter {
+    let [ErrorCause::UnresolvableAddress(u)] = causes else {
+        panic!("{causes:?}")
+    };
+    u.parse_address().unwrap()
+}
+
+#[test]
+fn rfc9260_3_3_10_5_unresolvable_address_carries_the_init_s_host_name() {
+    let mut t = Tester::listen(quiet());
+    let host: Parameter = HostNameAddress {
+        raw: bytes::Bytes::from_static(b"example.com\0"),
+    }
+    .into();
+    let out = t.send_tag(0, vec![init_with(vec![host.clone()])]);
+    let (_, _, causes) = abort_causes(&out).expect("ABORT");
+    assert_eq!(unresolvable(&causes), host);
+}
+
+#[test]
+fn rfc9260_3_3_10_5_unresolvable_address_carries_the_init_ack_s_host_name() {
+    let (t, _) = Tester::connect(quiet());
+    let mut ack = t.init_ack();
+    let host: Parameter = HostNameAddress {
+        raw: bytes::Bytes::from_static(b"peer.example.org\0"),
+    }
+    .into();
+    ack.params.push(host.clone());
+    let causes = refused_init_ack(ack).expect("ABORT");
+    assert_eq!(unresolvable(&causes), host);
+}
+
 #[test]
 fn sctp_as_v_1_13_1_init_with_supported_address_types() {
     let t = setup_with(vec![SupportedAddressTypes {

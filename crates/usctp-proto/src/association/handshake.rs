@@ -199,14 +199,13 @@ impl Association {
         if ack.initiate_tag.0 == 0 || ack.outbound_streams == 0 || ack.inbound_streams == 0 {
             return self.refuse_init_ack(&ack, InvalidMandatoryParameter.into());
         }
-        if ack
+        let host_name = ack
             .params
             .iter()
-            .any(|p| matches!(p, Parameter::HostNameAddress(_)))
-        {
-            let cause = usctp_wire::cause::UnresolvableAddress {
-                address: bytes::Bytes::new(),
-            };
+            .find(|p| matches!(p, Parameter::HostNameAddress(_)));
+        if let Some(name) = host_name {
+            // RFC 9260 §5.1.2: host names are not resolved; §3.3.10.5: the cause carries it.
+            let cause = usctp_wire::cause::UnresolvableAddress::of(name);
             return self.refuse_init_ack(&ack, cause.into());
         }
         self.timers.stop(TimerKind::T1Init);

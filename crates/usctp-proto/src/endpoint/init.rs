@@ -58,16 +58,13 @@ impl Endpoint {
         if init.outbound_streams == 0 || init.inbound_streams == 0 {
             return abort(self, InvalidMandatoryParameter.into());
         }
-        if init
+        let host_name = init
             .params
             .iter()
-            .any(|p| matches!(p, Parameter::HostNameAddress(_)))
-        {
-            // RFC 9260 §5.1.2: host names are not resolved.
-            let cause = UnresolvableAddress {
-                address: bytes::Bytes::new(),
-            };
-            return abort(self, cause.into());
+            .find(|p| matches!(p, Parameter::HostNameAddress(_)));
+        if let Some(name) = host_name {
+            // RFC 9260 §5.1.2: host names are not resolved; §3.3.10.5: the cause carries it.
+            return abort(self, UnresolvableAddress::of(name).into());
         }
         let max = self.assoc_cfg.max_peer_addresses;
         let addrs = peer_addresses(&init.params, meta.src, max);

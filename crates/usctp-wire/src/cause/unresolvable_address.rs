@@ -17,6 +17,16 @@ super::shape::opaque_cause! {
 }
 
 impl UnresolvableAddress {
+    /// The cause for `param`, which RFC 9260 §3.3.10.5 requires in full: its type, length and
+    /// value (the last padding left out, as at the end of any list).
+    pub fn of(param: &Parameter) -> Self {
+        let mut address = Vec::new();
+        Parameter::write_list(std::slice::from_ref(param), &mut address);
+        Self {
+            address: address.into(),
+        }
+    }
+
     /// Decode the copied address parameter; error offsets count from its first byte.
     pub fn parse_address(&self) -> Result<Parameter, ParseError> {
         Parameter::parse_one(self.address.clone(), 0)
@@ -36,6 +46,17 @@ mod tests {
     #[test]
     fn round_trip_and_bad_length() {
         assert_opaque(|address| UnresolvableAddress { address }.into());
+    }
+
+    #[test]
+    fn of_carries_the_whole_parameter() {
+        let name = Parameter::HostNameAddress(crate::param::HostNameAddress {
+            raw: Bytes::from_static(b"peer.example\0"),
+        });
+        let c = UnresolvableAddress::of(&name);
+        assert_eq!(&c.address[..4], &[0, 11, 0, 17]);
+        assert_eq!(&c.address[4..], b"peer.example\0");
+        assert_eq!(c.parse_address(), Ok(name));
     }
 
     #[test]
