@@ -17,6 +17,7 @@ mod inline_first;
 mod inline_queue;
 pub mod path;
 pub mod rx;
+mod setup;
 pub mod timer;
 pub mod tx;
 

@@ -1,5 +1,9 @@
 //! Timers are data: one table of deadlines keyed by [`TimerKind`]; expiry happens only in
 //! `handle_timeout(now)`.
+//!
+//! The table holds every protocol timer but one: the delayed-SACK deadline lives with the
+//! receive side (`rx::Receiver::sack_deadline`), which decides it per packet, and the
+//! association's `poll_timeout` takes the earlier of the two.
 
 use std::time::Instant;
 
@@ -18,8 +22,6 @@ pub enum TimerKind {
     T3Rtx(PathId),
     /// Heartbeat of one destination (idle probing, confirmation, PF probing).
     Heartbeat(PathId),
-    /// Delayed SACK.
-    DelayedSack,
     /// T5-shutdown-guard (RFC 9260 §9.2).
     T5ShutdownGuard,
 }
@@ -102,16 +104,16 @@ mod tests {
         let ms = Duration::from_millis;
         let mut t = Timers::default();
         t.set(TimerKind::T3Rtx(PathId(1)), t0 + ms(30));
-        t.set(TimerKind::DelayedSack, t0 + ms(10));
+        t.set(TimerKind::T5ShutdownGuard, t0 + ms(10));
         t.set(TimerKind::Heartbeat(PathId(1)), t0 + ms(20));
-        t.set(TimerKind::DelayedSack, t0 + ms(25)); // re-armed, not duplicated
-        t.set_if_idle(TimerKind::DelayedSack, t0 + ms(1));
+        t.set(TimerKind::T5ShutdownGuard, t0 + ms(25)); // re-armed, not duplicated
+        t.set_if_idle(TimerKind::T5ShutdownGuard, t0 + ms(1));
         assert_eq!(t.next(), Some(t0 + ms(20)));
         assert_eq!(
             t.pop_expired(t0 + ms(26)),
             Some(TimerKind::Heartbeat(PathId(1)))
         );
-        assert_eq!(t.pop_expired(t0 + ms(26)), Some(TimerKind::DelayedSack));
+        assert_eq!(t.pop_expired(t0 + ms(26)), Some(TimerKind::T5ShutdownGuard));
         assert_eq!(t.pop_expired(t0 + ms(26)), None);
         t.stop_path(PathId(1));
         assert_eq!(t.next(), None);

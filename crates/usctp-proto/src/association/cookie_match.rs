@@ -22,7 +22,7 @@ pub(crate) enum CookieMatch {
 
 impl Association {
     /// Classify a cookie by the §5.2.4 table.
-    pub(crate) fn match_cookie(&self, c: &crate::endpoint::CookieContents) -> CookieMatch {
+    pub(crate) fn match_cookie(&self, c: &crate::setup::CookieContents) -> CookieMatch {
         let local = c.local_tag == self.local_tag;
         let peer = c.peer_tag == self.peer_tag;
         let ties = c.local_tie_tag == self.local_tag && c.peer_tie_tag == self.peer_tag;
@@ -36,7 +36,7 @@ impl Association {
 
     /// Actions B and D: adopt the cookie's peer tag if needed, become established, and send
     /// COOKIE ACK.
-    pub(crate) fn accept_cookie(&mut self, now: Instant, c: &crate::endpoint::CookieContents) {
+    pub(crate) fn accept_cookie(&mut self, now: Instant, c: &crate::setup::CookieContents) {
         if self.state == State::Closed {
             return;
         }

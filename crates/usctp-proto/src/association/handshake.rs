@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 use std::time::Instant;
 
-use rand::{Rng, RngCore};
+use rand::RngCore;
 use usctp_wire::cause::{
     ErrorCause, InvalidMandatoryParameter, MissingMandatoryParameter, UnrecognizedParameters,
 };
@@ -12,12 +12,12 @@ use usctp_wire::chunk::{Abort, CookieAck, CookieEcho, Init, InitAck, OperationEr
 use usctp_wire::param::{self, Parameter};
 use usctp_wire::{Tsn, VerificationTag};
 
-use super::{Association, State};
-use crate::endpoint::CookieContents;
-use crate::event::{AssocId, CloseReason, Event};
+use super::{AssocContext, Association, State};
+use crate::event::{CloseReason, Event};
 use crate::path::PathId;
+use crate::setup::CookieContents;
 use crate::timer::TimerKind;
-use crate::{AddrList, AssociationConfig, DatagramMeta, TransportAddr};
+use crate::{AddrList, DatagramMeta, TransportAddr};
 
 /// Unicast addresses a peer may list (RFC 9260 §5.1.2: ignore what cannot be used).
 fn usable(ip: IpAddr) -> bool {
@@ -58,32 +58,20 @@ pub(crate) fn address_params(local: &[IpAddr]) -> Vec<Parameter> {
 
 impl Association {
     /// Start an association as the initiator: INIT to the first address (RFC 9260 §5.1 A).
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn connect(
-        id: AssocId,
+        ctx: AssocContext,
         now: Instant,
-        cfg: std::sync::Arc<AssociationConfig>,
         ports: (u16, u16),
         local_tag: VerificationTag,
         remotes: &[TransportAddr],
-        (local_addrs, advertised): (std::sync::Arc<[IpAddr]>, &[IpAddr]),
+        advertised: &[IpAddr],
         rng: &mut impl RngCore,
     ) -> Option<Box<Self>> {
         let first = *remotes.first()?;
         let itsn = Tsn(rng.next_u32());
-        let local = crate::path::select_local(&local_addrs, first.ip, 0);
+        let local = crate::path::select_local(&ctx.local_addrs, first.ip, 0);
         let tags = (local_tag, VerificationTag(0));
-        let mut a = Self::new(
-            id,
-            now,
-            cfg,
-            ports,
-            tags,
-            itsn,
-            (first, local),
-            local_addrs,
-            rng,
-        );
+        let mut a = Self::new(ctx, now, ports, tags, itsn, (first, local), rng);
         for r in &remotes[1..] {
             a.add_peer_path(now, *r);
         }
@@ -105,28 +93,16 @@ impl Association {
     /// Create an association from a verified cookie: it is established at once and answers
     /// with COOKIE ACK (RFC 9260 §5.1 D).
     pub(crate) fn from_cookie(
-        id: AssocId,
+        ctx: AssocContext,
         now: Instant,
-        cfg: std::sync::Arc<AssociationConfig>,
         c: &CookieContents,
         meta: &DatagramMeta,
-        local_addrs: std::sync::Arc<[IpAddr]>,
         rng: &mut impl RngCore,
     ) -> Box<Self> {
         let ports = (c.local_port, c.peer_port);
         let tags = (c.local_tag, c.peer_tag);
         let first = (meta.src, Some(meta.dst));
-        let mut a = Self::new(
-            id,
-            now,
-            cfg,
-            ports,
-            tags,
-            c.local_initial_tsn,
-            first,
-            local_addrs,
-            rng,
-        );
+        let mut a = Self::new(ctx, now, ports, tags, c.local_initial_tsn, first, rng);
         a.adopt_peer(
             now,
             c.peer_initial_tsn,
@@ -212,11 +188,7 @@ impl Association {
         // The path answered: forget the INIT back-off so COOKIE ECHO starts at RTO.Initial
         // (no RTT sample: the INIT may have been retransmitted, RFC 9260 §6.3.1 C5).
         if let Some(p) = self.paths.get_mut(PathId(0)) {
-            p.rto = crate::path::RtoEstimator::new(
-                self.cfg.rto_initial,
-                self.cfg.rto_min,
-                self.cfg.rto_max,
-            );
+            p.reset_rto(&self.cfg);
         }
         self.peer_tag = ack.initiate_tag;
         let outbound = self.cfg.outbound_streams.min(ack.inbound_streams);
@@ -237,7 +209,7 @@ impl Association {
         self.queue(Some(back), CookieEcho { cookie });
         // RFC 9260 §3.2.1: unknown INIT ACK parameters that ask for a report go in an ERROR
         // bundled with the COOKIE ECHO.
-        let (reports, _) = crate::endpoint::scan_init_params(&ack.params);
+        let (reports, _) = crate::setup::scan_init_params(&ack.params);
         if !reports.is_empty() {
             let mut raw = Vec::new();
             for r in &reports {
@@ -324,16 +296,11 @@ impl Association {
         }
     }
 
-    /// When the next idle heartbeat for `path` is due: HB.interval + RTO, with the RTO part
-    /// jittered by ±50% (RFC 9260 §8.3). `None` when heartbeats are off.
-    pub(super) fn next_heartbeat(
-        &mut self,
-        path: crate::path::PathId,
-        now: Instant,
-    ) -> Option<Instant> {
+    /// When the next idle heartbeat for `path` is due (RFC 9260 §8.3); `None` when heartbeats
+    /// are off.
+    pub(super) fn next_heartbeat(&mut self, path: PathId, now: Instant) -> Option<Instant> {
         let interval = self.cfg.hb_interval?;
-        let rto = self.paths.get(path)?.rto.rto();
-        let jitter = rto.mul_f64(self.rng().gen_range(0.5..1.5));
-        Some(now + interval + jitter)
+        let mut rng = self.rng();
+        self.paths.next_heartbeat(path, now, interval, &mut rng)
     }
 }

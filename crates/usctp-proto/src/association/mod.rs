@@ -127,19 +127,31 @@ pub struct Association {
     rng_seed: [u8; 32],
 }
 
+/// What the endpoint gives every association it creates.
+pub(crate) struct AssocContext {
+    /// The association's id in the endpoint.
+    pub id: AssocId,
+    /// Its protocol parameters (shared with the endpoint's other associations).
+    pub cfg: Arc<AssociationConfig>,
+    /// The endpoint's local addresses.
+    pub local_addrs: Arc<[IpAddr]>,
+}
+
 impl Association {
-    #[allow(clippy::too_many_arguments)]
     fn new(
-        id: AssocId,
+        ctx: AssocContext,
         now: Instant,
-        cfg: Arc<AssociationConfig>,
         ports: (u16, u16),
         tags: (VerificationTag, VerificationTag),
         local_initial_tsn: Tsn,
         first_path: (TransportAddr, Option<IpAddr>),
-        local_addrs: Arc<[IpAddr]>,
         rng: &mut impl RngCore,
     ) -> Box<Self> {
+        let AssocContext {
+            id,
+            cfg,
+            local_addrs,
+        } = ctx;
         let paths = PathManager::new(first_path.0, first_path.1, now, &cfg);
         let mut tx = Sender::new(local_initial_tsn, cfg.outbound_streams, 0, &cfg);
         tx.add_path(PathId(0), cfg.initial_mtu);

@@ -1,5 +1,6 @@
-//! Timer expiry: the only place time-driven state changes happen (RFC 9260 §5.1, §6.3.3,
-//! §8.3, §9.2).
+//! Timer expiry: the only place timers fire and change state (RFC 9260 §5.1, §6.3.3, §8.3,
+//! §9.2). The one deadline outside the timer table, the delayed SACK, changes no state: the
+//! SACK simply goes out with the next `poll_transmit` once it is due.
 
 use std::time::Instant;
 
@@ -28,7 +29,6 @@ impl Association {
                 TimerKind::T5ShutdownGuard => {
                     self.abort_with(None, CloseReason::ShutdownGuardExpired)
                 }
-                TimerKind::DelayedSack => {}
             }
         }
         self.after_input(now);

@@ -82,9 +82,8 @@ impl Endpoint {
                 }
                 let id = self.new_id();
                 let cfg = self.assoc_cfg.clone();
-                let local = self.local_addrs.clone();
-                let mut a =
-                    Association::from_cookie(id, now, cfg, &contents, meta, local, &mut self.rng);
+                let ctx = self.assoc_context(id, cfg);
+                let mut a = Association::from_cookie(ctx, now, &contents, meta, &mut self.rng);
                 a.set_cookie(mac, contents.expires_ms());
                 self.insert(a);
                 id
@@ -183,9 +182,8 @@ impl Endpoint {
                 // Action A: the peer restarted. Replace the association, keep its id.
                 let old_tag = a.local_tag();
                 let cfg = self.assoc_cfg.clone();
-                let local = self.local_addrs.clone();
-                let mut fresh =
-                    Association::from_cookie(id, now, cfg, c, meta, local, &mut self.rng);
+                let ctx = self.assoc_context(id, cfg);
+                let mut fresh = Association::from_cookie(ctx, now, c, meta, &mut self.rng);
                 fresh.mark_restarted();
                 fresh.set_cookie(mac, c.expires_ms());
                 self.by_tag.remove(&old_tag);

@@ -8,13 +8,14 @@ use usctp_wire::cause::{
     UnresolvableAddress,
 };
 use usctp_wire::chunk::{Abort, Chunk, Init, InitAck};
-use usctp_wire::param::{Parameter, UnrecognizedParameter};
+use usctp_wire::param::Parameter;
 use usctp_wire::{CommonHeader, Tsn, VerificationTag};
 
 use super::init_ack::init_ack_packet;
 use super::peer_key::PeerKey;
 use super::{CookieContents, Endpoint, Incoming};
 use crate::association::{address_params, peer_addresses, State};
+use crate::setup::scan_init_params;
 use crate::DatagramMeta;
 
 /// What to put in an INIT ACK for an INIT that matches an existing association.
@@ -186,28 +187,4 @@ impl Endpoint {
         };
         init_ack_packet(header, &ack, (&self.signer, &contents), &reports)
     }
-}
-
-/// Walk the INIT's (or INIT ACK's) parameters by their action bits (RFC 9260 §3.2.1): returns
-/// the Unrecognized Parameter reports and the Cookie Preservative increment.
-pub(crate) fn scan_init_params(params: &[Parameter]) -> (Vec<Parameter>, u32) {
-    let mut reports = Vec::new();
-    let mut preservative = 0;
-    for p in params {
-        match p {
-            Parameter::CookiePreservative(c) => preservative = c.increment_ms,
-            Parameter::Unknown(u) => {
-                let action = u.action();
-                if action.reports() {
-                    let raw = p.to_vec().into();
-                    reports.push(UnrecognizedParameter { raw }.into());
-                }
-                if !action.skips() {
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    (reports, preservative)
 }

@@ -15,6 +15,7 @@ mod ootb;
 mod peer_key;
 mod ratelimit;
 mod receive;
+mod settings;
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::RandomState;
@@ -27,14 +28,15 @@ use rand::{Rng, SeedableRng};
 use usctp_wire::chunk::Chunk;
 use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
 
-pub use cookie::{check_age, cookie_mac, CookieContents, CookieError, CookieSigner};
-pub(crate) use init::scan_init_params;
+pub use crate::setup::CookieContents;
+pub use cookie::{check_age, cookie_mac, CookieError, CookieSigner};
 
 use assoc_index::AssocIndex;
 use id_hash::IdHash;
 use peer_key::PeerKey;
+use settings::Settings;
 
-use crate::association::Association;
+use crate::association::{AssocContext, Association};
 use crate::event::{AssocId, Event};
 use crate::inline_queue::InlineQueue;
 use crate::{AssociationConfig, EndpointConfig, Transmit, TransportAddr};
@@ -94,9 +96,8 @@ struct Reply {
 /// A sans-IO SCTP endpoint: one local port, any number of associations.
 #[derive(Debug)]
 pub struct Endpoint {
-    cfg: EndpointConfig,
-    /// The association settings, moved out of `cfg` (whose `association` is left at its
-    /// default: read these) and shared by the associations made with them.
+    cfg: Settings,
+    /// The association defaults, shared by the associations made with them.
     assoc_cfg: Arc<AssociationConfig>,
     port: u16,
     /// Shared with every association (one copy, not one each).
@@ -152,15 +153,16 @@ impl core::fmt::Debug for Filter {
 impl Endpoint {
     /// An endpoint on SCTP `port` with `local_addrs` (advertised in INIT / INIT ACK when more
     /// than one). `now` is the endpoint's epoch for cookie timestamps.
-    pub fn new(mut cfg: EndpointConfig, port: u16, local_addrs: Vec<IpAddr>, now: Instant) -> Self {
-        let mut rng = match cfg.rng_seed {
+    pub fn new(cfg: EndpointConfig, port: u16, local_addrs: Vec<IpAddr>, now: Instant) -> Self {
+        let (cfg, seed, assoc_cfg) = Settings::split(cfg);
+        let mut rng = match seed {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_entropy(),
         };
         let period = u64::try_from(cfg.cookie_lifetime.as_millis()).unwrap_or(u64::MAX);
         let signer = CookieSigner::new(&mut rng, period, 0);
         Self {
-            assoc_cfg: Arc::new(std::mem::take(&mut cfg.association)),
+            assoc_cfg: Arc::new(assoc_cfg),
             cfg,
             port,
             local_addrs: local_addrs.into(),
@@ -272,15 +274,14 @@ impl Endpoint {
         let id = self.new_id();
         let tag = self.unused_tag();
         let cfg = cfg.map_or_else(|| self.assoc_cfg.clone(), Arc::new);
+        let ctx = self.assoc_context(id, cfg);
         let ports = (self.port, peer_port);
-        let local = self.local_addrs.clone();
         let advertised = self
             .cfg
             .advertised_addresses
             .as_deref()
             .unwrap_or(&self.local_addrs[..]);
-        let addrs = (local, advertised);
-        let a = Association::connect(id, now, cfg, ports, tag, remotes, addrs, &mut self.rng)
+        let a = Association::connect(ctx, now, ports, tag, remotes, advertised, &mut self.rng)
             .ok_or(ConnectError::NoAddress)?;
         self.insert(a);
         Ok(id)
@@ -343,6 +344,15 @@ impl Endpoint {
         let ms = self.now_ms(now);
         self.now_ms = ms;
         self.signer.maybe_rotate(&mut self.rng, ms);
+    }
+
+    /// What a new association `id` with `cfg` gets from the endpoint.
+    fn assoc_context(&self, id: AssocId, cfg: Arc<AssociationConfig>) -> AssocContext {
+        AssocContext {
+            id,
+            cfg,
+            local_addrs: self.local_addrs.clone(),
+        }
     }
 
     /// The id the next association will get (it is stored with [`Endpoint::insert`]).

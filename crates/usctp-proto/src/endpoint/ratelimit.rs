@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use crate::EndpointConfig;
+use super::settings::Settings;
 
 /// Fixed one-second windows: at most `per_source` replies to one address and `global` in all
 /// per window. The per-source table only holds addresses that got a reply in the current
@@ -20,7 +20,7 @@ pub(super) struct ReplyLimiter {
 
 impl ReplyLimiter {
     /// Whether a reply to `dst` may go at `now_ms`; counts it if so.
-    pub(super) fn allow(&mut self, cfg: &EndpointConfig, dst: IpAddr, now_ms: u64) -> bool {
+    pub(super) fn allow(&mut self, cfg: &Settings, dst: IpAddr, now_ms: u64) -> bool {
         let window = now_ms / 1000;
         if window != self.window {
             self.window = window;
@@ -53,12 +53,13 @@ mod tests {
     use super::*;
     use std::net::Ipv4Addr;
 
-    fn cfg(global: u32, per_source: u32) -> EndpointConfig {
-        EndpointConfig {
+    fn cfg(global: u32, per_source: u32) -> Settings {
+        let cfg = crate::EndpointConfig {
             stateless_reply_rate: global,
             stateless_reply_rate_per_source: per_source,
-            ..EndpointConfig::default()
-        }
+            ..crate::EndpointConfig::default()
+        };
+        Settings::split(cfg).0
     }
 
     fn ip(i: u32) -> IpAddr {

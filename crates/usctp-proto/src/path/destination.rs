@@ -89,6 +89,11 @@ impl Path {
         }
     }
 
+    /// Start the RTO afresh at RTO.Initial, forgetting back-off and samples.
+    pub(crate) fn reset_rto(&mut self, cfg: &AssociationConfig) {
+        self.rto = RtoEstimator::new(cfg.rto_initial, cfg.rto_min, cfg.rto_max);
+    }
+
     /// Largest SCTP packet that fits the path MTU.
     pub fn max_packet(&self) -> usize {
         self.mtu

@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use rand::Rng;
 
 use super::destination::Probe;
 use super::{PathId, PathManager};
@@ -23,6 +24,20 @@ impl PathManager {
         info.extend_from_slice(&id.0.to_be_bytes());
         info.extend_from_slice(&nonce.to_be_bytes());
         Some(Bytes::from(info))
+    }
+
+    /// When the next idle heartbeat for `id` is due: `interval` (HB.interval) + RTO, with the
+    /// RTO part jittered by ±50% (RFC 9260 §8.3).
+    pub(crate) fn next_heartbeat(
+        &self,
+        id: PathId,
+        now: Instant,
+        interval: Duration,
+        rng: &mut impl Rng,
+    ) -> Option<Instant> {
+        let rto = self.get(id)?.rto.rto();
+        let jitter = rto.mul_f64(rng.gen_range(0.5..1.5));
+        Some(now + interval + jitter)
     }
 
     /// Whether a heartbeat sent on `id` is still unanswered.

@@ -8,7 +8,7 @@ use usctp_wire::Tsn;
 
 use super::congestion::AckEvent;
 use super::outstanding::Entry;
-use super::sender::{PathState, Sender};
+use super::sender::{PathSendState, Sender};
 use super::SackOutcome;
 use crate::inline_first::InlineFirst;
 use crate::path::PathId;
@@ -28,7 +28,7 @@ struct Tally {
 
 impl Tally {
     /// Entries arrive in increasing TSN order, so the last one recorded is the highest.
-    fn record(&mut self, e: &Entry, paths: &mut InlineFirst<PathState>) {
+    fn record(&mut self, e: &Entry, paths: &mut InlineFirst<PathSendState>) {
         self.bytes += e.len();
         self.htna = Some(e.tsn);
         // RFC 9260 §6.3.1 C5: no RTT from a retransmitted chunk.

@@ -15,7 +15,7 @@ use crate::path::PathId;
 
 /// Per-destination send state.
 #[derive(Debug)]
-pub(super) struct PathState {
+pub(super) struct PathSendState {
     pub id: PathId,
     pub mtu: usize,
     pub cc: Controller,
@@ -60,7 +60,7 @@ impl std::ops::DerefMut for Controller {
 pub struct Sender {
     pub(super) queue: SendQueue,
     pub(super) out: Outstanding,
-    pub(super) paths: InlineFirst<PathState>,
+    pub(super) paths: InlineFirst<PathSendState>,
     /// The peer's rwnd as tracked by RFC 9260 §6.2.1 B-D: a_rwnd minus the bytes in flight,
     /// below zero while a zero window probe (or data sent before the window shrank) is out,
     /// so that marking those bytes for retransmission gives back only what they took.
@@ -115,7 +115,7 @@ impl Sender {
             self.set_path_mtu(path, mtu);
             return;
         }
-        self.paths.push(PathState {
+        self.paths.push(PathSendState {
             id: path,
             mtu,
             cc,
@@ -169,7 +169,7 @@ impl Sender {
         self.paths.iter().position(|p| p.id == path)
     }
 
-    pub(super) fn path_mut(&mut self, path: PathId) -> Option<&mut PathState> {
+    pub(super) fn path_mut(&mut self, path: PathId) -> Option<&mut PathSendState> {
         self.paths.iter_mut().find(|p| p.id == path)
     }
 
