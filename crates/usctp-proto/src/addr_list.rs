@@ -8,7 +8,7 @@ use crate::TransportAddr;
 
 /// Transport addresses in order, the first inline.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AddrList {
+pub(crate) enum AddrList {
     /// Exactly one address.
     One(TransportAddr),
     /// Any other number (empty included: an empty `Vec` does not allocate).
@@ -23,7 +23,7 @@ impl Default for AddrList {
 
 impl AddrList {
     /// Append `a`.
-    pub fn push(&mut self, a: TransportAddr) {
+    pub(crate) fn push(&mut self, a: TransportAddr) {
         match self {
             Self::Many(v) if v.is_empty() => *self = Self::One(a),
             Self::One(first) => *self = Self::Many(vec![*first, a]),

@@ -6,25 +6,29 @@
 //! it returns `None`, then `poll_timeout`, then events. Every call that depends on time takes
 //! `now`; randomness comes from an RNG the endpoint owns and seeds from its configuration.
 #![forbid(unsafe_code)]
+// The public API is what lib.rs re-exports; everything else is crate-private.
+#![warn(unreachable_pub)]
 
 mod addr;
 mod addr_list;
-pub mod association;
-pub mod config;
-pub mod endpoint;
-pub mod event;
+mod association;
+mod config;
+mod endpoint;
+mod event;
 mod inline_first;
 mod inline_queue;
-pub mod path;
-pub mod rx;
+mod path;
+mod rx;
 mod setup;
-pub mod timer;
-pub mod tx;
+mod timer;
+mod tx;
 
 pub use addr::{DatagramMeta, Transmit, TransportAddr};
-pub use addr_list::AddrList;
+pub(crate) use addr_list::AddrList;
 pub use association::{AssocError, Association, IcmpKind, IcmpReport, State};
 pub use config::{AssociationConfig, EndpointConfig};
 pub use endpoint::{AcceptFilter, ConnectError, Endpoint, EndpointStats, Incoming};
 pub use event::{AssocId, CloseReason, Event, PathState};
-pub use path::{AssociationStats, PathStats};
+pub use path::{AssociationStats, PathCounters, PathId, PathStats};
+pub use rx::Message;
+pub use tx::SendError;

@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use bytes::Bytes;
-use usctp_proto::path::PathId;
+use usctp_proto::PathId;
 use usctp_proto::{AssociationConfig, Endpoint, Event, PathState, TransportAddr};
 use usctp_sim::{LinkConfig, SctpNode, Sim};
 use usctp_wire::{Ppid, StreamId};

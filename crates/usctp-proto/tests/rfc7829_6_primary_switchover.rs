@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use usctp_proto::path::PathId;
 use usctp_proto::Event;
+use usctp_proto::PathId;
 use usctp_sim::{run_failover, FailoverSpec, Side};
 
 fn spec(cut: &str, psmr: Option<u32>) -> FailoverSpec {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::Pair;
-use usctp_proto::path::PathId;
+use usctp_proto::PathId;
 use usctp_proto::{AssociationConfig, PathState};
 use usctp_sim::LinkConfig;
 

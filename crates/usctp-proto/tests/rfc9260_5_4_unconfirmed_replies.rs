@@ -10,7 +10,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use bytes::Bytes;
 use common::tester::{has, heartbeat, init_ack_of, init_with, quiet, Tester};
 use common::wire::{packet, PEER};
-use usctp_proto::path::PathId;
+use usctp_proto::PathId;
 use usctp_proto::{PathState, State};
 use usctp_wire::chunk::{Chunk, CookieEcho, Data};
 use usctp_wire::param::Parameter;

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use usctp_proto::path::PathId;
+use usctp_proto::PathId;
 use usctp_proto::{Event, PathState};
 use usctp_sim::{run_failover, FailoverSpec, Side};
 

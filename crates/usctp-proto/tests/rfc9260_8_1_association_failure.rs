@@ -75,7 +75,7 @@ fn rfc9260_8_1_unanswered_heartbeats_on_an_idle_other_path_do_not_close_the_asso
     assert!(!closed, "the association closed");
     let st = multihoming::stats(&mut p.sim, p.client, id);
     assert_eq!(
-        st.path(usctp_proto::path::PathId(1)).unwrap().state,
+        st.path(usctp_proto::PathId(1)).unwrap().state,
         usctp_proto::PathState::Inactive
     );
 }

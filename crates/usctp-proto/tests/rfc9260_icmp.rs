@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use common::{Pair, SERVER_PORT};
-use usctp_proto::path::PathId;
+use usctp_proto::PathId;
 use usctp_proto::{
     AssocId, AssociationConfig, CloseReason, Event, IcmpKind, IcmpReport, PathState, TransportAddr,
 };

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use bytes::Bytes;
-use usctp_proto::rx::Message;
+use usctp_proto::Message;
 use usctp_proto::{AssocId, DatagramMeta, Endpoint, Event, TransportAddr};
 
 use crate::{Addr, Datagram, Node};

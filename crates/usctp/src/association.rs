@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
-use usctp_proto::rx::Message;
+use usctp_proto::Message;
 use usctp_proto::{AssocId, Event};
 use usctp_wire::{Ppid, StreamId};
 

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use usctp_proto::tx::SendError as QueueError;
+use usctp_proto::SendError as QueueError;
 use usctp_proto::{CloseReason, State, TransportAddr};
 use usctp_transport::TransportError;
 

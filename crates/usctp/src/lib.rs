@@ -58,11 +58,11 @@ pub use events::Events;
 /// The trait [`Events`] implements (re-exported from `futures-core`).
 pub use futures_core::Stream;
 pub use stats::AssocStats;
-pub use usctp_proto::path::PathStats;
+pub use usctp_proto::PathStats;
 
-pub use usctp_proto::path::{PathCounters, PathId};
-pub use usctp_proto::rx::Message;
+pub use usctp_proto::Message;
 pub use usctp_proto::{AssocId, AssociationConfig, CloseReason, Event, Incoming, PathState, State};
+pub use usctp_proto::{PathCounters, PathId};
 pub use usctp_transport::{
     kernel_sctp_loaded, Faults, FaultyTransport, MemoryNetwork, MemoryTransport, RawConfig,
     RawTransport, Transport, TransportAddr, TransportError, UdpConfig, UdpStats, UdpTransport,

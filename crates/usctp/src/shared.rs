@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
 
 use tokio::sync::Notify;
-use usctp_proto::rx::Message;
+use usctp_proto::Message;
 use usctp_proto::{CloseReason, Event};
 
 /// Events kept for a handle that does not read them at most; older ones are dropped.

@@ -1,7 +1,7 @@
 //! Snapshots of an association's state.
 
-use usctp_proto::path::{PathId, PathStats};
 use usctp_proto::State;
+use usctp_proto::{PathId, PathStats};
 
 /// A snapshot of one association.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -27,7 +27,7 @@ const HAS_TIE_TAGS: u8 = 0x80;
 /// Why a COOKIE ECHO was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum CookieError {
+pub(crate) enum CookieError {
     /// Too short, wrong version or undecodable: silently discarded.
     #[error("malformed cookie")]
     Malformed,
@@ -48,7 +48,7 @@ pub enum CookieError {
 
 /// Signs and verifies cookies with a rotating secret.
 #[derive(Clone)]
-pub struct CookieSigner {
+pub(crate) struct CookieSigner {
     current: Secret,
     previous: Option<Secret>,
     rotated_ms: u64,
@@ -66,7 +66,7 @@ impl core::fmt::Debug for CookieSigner {
 
 impl CookieSigner {
     /// A signer with a fresh secret from `rng`, rotating every `period_ms`.
-    pub fn new(rng: &mut impl RngCore, period_ms: u64, now_ms: u64) -> Self {
+    pub(crate) fn new(rng: &mut impl RngCore, period_ms: u64, now_ms: u64) -> Self {
         Self {
             current: Secret::new(rng),
             previous: None,
@@ -76,7 +76,7 @@ impl CookieSigner {
     }
 
     /// Rotate the secret if a period has passed; the old one stays valid for one more period.
-    pub fn maybe_rotate(&mut self, rng: &mut impl RngCore, now_ms: u64) {
+    pub(crate) fn maybe_rotate(&mut self, rng: &mut impl RngCore, now_ms: u64) {
         if now_ms.saturating_sub(self.rotated_ms) < self.period_ms {
             return;
         }
@@ -87,8 +87,9 @@ impl CookieSigner {
         self.rotated_ms = now_ms;
     }
 
-    /// Encode and sign `c`.
-    pub fn sign(&self, c: &CookieContents) -> Vec<u8> {
+    /// Encode and sign `c` (the endpoint signs in place, `sign_into`).
+    #[cfg(test)]
+    pub(crate) fn sign(&self, c: &CookieContents) -> Vec<u8> {
         // Exactly sized: a full Vec becomes `Bytes` without another allocation.
         let mut out = Vec::with_capacity(signed_len(c));
         self.sign_into(c, &mut out);
@@ -97,15 +98,17 @@ impl CookieSigner {
 
     /// Encode and sign `c` at the end of `out` (the MAC covers only what is appended), e.g.
     /// straight into the INIT ACK that carries it.
-    pub fn sign_into(&self, c: &CookieContents, out: &mut Vec<u8>) {
+    pub(crate) fn sign_into(&self, c: &CookieContents, out: &mut Vec<u8>) {
         let start = out.len();
         encode(c, out);
         let mac = mac(&self.current, &out[start..]);
         out.extend_from_slice(&mac);
     }
 
-    /// Verify and decode a cookie received at `now_ms`.
-    pub fn verify(&self, cookie: &[u8], now_ms: u64) -> Result<CookieContents, CookieError> {
+    /// Verify and decode a cookie received at `now_ms` (the endpoint opens it and checks its
+    /// age in two steps).
+    #[cfg(test)]
+    pub(crate) fn verify(&self, cookie: &[u8], now_ms: u64) -> Result<CookieContents, CookieError> {
         let c = self.open(cookie)?;
         check_age(&c, now_ms)?;
         Ok(c)
@@ -113,7 +116,7 @@ impl CookieSigner {
 
     /// Verify the MAC and decode, without looking at the cookie's age (a duplicate COOKIE
     /// ECHO for an association that exists creates nothing, so its age does not matter).
-    pub fn open(&self, cookie: &[u8]) -> Result<CookieContents, CookieError> {
+    pub(crate) fn open(&self, cookie: &[u8]) -> Result<CookieContents, CookieError> {
         let body_len = cookie
             .len()
             .checked_sub(MAC_LEN)
@@ -132,7 +135,7 @@ impl CookieSigner {
 }
 
 /// Fail with [`CookieError::Stale`] if `c` was past its lifetime at `now_ms`.
-pub fn check_age(c: &CookieContents, now_ms: u64) -> Result<(), CookieError> {
+pub(crate) fn check_age(c: &CookieContents, now_ms: u64) -> Result<(), CookieError> {
     let expires = c.expires_ms();
     if now_ms > expires {
         let us = (now_ms - expires).saturating_mul(1000);
@@ -152,7 +155,7 @@ pub(crate) fn signed_len(c: &CookieContents) -> usize {
 }
 
 /// The MAC at the end of a cookie (what identifies it once its secret has rotated away).
-pub fn cookie_mac(cookie: &[u8]) -> Option<[u8; MAC_LEN]> {
+pub(crate) fn cookie_mac(cookie: &[u8]) -> Option<[u8; MAC_LEN]> {
     let start = cookie.len().checked_sub(MAC_LEN)?;
     cookie.get(start..)?.try_into().ok()
 }

@@ -28,8 +28,8 @@ use rand::{Rng, SeedableRng};
 use usctp_wire::chunk::Chunk;
 use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
 
-pub use crate::setup::CookieContents;
-pub use cookie::{check_age, cookie_mac, CookieError, CookieSigner};
+pub(crate) use crate::setup::CookieContents;
+pub(crate) use cookie::{check_age, cookie_mac, CookieError, CookieSigner};
 
 use assoc_index::AssocIndex;
 use id_hash::IdHash;

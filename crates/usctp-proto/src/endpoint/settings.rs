@@ -19,7 +19,7 @@ pub(crate) struct Settings {
 
 impl Settings {
     /// Split `cfg` into the endpoint's settings, its RNG seed and the association defaults.
-    pub fn split(cfg: EndpointConfig) -> (Self, Option<u64>, AssociationConfig) {
+    pub(super) fn split(cfg: EndpointConfig) -> (Self, Option<u64>, AssociationConfig) {
         let EndpointConfig {
             cookie_lifetime,
             max_cookie_preservative,

@@ -9,9 +9,9 @@ use crate::inline_queue::InlineQueue;
 
 /// Smallest path MTU an ICMP report can set for IPv4: RFC 8899 §5.1.2 BASE_PLPMTU, so a
 /// forged or broken report cannot shrink packets to nothing.
-pub const MIN_PMTU_V4: usize = 1200;
+pub(super) const MIN_PMTU_V4: usize = 1200;
 /// Smallest path MTU for IPv6 (RFC 8200 §5: every IPv6 link carries 1280 bytes).
-pub const MIN_PMTU_V6: usize = 1280;
+pub(super) const MIN_PMTU_V6: usize = 1280;
 
 impl PathManager {
     /// A packet-too-big report for `id` says the path carries at most `mtu` bytes: lower its

@@ -8,10 +8,10 @@ mod manager;
 mod rto;
 mod stats;
 
-pub use destination::{Path, PathCounters};
+pub use destination::PathCounters;
 pub(crate) use local::select_local;
-pub use manager::PathManager;
-pub use rto::RtoEstimator;
+pub(crate) use manager::PathManager;
+pub(crate) use rto::RtoEstimator;
 pub use stats::{AssociationStats, PathStats};
 
 /// Index of a path (a peer transport address) within one association.

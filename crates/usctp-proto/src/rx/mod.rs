@@ -47,7 +47,7 @@ pub struct Message {
 /// What [`Receiver::on_data`] did with a DATA chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum RxOutcome {
+pub(crate) enum RxOutcome {
     /// New TSN, stored (it may have completed messages).
     Accepted,
     /// TSN at or below the cumulative ack or already received: reported in the SACK's
@@ -69,7 +69,7 @@ const MAX_CHUNK_LEN: usize = 65532;
 
 /// The receive side of one association.
 #[derive(Debug, Clone)]
-pub struct Receiver {
+pub(crate) struct Receiver {
     tracker: TsnTracker,
     timing: SackTiming,
     reassembly: Reassembly,
@@ -87,7 +87,11 @@ pub struct Receiver {
 impl Receiver {
     /// The receive side after the handshake: the peer starts at `peer_initial_tsn`
     /// (RFC 9260 §5.1) and may use streams `0..inbound_streams`.
-    pub fn new(peer_initial_tsn: Tsn, inbound_streams: u16, cfg: &AssociationConfig) -> Self {
+    pub(crate) fn new(
+        peer_initial_tsn: Tsn,
+        inbound_streams: u16,
+        cfg: &AssociationConfig,
+    ) -> Self {
         let window = cfg.receive_window as usize;
         // a_rwnd bounds bytes, not TSNs: allow one TSN per 16 bytes of window plus slack for
         // tiny messages, and never more than a gap offset can report (16 bits, §3.3.4).
@@ -106,7 +110,7 @@ impl Receiver {
     }
 
     /// Take one DATA chunk of the current packet.
-    pub fn on_data(&mut self, chunk: &Data) -> RxOutcome {
+    pub(crate) fn on_data(&mut self, chunk: &Data) -> RxOutcome {
         self.timing.on_chunk(self.tracker.has_gaps());
         let len = chunk.payload.len();
         // RFC 9260 §6.2: DATA with no user data is a protocol violation.
@@ -175,21 +179,21 @@ impl Receiver {
     /// After the last chunk of a received packet that held DATA: `immediate` is true when the
     /// packet asked for it (I bit, RFC 7053). Applies the §6.2 rules: SACK at once on gaps,
     /// duplicates, out-of-order or every `sack_frequency`-th packet, else after `sack_delay`.
-    pub fn on_packet_end(&mut self, now: Instant, immediate: bool) {
+    pub(crate) fn on_packet_end(&mut self, now: Instant, immediate: bool) {
         self.timing
             .on_packet_end(now, immediate, self.tracker.has_gaps());
     }
 
     /// When a SACK is due: `Some(t)` with `t <= now` means send one now; `None` = nothing
     /// owed.
-    pub fn sack_deadline(&self) -> Option<Instant> {
+    pub(crate) fn sack_deadline(&self) -> Option<Instant> {
         self.timing.deadline()
     }
 
     /// Build the SACK (gap blocks and duplicates bounded to fit `max_len` bytes of chunk) and
     /// reset the SACK-owed state. Gap blocks go first; the highest are left out when they do
     /// not all fit, and duplicates take what room is left.
-    pub fn build_sack(&mut self, max_len: usize) -> Sack {
+    pub(crate) fn build_sack(&mut self, max_len: usize) -> Sack {
         let room = max_len.min(MAX_CHUNK_LEN).saturating_sub(SACK_FIXED_LEN) / 4;
         let gap_blocks = self.tracker.gap_blocks(room);
         let dup_tsns = self.tracker.take_dups(room - gap_blocks.len());
@@ -204,22 +208,23 @@ impl Receiver {
     }
 
     /// The cumulative TSN ack point: every TSN up to it has been received.
-    pub fn cum_ack(&self) -> Tsn {
+    pub(crate) fn cum_ack(&self) -> Tsn {
         self.tracker.cum_ack()
     }
 
     /// Receive window minus bytes held, saturating (RFC 9260 §6.2.1).
-    pub fn a_rwnd(&self) -> u32 {
+    pub(crate) fn a_rwnd(&self) -> u32 {
         u32::try_from(self.window.saturating_sub(self.held)).unwrap_or(u32::MAX)
     }
 
     /// True while TSNs above the cumulative ack point have been received.
-    pub fn has_gaps(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn has_gaps(&self) -> bool {
         self.tracker.has_gaps()
     }
 
     /// The next complete message, in delivery order.
-    pub fn poll_message(&mut self) -> Option<Message> {
+    pub(crate) fn poll_message(&mut self) -> Option<Message> {
         let msg = self.ready.pop_front()?;
         self.held = self.held.saturating_sub(msg.payload.len());
         // RFC 9260 §6.2: a SACK may go out to update the window as the application reads.
@@ -234,7 +239,7 @@ impl Receiver {
     }
 
     /// Payload bytes held in reassembly plus those ready for delivery.
-    pub fn buffered_bytes(&self) -> usize {
+    pub(crate) fn buffered_bytes(&self) -> usize {
         self.held
     }
 }

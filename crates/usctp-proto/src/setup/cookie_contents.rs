@@ -7,7 +7,7 @@ use crate::AddrList;
 
 /// What a cookie carries: the negotiated parameters of the association-to-be.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CookieContents {
+pub(crate) struct CookieContents {
     /// When the cookie was made, ms since the endpoint's epoch.
     pub created_ms: u64,
     /// How long it stays valid, ms (Valid.Cookie.Life plus any honoured preservative).
@@ -42,7 +42,7 @@ pub struct CookieContents {
 
 impl CookieContents {
     /// When the cookie stops being valid, ms since the endpoint's epoch.
-    pub fn expires_ms(&self) -> u64 {
+    pub(crate) fn expires_ms(&self) -> u64 {
         self.created_ms.saturating_add(u64::from(self.lifetime_ms))
     }
 }

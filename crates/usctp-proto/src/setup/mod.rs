@@ -5,5 +5,5 @@
 mod cookie_contents;
 mod init_params;
 
-pub use cookie_contents::CookieContents;
+pub(crate) use cookie_contents::CookieContents;
 pub(crate) use init_params::scan_init_params;

@@ -42,7 +42,7 @@ pub trait CongestionControl: fmt::Debug + Send {
 /// The RFC 9260 §7.2 algorithm: slow start, congestion avoidance with partial_bytes_acked,
 /// multiplicative decrease on loss.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rfc9260Congestion {
+pub(super) struct Rfc9260Congestion {
     mtu: usize,
     cwnd: usize,
     ssthresh: usize,
@@ -51,7 +51,7 @@ pub struct Rfc9260Congestion {
 
 impl Rfc9260Congestion {
     /// A path before any data transmission (RFC 9260 §7.2.1).
-    pub fn new(mtu: usize, peer_rwnd: u32) -> Self {
+    pub(super) fn new(mtu: usize, peer_rwnd: u32) -> Self {
         let mtu = mtu.max(1);
         Self {
             mtu,
@@ -63,7 +63,8 @@ impl Rfc9260Congestion {
     }
 
     /// partial_bytes_acked (RFC 9260 §7.2.2).
-    pub fn partial_bytes_acked(&self) -> usize {
+    #[cfg(test)]
+    pub(super) fn partial_bytes_acked(&self) -> usize {
         self.partial_bytes_acked
     }
 
@@ -75,7 +76,7 @@ impl Rfc9260Congestion {
 }
 
 /// RFC 9260 §7.2.1: min(4*MTU, max(2*MTU, 4404)).
-pub fn initial_cwnd(mtu: usize) -> usize {
+pub(super) fn initial_cwnd(mtu: usize) -> usize {
     (4 * mtu).min((2 * mtu).max(4404))
 }
 

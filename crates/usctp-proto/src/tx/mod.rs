@@ -20,10 +20,11 @@ use usctp_wire::StreamId;
 
 use crate::path::PathId;
 
-pub use congestion::{initial_cwnd, AckEvent, CongestionControl, Rfc9260Congestion};
-pub use sender::Sender;
+#[cfg(test)]
+use congestion::{AckEvent, CongestionControl};
+pub(crate) use sender::Sender;
 
-/// Why [`Sender::push`] refused a message.
+/// Why `Association::send` refused a message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SendError {

@@ -36,23 +36,23 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.data.payload.len()
     }
     /// The path it was last sent on.
-    pub fn path(&self) -> PathId {
+    pub(super) fn path(&self) -> PathId {
         self.path
     }
     /// Acknowledged by a gap block of the latest SACK.
-    pub fn acked(&self) -> bool {
+    pub(super) fn acked(&self) -> bool {
         self.acked
     }
     /// Waiting for retransmission.
     #[cfg(test)]
-    pub fn marked(&self) -> bool {
+    pub(super) fn marked(&self) -> bool {
         self.marked
     }
-    pub fn in_flight(&self) -> bool {
+    pub(super) fn in_flight(&self) -> bool {
         !self.acked && !self.marked
     }
 }
@@ -71,7 +71,7 @@ pub(crate) struct Outstanding {
 }
 
 impl Outstanding {
-    pub fn new(base: u64) -> Self {
+    pub(super) fn new(base: u64) -> Self {
         Self {
             entries: VecDeque::new(),
             base,
@@ -83,53 +83,53 @@ impl Outstanding {
         }
     }
 
-    pub fn base(&self) -> u64 {
+    pub(super) fn base(&self) -> u64 {
         self.base
     }
-    pub fn cum_ack(&self) -> u64 {
+    pub(super) fn cum_ack(&self) -> u64 {
         self.base - 1
     }
-    pub fn next_tsn(&self) -> u64 {
+    pub(super) fn next_tsn(&self) -> u64 {
         self.base + self.entries.len() as u64
     }
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.entries.len()
     }
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
     /// Payload bytes held (in flight, gap-acked or marked).
-    pub fn held_bytes(&self) -> usize {
+    pub(super) fn held_bytes(&self) -> usize {
         self.held
     }
-    pub fn in_flight_bytes(&self) -> usize {
+    pub(super) fn in_flight_bytes(&self) -> usize {
         self.in_flight
     }
-    pub fn marked_count(&self) -> usize {
+    pub(super) fn marked_count(&self) -> usize {
         self.marked
     }
-    pub fn gap_acked_count(&self) -> usize {
+    pub(super) fn gap_acked_count(&self) -> usize {
         self.gap_acked
     }
-    pub fn flight_on(&self, path: PathId) -> usize {
+    pub(super) fn flight_on(&self, path: PathId) -> usize {
         self.flight
             .iter()
             .find(|(p, _)| *p == path)
             .map_or(0, |&(_, n)| n)
     }
 
-    pub fn get(&self, idx: usize) -> Option<&Entry> {
+    pub(super) fn get(&self, idx: usize) -> Option<&Entry> {
         self.entries.get(idx)
     }
     /// Mutable access for the fields that do not affect accounting.
-    pub fn get_mut(&mut self, idx: usize) -> Option<&mut Entry> {
+    pub(super) fn get_mut(&mut self, idx: usize) -> Option<&mut Entry> {
         self.entries.get_mut(idx)
     }
     #[cfg(test)]
-    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = &Entry> {
         self.entries.iter()
     }
-    pub fn first_marked(&self) -> Option<usize> {
+    pub(super) fn first_marked(&self) -> Option<usize> {
         if self.marked == 0 {
             return None;
         }
@@ -137,7 +137,7 @@ impl Outstanding {
     }
 
     /// Record a first transmission; `data.tsn` must be `next_tsn()`.
-    pub fn push(&mut self, data: Data, path: PathId, now: Instant) {
+    pub(super) fn push(&mut self, data: Data, path: PathId, now: Instant) {
         let e = Entry {
             tsn: self.next_tsn(),
             sent_at: now,
@@ -156,7 +156,7 @@ impl Outstanding {
     }
 
     /// Remove every entry up to and including `cum`, oldest first, passing each to `f`.
-    pub fn pop_through(&mut self, cum: u64, mut f: impl FnMut(&Entry)) {
+    pub(super) fn pop_through(&mut self, cum: u64, mut f: impl FnMut(&Entry)) {
         while self.base <= cum {
             let Some(e) = self.entries.pop_front() else {
                 break;
@@ -177,7 +177,7 @@ impl Outstanding {
     }
 
     /// Acked by a gap block; true when newly acked. A marked chunk no longer needs resending.
-    pub fn set_gap_acked(&mut self, idx: usize) -> bool {
+    pub(super) fn set_gap_acked(&mut self, idx: usize) -> bool {
         let Some(e) = self.entries.get_mut(idx) else {
             return false;
         };
@@ -198,7 +198,7 @@ impl Outstanding {
     }
 
     /// The peer dropped a chunk it had gap-acked (RFC 9260 §6.2.1 iii): back in flight.
-    pub fn renege(&mut self, idx: usize) -> bool {
+    pub(super) fn renege(&mut self, idx: usize) -> bool {
         let Some(e) = self.entries.get_mut(idx) else {
             return false;
         };
@@ -214,7 +214,7 @@ impl Outstanding {
     }
 
     /// Mark for retransmission; returns the bytes taken out of flight (0 when not marked).
-    pub fn mark(&mut self, idx: usize) -> usize {
+    pub(super) fn mark(&mut self, idx: usize) -> usize {
         let Some(e) = self.entries.get_mut(idx) else {
             return 0;
         };
@@ -229,7 +229,7 @@ impl Outstanding {
     }
 
     /// Resend a marked chunk on `path`: it counts in flight once, on its new path.
-    pub fn retransmit(&mut self, idx: usize, path: PathId, now: Instant) -> Option<Data> {
+    pub(super) fn retransmit(&mut self, idx: usize, path: PathId, now: Instant) -> Option<Data> {
         let e = self.entries.get_mut(idx).filter(|e| e.marked)?;
         e.marked = false;
         e.path = path;
@@ -260,7 +260,7 @@ impl Outstanding {
 
     /// Recompute every counter from the entries and compare (tests).
     #[cfg(test)]
-    pub fn check_invariants(&self) {
+    pub(super) fn check_invariants(&self) {
         let in_flight: usize = self.iter().filter(|e| e.in_flight()).map(Entry::len).sum();
         assert_eq!(self.in_flight, in_flight, "in-flight bytes");
         assert_eq!(self.held, self.iter().map(Entry::len).sum::<usize>());

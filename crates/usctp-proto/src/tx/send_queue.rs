@@ -69,7 +69,7 @@ pub(crate) struct SendQueue {
 }
 
 impl SendQueue {
-    pub fn new(outbound_streams: u16, limits: Limits) -> Self {
+    pub(super) fn new(outbound_streams: u16, limits: Limits) -> Self {
         Self {
             streams: BTreeMap::new(),
             ready: VecDeque::new(),
@@ -80,20 +80,20 @@ impl SendQueue {
         }
     }
 
-    pub fn bytes(&self) -> usize {
+    pub(super) fn bytes(&self) -> usize {
         self.bytes
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.bytes == 0
     }
 
-    pub fn outbound_streams(&self) -> u16 {
+    pub(super) fn outbound_streams(&self) -> u16 {
         self.outbound_streams
     }
 
     /// Queue a message; `held` is the bytes still held for retransmission.
-    pub fn push(
+    pub(super) fn push(
         &mut self,
         stream: StreamId,
         ppid: Ppid,
@@ -134,7 +134,7 @@ impl SendQueue {
     }
 
     /// Payload length of the fragment `pop_fragment(max_payload)` would return.
-    pub fn peek_len(&self, max_payload: usize) -> Option<usize> {
+    pub(super) fn peek_len(&self, max_payload: usize) -> Option<usize> {
         let remaining = match &self.current {
             Some(c) => c.payload.len() - c.offset,
             None => {
@@ -146,7 +146,7 @@ impl SendQueue {
     }
 
     /// Length of the next message when none is in progress (its first fragment not yet sent).
-    pub fn next_unstarted_len(&self) -> Option<usize> {
+    pub(super) fn next_unstarted_len(&self) -> Option<usize> {
         if self.current.is_some() {
             return None;
         }
@@ -155,7 +155,7 @@ impl SendQueue {
     }
 
     /// The next fragment of at most `max_payload` bytes, in round-robin stream order.
-    pub fn pop_fragment(&mut self, max_payload: usize) -> Option<Fragment> {
+    pub(super) fn pop_fragment(&mut self, max_payload: usize) -> Option<Fragment> {
         if max_payload == 0 {
             return None;
         }
@@ -209,7 +209,7 @@ impl SendQueue {
 
     /// The negotiated outbound stream count: drop messages queued on streams `>= n` and return
     /// how many. A message already partly sent is finished, since its first fragments have TSNs.
-    pub fn set_outbound_streams(&mut self, n: u16) -> usize {
+    pub(super) fn set_outbound_streams(&mut self, n: u16) -> usize {
         self.outbound_streams = n;
         let dropped = self.streams.split_off(&n);
         self.ready.retain(|&id| id < n);

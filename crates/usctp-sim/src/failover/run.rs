@@ -4,7 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use usctp_proto::path::PathId;
+use usctp_proto::PathId;
 use usctp_proto::{AssocId, Endpoint, EndpointConfig, Event, TransportAddr};
 use usctp_wire::{Ppid, StreamId};
 

@@ -11,7 +11,7 @@ use usctp_wire::{CommonHeader, Packet, Tsn, VerificationTag};
 
 use super::association::{Harness, PEER_PORT, SUT_PORT};
 use super::input::Input;
-use usctp_proto::path::PathId;
+use usctp_proto::PathId;
 use usctp_proto::{IcmpKind, IcmpReport, PathState, TransportAddr};
 
 const fn v4(a: u8, b: u8, c: u8, d: u8) -> IpAddr {

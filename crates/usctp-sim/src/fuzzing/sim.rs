@@ -10,7 +10,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use bytes::{BufMut, Bytes, BytesMut};
-use usctp_proto::path::PathId;
+use usctp_proto::PathId;
 use usctp_proto::{AssocId, AssociationConfig, Endpoint, EndpointConfig, Event, TransportAddr};
 use usctp_wire::{Ppid, StreamId};
 

@@ -249,7 +249,7 @@ impl Driver {
                 .ep
                 .with_association(id, |a| a.send(req.stream, req.ppid, req.unordered, data));
             match r {
-                Some(Err(usctp_proto::AssocError::Send(usctp_proto::tx::SendError::QueueFull))) => {
+                Some(Err(usctp_proto::AssocError::Send(usctp_proto::SendError::QueueFull))) => {
                     e.blocked.push_front(req);
                     return;
                 }
