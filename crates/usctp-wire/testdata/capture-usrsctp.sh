@@ -6,37 +6,32 @@
 set -euo pipefail
 OUT=${1:?usage: $0 OUTDIR}
 mkdir -p "$OUT"
+LIB=$(dirname "$0")/../../../scripts/lib
+# shellcheck source=../../../scripts/lib/netns.sh
+. "$LIB/netns.sh"
+# shellcheck source=../../../scripts/lib/capture.sh
+. "$LIB/capture.sh"
 B=/usr/lib/usrsctp
 A=uwpa S=uwpb
-cleanup() { ip netns del "$A" 2>/dev/null || true; ip netns del "$S" 2>/dev/null || true; }
+cleanup() { ns_del "$A" "$S"; }
 trap cleanup EXIT
 cleanup
-ip netns add "$A"; ip netns add "$S"
-ip link add uwpa0 netns "$A" type veth peer name uwpb0 netns "$S"
-for ns in "$A" "$S"; do
-  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-done
+ns_add "$A"; ns_add "$S"
+veth "$A" uwpa0 "$S" uwpb0
 n=1
 for ns in "$A" "$S"; do
-  dev=${ns}0
-  ip -n "$ns" link set lo up
-  ip -n "$ns" addr add 10.99.1.$n/24 dev "$dev"
-  ip -n "$ns" addr add 10.99.2.$n/24 dev "$dev"
-  ip -n "$ns" addr add fd00:99:1::$n/64 dev "$dev" nodad
-  ip -n "$ns" addr add fd00:99:2::$n/64 dev "$dev" nodad
-  ip -n "$ns" link set "$dev" up
+  ns_addr "$ns" "${ns}0" 10.99.1.$n/24 10.99.2.$n/24 fd00:99:1::$n/64 fd00:99:2::$n/64
   n=$((n + 1))
 done
 sleep 1
 
-# capture NAME: tcpdump on the server's side of the veth (Ethernet link type).
+# capture NAME: tcpdump on the server's side of the veth (Ethernet link type), its messages in
+# NAME.log.
 capture_start() {
-  ip netns exec $S tcpdump -q -U -s 0 -i uwpb0 -w "$OUT/$1" 'udp port 9899 or udp port 9900' \
-    >"$OUT/$1.tcpdump.log" 2>&1 &
-  TCPDUMP=$!
-  sleep 1
+  tcpdump_start "$S" "$OUT/$1" -q -s 0 -i uwpb0 'udp port 9899 or udp port 9900'
+  TCPDUMP=$TCPDUMP_PID
 }
-capture_stop() { sleep 1; kill "$TCPDUMP"; wait "$TCPDUMP" || true; }
+capture_stop() { sleep 1; tcpdump_stop "$TCPDUMP"; }
 
 # 1. echo_server (SCTP port 7) and client: one line echoed, then stdin closes and the client
 #    shuts the association down.
