@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The cases of interop/usrsctp/run (sourced). Each sets up its peers, captures, and reports
 # with pass/fail/note; a case never stops the others.
 
@@ -9,7 +10,7 @@ IN_A=(ip netns exec "$NS_A")
 # Distinct addresses listed in INIT/INIT ACK (chunk TYPE) sent from SIDE.
 listed() {
   ts "$1" "sctp.chunk_type == $2 && $(from "$3")" sctp.parameter_ipv4_address \
-    sctp.parameter_ipv6_address | tr ' ,' '\n\n' | grep . | sort -u
+    sctp.parameter_ipv6_address | tr ' ,' '\n' | grep . | sort -u
 }
 
 # Distinct addresses of SIDE that sent a HEARTBEAT ACK: paths the other side confirmed.
@@ -110,8 +111,10 @@ tsctp_to_tput() {
   bytes=$(json_field "$out.usctp" bytes)
   end=$(json_field "$out.usctp" end)
   mbps=$(json_field "$out.usctp" goodput_mb_s)
-  [ "$msgs" = "$n" ] && [ "$bytes" = "$((n * len))" ] ||
-    { fail "tput server counted $msgs messages / $bytes bytes, sent $n x $len"; return; }
+  if [ "$msgs" != "$n" ] || [ "$bytes" != "$((n * len))" ]; then
+    fail "tput server counted $msgs messages / $bytes bytes, sent $n x $len"
+    return
+  fi
   [ "$end" = shutdown ] || { fail "association ended: $end"; return; }
   check_shutdown "$cap" b || { fail "$SD"; return; }
   pass "$n x $len B received, receiver (tput) goodput $mbps MB/s, cpu $(json_field "$out.usctp" cpu_s_per_gb) s/GB; tsctp: $(grep -o 'Throughput was.*' "$out.peer"); $SD; $CAP_SUMMARY"
@@ -119,7 +122,7 @@ tsctp_to_tput() {
 
 # tput client (A) -> tsctp server (B).
 tput_to_tsctp() {
-  local len=$1 n=$2 cap=$WORK/$CASE.pcap out=$WORK/$CASE peer rc line i
+  local len=$1 n=$2 cap=$WORK/$CASE.pcap out=$WORK/$CASE peer rc line
   capture_start "$cap" "${CONTROL_ONLY[@]}" || { fail "capture did not start"; return; }
   "${USR[@]}" "$USRSCTP/tsctp" -E "$UDP" -L "${B4[0]}" -p 5001 >"$out.peer" 2>&1 &
   peer=$!
@@ -129,7 +132,7 @@ tput_to_tsctp() {
     "${@:3}" "${B4[0]}" >"$out.usctp" 2>&1
   rc=$?
   # tsctp prints "len, messages, recv calls, bytes, seconds, B/s, notifications" per assoc.
-  for i in $(seq 50); do
+  for _ in $(seq 50); do
     line=$(grep -E '^[0-9]+, [0-9]+, ' "$out.peer" | tail -1)
     [ -n "$line" ] && break
     sleep 0.2
@@ -152,8 +155,10 @@ tput_to_tsctp_case() {
   msgs=$(cut -d, -f2 <<<"$TSCTP_LINE" | tr -d ' ')
   bytes=$(cut -d, -f4 <<<"$TSCTP_LINE" | tr -d ' ')
   rate=$(cut -d, -f6 <<<"$TSCTP_LINE" | tr -d ' ')
-  [ "$msgs" = "$n" ] && [ "$bytes" = "$((n * len))" ] ||
-    { fail "tsctp counted $msgs messages / $bytes bytes, sent $n x $len"; return; }
+  if [ "$msgs" != "$n" ] || [ "$bytes" != "$((n * len))" ]; then
+    fail "tsctp counted $msgs messages / $bytes bytes, sent $n x $len"
+    return
+  fi
   check_shutdown "$cap" a || { fail "$SD"; return; }
   pass "$n x $len B received, receiver (tsctp) goodput $(awk "BEGIN{printf \"%.2f\", $rate/1e6}") MB/s; tput sender $(json_field "$TPUT_OUT" goodput_mb_s) MB/s, cpu $(json_field "$TPUT_OUT" cpu_s_per_gb) s/GB; $SD; $CAP_SUMMARY"
 }

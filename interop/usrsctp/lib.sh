@@ -1,5 +1,6 @@
-# Helpers of interop/usrsctp/run (sourced): the two-namespace topology, packet capture,
-# the tshark checks, and result lines.
+# shellcheck shell=bash
+# Helpers of interop/usrsctp/run (sourced after scripts/lib): the two-namespace topology,
+# packet capture, the tshark checks, and result lines.
 
 # Namespace A runs usctp, B runs usrsctp. Two veth links (two paths), IPv4 and IPv6 on each.
 NS_A="uus-a-$$"
@@ -9,29 +10,19 @@ B4=(10.77.1.2 10.77.2.2)
 A6=(fd77:1::1 fd77:2::1)
 B6=(fd77:1::2 fd77:2::2)
 UDP=9899
+# shellcheck disable=SC2034 # read by run and cases.sh
 USRSCTP=/usr/lib/usrsctp
 PIDS=()
 
-in_a() { ip netns exec "$NS_A" "$@"; }
-in_b() { ip netns exec "$NS_B" "$@"; }
-
 topology_up() {
-  ip netns add "$NS_A" && ip netns add "$NS_B" || return 1
+  ns_add "$NS_A" || return 1
+  ns_add "$NS_B" || return 1
   local i
   for i in 1 2; do
-    ip link add "uusa$i-$$" netns "$NS_A" type veth peer name "uusb$i-$$" netns "$NS_B" || return 1
-    # Segment GSO batches before the capture point, so tshark sees the packets of the wire.
-    in_a ethtool -K "uusa$i-$$" tx-udp-segmentation off >/dev/null
-    in_b ethtool -K "uusb$i-$$" tx-udp-segmentation off >/dev/null
-    in_a ip link set "uusa$i-$$" up
-    in_b ip link set "uusb$i-$$" up
-    in_a ip addr add "${A4[i - 1]}/24" dev "uusa$i-$$"
-    in_b ip addr add "${B4[i - 1]}/24" dev "uusb$i-$$"
-    in_a ip addr add "${A6[i - 1]}/64" dev "uusa$i-$$" nodad
-    in_b ip addr add "${B6[i - 1]}/64" dev "uusb$i-$$" nodad
+    veth "$NS_A" "uusa$i-$$" "$NS_B" "uusb$i-$$" || return 1
+    ns_addr "$NS_A" "uusa$i-$$" "${A4[i - 1]}/24" "${A6[i - 1]}/64" || return 1
+    ns_addr "$NS_B" "uusb$i-$$" "${B4[i - 1]}/24" "${B6[i - 1]}/64" || return 1
   done
-  in_a ip link set lo up
-  in_b ip link set lo up
 }
 
 # Kill only the processes this script started, then delete only its namespaces (the veths go
@@ -40,39 +31,32 @@ cleanup() {
   local p
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
   wait 2>/dev/null
-  ip netns del "$NS_A" 2>/dev/null
-  ip netns del "$NS_B" 2>/dev/null
+  ns_del "$NS_A" "$NS_B"
   [ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
 
 # capture_start FILE [tcpdump filter...]: capture in A on every interface until capture_stop.
 capture_start() {
-  local file=$1
+  CAP=$1
   shift
-  CAP=$file
-  ip netns exec "$NS_A" tcpdump -i any -U --immediate-mode -n -w "$file" "$@" 2>"$file.log" &
-  CAP_PID=$!
+  tcpdump_start "$NS_A" "$CAP" -i any "$@" || return 1
+  CAP_PID=$TCPDUMP_PID
   PIDS+=("$CAP_PID")
-  local n
-  for n in $(seq 100); do
-    grep -q "listening on" "$file.log" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "tcpdump did not start: $(cat "$file.log")" >&2
-  return 1
 }
 
 capture_stop() {
-  sleep 0.3
-  kill -INT "$CAP_PID" 2>/dev/null
-  wait "$CAP_PID" 2>/dev/null
+  sleep 0.3 # the last packets reach tcpdump
+  tcpdump_stop "$CAP_PID"
 }
 
 # Control packets only (anything whose first chunk is not DATA or SACK): keeps the captures
 # of the bulk transfers small while handshake, heartbeats, ABORT and shutdown stay in.
 # FULL=1 captures everything (debugging).
-CONTROL_ONLY=(udp port 9899 and "udp[20] != 0" and "udp[20] != 3")
-[ -n "${FULL:-}" ] && CONTROL_ONLY=(udp port 9899)
+# shellcheck disable=SC2034 # read by cases.sh
+{
+  CONTROL_ONLY=(udp port 9899 and "udp[20] != 0" and "udp[20] != 3")
+  [ -z "${FULL:-}" ] || CONTROL_ONLY=(udp port 9899)
+}
 
 TS_OPTS=(-o "sctp.checksum:CRC 32c" -d "udp.port==$UDP,sctp")
 
@@ -89,6 +73,7 @@ count() { ts "$1" "$2" frame.number | grep -c .; }
 
 # check_capture FILE: every SCTP packet has a good CRC32c, nothing is malformed. Sets
 # CAP_SUMMARY; returns 1 with CAP_ERROR set otherwise.
+# shellcheck disable=SC2034 # CAP_SUMMARY and CAP_ERROR are read by cases.sh
 check_capture() {
   local file=$1 total good bad malformed
   total=$(count "$file" sctp)
@@ -119,9 +104,12 @@ from() {
   fi
 }
 
+# FAILED: run's exit status.
+# shellcheck disable=SC2034
 FAILED=0
 RESULTS=()
 pass() { RESULTS+=("PASS $CASE: $*"); echo "PASS $CASE: $*"; }
+# shellcheck disable=SC2034 # FAILED
 fail() {
   RESULTS+=("FAIL $CASE: $*")
   echo "FAIL $CASE: $*"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Captures on the two paths (tcpdump on the vm-facing side of r201 = path A, r202 = path B)
 # and the tshark checks of S1/S3: addresses in INIT/INIT ACK, a confirmed HEARTBEAT on path B,
 # good CRC32c everywhere, nothing malformed, the shutdown, and the encapsulation.
@@ -14,18 +15,16 @@ capture_start() {
     CAPTURE_PIDS=()
     for path in a b; do
         r=$(router_of $path)
-        spawn "$r" /dev/null /dev/null "$WORK/tcpdump-$path.err" tcpdump -Z root -i eth1 -U \
-            --immediate-mode -n -w "$WORK/$path.pcap" "sctp or udp port $UDP"
-        CAPTURE_PIDS+=("$BG_PID")
-        wait_for 5 grep -qs 'listening on' "$WORK/tcpdump-$path.err" || die "tcpdump did not start"
+        tcpdump_start "$P$r" "$WORK/$path.pcap" -i eth1 "sctp or udp port $UDP" ||
+            die "tcpdump did not start"
+        CAPTURE_PIDS+=("$TCPDUMP_PID")
+        BG_PIDS+=("$TCPDUMP_PID")     # killed on exit should the scenario end early
     done
 }
 
 # capture_stop: end tcpdump, decode both captures.
 capture_stop() {
-    local pid
-    for pid in "${CAPTURE_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
-    for pid in "${CAPTURE_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    tcpdump_stop "${CAPTURE_PIDS[@]}"
     decode a; decode b
 }
 

@@ -1,31 +1,20 @@
-# Shared helpers of lab/lab: names, namespace exec, tool installation, background processes.
-# Sourced by lab/lab; expects ROOT (the repository) to be set.
+# shellcheck shell=bash
+# lab/lab's names and helpers: namespace exec, background processes of a scenario. Sourced by
+# lab/lab after scripts/lib; expects ROOT (the repository) to be set.
 
+# shellcheck disable=SC2034 # read by the other files of the lab
+{
 P=usctplab-                     # every namespace the lab makes carries this prefix
 NODES="vm1 r201 r203 r202 r204 t221"
 V6=1000::1:                     # IPv6 address = ${V6}192.168.n.i/120
 SCTPT=${SCTPT:-$ROOT/target/debug/sctpt}
 UDP=9899                        # the UDP encapsulation port of the seed (RFC 6951's port)
-
-die() { echo "lab: $*" >&2; exit 1; }
-nsx() { local n=$1; shift; ip netns exec "$P$n" "$@"; }
-ns_exists() { [ -e "/run/netns/$P$1" ]; }
-
-# Install the Debian packages a command needs when its tool is missing (fresh CI machines).
-ensure_tools() {
-    local need=() t pkg
-    for t in "$@"; do
-        case $t in
-        ip) pkg=iproute2 ;; nft) pkg=nftables ;; *) pkg=$t ;;
-        esac
-        command -v "$t" >/dev/null 2>&1 || need+=("$pkg")
-    done
-    ((${#need[@]})) || return 0
-    echo "lab: installing ${need[*]}" >&2
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" \
-        >/dev/null || die "could not install ${need[*]}"
 }
+
+nsx() { local n=$1; shift; ip netns exec "$P$n" "$@"; }
+
+# need_tools TOOL...: install the Debian packages of missing tools (fresh CI machines).
+need_tools() { pkg_need "$@" || exit 1; }
 
 need_sctpt() {
     [ -x "$SCTPT" ] || die "no sctpt at $SCTPT; build it: cargo build -p usctp-examples --bin sctpt"
@@ -47,15 +36,6 @@ kill_spawned() {
     for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${BG_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
     BG_PIDS=()
-}
-
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds; false on timeout.
-wait_for() {
-    local end=$((SECONDS + $1)); shift
-    until "$@"; do
-        [ $SECONDS -lt $end ] || return 1
-        sleep 0.1
-    done
 }
 
 # Milliseconds since the epoch (for the runtimes the result lines print).

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The scenario framework: lab lifecycle, transport options, server/client helpers, checks and
 # the one result line every runner prints.
 #
@@ -22,8 +23,9 @@ scenario_begin() {
     EXTRA=("$@")
     case $VARIANT in raw | udp) ;; *) die "$LABEL: variant must be raw or udp, not '$VARIANT'" ;; esac
     set_addrs
+    transport_opts
     need_sctpt
-    ensure_tools ip nft tcpdump tshark ethtool
+    need_tools ip nft tcpdump tshark ethtool
     WORK=$(mktemp -d /tmp/usctplab.XXXXXX)
     FAILS=()
     OWN_LAB=0
@@ -42,7 +44,7 @@ scenario_end() {
     { exec 3>&-; } 2>/dev/null || true
     kill_spawned
     [ -z "${SHM:-}" ] || rm -f "/dev/shm/$SHM"
-    if [ $OWN_LAB = 1 ]; then
+    if [ "$OWN_LAB" = 1 ]; then
         topo_down >/dev/null
     elif topo_is_up; then
         path_restore a >/dev/null; path_restore b >/dev/null
@@ -51,10 +53,16 @@ scenario_end() {
     exit $rc
 }
 
-# Transport options: raw IP is sctpt's default; UDP uses 9899 at both ends (the seed's sysctls
-# udp_port and encap_port; the server learns the remote port, like Linux).
-server_opts() { [ "${VARIANT%% *}" = raw ] || echo "--udp-port $UDP"; }
-client_opts() { [ "${VARIANT%% *}" = raw ] || echo "--udp-port $UDP --encap-port $UDP"; }
+# Transport options (SERVER_OPTS, CLIENT_OPTS): raw IP is sctpt's default; UDP uses 9899 at
+# both ends (the seed's sysctls udp_port and encap_port; the server learns the remote port,
+# like Linux).
+transport_opts() {
+    SERVER_OPTS=() CLIENT_OPTS=()
+    if [ "${VARIANT%% *}" = udp ]; then
+        SERVER_OPTS=(--udp-port "$UDP")
+        CLIENT_OPTS=(--udp-port "$UDP" --encap-port "$UDP")
+    fi
+}
 
 # check DESCRIPTION CMD...: record DESCRIPTION as a failure unless CMD succeeds.
 check() {
@@ -76,7 +84,7 @@ finish() {
 # The echo server on vm1, both addresses; returns when it listens.
 start_server() {
     spawn vm1 /dev/null "$WORK/server.out" "$WORK/server.err" \
-        "$SCTPT" server --log 6 --addr "$SERVER_ADDRS" $(server_opts) "${EXTRA[@]}" "$@"
+        "$SCTPT" server --log 6 --addr "$SERVER_ADDRS" "${SERVER_OPTS[@]}" "${EXTRA[@]}" "$@"
     wait_for 5 grep -qs '^Accepting connections on:' "$WORK/server.err" || {
         FAILS+=("server did not start")
         finish "$(tail -n 3 "$WORK/server.err" | tr '\n' ' ')"
@@ -88,7 +96,7 @@ start_client() {
     mkfifo "$WORK/client.in"
     spawn t221 "$WORK/client.in" "$WORK/client.out" "$WORK/client.err" \
         "$SCTPT" client --log 6 --addr "$SERVER_ADDRS" --laddr "$CLIENT_ADDRS" \
-        $(client_opts) "${EXTRA[@]}" "$@"
+        "${CLIENT_OPTS[@]}" "${EXTRA[@]}" "$@"
     CLIENT_PID=$BG_PID
     exec 3>"$WORK/client.in"
 }
@@ -103,17 +111,18 @@ end_client() {
     CLIENT_RC=124
     if wait_for 10 gone "$CLIENT_PID"; then
         CLIENT_RC=0
+        # shellcheck disable=SC2034 # read by the scenarios
         wait "$CLIENT_PID" || CLIENT_RC=$?
     fi
 }
-gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # probe: `echo Kalle | sctpt client ...` on t221; PROBE_RC and PROBE_MS (its runtime).
+# shellcheck disable=SC2034 # PROBE_RC and PROBE_MS are read by the scenarios
 probe() {
     local t; t=$(now_ms)
     PROBE_RC=0
     echo Kalle | timeout 20 ip netns exec "${P}t221" "$SCTPT" client --addr "$SERVER_ADDRS" \
-        --laddr "$CLIENT_ADDRS" $(client_opts) "${EXTRA[@]}" \
+        --laddr "$CLIENT_ADDRS" "${CLIENT_OPTS[@]}" "${EXTRA[@]}" \
         >"$WORK/probe.out" 2>"$WORK/probe.err" || PROBE_RC=$?
     PROBE_MS=$(($(now_ms) - t))
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The topology: lab up / down, and path failure injection (fail / restore).
 #
 #          path A:  vm1 eth1 .1.1 - net1 - r201 - net3 - r203 - net2 - eth1 .2.221 t221
@@ -11,18 +12,11 @@ host_id() { case $1 in vm*) echo "${1#vm}" ;; r*) echo "${1#r}" ;; t*) echo "${1
 
 # link NODE_A IF_A NODE_B IF_B NET  (NET = the third octet)
 link() {
-    ip link add name "$2" netns "$P$1" type veth peer name "$4" netns "$P$3"
+    veth "$P$1" "$2" "$P$3" "$4"
     local ia ib
     ia=$(host_id "$1"); ib=$(host_id "$3")
-    nsx "$1" ip addr add "192.168.$5.$ia/24" dev "$2"
-    nsx "$3" ip addr add "192.168.$5.$ib/24" dev "$4"
-    nsx "$1" ip -6 addr add "${V6}192.168.$5.$ia/120" dev "$2" nodad
-    nsx "$3" ip -6 addr add "${V6}192.168.$5.$ib/120" dev "$4" nodad
-    # Segment GSO batches before the capture point, so tshark sees the packets of the wire.
-    nsx "$1" ethtool -K "$2" tx-udp-segmentation off >/dev/null
-    nsx "$3" ethtool -K "$4" tx-udp-segmentation off >/dev/null
-    nsx "$1" ip link set "$2" up
-    nsx "$3" ip link set "$4" up
+    ns_addr "$P$1" "$2" "192.168.$5.$ia/24" "${V6}192.168.$5.$ia/120"
+    ns_addr "$P$3" "$4" "192.168.$5.$ib/24" "${V6}192.168.$5.$ib/120"
 }
 
 # route NODE NET VIA_NET VIA_HOST  (v4 and v6); NET "default" for the default route
@@ -35,12 +29,11 @@ route() {
 
 topo_up() {
     local n
-    for n in $NODES; do ns_exists "$n" && die "$P$n exists; run: lab/lab down"; done
+    for n in $NODES; do ns_exists "$P$n" && die "$P$n exists; run: lab/lab down"; done
     # A half-built lab is removed again (set -e ends the script on the first error).
     trap 'topo_down >/dev/null' EXIT
     for n in $NODES; do
-        ip netns add "$P$n"
-        nsx "$n" ip link set lo up
+        ns_add "$P$n"
         nsx "$n" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
             net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
             net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
@@ -63,14 +56,11 @@ topo_up() {
 }
 
 topo_down() {
-    local n
-    for n in $NODES; do
-        if ns_exists "$n"; then ip netns del "$P$n"; fi
-    done
+    ns_del_prefix "$P"
     echo "lab: down"
 }
 
-topo_is_up() { local n; for n in $NODES; do ns_exists "$n" || return 1; done; }
+topo_is_up() { local n; for n in $NODES; do ns_exists "$P$n" || return 1; done; }
 
 router_of() { case $1 in a) echo r201 ;; b) echo r202 ;; *) die "path must be a or b" ;; esac; }
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # S1 basic multihomed echo (the seed's basic example), and S3 = S1 over UDP encapsulation.
 # Pass: `Connected` with 2 local + 2 peer addresses, the echo is byte-identical, ^D ends in
 # SHUTDOWN/SHUTDOWN ACK/SHUTDOWN COMPLETE, `Connection closed` on the server's stdout, client

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # S2 manual failover (the seed's failover example): with the association up, path A drops
 # everything; a line typed then is still echoed, its DATA retransmitted over path B after
 # one RTO (RFC 9260 §6.4.1). After restore, heartbeats on A are answered again and the next

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # S4 ctraffic failover (nfqlb's test_sctp): 16 multihomed clients, 16 messages/s in total,
 # for 30 s; 10 s in, path A drops everything for 15 s. Pass (the seed's bar): sent ==
 # received and maxRtt < 5000 ms; also every client connected (16 `Got a new connection`) and
@@ -18,7 +19,7 @@ scenario_s4() {
     start_server
     spawn t221 /dev/null "$WORK/ctraffic.out" "$WORK/ctraffic.err" \
         "$SCTPT" ctraffic --log 6 --shm "$SHM" --addr "$SERVER_ADDRS" --laddr "$CLIENT_ADDRS" \
-        --clients $S4_CLIENTS --rate $S4_RATE --duration $S4_DURATION $(client_opts) "${EXTRA[@]}"
+        --clients $S4_CLIENTS --rate $S4_RATE --duration $S4_DURATION "${CLIENT_OPTS[@]}" "${EXTRA[@]}"
     local pid=$BG_PID rc=124
     sleep 10
     path_fail a >/dev/null

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # S6 negative probe (nfqlb's flow-match tests): the server runs but both paths drop
 # everything, so nothing answers the INIT; `echo Kalle | sctpt client ...` must exit non-zero
 # within about 2 s (the C tool's connect timeout) with `sctp_connectx timeout`. With the paths

@@ -6,45 +6,40 @@
 set -euo pipefail
 OUT=${1:?usage: $0 OUTDIR}
 mkdir -p "$OUT"
+LIB=$(dirname "$0")/../../../scripts/lib
+# shellcheck source=../../../scripts/lib/netns.sh
+. "$LIB/netns.sh"
+# shellcheck source=../../../scripts/lib/capture.sh
+. "$LIB/capture.sh"
 B=/usr/lib/usrsctp
 A=uwpa S=uwpb
-cleanup() { ip netns del $A 2>/dev/null || true; ip netns del $S 2>/dev/null || true; }
+cleanup() { ns_del "$A" "$S"; }
 trap cleanup EXIT
 cleanup
-ip netns add $A; ip netns add $S
-ip link add uwpa0 netns $A type veth peer name uwpb0 netns $S
-for ns in $A $S; do
-  ip netns exec $ns sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-done
+ns_add "$A"; ns_add "$S"
+veth "$A" uwpa0 "$S" uwpb0
 n=1
-for ns in $A $S; do
-  dev=${ns}0
-  ip -n $ns link set lo up
-  ip -n $ns addr add 10.99.1.$n/24 dev $dev
-  ip -n $ns addr add 10.99.2.$n/24 dev $dev
-  ip -n $ns addr add fd00:99:1::$n/64 dev $dev nodad
-  ip -n $ns addr add fd00:99:2::$n/64 dev $dev nodad
-  ip -n $ns link set $dev up
+for ns in "$A" "$S"; do
+  ns_addr "$ns" "${ns}0" 10.99.1.$n/24 10.99.2.$n/24 fd00:99:1::$n/64 fd00:99:2::$n/64
   n=$((n + 1))
 done
 sleep 1
 
-# capture NAME: tcpdump on the server's side of the veth (Ethernet link type).
+# capture NAME: tcpdump on the server's side of the veth (Ethernet link type), its messages in
+# NAME.log.
 capture_start() {
-  ip netns exec $S tcpdump -q -U -s 0 -i uwpb0 -w "$OUT/$1" 'udp port 9899 or udp port 9900' \
-    >"$OUT/$1.tcpdump.log" 2>&1 &
-  TCPDUMP=$!
-  sleep 1
+  tcpdump_start "$S" "$OUT/$1" -q -s 0 -i uwpb0 'udp port 9899 or udp port 9900'
+  TCPDUMP=$TCPDUMP_PID
 }
-capture_stop() { sleep 1; kill "$TCPDUMP"; wait "$TCPDUMP" || true; }
+capture_stop() { sleep 1; tcpdump_stop "$TCPDUMP"; }
 
 # 1. echo_server (SCTP port 7) and client: one line echoed, then stdin closes and the client
 #    shuts the association down.
-ip netns exec $S $B/echo_server 9899 9900 >"$OUT/echo_server.log" 2>&1 &
+ip netns exec "$S" "$B"/echo_server 9899 9900 >"$OUT/echo_server.log" 2>&1 &
 SRV=$!
 sleep 1
 capture_start usrsctp-echo.pcap
-(printf 'hello usctp\n'; sleep 2) | timeout 20 ip netns exec $A $B/client 10.99.1.2 7 0 9900 9899 \
+(printf 'hello usctp\n'; sleep 2) | timeout 20 ip netns exec "$A" "$B"/client 10.99.1.2 7 0 9900 9899 \
   >"$OUT/client.log" 2>&1 || true
 sleep 1
 capture_stop
@@ -53,11 +48,11 @@ kill "$SRV"; wait "$SRV" 2>/dev/null || true
 # 2. tsctp: 60 messages of 1200 bytes, no loss.
 tsctp_run() {
   local name=$1 count=$2
-  ip netns exec $S $B/tsctp -E 9899 -U 9900 >"$OUT/tsctp-server.log" 2>&1 &
+  ip netns exec "$S" "$B"/tsctp -E 9899 -U 9900 >"$OUT/tsctp-server.log" 2>&1 &
   SRV=$!
   sleep 1
   capture_start "$name"
-  timeout 60 ip netns exec $A $B/tsctp -E 9900 -U 9899 -l 1200 -n "$count" 10.99.1.2 \
+  timeout 60 ip netns exec "$A" "$B"/tsctp -E 9900 -U 9899 -l 1200 -n "$count" 10.99.1.2 \
     >"$OUT/tsctp-client.log" 2>&1 || true
   sleep 2
   capture_stop
@@ -75,8 +70,9 @@ lossy() {
   local ns=$1 port=$2 rule=$3
   ip netns exec "$ns" nft add table inet uwploss
   ip netns exec "$ns" nft add chain inet uwploss in '{ type filter hook input priority 0; }'
+  # shellcheck disable=SC2086 # the rule is nft words
   ip netns exec "$ns" nft add rule inet uwploss in udp dport "$port" $rule drop
 }
-lossy $S 9899 "numgen random mod 100 < 4"
-lossy $A 9900 "numgen inc mod 30 >= 22"
+lossy "$S" 9899 "numgen random mod 100 < 4"
+lossy "$A" 9900 "numgen inc mod 30 >= 22"
 tsctp_run usrsctp-tsctp-loss.pcap 100
