@@ -20,6 +20,8 @@ mod inline_queue;
 mod path;
 mod rx;
 mod setup;
+#[cfg(test)]
+mod test_epoch;
 mod timer;
 mod tx;
 

@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn earliest_first_and_rearm() {
-        let t0 = usctp_sim::epoch();
+        let t0 = crate::test_epoch::epoch();
         let ms = Duration::from_millis;
         let mut t = Timers::default();
         t.set(TimerKind::T3Rtx(PathId(1)), t0 + ms(30));

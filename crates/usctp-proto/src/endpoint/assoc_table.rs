@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn a_reused_slot_gets_a_new_id() {
-        let now = usctp_sim::epoch();
+        let now = crate::test_epoch::epoch();
         let cfg = EndpointConfig {
             rng_seed: Some(7),
             ..EndpointConfig::default()

@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn moved_cleared_and_removed_deadlines() {
-        let t0 = usctp_sim::epoch();
+        let t0 = crate::test_epoch::epoch();
         let at = |ms: u64| t0 + Duration::from_millis(ms);
         let mut d = Deadlines::default();
         d.set(AssocId(1), Some(at(10)));
@@ -173,7 +173,7 @@ mod tests {
 
     #[test]
     fn heap_stays_bounded_under_churn() {
-        let t0 = usctp_sim::epoch();
+        let t0 = crate::test_epoch::epoch();
         let mut d = Deadlines::default();
         for i in 0..100_000u64 {
             // Ever earlier deadlines force a push each time.

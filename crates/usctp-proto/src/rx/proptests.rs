@@ -92,7 +92,7 @@ proptest! {
             order.insert(at.index(order.len() + 1), c);
         }
         let mut r = Receiver::new(Tsn(initial), 4, &AssociationConfig::default());
-        let mut now = usctp_sim::epoch();
+        let mut now = crate::test_epoch::epoch();
         let mut got = Vec::new();
         for (i, c) in order.iter().enumerate() {
             r.on_data(c);

@@ -102,7 +102,7 @@ mod tests {
     const MS: Duration = Duration::from_millis(1);
 
     fn base() -> Instant {
-        usctp_sim::epoch()
+        crate::test_epoch::epoch()
     }
 
     fn packet(s: &mut SackTiming, now: Instant, gaps_before: bool, gaps_after: bool) {

@@ -12,7 +12,7 @@ use crate::config::AssociationConfig;
 const MS: Duration = Duration::from_millis(1);
 
 fn base() -> Instant {
-    usctp_sim::epoch()
+    crate::test_epoch::epoch()
 }
 
 fn cfg(window: u32) -> AssociationConfig {

@@ -287,7 +287,7 @@ mod tests {
     use bytes::Bytes;
 
     fn now() -> Instant {
-        usctp_sim::epoch()
+        crate::test_epoch::epoch()
     }
 
     fn data(len: usize) -> Data {

@@ -26,7 +26,7 @@ pub(super) const MTU: usize = 1500;
 pub(super) const ITSN: u32 = u32::MAX - 2;
 
 pub(super) fn t0() -> Instant {
-    usctp_sim::epoch()
+    crate::test_epoch::epoch()
 }
 
 pub(super) fn ms(n: u64) -> Duration {
