@@ -245,18 +245,15 @@ fn client_to_a_closed_udp_port_is_refused() {
     assert_eq!(text(&out.stdout), "");
 }
 
-/// The number after "default " in `line`.
+/// The number after "(default " in `line`.
 fn stated_default(line: &str) -> Option<u128> {
-    let rest = &line[line.find("default ")? + "default ".len()..];
+    let rest = &line[line.find("(default ")? + "(default ".len()..];
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
 }
 
 #[test]
 fn usctp_help_states_the_library_defaults() {
-    let out = run(&["server", "--help-usctp"], b"", Duration::from_secs(10));
-    assert_eq!(out.status.code(), Some(0));
-    let help = text(&out.stdout);
     let d = usctp::AssociationConfig::default();
     let ms = |t: Duration| t.as_millis();
     let expected = [
@@ -273,12 +270,28 @@ fn usctp_help_states_the_library_defaults() {
         ),
         ("sack-delay", ms(d.sack_delay)),
         ("streams", u128::from(d.outbound_streams)),
+        ("encap-port", u128::from(usctp::DEFAULT_UDP_PORT)),
     ];
-    for (name, value) in expected {
-        let line = help
-            .lines()
-            .find(|l| l.starts_with(&format!("  --{name}= ")))
-            .unwrap_or_else(|| panic!("--{name} missing from:\n{help}"));
-        assert_eq!(stated_default(line), Some(value), "{line}");
+    for cmd in ["server", "client", "ctraffic"] {
+        let help = usctp_help(cmd);
+        for (name, value) in expected {
+            let line = option_line(&help, name);
+            assert_eq!(stated_default(&line), Some(value), "{cmd}: {line}");
+        }
     }
+}
+
+/// `sctpt <cmd> --help-usctp`, checked to exit 0.
+fn usctp_help(cmd: &str) -> String {
+    let out = run(&[cmd, "--help-usctp"], b"", Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0));
+    text(&out.stdout)
+}
+
+/// The line of `--<name>=` in `help`.
+fn option_line(help: &str, name: &str) -> String {
+    help.lines()
+        .find(|l| l.starts_with(&format!("  --{name}= ")))
+        .unwrap_or_else(|| panic!("--{name} missing from:\n{help}"))
+        .to_string()
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use usctp::{Association, CloseReason, ConnectError, Endpoint};
 
-use super::cli::{self, Opt, EXTRA};
+use super::cli::{self, Opt};
+use super::extra::{self, Added};
 use super::log::{self, atoi, die, notice, INFO};
 use super::net;
 
@@ -23,6 +24,11 @@ const OPTS: &[Opt] = &[
         help: "One-packet size",
     },
 ];
+
+const ADDED: Added = Added {
+    groups: &[extra::TRANSPORT, extra::TUNABLES],
+    note: "",
+};
 
 const MAXMSG: usize = 16 * 1024;
 
@@ -130,7 +136,7 @@ pub fn targets(p: &cli::Parsed) -> (u16, Vec<IpAddr>, Vec<IpAddr>) {
 
 /// Run `sctpt client`.
 pub async fn run(args: &[String]) -> i32 {
-    let p = cli::parse("client", HELP, OPTS, EXTRA, args);
+    let p = cli::parse("client", HELP, OPTS, Some(&ADDED), args);
     let (port, addrs, laddrs) = targets(&p);
     let transport = net::Net::open(&p);
     let limit = Some(Duration::from_secs(2));

@@ -8,8 +8,9 @@ use std::time::Duration;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::watch;
 
-use super::cli::{self, Opt, EXTRA};
+use super::cli::{self, Opt};
 use super::client::{self, Connected};
+use super::extra::{self, Added};
 use super::log::{self, atoi, die, out, DEBUG, INFO};
 use super::net::{self, Net};
 use super::pace;
@@ -37,6 +38,11 @@ const OPTS: &[Opt] = &[
         help: "Duration in seconds (default 10)",
     },
 ];
+
+const ADDED: Added = Added {
+    groups: &[extra::TRANSPORT, extra::TUNABLES],
+    note: extra::CTRAFFIC_NOTE,
+};
 
 /// What every client shares.
 #[derive(Debug)]
@@ -69,7 +75,7 @@ fn atof(s: &str) -> f64 {
 
 /// Run `sctpt ctraffic`.
 pub async fn run(args: &[String]) -> i32 {
-    let p = cli::parse("ctraffic", HELP, OPTS, EXTRA, args);
+    let p = cli::parse("ctraffic", HELP, OPTS, Some(&ADDED), args);
     let (port, addrs, laddrs) = client::targets(&p);
     let stats = Stats::map_or_die(p.or("shm", "sctpstats"), true);
     stats.clear_counters();
