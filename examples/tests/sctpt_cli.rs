@@ -295,3 +295,72 @@ fn option_line(help: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("--{name} missing from:\n{help}"))
         .to_string()
 }
+
+#[test]
+fn client_usctp_help_lists_its_own_options() {
+    let help = usctp_help("client");
+    assert!(
+        help.starts_with("client: options added by usctp (full names only; not in the C tool)\n")
+    );
+    for name in [
+        "connect-timeout",
+        "reconnect",
+        "ulp",
+        "stream",
+        "ppid",
+        "pcap",
+        "udp-port",
+    ] {
+        option_line(&help, name);
+    }
+    assert_eq!(
+        stated_default(&option_line(&help, "connect-timeout")),
+        Some(2000)
+    );
+    assert!(option_line(&help, "connect-timeout").contains("'init'"));
+    assert!(option_line(&help, "ulp").contains("echo|discard|daytime"));
+    assert_eq!(stated_default(&option_line(&help, "stream")), Some(0));
+    assert_eq!(stated_default(&option_line(&help, "ppid")), Some(0));
+    // The server's own additions are not the client's, and the reverse.
+    assert!(!help.contains("--abort-after="));
+    assert!(!usctp_help("server").contains("--reconnect="));
+    assert!(help.contains("Differences from the C tool:\n"));
+    // Additions match only by their full name: the C tool's prefixes are unchanged.
+    let out = run(&["client", "--reconn=5"], b"", Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "client: unrecognized option '--reconn=5'\n"
+    );
+}
+
+#[test]
+fn client_option_values_are_checked() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["client", "--connect-timeout=soon"],
+            "Invalid connect-timeout [soon]\n",
+        ),
+        (
+            &["client", "--connect-timeout=0"],
+            "Invalid connect-timeout [0]: give ms > 0 or 'init'\n",
+        ),
+        (&["client", "--reconnect=-1"], "Invalid reconnect [-1]\n"),
+        (&["client", "--stream=65536"], "Invalid stream [65536]\n"),
+        (&["client", "--ppid=x"], "Invalid ppid [x]\n"),
+        (&["client", "--ulp=chargen"], "Invalid ulp [chargen]\n"),
+        (
+            &["client", "--ulp=echo", "--size=10"],
+            "Invalid: --size and --ulp exclude each other\n",
+        ),
+        (
+            &["server", "--abort-after=soon"],
+            "Invalid abort-after [soon]\n",
+        ),
+    ];
+    for (args, err) in cases {
+        let out = run(args, b"", Duration::from_secs(10));
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(text(&out.stderr), *err, "{args:?}");
+    }
+}

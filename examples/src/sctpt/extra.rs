@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use usctp::AssociationConfig;
 
+use super::connect::C_CONNECT_LIMIT;
 use super::log::out;
 
 /// One added option (all take a value).
@@ -150,6 +151,35 @@ pub const SERVER: &[Extra] = &[
     ),
 ];
 
+/// `client`'s own additions.
+pub const CLIENT: &[Extra] = &[
+    with(
+        "connect-timeout",
+        "Give up connecting after this many ms, as the C tool does, or 'init': once \
+         Max.Init.Retransmits is exhausted (RFC 9260 §5.1)",
+        || ms(C_CONNECT_LIMIT),
+    ),
+    opt(
+        "reconnect",
+        "Open a new association this many ms after a refusal, a failed handshake or the \
+         end of an association, instead of exiting",
+    ),
+    opt(
+        "ulp",
+        "Serve each association as the server does: echo|discard|daytime; stdin is not read",
+    ),
+    with(
+        "stream",
+        "Stream of the lines (or packet, or daytime) sent",
+        || "0".into(),
+    ),
+    with(
+        "ppid",
+        "PPID of the lines (or packet, or daytime) sent",
+        || "0".into(),
+    ),
+];
+
 /// What every connecting or listening command shares.
 const COMMON_NOTE: &str = "  transport: native SCTP over raw IP (needs root/CAP_NET_RAW) \
     unless --udp-port is set; one socket is shared by all associations, like the kernel's.\n  \
@@ -160,6 +190,13 @@ pub const SERVER_NOTE: &str = "  an aborted association (recv/send error) ends o
     association; the C server dies and takes every other association with it.\n  echo \
     replies on the stream and with the PPID of the message, as usrsctp's echo_server does \
     (the C server always uses stream 0, PPID 0).\n";
+
+/// `client`'s differences.
+pub const CLIENT_NOTE: &str = "  the end of the association is noticed while waiting on \
+    stdin: an ABORT exits at once with `recv Connection reset by peer` (status 1), a \
+    SHUTDOWN with status 0 (the C client notices at its next line).\n  with --reconnect, \
+    those ends (and connect failures) are logged as warnings instead, and a new association \
+    is opened.\n";
 
 /// `ctraffic`'s differences.
 pub const CTRAFFIC_NOTE: &str =

@@ -5,9 +5,11 @@
 
 pub mod cli;
 pub mod client;
+pub mod connect;
 pub mod ctraffic;
 pub mod daytime;
 pub mod extra;
+pub mod interactive;
 pub mod log;
 pub mod mux;
 pub mod net;
