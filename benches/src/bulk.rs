@@ -5,7 +5,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::cpu::Stopwatch;
-use crate::link::{advance, connected, pump, Contender, PairConfig};
+use crate::link::{advance, connected, pump, Contender, PairConfig, Refused};
 
 /// One bulk run's result.
 #[derive(Debug, Clone, Copy)]
@@ -29,8 +29,13 @@ pub fn run<C: Contender>(cfg: &PairConfig, size: usize, total: usize) -> BulkRes
     let (mut sent, mut delivered) = (0usize, 0usize);
     let clock = Stopwatch::start();
     while delivered < expected {
-        while sent < count && c.send(now, &message) {
-            sent += 1;
+        while sent < count {
+            match c.send(now, &message) {
+                Ok(()) => sent += 1,
+                Err(Refused::Full) => break,
+                // Retrying would spin until the stall check: a harness bug, not a measurement.
+                Err(Refused::Failed(e)) => panic!("{}: send refused: {e}", C::NAME),
+            }
         }
         let moved = pump(&mut c, now, &mut link);
         delivered += c.take_delivered();

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use dcsctp::api::{
-    DcSctpSocket, Message, Options, PpId, SendOptions, SocketEvent, SocketTime, StreamId,
+    DcSctpSocket, Message, Options, PpId, SendError, SendOptions, SocketEvent, SocketTime, StreamId,
 };
 
-use crate::link::{Contender, Link, PairConfig, Side};
+use crate::link::{Contender, Link, PairConfig, Refused, Side};
 
 /// Socket options matching [`PairConfig`].
 pub fn options(cfg: &PairConfig) -> Options {
@@ -99,14 +99,18 @@ impl Contender for DcsctpPair {
         self.client.connected && self.server.connected
     }
 
-    fn send(&mut self, now: Duration, message: &Bytes) -> bool {
+    fn send(&mut self, now: Duration, message: &Bytes) -> Result<(), Refused> {
         let s = &mut self.client.socket;
         if s.buffered_amount(StreamId(0)) >= self.send_buffer {
-            return false;
+            return Err(Refused::Full);
         }
         s.advance_time(at(now));
         let m = Message::new(StreamId(0), PpId(53), message.to_vec());
-        s.send(m, &SendOptions::default()).is_ok()
+        match s.send(m, &SendOptions::default()) {
+            Ok(()) => Ok(()),
+            Err(SendError::ResourceExhaustion) => Err(Refused::Full),
+            Err(e) => Err(Refused::Failed(e.to_string())),
+        }
     }
 
     fn transmit(&mut self, side: Side, _now: Duration, link: &mut Link) {

@@ -15,4 +15,4 @@ pub mod report;
 pub mod sctp_proto_pair;
 pub mod usctp_pair;
 
-pub use link::{Contender, Link, PairConfig, Side};
+pub use link::{Contender, Link, PairConfig, Refused, Side};

@@ -53,6 +53,15 @@ impl Default for PairConfig {
     }
 }
 
+/// Why a contender did not queue a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// The send buffer is full: try again once acknowledgements have made room.
+    Full,
+    /// The stack refused the message for good, for this reason (in its own words).
+    Failed(String),
+}
+
 /// Packets in flight each way, with counters. No loss, no delay, no reordering.
 #[derive(Debug, Default)]
 pub struct Link {
@@ -105,9 +114,9 @@ pub trait Contender {
     /// Whether both ends are established (and the server knows its association).
     fn is_connected(&self) -> bool;
 
-    /// Queue one message at the client, reliable ordered, stream 0. `false` when the send
-    /// buffer is full (the message was not queued).
-    fn send(&mut self, now: Duration, message: &Bytes) -> bool;
+    /// Queue one message at the client, reliable ordered, stream 0. [`Refused::Full`] is
+    /// back-pressure; anything else is an error the harness must not retry.
+    fn send(&mut self, now: Duration, message: &Bytes) -> Result<(), Refused>;
 
     /// Hand everything `side` wants to send to the link.
     fn transmit(&mut self, side: Side, now: Duration, link: &mut Link);

@@ -10,7 +10,7 @@ use sctp_proto::{
     Payload, PayloadProtocolIdentifier, ServerConfig, TransportConfig,
 };
 
-use crate::link::{Contender, Link, PairConfig, Side};
+use crate::link::{Contender, Link, PairConfig, Refused, Side};
 
 /// The one stream every sctp-proto driver here uses.
 pub const STREAM: u16 = 0;
@@ -159,23 +159,24 @@ impl Contender for SctpProtoPair {
         self.client.connected && self.server.connected
     }
 
-    fn send(&mut self, _now: Duration, message: &Bytes) -> bool {
+    fn send(&mut self, _now: Duration, message: &Bytes) -> Result<(), Refused> {
+        let failed = |e: sctp_proto::Error| Refused::Failed(e.to_string());
         let Some((_, a)) = self.client.assoc.as_mut() else {
-            return false;
+            return Err(Refused::Failed("not connected".into()));
         };
         if !self.stream_open {
-            self.stream_open = a
-                .open_stream(STREAM, PayloadProtocolIdentifier::Binary)
-                .is_ok();
+            a.open_stream(STREAM, PayloadProtocolIdentifier::Binary)
+                .map_err(failed)?;
+            self.stream_open = true;
         }
-        let Ok(mut s) = a.stream(STREAM) else {
-            return false;
-        };
-        if s.buffered_amount().unwrap_or(usize::MAX) >= self.send_buffer {
-            return false;
+        let mut s = a.stream(STREAM).map_err(failed)?;
+        // sctp-proto queues without limit: the harness applies the send buffer itself.
+        if s.buffered_amount().map_err(failed)? >= self.send_buffer {
+            return Err(Refused::Full);
         }
         s.write_sctp(message, PayloadProtocolIdentifier::Binary)
-            .is_ok()
+            .map(drop)
+            .map_err(failed)
     }
 
     fn transmit(&mut self, side: Side, now: Duration, link: &mut Link) {

@@ -4,12 +4,14 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use usctp_proto::tx::SendError;
 use usctp_proto::{
-    AssocId, AssociationConfig, DatagramMeta, Endpoint, EndpointConfig, Event, TransportAddr,
+    AssocError, AssocId, AssociationConfig, DatagramMeta, Endpoint, EndpointConfig, Event,
+    TransportAddr,
 };
 use usctp_wire::{Ppid, StreamId};
 
-use crate::link::{Contender, Link, PairConfig, Side};
+use crate::link::{Contender, Link, PairConfig, Refused, Side};
 
 /// The UDP port both ends use (RFC 6951 encapsulation, so the packet size matches UDP).
 const UDP_PORT: u16 = 9899;
@@ -125,14 +127,19 @@ impl Contender for UsctpPair {
         self.client_up && self.server_assoc.is_some()
     }
 
-    fn send(&mut self, _now: Duration, message: &Bytes) -> bool {
+    fn send(&mut self, _now: Duration, message: &Bytes) -> Result<(), Refused> {
         let Some(id) = self.client_assoc else {
-            return false;
+            return Err(Refused::Failed("not connected".into()));
         };
         let r = self
             .client
             .with_association(id, |a| a.send(StreamId(0), Ppid(0), false, message.clone()));
-        matches!(r, Some(Ok(())))
+        match r {
+            Some(Ok(())) => Ok(()),
+            Some(Err(AssocError::Send(SendError::QueueFull))) => Err(Refused::Full),
+            Some(Err(e)) => Err(Refused::Failed(e.to_string())),
+            None => Err(Refused::Failed("association gone".into())),
+        }
     }
 
     fn transmit(&mut self, side: Side, now: Duration, link: &mut Link) {

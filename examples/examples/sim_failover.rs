@@ -97,6 +97,10 @@ fn main() -> ExitCode {
         println!("duplicates={}", r.duplicates);
     }
     println!("{r}");
+    if let Some(e) = &r.error {
+        eprintln!("sim_failover: {e}");
+        return ExitCode::FAILURE;
+    }
     if r.lost == 0 && r.duplicates == 0 && r.delivered == r.sent {
         ExitCode::SUCCESS
     } else {

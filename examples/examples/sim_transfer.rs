@@ -1,6 +1,8 @@
 //! Two endpoints on the simulator, one association over a lossy link: N messages, then a
 //! graceful shutdown. Prints one line and exits non-zero unless every message arrived exactly
-//! once, intact and in order, and the association closed gracefully.
+//! once, intact and in order, and the association closed gracefully. A request the stack
+//! refuses (more streams than the receiver accepts, a message over `max_message_size`) stops
+//! the run at once with the stack's reason on stderr.
 //!
 //! ```text
 //! cargo run --release -p usctp-examples --example sim_transfer -- \
@@ -68,6 +70,10 @@ fn main() -> ExitCode {
     };
     let r = run_transfer(&spec);
     println!("{r}");
+    if let Some(e) = &r.error {
+        eprintln!("sim_transfer: {e}");
+        return ExitCode::FAILURE;
+    }
     if r.is_perfect() && r.sent == a.messages {
         ExitCode::SUCCESS
     } else {

@@ -245,18 +245,15 @@ fn client_to_a_closed_udp_port_is_refused() {
     assert_eq!(text(&out.stdout), "");
 }
 
-/// The number after "default " in `line`.
+/// The number after "(default " in `line`.
 fn stated_default(line: &str) -> Option<u128> {
-    let rest = &line[line.find("default ")? + "default ".len()..];
+    let rest = &line[line.find("(default ")? + "(default ".len()..];
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
 }
 
 #[test]
 fn usctp_help_states_the_library_defaults() {
-    let out = run(&["server", "--help-usctp"], b"", Duration::from_secs(10));
-    assert_eq!(out.status.code(), Some(0));
-    let help = text(&out.stdout);
     let d = usctp::AssociationConfig::default();
     let ms = |t: Duration| t.as_millis();
     let expected = [
@@ -273,12 +270,97 @@ fn usctp_help_states_the_library_defaults() {
         ),
         ("sack-delay", ms(d.sack_delay)),
         ("streams", u128::from(d.outbound_streams)),
+        ("encap-port", u128::from(usctp::DEFAULT_UDP_PORT)),
     ];
-    for (name, value) in expected {
-        let line = help
-            .lines()
-            .find(|l| l.starts_with(&format!("  --{name}= ")))
-            .unwrap_or_else(|| panic!("--{name} missing from:\n{help}"));
-        assert_eq!(stated_default(line), Some(value), "{line}");
+    for cmd in ["server", "client", "ctraffic"] {
+        let help = usctp_help(cmd);
+        for (name, value) in expected {
+            let line = option_line(&help, name);
+            assert_eq!(stated_default(&line), Some(value), "{cmd}: {line}");
+        }
+    }
+}
+
+/// `sctpt <cmd> --help-usctp`, checked to exit 0.
+fn usctp_help(cmd: &str) -> String {
+    let out = run(&[cmd, "--help-usctp"], b"", Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0));
+    text(&out.stdout)
+}
+
+/// The line of `--<name>=` in `help`.
+fn option_line(help: &str, name: &str) -> String {
+    help.lines()
+        .find(|l| l.starts_with(&format!("  --{name}= ")))
+        .unwrap_or_else(|| panic!("--{name} missing from:\n{help}"))
+        .to_string()
+}
+
+#[test]
+fn client_usctp_help_lists_its_own_options() {
+    let help = usctp_help("client");
+    assert!(
+        help.starts_with("client: options added by usctp (full names only; not in the C tool)\n")
+    );
+    for name in [
+        "connect-timeout",
+        "reconnect",
+        "ulp",
+        "stream",
+        "ppid",
+        "pcap",
+        "udp-port",
+    ] {
+        option_line(&help, name);
+    }
+    assert_eq!(
+        stated_default(&option_line(&help, "connect-timeout")),
+        Some(2000)
+    );
+    assert!(option_line(&help, "connect-timeout").contains("'init'"));
+    assert!(option_line(&help, "ulp").contains("echo|discard|daytime"));
+    assert_eq!(stated_default(&option_line(&help, "stream")), Some(0));
+    assert_eq!(stated_default(&option_line(&help, "ppid")), Some(0));
+    // The server's own additions are not the client's, and the reverse.
+    assert!(!help.contains("--abort-after="));
+    assert!(!usctp_help("server").contains("--reconnect="));
+    assert!(help.contains("Differences from the C tool:\n"));
+    // Additions match only by their full name: the C tool's prefixes are unchanged.
+    let out = run(&["client", "--reconn=5"], b"", Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "client: unrecognized option '--reconn=5'\n"
+    );
+}
+
+#[test]
+fn client_option_values_are_checked() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["client", "--connect-timeout=soon"],
+            "Invalid connect-timeout [soon]\n",
+        ),
+        (
+            &["client", "--connect-timeout=0"],
+            "Invalid connect-timeout [0]: give ms > 0 or 'init'\n",
+        ),
+        (&["client", "--reconnect=-1"], "Invalid reconnect [-1]\n"),
+        (&["client", "--stream=65536"], "Invalid stream [65536]\n"),
+        (&["client", "--ppid=x"], "Invalid ppid [x]\n"),
+        (&["client", "--ulp=chargen"], "Invalid ulp [chargen]\n"),
+        (
+            &["client", "--ulp=echo", "--size=10"],
+            "Invalid: --size and --ulp exclude each other\n",
+        ),
+        (
+            &["server", "--abort-after=soon"],
+            "Invalid abort-after [soon]\n",
+        ),
+    ];
+    for (args, err) in cases {
+        let out = run(args, b"", Duration::from_secs(10));
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(text(&out.stderr), *err, "{args:?}");
     }
 }

@@ -179,9 +179,13 @@ fn send(port: u16, count: u64, length: usize, cfg: &PairConfig) -> Result<(), St
                 let Some((_, a)) = s.assoc.as_mut() else {
                     break;
                 };
-                match a.stream(STREAM).map(|mut st| st.write_sctp(&message, PPI)) {
-                    Ok(Ok(_)) => written += 1,
-                    _ => break,
+                // The send buffer is checked above: a write error is not back-pressure.
+                match a
+                    .stream(STREAM)
+                    .and_then(|mut st| st.write_sctp(&message, PPI))
+                {
+                    Ok(_) => written += 1,
+                    Err(e) => return Err(format!("write: {e}; {written} of {count} written")),
                 }
             }
         }

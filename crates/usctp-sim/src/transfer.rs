@@ -8,7 +8,8 @@ use bytes::{BufMut, Bytes, BytesMut};
 use usctp_proto::{AssociationConfig, Endpoint, EndpointConfig, Event, TransportAddr};
 use usctp_wire::{Ppid, StreamId};
 
-use crate::{LinkConfig, SctpNode, Sim};
+use crate::run_error::{queued, request_streams};
+use crate::{LinkConfig, RunError, SctpNode, Sim};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -27,7 +28,8 @@ pub struct TransferSpec {
     pub size: usize,
     /// Send unordered.
     pub unordered: bool,
-    /// Streams to spread messages over.
+    /// Streams to spread messages over; both ends' configs are fitted to them (the run
+    /// stops with [`RunError::TooManyStreams`] past `assoc.max_inbound_streams`).
     pub streams: u16,
     /// One-way latency.
     pub latency: Duration,
@@ -74,10 +76,12 @@ pub struct TransferReport {
     pub misordered: usize,
     /// Messages whose content did not match what was sent.
     pub corrupted: usize,
-    /// `graceful`, `aborted` or `timeout`.
+    /// `graceful`, `aborted`, `timeout`, or `error` (see `error`).
     pub closed: &'static str,
     /// Virtual time taken.
     pub virtual_time: Duration,
+    /// Why the run stopped early, when the stack refused a request for good.
+    pub error: Option<RunError>,
 }
 
 impl TransferReport {
@@ -103,7 +107,11 @@ impl std::fmt::Display for TransferReport {
             self.corrupted,
             self.closed,
             self.virtual_time.as_millis()
-        )
+        )?;
+        match &self.error {
+            Some(e) => write!(f, " error={e}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -122,8 +130,13 @@ fn message(stream: u16, index: u32, size: usize) -> Bytes {
     b.freeze()
 }
 
-/// Run one transfer and check it.
+/// Run one transfer and check it. A send refused for any reason but a full queue stops the
+/// run (`closed=error`) instead of being retried.
 pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
+    let mut assoc = spec.assoc.clone();
+    if let Err(e) = request_streams(&mut assoc, spec.streams) {
+        return refused(e);
+    }
     let (ca, sa) = (
         IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)),
         IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)),
@@ -133,7 +146,7 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
     let cfg = |seed| {
         let mut c = EndpointConfig::default();
         c.rng_seed = Some(seed);
-        c.association = spec.assoc.clone();
+        c.association = assoc.clone();
         c
     };
     let cep = Endpoint::new(cfg(spec.seed.wrapping_mul(3)), 40_000, vec![ca], now);
@@ -168,13 +181,17 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
             );
         });
     }
-    let streams = spec.streams.max(1);
+    let streams = spec.streams;
     let size = spec.size.max(16);
     let id = sim.with_node(client, |n, now| {
         n.ep.connect(now, &[TransportAddr::raw(sa)], 5000, None)
     });
-    let Ok(id) = id else {
-        return report(spec, 0, &sim, server, "aborted");
+    let id = match id {
+        Ok(id) => id,
+        Err(e) => {
+            let r = report(spec, 0, &sim, server, "error");
+            return stopped(r, RunError::Connect(e));
+        }
     };
     // Feed the queue as back-pressure allows.
     let mut next = 0usize;
@@ -192,14 +209,20 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
             });
             let unordered = spec.unordered;
             let retry = m.clone();
-            let ok = sim.with_node(client, |n, _| {
+            let r = sim.with_node(client, |n, _| {
                 n.ep.with_association(id, |a| a.send(StreamId(stream), Ppid(0), unordered, m))
             });
-            if !matches!(ok, Some(Ok(()))) {
-                held = Some((stream, retry));
-                break;
+            match queued(r, ended_at(&sim, client)) {
+                Ok(true) => next += 1,
+                Ok(false) => {
+                    held = Some((stream, retry));
+                    break;
+                }
+                Err(error) => {
+                    let r = report(spec, next, &sim, server, "error");
+                    return stopped(r, RunError::Send { index: next, error });
+                }
             }
-            next += 1;
         }
         if next == spec.messages && !shutdown_sent {
             sim.with_node(client, |n, now| {
@@ -207,12 +230,7 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
             });
             shutdown_sent = true;
         }
-        let done = |s: &Sim| {
-            s.node(client)
-                .events
-                .iter()
-                .any(|(_, e)| matches!(e, Event::ShutdownComplete | Event::Closed(_)))
-        };
+        let done = |s: &Sim| ended_at(s, client);
         if done(&sim) {
             let graceful = sim
                 .node(client)
@@ -231,6 +249,37 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
     // Let the server see the SHUTDOWN COMPLETE.
     sim.run_for(Duration::from_millis(10));
     report(spec, next, &sim, server, closed)
+}
+
+/// Whether the client's association has ended (gracefully or not).
+fn ended_at(sim: &Sim, client: crate::NodeId<SctpNode>) -> bool {
+    sim.node(client)
+        .events
+        .iter()
+        .any(|(_, e)| matches!(e, Event::ShutdownComplete | Event::Closed(_)))
+}
+
+/// The report of a run that `error` refused before it started.
+fn refused(error: RunError) -> TransferReport {
+    TransferReport {
+        sent: 0,
+        delivered: 0,
+        duplicates: 0,
+        misordered: 0,
+        corrupted: 0,
+        closed: "error",
+        virtual_time: Duration::ZERO,
+        error: Some(error),
+    }
+}
+
+/// `r`, for a run that `error` stopped.
+fn stopped(r: TransferReport, error: RunError) -> TransferReport {
+    TransferReport {
+        closed: "error",
+        error: Some(error),
+        ..r
+    }
 }
 
 fn report(
@@ -283,5 +332,6 @@ fn report(
         corrupted,
         closed,
         virtual_time: sim.elapsed(),
+        error: None,
     }
 }

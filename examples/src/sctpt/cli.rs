@@ -2,12 +2,13 @@
 //! `--opt=v`, `-opt v`, `-opt=v`, unique prefixes, getopt's own error messages (named after
 //! the subcommand) and exit status 1; `--help` prints the command's help and exits 0.
 //!
-//! usctp's additions (see [`EXTRA`]) match only by their full name and are not listed by
+//! usctp's additions (see [`Added`]) match only by their full name and are not listed by
 //! `--help`, so prefixes and help output stay exactly as in the C tool; `--help-usctp` lists
 //! them.
 
 use std::collections::HashMap;
 
+use super::extra::Added;
 use super::log::{die, out};
 
 /// One option of a subcommand (all take a value).
@@ -49,78 +50,6 @@ pub const SHM: Opt = Opt {
     help: "Stats shared mem",
 };
 
-/// Options usctp adds to `server`, `client` and `ctraffic` (not in the C tool).
-pub const EXTRA: &[Opt] = &[
-    Opt {
-        name: "udp-port",
-        help: "Local UDP port: SCTP over UDP instead of raw IP (like net.sctp.udp_port; \
-               env SCTP_UDP_PORT; 0 = raw IP)",
-    },
-    Opt {
-        name: "encap-port",
-        help: "Remote UDP port with --udp-port (like net.sctp.encap_port; env \
-               SCTP_ENCAP_PORT; default 9899)",
-    },
-    Opt {
-        name: "pcap",
-        help: "Write every packet sent and received to this pcap file",
-    },
-    Opt {
-        name: "rto-initial",
-        help: "RTO.Initial, ms (default 1000)",
-    },
-    Opt {
-        name: "rto-min",
-        help: "RTO.Min, ms (default 1000)",
-    },
-    Opt {
-        name: "rto-max",
-        help: "RTO.Max, ms (default 60000)",
-    },
-    Opt {
-        name: "hb-interval",
-        help: "Heartbeat interval, ms (default 30000; 0 = off)",
-    },
-    Opt {
-        name: "path-max-retrans",
-        help: "Path.Max.Retrans (default 5)",
-    },
-    Opt {
-        name: "assoc-max-retrans",
-        help: "Association.Max.Retrans (default 10)",
-    },
-    Opt {
-        name: "max-init-retrans",
-        help: "Max.Init.Retransmits (default 8)",
-    },
-    Opt {
-        name: "pf-max-retrans",
-        help: "PotentiallyFailed.Max.Retrans (RFC 7829; default 0: a path is potentially \
-               failed at its first timeout)",
-    },
-    Opt {
-        name: "sack-delay",
-        help: "Delayed SACK timer, ms (default 200)",
-    },
-    Opt {
-        name: "streams",
-        help: "Outbound streams requested (default 10)",
-    },
-    Opt {
-        name: "ulp",
-        help: "server: echo|discard|daytime (default echo)",
-    },
-];
-
-/// Where usctp's sctpt deliberately differs from the C tool.
-const NOTE: &str = "Differences from the C tool:\n  \
-    server: an aborted association (recv/send error) ends only that association; the C \
-    server dies and takes every other association with it.\n  \
-    transport: native SCTP over raw IP (needs root/CAP_NET_RAW) unless --udp-port is set; \
-    one socket is shared by all associations, like the kernel's.\n  \
-    --log 7 also prints association and path events.\n  \
-    ctraffic: clients are tasks; a send still not queued after 100 ms counts as blocked.\n";
-
 /// The outcome of parsing: option values by long name, and positional arguments.
 #[derive(Debug, Default)]
 pub struct Parsed {
@@ -139,6 +68,16 @@ impl Parsed {
     pub fn or<'a>(&'a self, name: &str, default: &'a str) -> &'a str {
         self.get(name).unwrap_or(default)
     }
+
+    /// The value of `name` as a number, strictly (usctp's options; the C tool's use
+    /// `atoi`); dies with `Invalid <name> [<value>]` when it is not one.
+    pub fn number<T: std::str::FromStr>(&self, name: &str) -> Option<T> {
+        let v = self.get(name)?;
+        match v.parse() {
+            Ok(n) => Some(n),
+            Err(_) => die(&format!("Invalid {name} [{v}]\n")),
+        }
+    }
 }
 
 enum Found {
@@ -146,13 +85,21 @@ enum Found {
     Opt(&'static str),
 }
 
-fn lookup(cmd: &str, opts: &[Opt], extra: &[Opt], prefix: &str, name: &str, whole: &str) -> Found {
+/// The C options, and usctp's additions if the command has any.
+struct Known<'a> {
+    opts: &'a [Opt],
+    added: Option<&'a Added>,
+}
+
+fn lookup(cmd: &str, known: &Known<'_>, prefix: &str, name: &str, whole: &str) -> Found {
     if name == "help" {
         return Found::Help;
     }
-    if let Some(o) = opts.iter().chain(extra).find(|o| o.name == name) {
-        return Found::Opt(o.name);
+    let exact = known.opts.iter().find(|o| o.name == name).map(|o| o.name);
+    if let Some(full) = exact.or_else(|| known.added.and_then(|a| a.find(name))) {
+        return Found::Opt(full);
     }
+    let opts = known.opts;
     let mut hits: Vec<&'static str> = Vec::new();
     if !name.is_empty() {
         if "help".starts_with(name) {
@@ -178,8 +125,16 @@ fn lookup(cmd: &str, opts: &[Opt], extra: &[Opt], prefix: &str, name: &str, whol
 }
 
 /// Parse `args` (after the subcommand) for `cmd`. `help` is the command's help text.
-/// Prints help and exits 0 on `--help`; prints getopt's message and exits 1 on errors.
-pub fn parse(cmd: &str, help: &str, opts: &[Opt], extra: &[Opt], args: &[String]) -> Parsed {
+/// Prints help and exits 0 on `--help` (`--help-usctp` for `added`); prints getopt's message
+/// and exits 1 on errors.
+pub fn parse(
+    cmd: &str,
+    help: &str,
+    opts: &[Opt],
+    added: Option<&Added>,
+    args: &[String],
+) -> Parsed {
+    let known = Known { opts, added };
     let mut p = Parsed::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -199,10 +154,10 @@ pub fn parse(cmd: &str, help: &str, opts: &[Opt], extra: &[Opt], args: &[String]
             Some((n, v)) => (n, Some(v)),
             None => (body, None),
         };
-        if name == "help-usctp" && !extra.is_empty() {
-            print_extra_help(cmd, extra);
+        if let Some(a) = added.filter(|_| name == "help-usctp") {
+            a.print_help(cmd);
         }
-        match lookup(cmd, opts, extra, prefix, name, body) {
+        match lookup(cmd, &known, prefix, name, body) {
             Found::Help => {
                 if inline.is_some() {
                     die(&format!(
@@ -236,15 +191,4 @@ pub fn print_help(help: &str, opts: &[Opt]) {
         s.push_str(&format!("  --{}= {} \n", o.name, o.help));
     }
     out(&s);
-}
-
-/// `--help-usctp`: the options usctp adds, in the same format, then exit 0.
-pub fn print_extra_help(cmd: &str, extra: &[Opt]) -> ! {
-    let mut s = format!("{cmd}: options added by usctp (full names only; not in the C tool)\n");
-    for o in extra {
-        s.push_str(&format!("  --{}= {} \n", o.name, o.help));
-    }
-    s.push_str(NOTE);
-    out(&s);
-    std::process::exit(0)
 }

@@ -8,8 +8,9 @@ use std::time::Duration;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::watch;
 
-use super::cli::{self, Opt, EXTRA};
-use super::client::{self, Connected};
+use super::cli::{self, Opt};
+use super::connect::{self, Connected, Target};
+use super::extra::{self, Added};
 use super::log::{self, atoi, die, out, DEBUG, INFO};
 use super::net::{self, Net};
 use super::pace;
@@ -38,6 +39,11 @@ const OPTS: &[Opt] = &[
     },
 ];
 
+const ADDED: Added = Added {
+    groups: &[extra::TRANSPORT, extra::TUNABLES],
+    note: extra::CTRAFFIC_NOTE,
+};
+
 /// What every client shares.
 #[derive(Debug)]
 pub struct Ctx {
@@ -45,12 +51,8 @@ pub struct Ctx {
     pub p: cli::Parsed,
     /// The transport.
     pub net: Net,
-    /// Server addresses.
-    pub addrs: Vec<std::net::IpAddr>,
-    /// Local addresses.
-    pub laddrs: Vec<std::net::IpAddr>,
-    /// Server port.
-    pub port: u16,
+    /// Where to connect.
+    pub target: Target,
     /// The shm statistics.
     pub stats: Stats,
     /// Messages per second for each client.
@@ -69,8 +71,8 @@ fn atof(s: &str) -> f64 {
 
 /// Run `sctpt ctraffic`.
 pub async fn run(args: &[String]) -> i32 {
-    let p = cli::parse("ctraffic", HELP, OPTS, EXTRA, args);
-    let (port, addrs, laddrs) = client::targets(&p);
+    let p = cli::parse("ctraffic", HELP, OPTS, Some(&ADDED), args);
+    let target = connect::target(&p);
     let stats = Stats::map_or_die(p.or("shm", "sctpstats"), true);
     stats.clear_counters();
     let nclients = atoi(p.or("clients", "1"));
@@ -85,9 +87,7 @@ pub async fn run(args: &[String]) -> i32 {
     let ctx = Arc::new(Ctx {
         p,
         net,
-        addrs,
-        laddrs,
-        port,
+        target,
         stats,
         rate,
     });
@@ -153,7 +153,7 @@ async fn client_task(
     ctx: Arc<Ctx>,
     mut stop: watch::Receiver<bool>,
 ) -> Option<Connected> {
-    let connect = client::connect(&ctx.p, &ctx.net, &ctx.addrs, &ctx.laddrs, ctx.port, None);
+    let connect = connect::connect(&ctx.p, &ctx.net, &ctx.target, None);
     let c = tokio::select! {
         r = connect => match r {
             Ok(c) => c,
@@ -167,8 +167,12 @@ async fn client_task(
             return None;
         }
     };
-    c.log(DEBUG, &format!("Client {i}: Connected\n"), &ctx.laddrs)
-        .await;
+    c.log(
+        DEBUG,
+        &format!("Client {i}: Connected\n"),
+        &ctx.target.laddrs,
+    )
+    .await;
     net::print_events(format!("client {i}"), &c.assoc);
     pace::run(i, &c.assoc, &ctx, stop).await;
     log::log(DEBUG, &format!("Client {i}: terminating...\n"));

@@ -5,7 +5,11 @@
 
 pub mod cli;
 pub mod client;
+pub mod connect;
 pub mod ctraffic;
+pub mod daytime;
+pub mod extra;
+pub mod interactive;
 pub mod log;
 pub mod mux;
 pub mod net;
@@ -14,6 +18,7 @@ pub mod server;
 pub mod shm;
 pub mod stats;
 pub mod tap;
+pub mod ulp;
 
 /// The registered subcommands, in the C tool's registration order.
 const COMMANDS: &[&str] = &["client", "ctraffic", "stats", "server"];

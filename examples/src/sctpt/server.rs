@@ -2,12 +2,15 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use usctp::{Association, Endpoint};
+use usctp::{Association, Endpoint, Error};
 
-use super::cli::{self, Opt, EXTRA};
+use super::cli::{self, Opt};
+use super::extra::{self, Added};
 use super::log::{self, addr_block, atoi, die, DEBUG, INFO, WARNING};
 use super::net;
+use super::ulp::{Origin, Served, Ulp};
 
 const HELP: &str = "server [options]\n  Start a server\n  (usctp: an association that \
     aborts ends alone, the others keep running; the C server exits. See --help-usctp)";
@@ -21,16 +24,22 @@ const OPTS: &[Opt] = &[
     cli::PORT,
 ];
 
+const ADDED: Added = Added {
+    groups: &[extra::TRANSPORT, extra::TUNABLES, extra::SERVER],
+    note: extra::SERVER_NOTE,
+};
+
+/// What each association gets.
 #[derive(Debug, Clone, Copy)]
-enum Ulp {
-    Echo,
-    Discard,
-    Daytime,
+struct Service {
+    ulp: Ulp,
+    /// `--abort-after`: abort the association this long after accepting it.
+    abort_after: Option<Duration>,
 }
 
 /// Run `sctpt server`; never returns normally.
 pub async fn run(args: &[String]) -> i32 {
-    let p = cli::parse("server", HELP, OPTS, EXTRA, args);
+    let p = cli::parse("server", HELP, OPTS, Some(&ADDED), args);
     if let Some(l) = p.get("log") {
         log::set_level(atoi(l));
     }
@@ -45,11 +54,9 @@ pub async fn run(args: &[String]) -> i32 {
         _ => die(&format!("Invalid (or no) addresses [{addr_s}]\n")),
     };
     log::log(DEBUG, &format!("cnt {}\n", addrs.len()));
-    let ulp = match p.or("ulp", "echo") {
-        "echo" => Ulp::Echo,
-        "discard" => Ulp::Discard,
-        "daytime" => Ulp::Daytime,
-        other => die(&format!("Invalid ulp [{other}]\n")),
+    let service = Service {
+        ulp: Ulp::option(&p).unwrap_or(Ulp::Echo),
+        abort_after: p.number("abort-after").map(Duration::from_millis),
     };
     let bound = net::bind_list(&addrs);
     if let Err(e) = net::check_local(&bound) {
@@ -78,7 +85,7 @@ pub async fn run(args: &[String]) -> i32 {
             );
         }
         net::print_events(format!("assoc ({fd})"), &a);
-        tokio::spawn(serve(fd, a, addrs.clone(), port, peers, ulp));
+        tokio::spawn(serve(fd, a, addrs.clone(), port, peers, service));
         fd += 1;
     }
     die("accept endpoint closed\n")
@@ -90,84 +97,39 @@ async fn serve(
     local: Vec<IpAddr>,
     port: u16,
     peers: Vec<IpAddr>,
-    ulp: Ulp,
+    service: Service,
 ) {
     if log::enabled(INFO) {
         log::log(INFO, &format!("serverThread ({fd}).\n"));
         addr_block(INFO, "Local addresses", &local, port);
         addr_block(INFO, "Peer addresses", &peers, a.peer_port());
     }
-    if let Ulp::Daytime = ulp {
-        if let Err(e) = a.send(0, 0, false, daytime().into_bytes()).await {
-            log::log(WARNING, &format!("send {e}\n"));
-        }
-        let _ = a.shutdown().await;
-        return;
-    }
-    while let Some(m) = a.recv().await {
-        if let Ulp::Echo = ulp {
-            if let Err(e) = a.send(0, 0, false, m.payload).await {
-                // The C server dies here, killing every association; we end only this one.
-                log::log(WARNING, &format!("send {}\n", net::describe(&e)));
-                a.abort(&b""[..]);
+    // The kernel's defaults for what the server sends on its own.
+    let served = service.ulp.serve(&a, Origin::default());
+    let served = match service.abort_after {
+        None => served.await,
+        Some(after) => tokio::select! {
+            s = served => s,
+            () = tokio::time::sleep(after) => {
+                log::log(DEBUG, &format!("assoc ({fd}): abort (--abort-after)\n"));
+                a.abort(&b"sctpt server --abort-after"[..]);
                 return;
+            }
+        },
+    };
+    match served {
+        Served::PeerClosed => log::out("Connection closed\n"),
+        Served::Closed => {}
+        Served::Failed { op, error } => {
+            // The C server dies here, killing every association; we end only this one.
+            log::log(WARNING, &format!("{op} {}\n", net::describe(&error)));
+            if let Error::NotWritable(_) = error {
+                // The peer is shutting down (RFC 9260 §9.2): let the shutdown finish, as
+                // the kernel does for the C server after it died.
+                let _ = a.shutdown().await;
+            } else {
+                a.abort(&b""[..]);
             }
         }
     }
-    match a.shutdown().await {
-        Ok(()) => log::out("Connection closed\n"),
-        // The C server dies with `recv Connection reset by peer`; only this one ends here.
-        Err(e) => log::log(WARNING, &format!("recv {}\n", net::describe(&e))),
-    }
-}
-
-/// The time of day as RFC 867 suggests, in UTC: `Weekday, Month Day, Year HH:MM:SS-UTC`.
-fn daytime() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (proleptic Gregorian).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    const WD: [&str; 7] = [
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-    ];
-    const MO: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let wd = WD.get(days.rem_euclid(7) as usize).copied().unwrap_or("");
-    let mo = MO.get((month - 1) as usize).copied().unwrap_or("");
-    format!(
-        "{wd}, {mo} {day}, {year} {:02}:{:02}:{:02}-UTC\n",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
 }

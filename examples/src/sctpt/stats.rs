@@ -166,7 +166,7 @@ fn interval_or_die(s: &str) -> u32 {
 
 /// Run `sctpt stats`.
 pub fn run(args: &[String]) -> i32 {
-    let p = cli::parse("stats", HELP, OPTS, &[], args);
+    let p = cli::parse("stats", HELP, OPTS, None, args);
     if let Some(l) = p.get("log") {
         log::set_level(atoi(l));
     }

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use usctp_proto::{AssociationConfig, Event};
 
+use crate::RunError;
+
 pub use run::{run_failover, run_failover_with};
 
 /// A scheduled outage of one path, both directions.
@@ -151,12 +153,14 @@ pub struct FailoverReport {
     /// After the primary path (0) was restored, whether new data went back to it (`None`
     /// when path 0 was never cut and restored).
     pub switchback: Option<bool>,
-    /// `graceful`, `aborted` or `timeout`.
+    /// `graceful`, `aborted`, `timeout`, or `error` (see `error`).
     pub closed: &'static str,
     /// Path, connection and close events of both sides, in order.
     pub events: Vec<EventRecord>,
     /// Virtual time at the end.
     pub virtual_time: Duration,
+    /// Why the run stopped early, when the stack refused a request for good.
+    pub error: Option<RunError>,
 }
 
 impl FailoverReport {
@@ -189,7 +193,11 @@ impl fmt::Display for FailoverReport {
             failover,
             switchback,
             self.closed
-        )
+        )?;
+        match &self.error {
+            Some(e) => write!(f, " error={e}"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -1,5 +1,7 @@
-//! The failover engine: set up, send at a constant rate, echo, cut, drain, shut down.
+//! The failover engine: set up, send at a constant rate, echo, cut, drain, shut down. A send
+//! refused for any reason but a full queue stops it (`closed=error`).
 
+use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
@@ -9,7 +11,8 @@ use usctp_proto::{AssocId, Endpoint, EndpointConfig, Event, TransportAddr};
 use usctp_wire::{Ppid, StreamId};
 
 use super::{EventRecord, FailoverReport, FailoverSpec, Side};
-use crate::{LinkConfig, NodeId, SctpNode, Sim};
+use crate::run_error::{queued, request_streams};
+use crate::{LinkConfig, NodeId, RunError, SctpNode, Sim};
 
 const CLIENT_PORT: u16 = 40_000;
 const SERVER_PORT: u16 = 5000;
@@ -54,6 +57,8 @@ struct Ledger {
     delivered: Vec<bool>,
     echoed_at: Vec<Option<Duration>>,
     duplicates: usize,
+    /// Echoes the server has yet to queue (its queue was full), with their message numbers.
+    echoes: VecDeque<(usize, Bytes)>,
     server_seen: usize,
     client_seen: usize,
     events_seen: [usize; 2],
@@ -70,6 +75,9 @@ struct Run<'a> {
     events: Vec<EventRecord>,
     on_event: &'a mut dyn FnMut(&EventRecord),
     back_on_primary: bool,
+    /// The client has asked for the shutdown: the server may refuse echoes from now on.
+    shutting_down: bool,
+    error: Option<RunError>,
 }
 
 /// Run one scenario and check it.
@@ -85,13 +93,16 @@ pub fn run_failover_with(
 ) -> FailoverReport {
     let mut sim = Sim::new(spec.seed);
     let now = sim.now();
+    // Both ends send on stream 0 only.
+    let mut assoc = spec.assoc.clone();
+    let refused = request_streams(&mut assoc, 1).err();
     let n = spec.paths.max(1);
     let caddrs: Vec<_> = (0..n).map(|i| address(spec, 1, i)).collect();
     let saddrs: Vec<_> = (0..n).map(|i| address(spec, 2, i)).collect();
     let cfg = |seed: u64| {
         let mut c = EndpointConfig::default();
         c.rng_seed = Some(seed);
-        c.association = spec.assoc.clone();
+        c.association = assoc.clone();
         c
     };
     let cep = Endpoint::new(cfg(spec.seed ^ 0x11), CLIENT_PORT, caddrs.clone(), now);
@@ -120,13 +131,23 @@ pub fn run_failover_with(
         events: Vec::new(),
         on_event,
         back_on_primary: false,
+        shutting_down: false,
+        error: refused,
     };
-    let remotes: Vec<_> = saddrs.iter().map(|ip| TransportAddr::raw(*ip)).collect();
-    let cid = run.sim.with_node(client, |n, now| {
-        n.ep.connect(now, &remotes, SERVER_PORT, None)
-    });
-    run.cid = cid.ok();
-    let closed = run.drive();
+    if run.error.is_none() {
+        let remotes: Vec<_> = saddrs.iter().map(|ip| TransportAddr::raw(*ip)).collect();
+        let cid = run.sim.with_node(client, |n, now| {
+            n.ep.connect(now, &remotes, SERVER_PORT, None)
+        });
+        match cid {
+            Ok(id) => run.cid = Some(id),
+            Err(e) => run.error = Some(RunError::Connect(e)),
+        }
+    }
+    let closed = match run.error {
+        Some(_) => "error",
+        None => run.drive(),
+    };
     run.report(closed)
 }
 
@@ -136,7 +157,7 @@ impl Run<'_> {
         let mut next_send = Duration::ZERO;
         // Send at a constant rate until `duration`.
         while self.sim.elapsed() < self.spec.duration {
-            if self.finished().is_some() {
+            if self.finished().is_some() || self.error.is_some() {
                 break;
             }
             if self.sim.next_event_time().is_some_and(|t| t <= next_send) {
@@ -153,6 +174,7 @@ impl Run<'_> {
         // Drain the echoes, then shut down.
         let limit = self.sim.elapsed() + self.spec.drain_limit;
         while self.finished().is_none()
+            && self.error.is_none()
             && self.sim.elapsed() < limit
             && self.ledger.echoed_at.iter().any(Option::is_none)
         {
@@ -160,7 +182,11 @@ impl Run<'_> {
                 break;
             }
         }
+        if self.error.is_some() {
+            return "error";
+        }
         if let Some(id) = self.cid {
+            self.shutting_down = true;
             self.sim.with_node(self.client, |n, now| {
                 n.ep.with_association(id, |a| a.shutdown(now))
             });
@@ -184,6 +210,17 @@ impl Run<'_> {
         self.sim.node(self.client).events.iter().any(|(_, e)| f(e))
     }
 
+    /// Whether the server's association has ended or is being shut down.
+    fn server_done(&self) -> bool {
+        self.shutting_down
+            || self
+                .sim
+                .node(self.server)
+                .events
+                .iter()
+                .any(|(_, e)| matches!(e, Event::Closed(_) | Event::ShutdownComplete))
+    }
+
     fn finished(&self) -> Option<&'static str> {
         if self.client_event(|e| *e == Event::ShutdownComplete) {
             Some("graceful")
@@ -202,15 +239,20 @@ impl Run<'_> {
 
     fn send_one(&mut self) {
         let Some(id) = self.cid else { return };
-        let index = self.ledger.sent_at.len() as u32;
-        let m = message(index, self.spec.size);
-        let ok = self.sim.with_node(self.client, |n, _| {
+        let index = self.ledger.sent_at.len();
+        let m = message(index as u32, self.spec.size);
+        let r = self.sim.with_node(self.client, |n, _| {
             n.ep.with_association(id, |a| a.send(StreamId(0), Ppid(0), false, m))
         });
-        if matches!(ok, Some(Ok(()))) {
-            self.ledger.sent_at.push(self.sim.elapsed());
-            self.ledger.delivered.push(false);
-            self.ledger.echoed_at.push(None);
+        // A full queue skips this tick: the rate is what is offered, not what is queued.
+        match queued(r, self.finished().is_some()) {
+            Ok(true) => {
+                self.ledger.sent_at.push(self.sim.elapsed());
+                self.ledger.delivered.push(false);
+                self.ledger.echoed_at.push(None);
+            }
+            Ok(false) => {}
+            Err(error) => self.error = Some(RunError::Send { index, error }),
         }
         self.collect();
     }
@@ -252,20 +294,18 @@ impl Run<'_> {
             .collect();
         self.ledger.server_seen += new.len();
         for payload in new {
-            let slot = index_of(&payload, size)
-                .and_then(|i| self.ledger.delivered.get_mut(i as usize))
-                .filter(|d| !**d);
-            let Some(slot) = slot else {
+            let index = index_of(&payload, size).map(|i| i as usize);
+            let slot = index
+                .zip(index.and_then(|i| self.ledger.delivered.get_mut(i)))
+                .filter(|(_, d)| !**d);
+            let Some((index, slot)) = slot else {
                 self.ledger.duplicates += 1;
                 continue;
             };
             *slot = true;
-            if let Some(sid) = self.sid {
-                self.sim.with_node(self.server, |n, _| {
-                    n.ep.with_association(sid, |a| a.send(StreamId(0), Ppid(0), false, payload))
-                });
-            }
+            self.ledger.echoes.push_back((index, payload));
         }
+        self.echo();
         let client = self.sim.node(self.client);
         for (_, m) in &client.messages[self.ledger.client_seen..] {
             let slot = index_of(&m.payload, size)
@@ -277,6 +317,28 @@ impl Run<'_> {
             }
         }
         self.ledger.client_seen = client.messages.len();
+    }
+
+    /// Queue the server's pending echoes, in order, until its queue is full.
+    fn echo(&mut self) {
+        let Some(sid) = self.sid else { return };
+        while let Some((index, payload)) = self.ledger.echoes.pop_front() {
+            let retry = payload.clone();
+            let r = self.sim.with_node(self.server, |n, _| {
+                n.ep.with_association(sid, |a| a.send(StreamId(0), Ppid(0), false, payload))
+            });
+            match queued(r, self.server_done()) {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.ledger.echoes.push_front((index, retry));
+                    return;
+                }
+                Err(error) => {
+                    self.error = Some(RunError::Send { index, error });
+                    return;
+                }
+            }
+        }
     }
 
     fn record_events(&mut self, side: Side, now: Duration) {
@@ -342,8 +404,13 @@ impl Run<'_> {
             max_latency: max_latency.unwrap_or_default(),
             failover,
             switchback: primary_restored.then_some(self.back_on_primary),
-            closed,
+            closed: if self.error.is_some() {
+                "error"
+            } else {
+                closed
+            },
             events: self.events,
+            error: self.error,
             virtual_time: self.sim.elapsed(),
         }
     }

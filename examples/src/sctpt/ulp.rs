@@ -1,0 +1,90 @@
+//! The services an association can be given, by `server` (always) and by `client --ulp`:
+//! echo (RFC 862), discard (RFC 863) and daytime (RFC 867), over SCTP.
+
+use usctp::{Association, Error};
+
+use super::cli::Parsed;
+use super::daytime::daytime;
+use super::log::die;
+
+/// A service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ulp {
+    /// Send every message back.
+    Echo,
+    /// Read and drop every message.
+    Discard,
+    /// Send the time of day, then shut down.
+    Daytime,
+}
+
+/// Stream and PPID of the messages a side sends on its own (the daytime line).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin {
+    /// Stream identifier.
+    pub stream: u16,
+    /// Payload protocol identifier.
+    pub ppid: u32,
+}
+
+/// How an association that a service ran on ended.
+#[derive(Debug)]
+pub enum Served {
+    /// The peer shut it down gracefully.
+    PeerClosed,
+    /// The service shut it down (daytime, after its line).
+    Closed,
+    /// It ended with `error` in `op` (`recv` for an ABORT or a lost peer, `send`).
+    Failed {
+        /// The call that reported it, as the C tool names it.
+        op: &'static str,
+        /// Why.
+        error: Error,
+    },
+}
+
+impl Ulp {
+    /// The `--ulp` option: `None` when absent; dies on an unknown name.
+    pub fn option(p: &Parsed) -> Option<Self> {
+        let name = p.get("ulp")?;
+        Some(match name {
+            "echo" => Self::Echo,
+            "discard" => Self::Discard,
+            "daytime" => Self::Daytime,
+            other => die(&format!("Invalid ulp [{other}]\n")),
+        })
+    }
+
+    /// Serve `a` until it ends; daytime sends its line from `origin`.
+    pub async fn serve(self, a: &Association, origin: Origin) -> Served {
+        if self == Self::Daytime {
+            let line = daytime().into_bytes();
+            if let Err(error) = a.send(origin.stream, origin.ppid, false, line).await {
+                return Served::Failed { op: "send", error };
+            }
+            return match a.shutdown().await {
+                Ok(()) => Served::Closed,
+                Err(error) => Served::Failed { op: "recv", error },
+            };
+        }
+        while let Some(m) = a.recv().await {
+            if self == Self::Echo {
+                // The message's own stream, PPID and U flag, as usrsctp's echo_server
+                // answers (the C sctpt server uses stream 0, PPID 0).
+                let (stream, ppid) = (m.stream.0, m.ppid.0);
+                if let Err(error) = a.send(stream, ppid, m.unordered, m.payload).await {
+                    return Served::Failed { op: "send", error };
+                }
+            }
+        }
+        ended(a).await
+    }
+}
+
+/// How `a`, whose last message has been read, ended: a graceful close, or its reason.
+pub async fn ended(a: &Association) -> Served {
+    match a.shutdown().await {
+        Ok(()) => Served::PeerClosed,
+        Err(error) => Served::Failed { op: "recv", error },
+    }
+}

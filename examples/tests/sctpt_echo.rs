@@ -1,0 +1,78 @@
+//! `sctpt server`'s services seen from a usctp peer in the test over UDP encapsulation on
+//! loopback (UDP ports 7130-7133): echo answers on the message's stream, with its PPID and
+//! U flag, as usrsctp's echo_server does; daytime sends on stream 0 with PPID 0, the
+//! kernel's defaults, and shuts down.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use usctp::{Association, Endpoint, EndpointConfig, TransportAddr};
+
+mod sctpt_util;
+use sctpt_util::Server;
+
+const LO: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+const LIMIT: Duration = Duration::from_secs(10);
+
+/// A usctp endpoint on UDP `udp`, connected to `sctpt server` on SCTP `port`, UDP `server_udp`.
+async fn connect(udp: u16, port: u16, server_udp: u16) -> (Endpoint, Association) {
+    let ep = Endpoint::bind(EndpointConfig::udp(vec![LO], 40_130, udp))
+        .await
+        .expect("bind");
+    let peer = TransportAddr::udp(LO, server_udp);
+    let a = tokio::time::timeout(LIMIT, ep.connect(&[peer], port))
+        .await
+        .expect("connect in time")
+        .expect("connect");
+    (ep, a)
+}
+
+#[tokio::test]
+async fn echo_keeps_the_stream_ppid_and_u_flag() {
+    let server = Server::start(&["--addr=127.0.0.1", "--port=6130", "--udp-port=7130"]);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (ep, a) = connect(7131, 6130, 7130).await;
+    let sent = [
+        (3u16, 42u32, false, &b"on stream 3"[..]),
+        (7, 0xdead_beef, true, b"unordered on 7"),
+        (0, 0, false, b"the C tool's defaults"),
+    ];
+    for (stream, ppid, unordered, body) in sent {
+        a.send(stream, ppid, unordered, body).await.expect("send");
+        let m = tokio::time::timeout(LIMIT, a.recv())
+            .await
+            .expect("echo in time")
+            .expect("echo");
+        assert_eq!(
+            (m.stream.0, m.ppid.0, m.unordered, &m.payload[..]),
+            (stream, ppid, unordered, body)
+        );
+    }
+    a.shutdown().await.expect("graceful close");
+    ep.close().await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(server.stop(), "Connection closed\n");
+}
+
+#[tokio::test]
+async fn daytime_comes_on_stream_0_with_ppid_0() {
+    let _server = Server::start(&[
+        "--addr=127.0.0.1",
+        "--port=6132",
+        "--udp-port=7132",
+        "--ulp=daytime",
+    ]);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (ep, a) = connect(7133, 6132, 7132).await;
+    let m = tokio::time::timeout(LIMIT, a.recv())
+        .await
+        .expect("daytime in time")
+        .expect("daytime");
+    assert_eq!((m.stream.0, m.ppid.0), (0, 0));
+    assert!(m.payload.ends_with(b"-UTC\n"), "{:?}", m.payload);
+    // The server shut the association down after its line.
+    let end = tokio::time::timeout(LIMIT, a.recv()).await.expect("end");
+    assert!(end.is_none());
+    assert_eq!(a.shutdown().await, Ok(()));
+    ep.close().await;
+}
