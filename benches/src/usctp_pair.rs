@@ -4,7 +4,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use usctp_proto::tx::SendError;
+use usctp_proto::SendError;
 use usctp_proto::{
     AssocError, AssocId, AssociationConfig, DatagramMeta, Endpoint, EndpointConfig, Event,
     TransportAddr,

@@ -2,7 +2,7 @@
 //! stopped before its traffic was done, and the two checks that decide it: the streams a run
 //! asks for, and what a refused send means.
 
-use usctp_proto::tx::SendError;
+use usctp_proto::SendError;
 use usctp_proto::{AssocError, AssociationConfig, ConnectError};
 
 /// A request the stack refused for good: the run stops instead of retrying.
