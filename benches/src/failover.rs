@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use usctp_sim::{run_failover, Cut, FailoverSpec};
+use usctp_testkit::{run_failover, Cut, FailoverSpec};
 
 /// What one failover run measured.
 #[derive(Debug, Clone, Copy)]

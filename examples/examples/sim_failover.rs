@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use usctp_sim::{run_failover_with, Cut, FailoverSpec};
+use usctp_testkit::{run_failover_with, Cut, FailoverSpec};
 
 /// Multihoming failover over the deterministic simulator.
 #[derive(Debug, Parser)]

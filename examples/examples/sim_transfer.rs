@@ -12,7 +12,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use usctp_sim::{run_transfer, TransferSpec};
+use usctp_testkit::{run_transfer, TransferSpec};
 
 /// Bulk transfer over the deterministic simulator.
 #[derive(Debug, Parser)]

@@ -1,7 +1,7 @@
 //! Datagrams from anywhere into a listening endpoint with established associations: every
-//! invariant in `usctp_sim::fuzzing::check_endpoint`.
+//! invariant in `usctp_testkit::fuzzing::check_endpoint`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| usctp_sim::fuzzing::check_endpoint(data));
+fuzz_target!(|data: &[u8]| usctp_testkit::fuzzing::check_endpoint(data));

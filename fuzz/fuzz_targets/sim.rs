@@ -1,7 +1,7 @@
 //! Two endpoints over faulty simulated paths, faults and user calls chosen by the input:
-//! every invariant in `usctp_sim::fuzzing::check_sim`.
+//! every invariant in `usctp_testkit::fuzzing::check_sim`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| usctp_sim::fuzzing::check_sim(data));
+fuzz_target!(|data: &[u8]| usctp_testkit::fuzzing::check_sim(data));

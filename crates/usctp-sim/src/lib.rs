@@ -46,33 +46,21 @@
 mod addr;
 mod config;
 mod epoch;
-mod failover;
-#[doc(hidden)]
-pub mod fuzzing;
 mod link;
 mod node;
 mod observer;
 mod pcap;
 mod queue;
-mod run_error;
-mod sctp;
 mod sim;
 mod stats;
 mod trace;
-mod transfer;
 
 pub use addr::{Addr, Datagram, IPV4_HEADER_LEN, IPV6_HEADER_LEN, UDP_HEADER_LEN};
 pub use config::{GilbertElliott, LinkConfig};
 pub use epoch::epoch;
-pub use failover::{
-    run_failover, run_failover_with, Cut, EventRecord, FailoverReport, FailoverSpec, Side,
-};
 pub use link::{Direction, Link, LinkId};
 pub use node::{AsAny, HostId, Node, NodeId};
 pub use observer::{DropReason, Event, EventKind, Observer, PacketId};
 pub use pcap::PcapCapture;
-pub use run_error::RunError;
-pub use sctp::SctpNode;
 pub use sim::Sim;
 pub use stats::{DropCounts, Stats};
-pub use transfer::{run_transfer, TransferReport, TransferSpec};

@@ -1,5 +1,5 @@
 //! The `packet` fuzz target's seeds: written by hand here, checked to be current and valid
-//! (the replay of all corpora through the harnesses is crates/usctp-proto/tests/fuzz_corpus.rs).
+//! (the replay of all corpora through the harnesses is crates/usctp-testkit/tests/fuzz_corpus.rs).
 //!
 //! Regenerate the seeds with
 //! `cargo test -p usctp-wire --test fuzz_corpus -- --ignored write_seed_corpus`.

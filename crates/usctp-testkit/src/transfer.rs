@@ -1,0 +1,338 @@
+//! A whole bulk transfer between two endpoints over one lossy link, checked end to end: the
+//! engine behind the `sim_transfer` example and the seeded property tests.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use bytes::{BufMut, Bytes, BytesMut};
+use usctp_proto::{AssociationConfig, Endpoint, EndpointConfig, Event, TransportAddr};
+use usctp_wire::{Ppid, StreamId};
+
+use crate::run_error::{queued, request_streams};
+use crate::{RunError, SctpNode};
+use usctp_sim::{LinkConfig, Sim};
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct TransferSpec {
+    /// Simulator and endpoint seed.
+    pub seed: u64,
+    /// Random loss probability, each direction.
+    pub loss: f64,
+    /// Reordering probability.
+    pub reorder: f64,
+    /// Duplication probability.
+    pub duplicate: f64,
+    /// Messages to send.
+    pub messages: usize,
+    /// Bytes per message (at least 16).
+    pub size: usize,
+    /// Send unordered.
+    pub unordered: bool,
+    /// Streams to spread messages over; both ends' configs are fitted to them (the run
+    /// stops with [`RunError::TooManyStreams`] past `assoc.max_inbound_streams`).
+    pub streams: u16,
+    /// One-way latency.
+    pub latency: Duration,
+    /// Give up after this much virtual time.
+    pub time_limit: Duration,
+    /// Protocol parameters for both ends.
+    pub assoc: AssociationConfig,
+    /// Print every datagram (sent, delivered, dropped) to stderr.
+    pub trace: bool,
+    /// Write every datagram sent to this pcap file.
+    pub pcap: Option<std::path::PathBuf>,
+}
+
+impl Default for TransferSpec {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            loss: 0.0,
+            reorder: 0.0,
+            duplicate: 0.0,
+            messages: 1000,
+            size: 1200,
+            unordered: false,
+            streams: 1,
+            latency: Duration::from_millis(10),
+            time_limit: Duration::from_secs(7 * 24 * 3600),
+            assoc: AssociationConfig::default(),
+            trace: false,
+            pcap: None,
+        }
+    }
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferReport {
+    /// Messages the sender queued.
+    pub sent: usize,
+    /// Distinct messages delivered intact.
+    pub delivered: usize,
+    /// Messages delivered more than once.
+    pub duplicates: usize,
+    /// Ordered messages delivered out of order within their stream.
+    pub misordered: usize,
+    /// Messages whose content did not match what was sent.
+    pub corrupted: usize,
+    /// `graceful`, `aborted`, `timeout`, or `error` (see `error`).
+    pub closed: &'static str,
+    /// Virtual time taken.
+    pub virtual_time: Duration,
+    /// Why the run stopped early, when the stack refused a request for good.
+    pub error: Option<RunError>,
+}
+
+impl TransferReport {
+    /// Every message exactly once, intact, in order, and a graceful close.
+    pub fn is_perfect(&self) -> bool {
+        self.sent == self.delivered
+            && self.duplicates == 0
+            && self.misordered == 0
+            && self.corrupted == 0
+            && self.closed == "graceful"
+    }
+}
+
+impl std::fmt::Display for TransferReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "sent={} delivered={} duplicates={} misordered={} corrupted={} closed={} virtual_ms={}",
+            self.sent,
+            self.delivered,
+            self.duplicates,
+            self.misordered,
+            self.corrupted,
+            self.closed,
+            self.virtual_time.as_millis()
+        )?;
+        match &self.error {
+            Some(e) => write!(f, " error={e}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Message `index` on `stream`: a header naming it, then filler derived from it.
+fn message(stream: u16, index: u32, size: usize) -> Bytes {
+    let mut b = BytesMut::with_capacity(size.max(16));
+    b.put_u16(stream);
+    b.put_u16(0);
+    b.put_u32(index);
+    b.put_u64(size as u64);
+    let mut x = u32::from(stream) << 16 ^ index;
+    while b.len() < size {
+        x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        b.put_u8((x >> 24) as u8);
+    }
+    b.freeze()
+}
+
+/// Run one transfer and check it. A send refused for any reason but a full queue stops the
+/// run (`closed=error`) instead of being retried.
+pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
+    let mut assoc = spec.assoc.clone();
+    if let Err(e) = request_streams(&mut assoc, spec.streams) {
+        return refused(e);
+    }
+    let (ca, sa) = (
+        IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)),
+        IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)),
+    );
+    let mut sim = Sim::new(spec.seed);
+    let now = sim.now();
+    let cfg = |seed| {
+        let mut c = EndpointConfig::default();
+        c.rng_seed = Some(seed);
+        c.association = assoc.clone();
+        c
+    };
+    let cep = Endpoint::new(cfg(spec.seed.wrapping_mul(3)), 40_000, vec![ca], now);
+    let sep = Endpoint::new(cfg(spec.seed.wrapping_mul(5)), 5000, vec![sa], now);
+    let client = sim.add_node(SctpNode::new(cep, vec![ca]), [ca]);
+    let server = sim.add_node(SctpNode::new(sep, vec![sa]), [sa]);
+    let mut link = LinkConfig::with_latency(spec.latency);
+    link.loss = spec.loss;
+    link.reorder = spec.reorder;
+    link.reorder_delay = spec.latency;
+    link.duplicate = spec.duplicate;
+    sim.add_link(ca, sa, link);
+    // A capture that cannot be created is reported and the run goes on without it.
+    let _capture =
+        spec.pcap
+            .as_ref()
+            .and_then(|p| match usctp_sim::PcapCapture::attach(&mut sim, p) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    eprintln!("cannot write {}: {e}", p.display());
+                    None
+                }
+            });
+    if spec.trace {
+        sim.observe(|e: &usctp_sim::Event<'_>| {
+            let p = &e.datagram.payload;
+            let shown = usctp_wire::Packet::parse(p, usctp_wire::ParseOptions::default())
+                .map_or_else(|err| format!("unparsable: {err}"), |pk| pk.to_string());
+            eprintln!(
+                "{:>12?} {:?} {} -> {} {}",
+                e.time, e.kind, e.datagram.src, e.datagram.dst, shown
+            );
+        });
+    }
+    let streams = spec.streams;
+    let size = spec.size.max(16);
+    let id = sim.with_node(client, |n, now| {
+        n.ep.connect(now, &[TransportAddr::raw(sa)], 5000, None)
+    });
+    let id = match id {
+        Ok(id) => id,
+        Err(e) => {
+            let r = report(spec, 0, &sim, server, "error");
+            return stopped(r, RunError::Connect(e));
+        }
+    };
+    // Feed the queue as back-pressure allows.
+    let mut next = 0usize;
+    let mut held: Option<(u16, Bytes)> = None;
+    let deadline = spec.time_limit;
+    let mut closed = "timeout";
+    let mut shutdown_sent = false;
+    while sim.elapsed() < deadline {
+        while next < spec.messages {
+            // Build each message once; a refused one is kept for the next try.
+            let (stream, m) = held.take().unwrap_or_else(|| {
+                let stream = (next % usize::from(streams)) as u16;
+                let index = (next / usize::from(streams)) as u32;
+                (stream, message(stream, index, size))
+            });
+            let unordered = spec.unordered;
+            let retry = m.clone();
+            let r = sim.with_node(client, |n, _| {
+                n.ep.with_association(id, |a| a.send(StreamId(stream), Ppid(0), unordered, m))
+            });
+            match queued(r, ended_at(&sim, client)) {
+                Ok(true) => next += 1,
+                Ok(false) => {
+                    held = Some((stream, retry));
+                    break;
+                }
+                Err(error) => {
+                    let r = report(spec, next, &sim, server, "error");
+                    return stopped(r, RunError::Send { index: next, error });
+                }
+            }
+        }
+        if next == spec.messages && !shutdown_sent {
+            sim.with_node(client, |n, now| {
+                n.ep.with_association(id, |a| a.shutdown(now))
+            });
+            shutdown_sent = true;
+        }
+        let done = |s: &Sim| ended_at(s, client);
+        if done(&sim) {
+            let graceful = sim
+                .node(client)
+                .events
+                .iter()
+                .any(|(_, e)| *e == Event::ShutdownComplete);
+            closed = if graceful { "graceful" } else { "aborted" };
+            break;
+        }
+        let step_until = sim.elapsed() + Duration::from_millis(50);
+        sim.run_until_cond(step_until.saturating_sub(sim.elapsed()), done);
+        if sim.next_event_time().is_none() && !done(&sim) {
+            break; // nothing will ever happen again
+        }
+    }
+    // Let the server see the SHUTDOWN COMPLETE.
+    sim.run_for(Duration::from_millis(10));
+    report(spec, next, &sim, server, closed)
+}
+
+/// Whether the client's association has ended (gracefully or not).
+fn ended_at(sim: &Sim, client: usctp_sim::NodeId<SctpNode>) -> bool {
+    sim.node(client)
+        .events
+        .iter()
+        .any(|(_, e)| matches!(e, Event::ShutdownComplete | Event::Closed(_)))
+}
+
+/// The report of a run that `error` refused before it started.
+fn refused(error: RunError) -> TransferReport {
+    TransferReport {
+        sent: 0,
+        delivered: 0,
+        duplicates: 0,
+        misordered: 0,
+        corrupted: 0,
+        closed: "error",
+        virtual_time: Duration::ZERO,
+        error: Some(error),
+    }
+}
+
+/// `r`, for a run that `error` stopped.
+fn stopped(r: TransferReport, error: RunError) -> TransferReport {
+    TransferReport {
+        closed: "error",
+        error: Some(error),
+        ..r
+    }
+}
+
+fn report(
+    spec: &TransferSpec,
+    sent: usize,
+    sim: &Sim,
+    server: usctp_sim::NodeId<SctpNode>,
+    closed: &'static str,
+) -> TransferReport {
+    let streams = usize::from(spec.streams.max(1));
+    let mut seen = vec![Vec::<bool>::new(); streams];
+    let mut last = vec![None::<u32>; streams];
+    let (mut delivered, mut duplicates, mut misordered, mut corrupted) = (0, 0, 0, 0);
+    for (_, m) in &sim.node(server).messages {
+        let p = &m.payload;
+        let (Some(s), Some(i)) = (p.get(0..2), p.get(4..8)) else {
+            corrupted += 1;
+            continue;
+        };
+        let stream = u16::from_be_bytes([s[0], s[1]]);
+        let index = u32::from_be_bytes([i[0], i[1], i[2], i[3]]);
+        if usize::from(stream) >= streams || *p != message(stream, index, spec.size.max(16)) {
+            corrupted += 1;
+            continue;
+        }
+        let slot = &mut seen[usize::from(stream)];
+        let idx = index as usize;
+        if slot.len() <= idx {
+            slot.resize(idx + 1, false);
+        }
+        if slot[idx] {
+            duplicates += 1;
+            continue;
+        }
+        slot[idx] = true;
+        delivered += 1;
+        let prev = &mut last[usize::from(stream)];
+        if !spec.unordered && prev.is_some_and(|l| index != l + 1)
+            || !spec.unordered && prev.is_none() && index != 0
+        {
+            misordered += 1;
+        }
+        *prev = Some(index);
+    }
+    TransferReport {
+        sent,
+        delivered,
+        duplicates,
+        misordered,
+        corrupted,
+        closed,
+        virtual_time: sim.elapsed(),
+        error: None,
+    }
+}
