@@ -1,4 +1,4 @@
-//! Found against Linux kernel SCTP (examples/tests/interop_kernel.rs, raw IPv4 case): a Linux
+//! Found against Linux kernel SCTP (examples/tests/interop_kernel/main.rs, raw IPv4 case): a Linux
 //! server bound to IPv4 and IPv6 addresses lists all of them in its INIT ACK. usctp, with only
 //! IPv4 addresses of its own, made paths to the IPv6 ones too and heartbeated them from a
 //! source address the OS picked and usctp never listed. Linux finds no association for that

@@ -2,10 +2,10 @@
 //! association, `client` sends messages for a count or a time. Talks to usrsctp's `tsctp`
 //! (same default ports). Reports goodput and the CPU it cost (`getrusage`).
 
-pub mod cli;
-pub mod client;
-pub mod report;
-pub mod server;
+mod cli;
+mod client;
+mod report;
+mod server;
 
 use clap::Parser;
 
@@ -32,7 +32,7 @@ pub async fn interrupted() {
 }
 
 /// Parse the command line and run; returns the exit status.
-pub fn main() -> i32 {
+fn run() -> i32 {
     let cli = cli::Cli::parse();
     let threads = match &cli.cmd {
         cli::Cmd::Server(a) => a.common.threads,
@@ -55,4 +55,8 @@ pub fn main() -> i32 {
             cli::Cmd::Client(a) => client::run(a).await,
         }
     })
+}
+
+fn main() {
+    std::process::exit(run());
 }

@@ -8,17 +8,11 @@
 //! downloads about 90 MB of Debian packages into /var/cache/usctp-kernel-vm.
 //! USCTP_KERNEL_CASES=a,b runs only the cases whose names contain a or b.
 
-#[path = "interop_kernel/capture.rs"]
 mod capture;
-#[path = "interop_kernel/cases.rs"]
 mod cases;
-#[path = "interop_kernel/first_sack.rs"]
 mod first_sack;
-#[path = "interop_kernel/kernel_client.rs"]
 mod kernel_client;
-#[path = "interop_kernel/usctp_client.rs"]
 mod usctp_client;
-#[path = "interop_kernel/vm.rs"]
 mod vm;
 
 use std::time::Instant;

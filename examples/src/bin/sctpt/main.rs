@@ -3,28 +3,42 @@
 //! (see the project's sctpt spec). Additions appear only at `--log 7` or under options the
 //! C tool does not have (`--help-usctp` lists them).
 
-pub mod cli;
-pub mod client;
-pub mod connect;
-pub mod ctraffic;
-pub mod daytime;
-pub mod extra;
-pub mod interactive;
-pub mod log;
-pub mod mux;
-pub mod net;
-pub mod pace;
-pub mod server;
-pub mod shm;
-pub mod stats;
-pub mod tap;
-pub mod ulp;
+mod cli;
+mod client;
+mod connect;
+mod ctraffic;
+mod daytime;
+mod extra;
+mod interactive;
+mod log;
+mod mux;
+mod net;
+mod pace;
+mod server;
+mod shm;
+mod stats;
+mod tap;
+mod ulp;
 
 /// The registered subcommands, in the C tool's registration order.
+fn main() {
+    let argv: Vec<String> = std::env::args().collect();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => log::die(&format!("tokio runtime {e}\n")),
+    };
+    let code = rt.block_on(run(argv));
+    std::process::exit(code);
+}
+
 const COMMANDS: &[&str] = &["client", "ctraffic", "stats", "server"];
 
 /// Dispatch like nfqlb's `cmd.c`; returns the exit status.
-pub async fn main(argv: Vec<String>) -> i32 {
+async fn run(argv: Vec<String>) -> i32 {
     let argv0 = argv.first().map_or("sctpt", String::as_str);
     let Some(cmd) = argv.get(1) else {
         usage(argv0);
