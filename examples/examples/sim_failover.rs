@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use usctp::AssociationConfig;
 use usctp_testkit::{run_failover_with, Cut, FailoverSpec};
 
 /// Multihoming failover over the deterministic simulator.
@@ -41,24 +42,33 @@ struct Args {
     /// Cut a path: PATH@MS (for good) or PATH@MS..MS (restored). Repeatable.
     #[arg(long = "cut")]
     cuts: Vec<Cut>,
-    /// RTO.Min, milliseconds (default RFC 9260: 1000).
-    #[arg(long)]
-    rto_min_ms: Option<u64>,
-    /// RTO.Initial, milliseconds (default 1000).
-    #[arg(long)]
-    rto_initial_ms: Option<u64>,
-    /// RTO.Max, milliseconds (default 60000).
-    #[arg(long)]
-    rto_max_ms: Option<u64>,
-    /// PotentiallyFailed.Max.Retrans (RFC 7829; default 0).
-    #[arg(long)]
-    pf_max_retrans: Option<u32>,
+    /// RTO.Min, milliseconds.
+    #[arg(long, default_value_t = ms_of(defaults().rto_min))]
+    rto_min_ms: u64,
+    /// RTO.Initial, milliseconds.
+    #[arg(long, default_value_t = ms_of(defaults().rto_initial))]
+    rto_initial_ms: u64,
+    /// RTO.Max, milliseconds.
+    #[arg(long, default_value_t = ms_of(defaults().rto_max))]
+    rto_max_ms: u64,
+    /// PotentiallyFailed.Max.Retrans (RFC 7829).
+    #[arg(long, default_value_t = defaults().pf_max_retrans.unwrap_or(0))]
+    pf_max_retrans: u32,
     /// Turn SCTP-PF off.
     #[arg(long)]
     no_pf: bool,
     /// Keep new data on the path that took over when the primary comes back.
     #[arg(long)]
     no_switch_back: bool,
+}
+
+/// The library's protocol defaults (RFC 9260 §16), which the options start from.
+fn defaults() -> AssociationConfig {
+    AssociationConfig::default()
+}
+
+fn ms_of(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn main() -> ExitCode {
@@ -76,18 +86,10 @@ fn main() -> ExitCode {
         ..FailoverSpec::default()
     };
     let c = &mut spec.assoc;
-    if let Some(v) = a.rto_min_ms {
-        c.rto_min = ms(v);
-    }
-    if let Some(v) = a.rto_initial_ms {
-        c.rto_initial = ms(v);
-    }
-    if let Some(v) = a.rto_max_ms {
-        c.rto_max = ms(v);
-    }
-    if let Some(k) = a.pf_max_retrans {
-        c.pf_max_retrans = Some(k);
-    }
+    c.rto_min = ms(a.rto_min_ms);
+    c.rto_initial = ms(a.rto_initial_ms);
+    c.rto_max = ms(a.rto_max_ms);
+    c.pf_max_retrans = Some(a.pf_max_retrans);
     if a.no_pf {
         c.pf_max_retrans = None;
     }

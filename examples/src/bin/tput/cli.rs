@@ -105,10 +105,11 @@ pub struct Common {
     /// UDP encapsulation.
     #[arg(long)]
     pub raw: bool,
-    /// Local UDP encapsulation port (default: 9899 for the server, any for the client).
+    /// Local UDP encapsulation port (default: the library's RFC 6951 port for the server, any
+    /// for the client).
     #[arg(short = 'E', long)]
     pub udp_port: Option<u16>,
-    /// Remote UDP encapsulation port (client; default 9899).
+    /// Remote UDP encapsulation port (client).
     #[arg(short = 'U', long, default_value_t = usctp::DEFAULT_UDP_PORT)]
     pub encap_port: u16,
     /// Turn UDP GSO off: one send per SCTP packet (UDP encapsulation only).
