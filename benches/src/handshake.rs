@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use usctp_proto::{DatagramMeta, Endpoint, Event, TransportAddr};
+use usctp_proto::{DatagramMeta, Endpoint, Event, PathState, TransportAddr};
 
 use crate::cpu::{Elapsed, Stopwatch};
 use crate::link::PairConfig;
@@ -107,9 +107,12 @@ pub fn usctp(cfg: &PairConfig, count: u32, paths: u8) -> UsctpServer {
                 up |= e == Event::Connected;
             }
             while server.poll_event().is_some() {}
-            let confirmed = id
-                .and_then(|id| client.association(id))
-                .is_some_and(|a| a.paths().iter().all(|p| p.is_confirmed()));
+            // One path: confirmed by the handshake itself (no stats snapshot in the timed loop).
+            let confirmed = paths == 1
+                || id.and_then(|id| client.association(id)).is_some_and(|a| {
+                    let st = a.stats();
+                    st.paths.iter().all(|p| p.state != PathState::Unconfirmed)
+                });
             if up && confirmed {
                 break;
             }

@@ -17,6 +17,9 @@ mod endpoint;
 mod event;
 mod inline_first;
 mod inline_queue;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod internals;
 mod path;
 mod rx;
 mod setup;

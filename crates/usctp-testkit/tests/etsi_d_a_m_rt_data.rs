@@ -60,7 +60,7 @@ fn sctp_d_v_8_2_fragmented_message() {
         .collect();
     assert_eq!(shape, vec![(true, false, 1452), (false, true, 548)]);
     t.send(vec![t.sack(2)]);
-    assert!(t.ep.association(t.id.unwrap()).unwrap().sender().is_idle());
+    assert!(t.sender_idle());
 }
 
 #[test]
@@ -198,8 +198,8 @@ fn sctp_d_o_8_12_outdated_sack_is_ignored() {
     let outstanding = |t: &Tester| {
         t.ep.association(t.id.unwrap())
             .unwrap()
-            .sender()
-            .outstanding_bytes()
+            .stats()
+            .outstanding_bytes
     };
     assert_eq!(outstanding(&t), 1000);
     t.send(vec![sack(s0 - 1, 65_536, &[])]);
@@ -242,14 +242,14 @@ fn sctp_d_v_8_14_send_a_message_of_maximum_size() {
             break;
         };
         t.send(vec![sack(last, 1 << 20, &[])]);
-        if t.ep.association(t.id.unwrap()).unwrap().sender().is_idle() {
+        if t.sender_idle() {
             break;
         }
         t.run(ms(10));
     }
     let bytes: usize = data_of(&t.log).iter().map(|d| d.payload.len()).sum();
     assert_eq!(bytes, 100_000);
-    assert!(t.ep.association(t.id.unwrap()).unwrap().sender().is_idle());
+    assert!(t.sender_idle());
 }
 
 #[test]

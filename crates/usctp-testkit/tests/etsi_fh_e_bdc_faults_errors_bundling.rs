@@ -331,8 +331,8 @@ fn sctp_bdc_v_7_7_sack_bundled_with_data() {
     assert_eq!(
         t.ep.association(t.id.unwrap())
             .unwrap()
-            .sender()
-            .outstanding_bytes(),
+            .stats()
+            .outstanding_bytes,
         0
     );
     t.run(ms(500));

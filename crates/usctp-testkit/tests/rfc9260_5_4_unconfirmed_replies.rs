@@ -30,7 +30,7 @@ fn accept_two_addresses() -> Tester {
     assert_eq!(t.state(), Some(State::Established));
     let a = t.ep.association(t.id.unwrap()).unwrap();
     assert_eq!(
-        a.paths().get(PathId(1)).unwrap().state,
+        a.stats().path(PathId(1)).cloned().unwrap().state,
         PathState::Unconfirmed
     );
     t
@@ -103,9 +103,9 @@ fn unconfirmed_primary_never_gets_data_or_sack() {
     t.run(std::time::Duration::from_secs(120));
     let a = t.ep.association(t.id.unwrap()).unwrap();
     assert_eq!(a.state(), State::Established);
-    assert_eq!(a.paths().get(PathId(0)).unwrap().state, PathState::Inactive);
+    assert_eq!(a.stats().path(PathId(0)).cloned().unwrap().state, PathState::Inactive);
     assert_eq!(
-        a.paths().get(PathId(1)).unwrap().state,
+        a.stats().path(PathId(1)).cloned().unwrap().state,
         PathState::Unconfirmed
     );
     let from = t.log.len();

@@ -51,7 +51,7 @@ fn inject(p: &mut Pair, report: &IcmpReport) {
 
 fn mtu(p: &Pair, id: AssocId, path: u16) -> usize {
     let a = p.sim.node(p.client).ep.association(id).unwrap();
-    a.paths().get(PathId(path)).unwrap().mtu
+    a.stats().path(PathId(path)).cloned().unwrap().mtu
 }
 
 /// Largest client datagram (wire size) seen by the observer since the last `take`.
@@ -113,7 +113,7 @@ fn packet_too_big_makes_new_data_fit_the_smaller_mtu() {
     );
     assert_eq!(p.sim.stats().dropped.get(DropReason::Mtu), 0, "seed {SEED}");
     let c = p.sim.node(p.client).ep.association(id).unwrap();
-    assert_eq!(c.paths().get(PathId(0)).unwrap().counters.icmp_too_big, 1);
+    assert_eq!(c.stats().path(PathId(0)).cloned().unwrap().counters.icmp_too_big, 1);
 }
 
 #[test]
@@ -198,7 +198,7 @@ fn failover_time(icmp: bool) -> Duration {
             )
         });
         assert!(pf, "seed {SEED}: primary not marked potentially failed");
-        let counters = c.ep.association(id).unwrap().paths().get(PathId(0));
+        let counters = c.ep.association(id).unwrap().stats().path(PathId(0)).cloned();
         assert!(counters.unwrap().counters.icmp_unreachable > 0);
         assert!(!c.ep.association(id).unwrap().is_closed());
     }
@@ -241,7 +241,7 @@ fn local_tag(p: &Pair, id: AssocId) -> u32 {
 
 fn icmp_unreachable_count(p: &Pair, id: AssocId) -> u64 {
     let a = p.sim.node(p.client).ep.association(id).unwrap();
-    a.paths().get(PathId(0)).unwrap().counters.icmp_unreachable
+    a.stats().path(PathId(0)).cloned().unwrap().counters.icmp_unreachable
 }
 
 #[test]

@@ -108,7 +108,7 @@ fn address_bombing_is_bounded_and_unconfirmed_addresses_get_only_heartbeats() {
     let echo = usctp_wire::chunk::CookieEcho { cookie };
     t.send(vec![Chunk::CookieEcho(echo)]);
     t.id = t.ep.association_ids().next();
-    let paths = t.ep.association(t.id.unwrap()).unwrap().paths().len();
+    let paths = t.ep.association(t.id.unwrap()).unwrap().stats().paths.len();
     assert!(paths <= cfg.max_peer_addresses, "{paths} paths");
     for _ in 0..20 {
         t.user_send(b"to the real peer only");

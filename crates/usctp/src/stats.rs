@@ -34,7 +34,7 @@ impl AssocStats {
             primary: core.primary,
             outstanding_bytes: core.outstanding_bytes,
             queued_bytes: core.queued_bytes,
-            peer_rwnd: a.sender().peer_rwnd(),
+            peer_rwnd: core.peer_rwnd,
             messages_sent: sent,
             messages_received: received,
         }

@@ -250,8 +250,13 @@ impl Association {
     }
 
     /// The paths.
-    pub fn paths(&self) -> &PathManager {
+    pub(crate) fn paths(&self) -> &PathManager {
         &self.paths
+    }
+
+    /// The path to the peer's address `ip`, if it has one.
+    pub fn find_path(&self, ip: IpAddr) -> Option<PathId> {
+        self.paths.find_ip(ip)
     }
     /// Bytes of received user data held (fragments, out-of-order chunks, unread messages);
     /// bounded by `receive_window`.
@@ -260,7 +265,8 @@ impl Association {
     }
 
     /// The send side (queue, outstanding data, congestion state).
-    pub fn sender(&self) -> &Sender {
+    #[cfg(feature = "internals")]
+    pub(crate) fn sender(&self) -> &Sender {
         &self.tx
     }
 

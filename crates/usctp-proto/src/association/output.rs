@@ -217,6 +217,9 @@ impl Association {
             return;
         }
         let rtx_only = dest != data_path;
+        if let Some(rto) = self.paths.get(dest).map(|p| p.rto.rto()) {
+            self.tx.decay_if_idle(dest, now, rto);
+        }
         let mut sent = false;
         // Fragment for the smallest path (RFC 9260 §6.9), so a chunk can be retransmitted on
         // any path: an IPv6 or UDP-encapsulated path has less room than a native IPv4 one.

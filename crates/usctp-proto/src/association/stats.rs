@@ -33,6 +33,7 @@ impl Association {
             error_count: self.assoc_errors,
             outstanding_bytes: self.tx.outstanding_bytes(),
             queued_bytes: self.tx.queued_bytes(),
+            peer_rwnd: self.tx.peer_rwnd(),
             paths,
         }
     }

@@ -2,7 +2,7 @@
 //! (RFC 9260 §6.3, §8.2; RFC 7829).
 
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::{PathId, RtoEstimator};
 use crate::event::PathState;
@@ -34,7 +34,7 @@ pub(crate) struct Probe {
 
 /// One destination of the association.
 #[derive(Debug, Clone)]
-pub struct Path {
+pub(crate) struct Path {
     /// Its id.
     pub id: PathId,
     /// The peer's transport address.
@@ -95,19 +95,14 @@ impl Path {
     }
 
     /// Largest SCTP packet that fits the path MTU.
-    pub fn max_packet(&self) -> usize {
+    pub(crate) fn max_packet(&self) -> usize {
         self.mtu
             .saturating_sub(self.remote.header_overhead())
             .max(256)
     }
 
     /// Whether DATA may be sent to it (RFC 9260 §5.4: never to an unconfirmed address).
-    pub fn is_confirmed(&self) -> bool {
+    pub(crate) fn is_confirmed(&self) -> bool {
         self.state != PathState::Unconfirmed
-    }
-
-    /// Smoothed RTT if measured.
-    pub fn srtt(&self) -> Option<Duration> {
-        self.rto.srtt()
     }
 }

@@ -16,7 +16,7 @@ const HB_INFO_LEN: usize = 12;
 
 impl PathManager {
     /// Build a HEARTBEAT info for `id` and remember its nonce (RFC 9260 §8.3).
-    pub fn make_heartbeat(&mut self, id: PathId, nonce: u64, now: Instant) -> Option<Bytes> {
+    pub(crate) fn make_heartbeat(&mut self, id: PathId, nonce: u64, now: Instant) -> Option<Bytes> {
         let p = self.get_mut(id)?;
         p.probe = Some(Probe { nonce, sent: now });
         let mut info = Vec::with_capacity(HB_INFO_LEN);
@@ -41,7 +41,7 @@ impl PathManager {
     }
 
     /// Whether a heartbeat sent on `id` is still unanswered.
-    pub fn probe_outstanding(&self, id: PathId) -> bool {
+    pub(crate) fn probe_outstanding(&self, id: PathId) -> bool {
         self.get(id).is_some_and(|p| p.probe.is_some())
     }
 

@@ -12,7 +12,7 @@ use crate::{AssociationConfig, TransportAddr};
 
 /// All paths of one association.
 #[derive(Debug, Clone)]
-pub struct PathManager {
+pub(crate) struct PathManager {
     paths: Vec<Path>,
     primary: PathId,
     max_paths: usize,
@@ -27,7 +27,7 @@ pub struct PathManager {
 impl PathManager {
     /// A manager whose first (primary) path is `remote`, confirmed because the handshake used
     /// it (RFC 9260 §5.4).
-    pub fn new(
+    pub(crate) fn new(
         remote: TransportAddr,
         local: Option<IpAddr>,
         now: Instant,
@@ -76,37 +76,32 @@ impl PathManager {
     }
 
     /// The path to `remote`, if any.
-    pub fn find(&self, remote: TransportAddr) -> Option<PathId> {
+    pub(crate) fn find(&self, remote: TransportAddr) -> Option<PathId> {
         self.paths.iter().find(|p| p.remote == remote).map(|p| p.id)
     }
 
     /// The path to this IP (any encapsulation), if any.
-    pub fn find_ip(&self, ip: IpAddr) -> Option<PathId> {
+    pub(crate) fn find_ip(&self, ip: IpAddr) -> Option<PathId> {
         self.paths.iter().find(|p| p.remote.ip == ip).map(|p| p.id)
     }
 
     /// A path by id.
-    pub fn get(&self, id: PathId) -> Option<&Path> {
+    pub(crate) fn get(&self, id: PathId) -> Option<&Path> {
         self.paths.get(usize::from(id.0))
     }
 
     /// A path by id, mutably.
-    pub fn get_mut(&mut self, id: PathId) -> Option<&mut Path> {
+    pub(crate) fn get_mut(&mut self, id: PathId) -> Option<&mut Path> {
         self.paths.get_mut(usize::from(id.0))
     }
 
     /// Every path.
-    pub fn iter(&self) -> impl Iterator<Item = &Path> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Path> {
         self.paths.iter()
     }
 
-    /// Every path, mutably.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Path> {
-        self.paths.iter_mut()
-    }
-
     /// The primary path.
-    pub fn primary(&self) -> PathId {
+    pub(crate) fn primary(&self) -> PathId {
         self.primary
     }
 
@@ -126,7 +121,7 @@ impl PathManager {
     /// active path, else the potentially-failed path with the fewest errors (RFC 7829 §5),
     /// else the primary (RFC 9260 §6.4.1: keep trying when everything looks down) if it is
     /// confirmed, else the confirmed path with the fewest errors.
-    pub fn data_path(&self) -> PathId {
+    pub(crate) fn data_path(&self) -> PathId {
         let primary = self.get(self.primary);
         if primary.is_some_and(|p| p.state == PathState::Active) {
             return self.primary;
@@ -163,7 +158,7 @@ impl PathManager {
     /// (RFC 9260 §6.4), else another confirmed path with the fewest errors (so T3
     /// retransmissions alternate between failing paths while they back off), else the data
     /// path. Never an unconfirmed path (§5.4).
-    pub fn retransmit_path(&self, last: PathId) -> PathId {
+    pub(crate) fn retransmit_path(&self, last: PathId) -> PathId {
         let data = self.data_path();
         let usable = |p: &&Path| p.id != last && p.is_confirmed();
         if data != last && self.get(data).is_some_and(|p| p.state == PathState::Active) {
@@ -316,18 +311,13 @@ impl PathManager {
     }
 
     /// The largest DATA payload that fits an otherwise empty packet on every path.
-    pub fn min_data_payload(&self) -> usize {
+    pub(crate) fn min_data_payload(&self) -> usize {
         let per_path = |p: &Path| (p.max_packet().saturating_sub(12) & !3).saturating_sub(16);
         self.paths.iter().map(per_path).min().unwrap_or(0)
     }
 
     /// Number of paths.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.paths.len()
-    }
-
-    /// Always false: an association has at least one path.
-    pub fn is_empty(&self) -> bool {
-        self.paths.is_empty()
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 /// `Duration`s, on every path of every association (idle ones are counted by the hundred
 /// thousand). Values saturate at about 71 minutes, far above any RTO.Max in use.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RtoEstimator {
+pub(crate) struct RtoEstimator {
     /// `NO_SRTT` until the first measurement.
     srtt: u32,
     rttvar: u32,
@@ -31,7 +31,7 @@ fn duration(us: u32) -> Duration {
 
 impl RtoEstimator {
     /// A path with no measurement yet: RTO = RTO.Initial (RFC 9260 §6.3.1 C1).
-    pub fn new(initial: Duration, min: Duration, max: Duration) -> Self {
+    pub(crate) fn new(initial: Duration, min: Duration, max: Duration) -> Self {
         let min = micros(min);
         let max = micros(max).max(min);
         Self {
@@ -44,22 +44,22 @@ impl RtoEstimator {
     }
 
     /// The current RTO.
-    pub fn rto(&self) -> Duration {
+    pub(crate) fn rto(&self) -> Duration {
         duration(self.rto)
     }
 
     /// Smoothed RTT, once measured.
-    pub fn srtt(&self) -> Option<Duration> {
+    pub(crate) fn srtt(&self) -> Option<Duration> {
         (self.srtt != NO_SRTT).then(|| duration(self.srtt))
     }
 
     /// RTT variation.
-    pub fn rttvar(&self) -> Duration {
+    pub(crate) fn rttvar(&self) -> Duration {
         duration(self.rttvar)
     }
 
     /// Take an RTT measurement R (RFC 9260 §6.3.1 C2, C3; α = 1/8, β = 1/4).
-    pub fn on_rtt(&mut self, r: Duration) {
+    pub(crate) fn on_rtt(&mut self, r: Duration) {
         let r = u64::from(micros(r));
         let (srtt, rttvar) = if self.srtt == NO_SRTT {
             (r, r / 2)
@@ -78,7 +78,7 @@ impl RtoEstimator {
     }
 
     /// Double the RTO after a timeout, up to RTO.Max (RFC 9260 §6.3.3 E2).
-    pub fn back_off(&mut self) {
+    pub(crate) fn back_off(&mut self) {
         self.rto = self.rto.saturating_mul(2).min(self.max);
     }
 }

@@ -53,6 +53,9 @@ pub struct AssociationStats {
     pub outstanding_bytes: usize,
     /// User bytes queued, not yet sent.
     pub queued_bytes: usize,
+    /// The peer's receive window as the sender tracks it: its last a_rwnd less the bytes in
+    /// flight since (RFC 9260 §6.2.1).
+    pub peer_rwnd: u32,
     /// Every path, by id.
     pub paths: Vec<PathStats>,
 }

@@ -5,7 +5,7 @@ use core::fmt;
 
 /// What one SACK did to one path, as input to [`CongestionControl::on_ack`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct AckEvent {
+pub(crate) struct AckEvent {
     /// Bytes newly acknowledged on this path by the SACK (cumulative ack and gap blocks).
     pub bytes_acked: usize,
     /// Bytes in flight on this path before the SACK was processed.
@@ -20,7 +20,7 @@ pub struct AckEvent {
 
 /// A congestion controller for one destination. Byte counts are DATA payload bytes, the unit
 /// the flight size and the peer's window are counted in.
-pub trait CongestionControl: fmt::Debug + Send {
+pub(crate) trait CongestionControl: fmt::Debug + Send {
     /// A SACK was processed (called for every path on every SACK, also with no bytes acked).
     fn on_ack(&mut self, ack: &AckEvent);
     /// Fast retransmit on this path while not in Fast Recovery (RFC 9260 §7.2.3).

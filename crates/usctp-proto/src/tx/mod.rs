@@ -54,7 +54,7 @@ pub enum SendError {
 
 /// What a SACK (or the cumulative ack of a SHUTDOWN) did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SackOutcome {
+pub(crate) struct SackOutcome {
     /// The Cumulative TSN Ack Point advanced.
     pub cum_advanced: bool,
     /// Payload bytes newly acknowledged (cumulative ack and gap blocks).

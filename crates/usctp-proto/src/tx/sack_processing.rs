@@ -44,7 +44,7 @@ impl Tally {
 impl Sender {
     /// Process a SACK (RFC 9260 §6.2.1): cumulative ack, gap blocks, reneging, the peer's rwnd,
     /// congestion windows, miss indications and fast retransmit.
-    pub fn on_sack(&mut self, now: Instant, sack: &Sack) -> SackOutcome {
+    pub(crate) fn on_sack(&mut self, now: Instant, sack: &Sack) -> SackOutcome {
         self.process_ack(
             now,
             sack.cum_tsn_ack,
@@ -55,7 +55,7 @@ impl Sender {
 
     /// SHUTDOWN carries a cumulative TSN ack (RFC 9260 §9.2): handled like a SACK that says
     /// nothing about gaps (no reneging, no miss indications) and leaves the peer's rwnd alone.
-    pub fn on_shutdown_cum_ack(&mut self, now: Instant, cum: Tsn) -> SackOutcome {
+    pub(crate) fn on_shutdown_cum_ack(&mut self, now: Instant, cum: Tsn) -> SackOutcome {
         self.process_ack(now, cum, None, None)
     }
 

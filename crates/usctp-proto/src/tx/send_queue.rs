@@ -88,6 +88,7 @@ impl SendQueue {
         self.bytes == 0
     }
 
+    #[cfg(test)]
     pub(super) fn outbound_streams(&self) -> u16 {
         self.outbound_streams
     }

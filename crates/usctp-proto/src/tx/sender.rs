@@ -1,6 +1,6 @@
 //! The `Sender`: queue, outstanding data and per-path congestion state; setup and accessors.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use usctp_wire::{Ppid, StreamId, Tsn};
@@ -33,6 +33,8 @@ pub(super) struct PathSendState {
 #[derive(Debug)]
 pub(super) enum Controller {
     Standard(Rfc9260Congestion),
+    // Constructed only by tests until the configuration offers a controller.
+    #[cfg_attr(not(test), allow(dead_code))]
     Custom(Box<dyn CongestionControl>),
 }
 
@@ -57,7 +59,7 @@ impl std::ops::DerefMut for Controller {
 
 /// The send side of one association.
 #[derive(Debug)]
-pub struct Sender {
+pub(crate) struct Sender {
     pub(super) queue: SendQueue,
     pub(super) out: Outstanding,
     pub(super) paths: InlineFirst<PathSendState>,
@@ -76,7 +78,7 @@ pub struct Sender {
 
 impl Sender {
     /// A sender whose first TSN is `local_initial_tsn`.
-    pub fn new(
+    pub(crate) fn new(
         local_initial_tsn: Tsn,
         outbound_streams: u16,
         peer_rwnd: u32,
@@ -100,13 +102,20 @@ impl Sender {
 
     /// Add a destination with the RFC 9260 §7.2 congestion controller (initial cwnd, ssthresh =
     /// the peer's a_rwnd). Adding a known path only updates its MTU.
-    pub fn add_path(&mut self, path: PathId, mtu: usize) {
+    pub(crate) fn add_path(&mut self, path: PathId, mtu: usize) {
         let cc = Rfc9260Congestion::new(mtu, self.initial_peer_rwnd);
         self.add_path_state(path, mtu, Controller::Standard(cc));
     }
 
-    /// Add a destination with another congestion controller.
-    pub fn add_path_with(&mut self, path: PathId, mtu: usize, cc: Box<dyn CongestionControl>) {
+    /// Add a destination with another congestion controller (only tests plug one in until
+    /// the configuration offers it).
+    #[cfg(test)]
+    pub(crate) fn add_path_with(
+        &mut self,
+        path: PathId,
+        mtu: usize,
+        cc: Box<dyn CongestionControl>,
+    ) {
         self.add_path_state(path, mtu, Controller::Custom(cc));
     }
 
@@ -127,8 +136,27 @@ impl Sender {
         });
     }
 
+    /// RFC 9260 §7.2.1: a destination that sent no DATA for `rto` or longer has its cwnd
+    /// decayed once per RTO it stayed idle (to max(cwnd/2, 4*MTU)), before it sends again.
+    /// The idle time accounted for is taken off, so a second call decays no further.
+    pub(crate) fn decay_if_idle(&mut self, path: PathId, now: Instant, rto: Duration) {
+        if rto.is_zero() || self.out.flight_on(path) > 0 {
+            return;
+        }
+        let Some(p) = self.path_mut(path) else { return };
+        let Some(last) = p.last_sent else { return };
+        let idle = now.saturating_duration_since(last);
+        let rtos = (idle.as_nanos() / rto.as_nanos()).min(32) as u32;
+        for _ in 0..rtos {
+            p.cc.on_idle();
+        }
+        if rtos > 0 {
+            p.last_sent = Some(last + rto * rtos);
+        }
+    }
+
     /// The path MTU changed (IP header included).
-    pub fn set_path_mtu(&mut self, path: PathId, mtu: usize) {
+    pub(crate) fn set_path_mtu(&mut self, path: PathId, mtu: usize) {
         if let Some(p) = self.path_mut(path) {
             p.mtu = mtu;
             p.cc.set_mtu(mtu);
@@ -136,7 +164,7 @@ impl Sender {
     }
 
     /// Queue a user message.
-    pub fn push(
+    pub(crate) fn push(
         &mut self,
         stream: StreamId,
         ppid: Ppid,
@@ -149,7 +177,7 @@ impl Sender {
 
     /// The peer's a_rwnd from INIT / INIT ACK. Paths that have not sent DATA yet restart
     /// their congestion state with it as ssthresh (RFC 9260 §7.2.1).
-    pub fn set_peer_rwnd(&mut self, rwnd: u32) {
+    pub(crate) fn set_peer_rwnd(&mut self, rwnd: u32) {
         self.initial_peer_rwnd = rwnd;
         self.set_peer_window(rwnd);
         for p in self.paths.iter_mut() {
@@ -161,7 +189,7 @@ impl Sender {
 
     /// The negotiated outbound stream count; drops messages queued on streams `>= n` and
     /// returns how many (a message already partly sent is finished).
-    pub fn set_outbound_streams(&mut self, n: u16) -> usize {
+    pub(crate) fn set_outbound_streams(&mut self, n: u16) -> usize {
         self.queue.set_outbound_streams(n)
     }
 
@@ -175,7 +203,7 @@ impl Sender {
 
     /// Payload bytes of the first chunk marked for retransmission: after the path MTU
     /// shrank it may be larger than new fragments (chunks are never re-fragmented).
-    pub fn first_marked_len(&self) -> Option<usize> {
+    pub(crate) fn first_marked_len(&self) -> Option<usize> {
         self.out
             .first_marked()
             .and_then(|i| self.out.get(i))
@@ -183,27 +211,27 @@ impl Sender {
     }
 
     /// Bytes in flight on `path`.
-    pub fn outstanding_on(&self, path: PathId) -> usize {
+    pub(crate) fn outstanding_on(&self, path: PathId) -> usize {
         self.out.flight_on(path)
     }
     /// Bytes in flight on all paths (sent, not acked, not marked for retransmission).
-    pub fn outstanding_bytes(&self) -> usize {
+    pub(crate) fn outstanding_bytes(&self) -> usize {
         self.out.in_flight_bytes()
     }
     /// Chunks wait for retransmission.
-    pub fn has_marked_retransmissions(&self) -> bool {
+    pub(crate) fn has_marked_retransmissions(&self) -> bool {
         self.out.marked_count() > 0
     }
     /// User bytes not yet sent.
-    pub fn queued_bytes(&self) -> usize {
+    pub(crate) fn queued_bytes(&self) -> usize {
         self.queue.bytes()
     }
     /// Nothing queued and nothing outstanding (every TSN sent is cumulatively acked).
-    pub fn is_idle(&self) -> bool {
+    pub(crate) fn is_idle(&self) -> bool {
         self.queue.is_empty() && self.out.is_empty()
     }
     /// The peer's receive window as currently tracked.
-    pub fn peer_rwnd(&self) -> u32 {
+    pub(crate) fn peer_rwnd(&self) -> u32 {
         u32::try_from(self.peer_window.max(0)).unwrap_or(u32::MAX)
     }
 
@@ -213,39 +241,44 @@ impl Sender {
             i64::from(a_rwnd) - i64::try_from(self.out.in_flight_bytes()).unwrap_or(i64::MAX);
     }
     /// Congestion window of `path` (0 for an unknown path).
-    pub fn cwnd(&self, path: PathId) -> usize {
+    pub(crate) fn cwnd(&self, path: PathId) -> usize {
         self.paths
             .iter()
             .find(|p| p.id == path)
             .map_or(0, |p| p.cc.cwnd())
     }
     /// Slow start threshold of `path` (0 for an unknown path).
-    pub fn ssthresh(&self, path: PathId) -> usize {
+    pub(crate) fn ssthresh(&self, path: PathId) -> usize {
         self.paths
             .iter()
             .find(|p| p.id == path)
             .map_or(0, |p| p.cc.ssthresh())
     }
     /// `path` is in Fast Recovery (RFC 9260 §7.2.4).
-    pub fn in_fast_recovery(&self, path: PathId) -> bool {
+    #[cfg(test)]
+    pub(crate) fn in_fast_recovery(&self, path: PathId) -> bool {
         self.paths
             .iter()
             .any(|p| p.id == path && p.fast_recovery_exit.is_some())
     }
+    /// Outbound streams accepted by `push`.
+    #[cfg(test)]
+    pub(crate) fn outbound_streams(&self) -> u16 {
+        self.queue.outbound_streams()
+    }
     /// When DATA was last sent on `path` (for the §7.2.1 idle rule).
-    pub fn last_sent(&self, path: PathId) -> Option<Instant> {
+    #[cfg(test)]
+    pub(crate) fn last_sent(&self, path: PathId) -> Option<Instant> {
         self.paths.iter().find(|p| p.id == path)?.last_sent
     }
     /// Highest TSN cumulatively acked by the peer.
-    pub fn cum_ack(&self) -> Tsn {
+    #[cfg(any(test, feature = "internals"))]
+    pub(crate) fn cum_ack(&self) -> Tsn {
         Tsn(self.out.cum_ack() as u32)
     }
     /// TSN the next new chunk gets.
-    pub fn next_tsn(&self) -> Tsn {
+    #[cfg(any(test, feature = "internals"))]
+    pub(crate) fn next_tsn(&self) -> Tsn {
         Tsn(self.out.next_tsn() as u32)
-    }
-    /// Outbound streams accepted by `push`.
-    pub fn outbound_streams(&self) -> u16 {
-        self.queue.outbound_streams()
     }
 }

@@ -13,7 +13,12 @@ impl Sender {
     /// TSN first, to any path), then new data, limited by cwnd (§6.1 rule B) and for new data by
     /// the peer's rwnd (rule A, with a zero-window probe when nothing is in flight). `None` when
     /// blocked, when nothing fits `max_payload`, or when `path` was never added.
-    pub fn next_chunk(&mut self, now: Instant, path: PathId, max_payload: usize) -> Option<Data> {
+    pub(crate) fn next_chunk(
+        &mut self,
+        now: Instant,
+        path: PathId,
+        max_payload: usize,
+    ) -> Option<Data> {
         let pi = self.path_index(path)?;
         if let Some(idx) = self.out.first_marked() {
             // RFC 9260 §6.1 C: retransmissions go before new data.
@@ -50,7 +55,7 @@ impl Sender {
     /// not fit the `room` left in this one but fits `whole` (an empty packet). Splitting it
     /// would only cost the receiver a reassembly copy (RFC 9260 §6.9 fragments only what does
     /// not fit the path MTU; bundling whole messages is what §6.10 describes).
-    pub fn defer_new_data(&self, room: usize, whole: usize) -> bool {
+    pub(crate) fn defer_new_data(&self, room: usize, whole: usize) -> bool {
         !self.has_marked_retransmissions()
             && self
                 .queue
@@ -106,7 +111,7 @@ impl Sender {
 
     /// T3-rtx expired for `path` (RFC 9260 §6.3.3 E1, E3): cut its window and mark every chunk
     /// in flight on it for retransmission.
-    pub fn on_t3_timeout(&mut self, path: PathId) {
+    pub(crate) fn on_t3_timeout(&mut self, path: PathId) {
         if let Some(p) = self.path_mut(path) {
             p.cc.on_timeout();
             p.fast_recovery_exit = None;
@@ -116,13 +121,6 @@ impl Sender {
             if self.out.get(idx).is_some_and(|e| e.path() == path) {
                 self.mark(idx);
             }
-        }
-    }
-
-    /// Nothing was sent on `path` for an RTO (RFC 9260 §7.2.1); the caller tracks the RTO.
-    pub fn on_idle(&mut self, path: PathId) {
-        if let Some(p) = self.path_mut(path) {
-            p.cc.on_idle();
         }
     }
 

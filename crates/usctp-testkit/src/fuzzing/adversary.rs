@@ -187,7 +187,7 @@ fn server_honest(sim: &Sim, server: NodeId<SctpNode>) -> Option<AssocId> {
     let ep = &sim.node(server).ep;
     ep.association_ids().find(|&id| {
         ep.association(id)
-            .is_some_and(|a| a.ports().1 == HPORT && a.paths().find_ip(HONEST).is_some())
+            .is_some_and(|a| a.ports().1 == HPORT && a.find_path(HONEST).is_some())
     })
 }
 
@@ -310,16 +310,14 @@ impl World {
             let Some(x) = ep.association(id) else {
                 continue;
             };
-            let tx = x.sender();
-            if x.paths().len() > a.max_peer_addresses.max(1) {
-                fail(format!("{} paths", x.paths().len()));
+            let tx = x.stats();
+            if tx.paths.len() > a.max_peer_addresses.max(1) {
+                fail(format!("{} paths", tx.paths.len()));
             }
-            if tx.queued_bytes() > a.send_queue_limit || tx.outstanding_bytes() > a.send_queue_limit
-            {
+            if tx.queued_bytes > a.send_queue_limit || tx.outstanding_bytes > a.send_queue_limit {
                 fail(format!(
                     "send side {} + {}",
-                    tx.queued_bytes(),
-                    tx.outstanding_bytes()
+                    tx.queued_bytes, tx.outstanding_bytes
                 ));
             }
             if x.received_bytes() > a.receive_window as usize {

@@ -46,9 +46,9 @@ impl Harness {
 
     /// TSN, queue, flight and window accounting of the send side.
     fn check_sender(&self, a: &Association) {
-        let tx = a.sender();
+        let st = a.stats();
         let limit = self.cfg.send_queue_limit;
-        let (queued, outstanding) = (tx.queued_bytes(), tx.outstanding_bytes());
+        let (queued, outstanding) = (st.queued_bytes, st.outstanding_bytes);
         assert!(queued <= limit, "queued {queued} > limit {limit}");
         assert!(outstanding <= limit, "outstanding {outstanding} > {limit}");
         assert!(
@@ -56,25 +56,26 @@ impl Harness {
             "queued {queued} + outstanding {outstanding} > accepted {}",
             self.accepted
         );
-        let tsns = tx.next_tsn().0.wrapping_sub(tx.cum_ack().0).wrapping_sub(1);
+        let (cum, next) = usctp_proto::internals::tsn_window(a);
+        let tsns = next.0.wrapping_sub(cum.0).wrapping_sub(1);
         assert!(
             usize::try_from(tsns).is_ok_and(|n| n <= self.accepted),
             "{tsns} TSNs between cum ack {} and next {}",
-            tx.cum_ack().0,
-            tx.next_tsn().0
+            cum.0,
+            next.0
         );
-        let per_path: usize = a.paths().iter().map(|p| tx.outstanding_on(p.id)).sum();
+        let per_path: usize = st.paths.iter().map(|p| p.flight_size).sum();
         assert_eq!(per_path, outstanding, "flight per path vs total");
         assert!(
-            tx.peer_rwnd() <= self.max_rwnd,
+            st.peer_rwnd <= self.max_rwnd,
             "peer rwnd {} > announced {}",
-            tx.peer_rwnd(),
+            st.peer_rwnd,
             self.max_rwnd
         );
-        for p in a.paths().iter() {
-            assert!(tx.cwnd(p.id) > 0, "path {} cwnd 0", p.id.0);
+        for p in &st.paths {
+            assert!(p.cwnd > 0, "path {} cwnd 0", p.id.0);
             if p.state == PathState::Unconfirmed {
-                let on = tx.outstanding_on(p.id);
+                let on = p.flight_size;
                 assert_eq!(on, 0, "{on} bytes in flight on unconfirmed {}", p.remote);
             }
         }
@@ -83,11 +84,12 @@ impl Harness {
     /// RFC 9260 §8.1-§8.2, RFC 7829 §5: one known primary, error counters that agree with
     /// the path states.
     fn check_paths(&self, a: &Association) {
-        let paths = a.paths();
+        let st = a.stats();
+        let paths = &st.paths;
         assert!(
-            paths.get(paths.primary()).is_some(),
+            st.path(st.primary).is_some(),
             "primary {:?} is no path",
-            paths.primary()
+            st.primary
         );
         assert!(!paths.is_empty() && paths.len() <= self.cfg.max_peer_addresses.max(1));
         let pmr = self.cfg.path_max_retrans;
@@ -103,7 +105,7 @@ impl Harness {
             assert!(ok, "path {} {:?} with {n} errors", p.id.0, p.state);
         }
         if !a.is_closed() {
-            let errors = a.stats().error_count;
+            let errors = st.error_count;
             let max = self.cfg.assoc_max_retrans;
             assert!(errors <= max, "association error count {errors} > {max}");
         }

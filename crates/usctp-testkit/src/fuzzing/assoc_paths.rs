@@ -146,8 +146,8 @@ impl Harness {
     /// The path to peer address `k` and its RTO.
     fn path_of(&self, k: usize) -> Option<(PathId, Duration)> {
         let a = self.ep.association(self.id?)?;
-        let id = a.paths().find_ip(self.net.peer[k])?;
-        Some((id, a.paths().get(id)?.rto.rto()))
+        let id = a.find_path(self.net.peer[k])?;
+        Some((id, a.stats().path(id)?.rto))
     }
 
     /// Opcode 7 with the top bit set: `kind` (0..16) picks the action, operands follow.
@@ -262,10 +262,10 @@ impl Harness {
         if p.header.vtag != a.peer_tag() {
             return;
         }
-        let paths = a.paths();
-        let unconfirmed = paths
-            .find_ip(dst)
-            .and_then(|id| paths.get(id))
+        let st = a.stats();
+        let unconfirmed = a
+            .find_path(dst)
+            .and_then(|id| st.path(id))
             .is_some_and(|p| p.state == PathState::Unconfirmed);
         if !unconfirmed {
             return;
@@ -294,8 +294,8 @@ mod tests {
             .peer
             .iter()
             .map(|ip| {
-                let id = a.paths().find_ip(*ip).expect("path per peer address");
-                a.paths().get(id).expect("path").state
+                let id = a.find_path(*ip).expect("path per peer address");
+                a.stats().path(id).expect("path").state
             })
             .collect()
     }

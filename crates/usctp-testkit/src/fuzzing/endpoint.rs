@@ -241,7 +241,7 @@ impl Harness {
         let Some(a) = self.server.association(id) else {
             return;
         };
-        if let Some(path) = a.paths().iter().next() {
+        if let Some(path) = a.stats().paths.first() {
             self.peers.push(Peer {
                 ip: path.remote.ip,
                 port: a.ports().1,

@@ -267,8 +267,8 @@ impl Run {
             let ep = &sim.node(n).inner.ep;
             ep.association_ids().all(|id| {
                 ep.association(id).is_none_or(|a| {
-                    let tx = a.sender();
-                    tx.queued_bytes() == 0 && tx.outstanding_bytes() == 0
+                    let st = a.stats();
+                    st.queued_bytes == 0 && st.outstanding_bytes == 0
                 })
             })
         })

@@ -186,6 +186,12 @@ impl Tester {
         self.ep.association(id).map(|a| a.state())
     }
 
+    /// Nothing queued and nothing outstanding on the SUT's association.
+    pub fn sender_idle(&self) -> bool {
+        let s = self.ep.association(self.id.unwrap()).unwrap().stats();
+        s.queued_bytes == 0 && s.outstanding_bytes == 0
+    }
+
     /// The association is gone from the endpoint.
     pub fn gone(&self) -> bool {
         self.ep.association_count() == 0

@@ -181,7 +181,7 @@ impl Driver {
             }
             Command::SetPrimary(id, ip, reply) => {
                 let r = self.ep.with_association(id, |a| {
-                    let path = a.paths().find_ip(ip).ok_or(Error::NoSuchPath(ip))?;
+                    let path = a.find_path(ip).ok_or(Error::NoSuchPath(ip))?;
                     a.set_primary(path).map_err(|_| Error::NoSuchPath(ip))
                 });
                 let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));

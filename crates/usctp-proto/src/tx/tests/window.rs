@@ -112,6 +112,41 @@ fn idle_path_decays_cwnd_and_mtu_change_keeps_one_packet() {
     s.set_path_mtu(P0, 9000);
     assert_eq!(s.cwnd(P0), 9000);
     s.on_t3_timeout(P0);
-    s.on_idle(P0);
+    s.decay_if_idle(P0, now + ms(5000), ms(1000));
     assert_eq!(s.cwnd(P0), 9000);
+}
+
+#[test]
+fn rfc9260_7_2_1_idle_path_cwnd_decays_once_per_rto_before_it_sends_again() {
+    let now = t0();
+    let mut s = sender();
+    // Grow the window in slow start: rounds of a full window sent and acknowledged.
+    let mut n = 0i64;
+    for _ in 0..8 {
+        push(&mut s, 20, 1000);
+        n += send_all(&mut s, now, P0).len() as i64;
+        s.on_sack(now + ms(10), &sack(n - 1, &[], 100_000));
+    }
+    let grown = s.cwnd(P0);
+    assert!(grown > 8 * MTU, "{grown}");
+    // In flight: no decay, however long.
+    n += send_all(&mut s, now + ms(20), P0).len() as i64;
+    s.decay_if_idle(P0, now + ms(20_000), ms(1000));
+    assert_eq!(s.cwnd(P0), grown);
+    s.on_sack(now + ms(30), &sack(n - 1, &[], 100_000));
+    n += send_all(&mut s, now + ms(30), P0).len() as i64;
+    s.on_sack(now + ms(30), &sack(n - 1, &[], 100_000));
+    assert!(s.is_idle() || s.outstanding_bytes() == 0);
+    let before = s.cwnd(P0);
+    // Idle for 2.5 RTOs: two halvings, not below 4*MTU.
+    s.decay_if_idle(P0, now + ms(2530), ms(1000));
+    let want = (before / 2).max(4 * MTU);
+    let want = (want / 2).max(4 * MTU).min(want);
+    assert_eq!(s.cwnd(P0), want);
+    // The idle time already counted is not counted again.
+    s.decay_if_idle(P0, now + ms(2600), ms(1000));
+    assert_eq!(s.cwnd(P0), want);
+    // Long idle: 4*MTU at most.
+    s.decay_if_idle(P0, now + ms(60_000), ms(1000));
+    assert_eq!(s.cwnd(P0), 4 * MTU);
 }
