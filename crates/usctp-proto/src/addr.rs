@@ -4,8 +4,8 @@ use core::fmt;
 use std::net::IpAddr;
 
 /// An IP address plus the way SCTP packets reach it: natively (IP protocol 132) or inside UDP
-/// to a given port (RFC 6951). Paths are keyed by it (architecture: "a transport address is an
-/// IP address plus encapsulation").
+/// to a given port (RFC 6951). Paths are keyed by it, so one IP address reached natively and
+/// over UDP makes two paths (see "The sans-IO contract" in the repository's ARCHITECTURE.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TransportAddr {
     /// The peer's (or our) IP address.

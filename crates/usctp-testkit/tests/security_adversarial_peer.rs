@@ -3,7 +3,7 @@
 //! within its configured limits and the honest client's messages all arrive.
 //!
 //! CI runs a few seeds; `USCTP_SEEDS=N` runs N (the full campaign is 10,000:
-//! `USCTP_SEEDS=10000 cargo test --release -p usctp-proto --test security_adversarial_peer`).
+//! `USCTP_SEEDS=10000 cargo test --release -p usctp-testkit --test security_adversarial_peer`).
 //! A failure names its seed; `USCTP_SEED=S` reruns that one.
 
 use usctp_testkit::fuzzing::check_adversary;

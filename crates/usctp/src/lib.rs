@@ -10,34 +10,35 @@
 //!
 //! # Example
 //!
-//! Two endpoints over UDP on 127.0.0.1, an echo, and a graceful shutdown:
+//! Two endpoints over UDP on 127.0.0.1, an echo, and a graceful shutdown (the README shows the
+//! same program):
 //!
 //! ```
 //! use std::net::{IpAddr, Ipv4Addr};
 //! use usctp::{Endpoint, EndpointConfig, TransportAddr};
 //!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let lo = IpAddr::V4(Ipv4Addr::LOCALHOST);
-//! // UDP port 0: let the OS choose (the default is 9899).
-//! let server = Endpoint::bind(EndpointConfig::udp(vec![lo], 5000, 0)).await?;
-//! let client = Endpoint::bind(EndpointConfig::udp(vec![lo], 5001, 0)).await?;
-//! let server_udp = server.local_udp_port().unwrap();
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let lo = IpAddr::V4(Ipv4Addr::LOCALHOST);
+//!     // UDP port 0: let the OS choose (the default is 9899).
+//!     let server = Endpoint::bind(EndpointConfig::udp(vec![lo], 5000, 0)).await?;
+//!     let client = Endpoint::bind(EndpointConfig::udp(vec![lo], 5001, 0)).await?;
+//!     let server_udp = server.local_udp_port().unwrap();
 //!
-//! tokio::spawn(async move {
-//!     let assoc = server.accept().await.unwrap();
-//!     while let Some(m) = assoc.recv().await {
-//!         assoc.send(m.stream.0, m.ppid.0, false, m.payload).await.unwrap();
-//!     }
-//! });
+//!     tokio::spawn(async move {
+//!         let assoc = server.accept().await.unwrap();
+//!         while let Some(m) = assoc.recv().await {
+//!             assoc.send(m.stream.0, m.ppid.0, false, m.payload).await.unwrap();
+//!         }
+//!     });
 //!
-//! let assoc = client.connect(&[TransportAddr::udp(lo, server_udp)], 5000).await?;
-//! assoc.send(0, 0, false, &b"hello"[..]).await?;
-//! let echo = assoc.recv().await.unwrap();
-//! assert_eq!(&echo.payload[..], b"hello");
-//! assoc.shutdown().await?;
-//! # Ok(())
-//! # }
+//!     let assoc = client.connect(&[TransportAddr::udp(lo, server_udp)], 5000).await?;
+//!     assoc.send(0, 0, false, &b"hello"[..]).await?;
+//!     let echo = assoc.recv().await.unwrap();
+//!     assert_eq!(&echo.payload[..], b"hello");
+//!     assoc.shutdown().await?;
+//!     Ok(())
+//! }
 //! ```
 #![deny(unsafe_code)]
 

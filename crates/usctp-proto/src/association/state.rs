@@ -1,5 +1,5 @@
-//! Association states (RFC 9260 §4). `State::set` is the only place the state changes, and it
-//! logs why.
+//! Association states (RFC 9260 §4). The state changes only in `Association::set_state`, and to
+//! `Closed` in `Association::close` (both in `association/mod.rs`); both log why.
 
 use core::fmt;
 
