@@ -28,7 +28,10 @@ fn demo_shows_failover_and_switch_back_and_loses_nothing() {
     assert!(cut < failed && failed < restored && back > 0);
     // "sent N, echoed back N" with the same N, and the verdict OK.
     // The summary line alone: the server's last lines may follow it.
-    let summary = text[at("summary: sent ")..].lines().next().unwrap_or_default();
+    let summary = text[at("summary: sent ")..]
+        .lines()
+        .next()
+        .unwrap_or_default();
     let nums: Vec<u64> = summary
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|w| w.parse().ok())
