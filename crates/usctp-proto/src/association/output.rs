@@ -73,11 +73,7 @@ impl Association {
             // SACK to where the DATA came from (RFC 9260 §6.4), unless that path is failing.
             None if self.sack_owed(now) => self
                 .sack_dest
-                .filter(|d| {
-                    self.paths
-                        .get(*d)
-                        .is_some_and(|p| p.state == crate::event::PathState::Active)
-                })
+                .filter(|d| self.is_active(*d))
                 .unwrap_or(data_path),
             None if self.may_send_data() => rtx_path,
             None => return None,
@@ -172,6 +168,12 @@ impl Association {
         (matches!(self.state, State::Closed), echo)
     }
 
+    fn is_active(&self, path: PathId) -> bool {
+        self.paths
+            .get(path)
+            .is_some_and(|p| p.state == crate::event::PathState::Active)
+    }
+
     /// A SACK is owed, due now or later.
     fn sack_pending(&self) -> bool {
         self.rx
@@ -183,11 +185,7 @@ impl Association {
     /// RFC 9260 §6: a SACK that is owed rides in any packet that leaves, before its delay
     /// runs out; one not yet due only toward an active path, where it is likely to arrive.
     fn push_sack(&mut self, b: &mut PacketBuilder<'_>, now: Instant, dest: PathId) {
-        let active = self
-            .paths
-            .get(dest)
-            .is_some_and(|p| p.state == crate::event::PathState::Active);
-        let wanted = self.sack_owed(now) || self.sack_pending() && active;
+        let wanted = self.sack_owed(now) || self.sack_pending() && self.is_active(dest);
         if !wanted || b.remaining() < 16 {
             return;
         }
