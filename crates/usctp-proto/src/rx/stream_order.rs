@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use usctp_wire::Ssn;
+use usctp_wire::{Ssn, StreamId};
 
 use super::Message;
 
@@ -48,15 +48,38 @@ impl StreamOrder {
             return 0;
         }
         ready.push_back(msg);
-        q.next += 1;
-        while let Some(entry) = q.waiting.first_entry() {
-            if *entry.key() != q.next {
+        q.advance(ready);
+        0
+    }
+
+    /// Whether `ssn` is the next message of `stream`: a partial delivery may start on it.
+    pub(crate) fn is_next(&self, stream: StreamId, ssn: Ssn) -> bool {
+        let next = self.streams.get(&stream.0).map_or(FIRST_SSN, |q| q.next);
+        Ssn(next as u16) == ssn
+    }
+
+    /// The message `is_next` allowed was delivered in pieces to its end: move `stream` on
+    /// and append the messages that waited for it to `ready`.
+    pub(crate) fn advance(&mut self, stream: StreamId, ready: &mut VecDeque<Message>) {
+        let q = self.streams.entry(stream.0).or_insert(StreamQueue {
+            next: FIRST_SSN,
+            waiting: BTreeMap::new(),
+        });
+        q.advance(ready);
+    }
+}
+
+impl StreamQueue {
+    /// The next message was delivered: deliver those that waited for it.
+    fn advance(&mut self, ready: &mut VecDeque<Message>) {
+        self.next += 1;
+        while let Some(entry) = self.waiting.first_entry() {
+            if *entry.key() != self.next {
                 break;
             }
             ready.push_back(entry.remove());
-            q.next += 1;
+            self.next += 1;
         }
-        0
     }
 }
 
@@ -64,13 +87,14 @@ impl StreamOrder {
 mod tests {
     use super::*;
     use bytes::Bytes;
-    use usctp_wire::{Ppid, StreamId};
+    use usctp_wire::Ppid;
 
     fn msg(stream: u16, tag: u32) -> Message {
         Message {
             stream: StreamId(stream),
             ppid: Ppid(tag),
             unordered: false,
+            end_of_message: true,
             payload: Bytes::from_static(b"xy"),
         }
     }
