@@ -141,6 +141,19 @@ mod tests {
     }
 
     #[test]
+    fn advance_after_a_partial_delivery_releases_the_waiting_messages() {
+        let mut o = StreamOrder::default();
+        let mut ready = VecDeque::new();
+        assert!(o.is_next(StreamId(2), Ssn(0)));
+        o.push(Ssn(1), msg(2, 1), &mut ready);
+        assert!(ready.is_empty() && o.is_next(StreamId(2), Ssn(0)));
+        // SSN 0 went out in pieces; its end moves the stream on.
+        o.advance(StreamId(2), &mut ready);
+        assert_eq!(tags(&mut ready), [(2, 1)]);
+        assert!(o.is_next(StreamId(2), Ssn(2)));
+    }
+
+    #[test]
     fn reused_or_stale_ssn_is_discarded() {
         let mut o = StreamOrder::default();
         let mut ready = VecDeque::new();
