@@ -143,3 +143,21 @@ fn a_beginning_inside_the_partial_message_is_a_protocol_violation() {
     let b = frag(4, 0, 1, true, false, 40);
     assert_eq!(r.on_data(&b), RxOutcome::BrokenFragments(Tsn(4)));
 }
+
+#[test]
+fn reading_pieces_opens_the_window_and_owes_a_window_update() {
+    // RFC 9260 §6.2: pieces read free window; once it opened by half, a SACK is due at once.
+    let mut r = receiver();
+    let t0 = crate::test_epoch::epoch();
+    let m = message(1, 0, 0, 24);
+    for c in &m[..22] {
+        r.on_data(c);
+    }
+    r.on_packet_end(t0, false);
+    let sack = r.build_sack(1500);
+    assert_eq!(sack.a_rwnd, 1000 - 22 * 40, "pieces count until read");
+    assert_eq!(r.sack_deadline(), None);
+    drain(&mut r);
+    assert_eq!(r.a_rwnd(), 1000);
+    assert_eq!(r.sack_deadline(), Some(t0), "window update owed");
+}
