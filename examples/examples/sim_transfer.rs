@@ -1,8 +1,9 @@
 //! Two endpoints on the simulator, one association over a lossy link: N messages, then a
 //! graceful shutdown. Prints one line and exits non-zero unless every message arrived exactly
 //! once, intact and in order, and the association closed gracefully. A request the stack
-//! refuses (more streams than the receiver accepts, a message over `max_message_size`) stops
-//! the run at once with the stack's reason on stderr.
+//! refuses (more streams than the receiver accepts, a message over `--max-message-size`)
+//! stops the run at once with the stack's reason on stderr. Messages larger than the
+//! receive window reach the receiver in pieces (partial delivery) and are joined there.
 //!
 //! ```text
 //! cargo run --release -p usctp-examples --example sim_transfer -- \
@@ -12,6 +13,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use usctp::AssociationConfig;
 use usctp_testkit::{run_transfer, TransferSpec};
 
 /// Bulk transfer over the deterministic simulator.
@@ -44,6 +46,10 @@ struct Args {
     /// One-way link latency in milliseconds.
     #[arg(long, default_value_t = 10)]
     latency_ms: u64,
+    /// Largest message the sender accepts (its send queue is made at least this large);
+    /// default: the larger of --size and the library's default.
+    #[arg(long)]
+    max_message_size: Option<usize>,
     /// Print every datagram to stderr.
     #[arg(long)]
     trace: bool,
@@ -54,7 +60,14 @@ struct Args {
 
 fn main() -> ExitCode {
     let a = Args::parse();
+    let mut assoc = AssociationConfig::default();
+    let max = a
+        .max_message_size
+        .unwrap_or(a.size.max(assoc.max_message_size));
+    assoc.max_message_size = max;
+    assoc.send_queue_limit = assoc.send_queue_limit.max(max);
     let spec = TransferSpec {
+        assoc,
         seed: a.seed,
         loss: a.loss,
         reorder: a.reorder,

@@ -53,6 +53,12 @@ pub struct AssociationConfig {
     pub max_inbound_streams: u16,
     /// Advertised receive window, bytes; also the bound on buffered received data.
     pub receive_window: u32,
+    /// Partial delivery point, bytes (RFC 6458 §8.1.21 SCTP_PARTIAL_DELIVERY_POINT): once
+    /// the in-sequence start of a message reaches this size, it is handed to the application
+    /// in pieces (`Message::end_of_message` false until the last), which frees receive window
+    /// for the rest. Capped at half of `receive_window`, as FreeBSD and usrsctp cap theirs,
+    /// so that a message larger than the window never stalls the association.
+    pub partial_delivery_point: u32,
     /// Bytes of user messages queued for sending before `send` pushes back.
     pub send_queue_limit: usize,
     /// Largest user message accepted, bytes.
@@ -89,6 +95,7 @@ impl Default for AssociationConfig {
             outbound_streams: 10,
             max_inbound_streams: 2048,
             receive_window: 1 << 20,
+            partial_delivery_point: 1 << 19,
             send_queue_limit: 4 << 20,
             max_message_size: 1 << 20,
             max_chunks_per_packet: 256,

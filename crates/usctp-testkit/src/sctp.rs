@@ -1,10 +1,11 @@
 //! [`SctpNode`]: a usctp-proto [`Endpoint`] as a simulator node, with an application that
 //! records events and reads every message.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Instant;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use usctp_proto::Message;
 use usctp_proto::{AssocId, DatagramMeta, Endpoint, Event, TransportAddr};
 
@@ -19,8 +20,13 @@ pub struct SctpNode {
     pub udp_port: u16,
     /// Every event, in order.
     pub events: Vec<(AssocId, Event)>,
-    /// Every message read, in order.
+    /// Every message read, in order; the pieces of a partial delivery are joined into one
+    /// message here once its end is read.
     pub messages: Vec<(AssocId, Message)>,
+    /// Every piece of every partially delivered message, as read (RFC 6458 §3.1.4).
+    pub pieces: Vec<(AssocId, Message)>,
+    /// The partial message of each association that is still missing its end.
+    partial: HashMap<AssocId, (Message, BytesMut)>,
     /// Read messages as soon as they are ready (default true).
     pub auto_read: bool,
     addrs: Vec<IpAddr>,
@@ -35,6 +41,8 @@ impl SctpNode {
             udp_port: 9899,
             events: Vec::new(),
             messages: Vec::new(),
+            pieces: Vec::new(),
+            partial: HashMap::new(),
             auto_read: true,
             addrs,
             buf: Vec::with_capacity(65_536),
@@ -53,12 +61,41 @@ impl SctpNode {
 
     /// Read every ready message of `id`.
     pub fn read(&mut self, id: AssocId) {
-        let msgs = &mut self.messages;
-        self.ep.with_association(id, |a| {
-            while let Some(m) = a.poll_message() {
-                msgs.push((id, m));
-            }
-        });
+        let mut got = Vec::new();
+        self.ep
+            .with_association(id, |a| got.extend(std::iter::from_fn(|| a.poll_message())));
+        for m in got {
+            self.take(id, m);
+        }
+    }
+
+    /// Record one read: a whole message, or a piece joined to those before it.
+    fn take(&mut self, id: AssocId, m: Message) {
+        let first = !self.partial.contains_key(&id);
+        if first && m.end_of_message {
+            self.messages.push((id, m));
+            return;
+        }
+        self.pieces.push((id, m.clone()));
+        let (head, buf) = self
+            .partial
+            .entry(id)
+            .or_insert_with(|| (m.clone(), BytesMut::new()));
+        buf.extend_from_slice(&m.payload);
+        if m.end_of_message {
+            let whole = Message {
+                payload: std::mem::take(buf).freeze(),
+                end_of_message: true,
+                ..head.clone()
+            };
+            self.partial.remove(&id);
+            self.messages.push((id, whole));
+        }
+    }
+
+    /// Bytes of the unfinished partial message of `id` read so far.
+    pub fn partial_bytes(&self, id: AssocId) -> usize {
+        self.partial.get(&id).map_or(0, |(_, b)| b.len())
     }
 
     /// Events of one association.

@@ -10,7 +10,7 @@ use usctp_proto::{AssocId, Event};
 use usctp_wire::{Ppid, StreamId};
 
 use crate::driver::{Command, SendReq};
-use crate::shared::{Ended, Shared};
+use crate::shared::{Ended, Inner, Joined, RecvLimits, Shared};
 use crate::stats::AssocStats;
 use crate::Error;
 
@@ -25,8 +25,8 @@ pub struct Association {
     id: AssocId,
     cmd: mpsc::UnboundedSender<Command>,
     shared: Arc<Shared>,
-    /// Messages pulled from the core are kept here up to this many bytes.
-    recv_limit: usize,
+    /// What received data is kept here at most.
+    limits: RecvLimits,
     peer_port: u16,
 }
 
@@ -35,14 +35,14 @@ impl Association {
         id: AssocId,
         cmd: mpsc::UnboundedSender<Command>,
         shared: Arc<Shared>,
-        recv_limit: usize,
+        limits: RecvLimits,
         peer_port: u16,
     ) -> Self {
         Self {
             id,
             cmd,
             shared,
-            recv_limit,
+            limits,
             peer_port,
         }
     }
@@ -125,22 +125,68 @@ impl Association {
         self.ask(Command::Send(self.id, req), rx).await
     }
 
-    /// The next message; `None` once the association has ended and every message was read.
-    pub async fn recv(&self) -> Option<Message> {
+    /// The next whole message. Messages delivered in pieces (larger than the partial
+    /// delivery point, [`AssociationConfig::partial_delivery_point`]) are joined here, up to
+    /// `max_message_size` bytes: past that, the message's pieces are dropped and this returns
+    /// [`Error::ReceivedTooLarge`] once (read such messages with
+    /// [`recv_partial`](Self::recv_partial)). Once the association has ended and every
+    /// message was read: [`Error::Closed`] with how it ended.
+    ///
+    /// Cancel-safe: pieces joined so far are kept for the next call.
+    ///
+    /// [`AssociationConfig::partial_delivery_point`]: crate::AssociationConfig::partial_delivery_point
+    pub async fn recv(&self) -> Result<Message, Error> {
+        let max = self.limits.message;
+        self.next(|g, m| match g.joining.push(m, max) {
+            Joined::Whole(m) => Some(Ok(m)),
+            Joined::More => None,
+            Joined::TooLarge(stream) => Some(Err(Error::ReceivedTooLarge { stream, max })),
+        })
+        .await
+    }
+
+    /// The next message or piece of one, as the core delivers it: a message larger than the
+    /// partial delivery point comes in pieces, in order, with nothing between them, and
+    /// [`Message::end_of_message`] set on the last (RFC 6458 MSG_EOR). Memory stays within
+    /// the receive window whatever the message size. After a [`recv`](Self::recv) that
+    /// joined part of a message, the part joined comes first, as one piece.
+    pub async fn recv_partial(&self) -> Result<Message, Error> {
+        if let Some(m) = self.shared.lock().joining.take_partial() {
+            return Ok(m);
+        }
+        self.next(|g, m| {
+            if g.joining.discarding() {
+                g.joining.discard(&m);
+                return None;
+            }
+            Some(Ok(m))
+        })
+        .await
+    }
+
+    /// Take messages from the driver until `take` makes something of one.
+    async fn next(
+        &self,
+        mut take: impl FnMut(&mut Inner, Message) -> Option<Result<Message, Error>>,
+    ) -> Result<Message, Error> {
         loop {
             let notified = self.shared.readable.notified();
             {
                 let mut g = self.shared.lock();
-                if let Some(m) = g.messages.pop_front() {
+                while let Some(m) = g.messages.pop_front() {
                     g.buffered -= m.payload.len();
-                    if g.more_in_core && !g.read_requested && g.buffered < self.recv_limit / 2 {
+                    let half = self.limits.buffered / 2;
+                    if g.more_in_core && !g.read_requested && g.buffered < half {
                         g.read_requested = true;
                         let _ = self.cmd.send(Command::Read(self.id));
                     }
-                    return Some(m);
+                    if let Some(r) = take(&mut g, m) {
+                        return r;
+                    }
                 }
                 if g.ended.is_some() {
-                    return None;
+                    drop(g);
+                    return Err(self.ended_error().unwrap_or(Error::Closed(None)));
                 }
             }
             notified.await;

@@ -9,6 +9,7 @@ use usctp_transport::{check_local_address, RawTransport, Transport, UdpTransport
 
 use crate::config::{EndpointConfig, TransportConfig};
 use crate::driver::{Command, Driver};
+use crate::shared::RecvLimits;
 use crate::{Association, BindError, ConnectError};
 
 #[derive(Debug)]
@@ -75,9 +76,13 @@ impl Endpoint {
             TransportConfig::Custom(t) => Arc::clone(t),
         };
         let udp_port = transport.local_udp_port();
-        let recv_limit = usize::try_from(config.protocol.association.receive_window)
-            .unwrap_or(usize::MAX)
-            .max(1);
+        let assoc = &config.protocol.association;
+        let recv_limits = RecvLimits {
+            buffered: usize::try_from(assoc.receive_window)
+                .unwrap_or(usize::MAX)
+                .max(1),
+            message: assoc.max_message_size,
+        };
         let mut core = usctp_proto::Endpoint::new(
             config.protocol.clone(),
             config.port,
@@ -98,7 +103,7 @@ impl Endpoint {
             cmd.downgrade(),
             incoming_tx,
             done_tx,
-            recv_limit,
+            recv_limits,
         );
         tokio::spawn(driver.run());
         Ok(Self {

@@ -86,6 +86,18 @@ pub enum Error {
         /// Outbound streams.
         streams: u16,
     },
+    /// A received message grew past `max_message_size` while [`recv`] joined its pieces:
+    /// the rest of it is dropped. [`recv_partial`] reads messages of any size.
+    ///
+    /// [`recv`]: crate::Association::recv
+    /// [`recv_partial`]: crate::Association::recv_partial
+    #[error("received message on stream {stream} exceeds the maximum of {max} bytes")]
+    ReceivedTooLarge {
+        /// Its stream.
+        stream: u16,
+        /// Largest joined (`max_message_size`).
+        max: usize,
+    },
     /// Zero-length messages cannot be sent (RFC 9260 §6.2).
     #[error("empty message")]
     Empty,

@@ -27,7 +27,7 @@
 //!
 //!     tokio::spawn(async move {
 //!         let assoc = server.accept().await.unwrap();
-//!         while let Some(m) = assoc.recv().await {
+//!         while let Ok(m) = assoc.recv().await {
 //!             assoc.send(m.stream.0, m.ppid.0, false, m.payload).await.unwrap();
 //!         }
 //!     });

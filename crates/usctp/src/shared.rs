@@ -4,12 +4,91 @@
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
 
+use bytes::BytesMut;
 use tokio::sync::Notify;
 use usctp_proto::Message;
 use usctp_proto::{CloseReason, Event};
 
 /// Events kept for a handle that does not read them at most; older ones are dropped.
 const MAX_EVENTS: usize = 1024;
+
+/// What a handle buffers at most.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RecvLimits {
+    /// Bytes of messages pulled from the core and not yet read (the receive window).
+    pub buffered: usize,
+    /// Largest message `recv` joins from pieces (`max_message_size`).
+    pub message: usize,
+}
+
+/// The pieces of a partially delivered message that `recv` is joining: kept here, not in
+/// `recv`'s future, so that a cancelled `recv` loses nothing.
+#[derive(Debug, Default)]
+pub(crate) struct Joining {
+    /// The first piece (payload moved to `buf`), once one has come.
+    head: Option<Message>,
+    buf: BytesMut,
+    /// The message outgrew the limit: its remaining pieces are dropped up to its end.
+    discarding: bool,
+}
+
+/// What one more piece made of the message being joined.
+pub(crate) enum Joined {
+    /// The whole message.
+    Whole(Message),
+    /// More pieces to come.
+    More,
+    /// Past the limit: dropped (this stream).
+    TooLarge(u16),
+}
+
+impl Joining {
+    /// Add `m`, a whole message or the next piece, joining at most `max` bytes.
+    pub fn push(&mut self, m: Message, max: usize) -> Joined {
+        if self.discarding {
+            self.discarding = !m.end_of_message;
+            return Joined::More;
+        }
+        if self.head.is_none() && m.end_of_message {
+            return Joined::Whole(m); // A whole message: no copy.
+        }
+        if self.buf.len().saturating_add(m.payload.len()) > max {
+            self.discarding = !m.end_of_message;
+            self.head = None;
+            self.buf = BytesMut::new();
+            return Joined::TooLarge(m.stream.0);
+        }
+        self.buf.extend_from_slice(&m.payload);
+        let end = m.end_of_message;
+        let head = self.head.get_or_insert(m);
+        if !end {
+            return Joined::More;
+        }
+        let mut whole = head.clone();
+        self.head = None;
+        whole.payload = std::mem::take(&mut self.buf).freeze();
+        whole.end_of_message = true;
+        Joined::Whole(whole)
+    }
+
+    /// The bytes joined so far, as one piece (for `recv_partial` after `recv`).
+    pub fn take_partial(&mut self) -> Option<Message> {
+        let mut m = self.head.take()?;
+        m.payload = std::mem::take(&mut self.buf).freeze();
+        m.end_of_message = false;
+        Some(m)
+    }
+
+    /// True while the rest of a too-large message is being dropped.
+    pub fn discarding(&self) -> bool {
+        self.discarding
+    }
+
+    /// Drop `m`, a piece of the too-large message.
+    pub fn discard(&mut self, m: &Message) {
+        self.discarding = !m.end_of_message;
+    }
+}
 
 /// How an association ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +106,8 @@ pub(crate) struct Inner {
     pub messages: VecDeque<Message>,
     /// Payload bytes in `messages`.
     pub buffered: usize,
+    /// The message `recv` is joining.
+    pub joining: Joining,
     pub events: VecDeque<Event>,
     pub ended: Option<Ended>,
     /// The driver left messages in the core because `messages` was full.

@@ -82,7 +82,7 @@ async fn a_graceful_end_stays_closed_none_and_shutdown_ok() {
     let client = memory_endpoint(&net, 2).await;
     let (a, b) = pair(&client, &server).await;
     a.shutdown().await.expect("graceful shutdown");
-    assert!(b.recv().await.is_none());
+    assert!(b.recv().await.is_err());
     assert_eq!(
         b.send(0, 0, false, &b"x"[..]).await,
         Err(Error::Closed(None))

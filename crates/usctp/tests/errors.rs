@@ -118,7 +118,7 @@ async fn an_unreachable_peer_fails_while_another_association_keeps_echoing() {
     let server_udp = server.local_udp_port().expect("udp port");
     tokio::spawn(async move {
         let a = server.accept().await.expect("incoming");
-        while let Some(m) = a.recv().await {
+        while let Ok(m) = a.recv().await {
             let _ = a.send(m.stream.0, m.ppid.0, false, m.payload).await;
         }
     });

@@ -55,7 +55,7 @@ fn echo_server(server: Endpoint) -> tokio::task::JoinHandle<u64> {
         while let Some(a) = server.accept().await {
             tasks.push(tokio::spawn(async move {
                 let mut n = 0u64;
-                while let Some(m) = a.recv().await {
+                while let Ok(m) = a.recv().await {
                     if a.send(m.stream.0, m.ppid.0, m.unordered, m.payload)
                         .await
                         .is_err()
@@ -167,7 +167,7 @@ async fn raw_ip_echo_bulk_and_shutdown_over_ipv4_and_ipv6() {
     assert_eq!(stats.messages_sent, 3000);
     assert_eq!(stats.paths.len(), 4, "{stats:?}");
     a.shutdown().await.expect("graceful shutdown");
-    assert!(a.recv().await.is_none());
+    assert!(a.recv().await.is_err());
     drop(a);
     client.close().await;
     server.close().await;

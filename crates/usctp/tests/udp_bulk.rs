@@ -23,7 +23,7 @@ async fn ten_thousand_mixed_messages_then_graceful_shutdown() {
         let a = server.accept().await.expect("incoming");
         let mut last: HashMap<u16, u32> = HashMap::new();
         let (mut n, mut bytes) = (0u32, 0usize);
-        while let Some(m) = a.recv().await {
+        while let Ok(m) = a.recv().await {
             let seq = check(&m.payload);
             assert_eq!(m.payload.len(), size_of(seq));
             assert_eq!(u32::from(m.stream.0), seq % STREAMS);

@@ -14,7 +14,7 @@ async fn echo_round_trip_and_graceful_shutdown() {
     let echo = tokio::spawn(async move {
         let a = server.accept().await.expect("incoming");
         let mut n = 0;
-        while let Some(m) = a.recv().await {
+        while let Ok(m) = a.recv().await {
             a.send(m.stream.0, m.ppid.0, m.unordered, m.payload)
                 .await
                 .expect("echo");
@@ -42,7 +42,7 @@ async fn echo_round_trip_and_graceful_shutdown() {
     assert_eq!(stats.messages_sent, 3);
     assert!(stats.paths[0].srtt.is_some());
     a.shutdown().await.expect("graceful shutdown");
-    assert!(a.recv().await.is_none());
+    assert!(a.recv().await.is_err());
     assert_eq!(echo.await.expect("server task"), 3);
     client.close().await;
 }

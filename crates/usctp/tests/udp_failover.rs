@@ -22,7 +22,7 @@ async fn transfer_survives_the_primary_going_down() {
     let receiver = tokio::spawn(async move {
         let a = server.accept().await.expect("incoming");
         let mut next = 0;
-        while let Some(m) = a.recv().await {
+        while let Ok(m) = a.recv().await {
             assert_eq!(check(&m.payload), next, "lost or reordered");
             next += 1;
         }

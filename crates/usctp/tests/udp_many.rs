@@ -46,7 +46,7 @@ async fn a_thousand_associations_on_one_endpoint_each_echo() {
                 let a = server.accept().await.expect("incoming");
                 echoers.spawn(async move {
                     let mut n = 0u32;
-                    while let Some(m) = a.recv().await {
+                    while let Ok(m) = a.recv().await {
                         a.send(m.stream.0, m.ppid.0, false, m.payload)
                             .await
                             .expect("echo");

@@ -92,7 +92,7 @@ async fn run() -> Result<bool, Error> {
                 }
             }
         });
-        while let Some(m) = a.recv().await {
+        while let Ok(m) = a.recv().await {
             a.send(m.stream.0, m.ppid.0, m.unordered, m.payload)
                 .await
                 .ok()?;
@@ -130,7 +130,7 @@ async fn run() -> Result<bool, Error> {
         tokio::spawn(async move {
             let (mut n, mut max) = (0u32, Duration::ZERO);
             while n < MESSAGES {
-                let Some(m) = a.recv().await else { break };
+                let Ok(m) = a.recv().await else { break };
                 let seq = u32::from_be_bytes(m.payload[..4].try_into().unwrap_or_default());
                 if let Some(t) = sent_at
                     .lock()

@@ -86,7 +86,7 @@ pub async fn echo_transfer(
                 let m = a
                     .recv()
                     .await
-                    .ok_or(format!("association ended before echo {want}"))?;
+                    .map_err(|e| format!("association ended before echo {want}: {e}"))?;
                 if m.payload[..] != body(want, len)[..] {
                     return Err(format!(
                         "echo {want}: got {} bytes, not message {want}",

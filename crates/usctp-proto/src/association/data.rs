@@ -29,6 +29,13 @@ impl Association {
                     },
                 );
             }
+            RxOutcome::BrokenFragments(_) => {
+                // RFC 9260 §6.9: a message's fragments carry consecutive TSNs.
+                let cause = ErrorCause::from(ProtocolViolation {
+                    info: bytes::Bytes::from_static(b"B fragment inside a fragmented message"),
+                });
+                self.abort_with(Some(cause.clone()), CloseReason::ProtocolError(cause));
+            }
             RxOutcome::NoUserData(tsn) => {
                 // RFC 9260 §6.2: a DATA chunk without user data aborts the association.
                 let cause = ErrorCause::from(NoUserData { tsn });

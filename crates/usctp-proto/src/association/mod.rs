@@ -294,7 +294,8 @@ impl Association {
         }
     }
 
-    /// The next received message, in delivery order.
+    /// The next received message, in delivery order: whole, or, past the partial delivery
+    /// point, one piece of it (see [`Message`]; `end_of_message` marks the last piece).
     pub fn poll_message(&mut self) -> Option<Message> {
         let m = self.rx.as_mut()?.poll_message();
         if m.is_none() {

@@ -24,13 +24,23 @@ mod tsn_tracker;
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_partial;
 
-use reassembly::{Assembled, Reassembly};
+use reassembly::{Assembled, Pulled, Reassembly};
 use sack_timing::SackTiming;
 use stream_order::StreamOrder;
 use tsn_tracker::{TsnStatus, TsnTracker};
 
-/// A complete user message, ready for the application.
+/// A user message, or a piece of one, ready for the application.
+///
+/// A message larger than the partial delivery point
+/// ([`AssociationConfig::partial_delivery_point`]) comes in pieces, in order, one after the
+/// other: no other message of the association comes between them (RFC 6458 §3.1.4, without
+/// I-DATA interleaving). Every piece carries its message's stream, PPID and U flag; the last
+/// has `end_of_message` set, like MSG_EOR (RFC 6458 §5.3.5). A message that fits comes whole,
+/// with `end_of_message` set. If the association ends before the last piece, the message is
+/// incomplete ([`Event::Closed`](crate::Event::Closed) says so).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     /// Stream it arrived on.
@@ -39,8 +49,10 @@ pub struct Message {
     pub ppid: Ppid,
     /// Sent unordered (U bit): delivered as soon as complete.
     pub unordered: bool,
-    /// The user data: the received chunk's bytes when the message was one chunk, else one
-    /// contiguous copy of its fragments.
+    /// This is the end of the message: a whole message, or its last piece (MSG_EOR).
+    pub end_of_message: bool,
+    /// The user data: the received chunk's bytes when it was one chunk, else one contiguous
+    /// copy of its fragments.
     pub payload: Bytes,
 }
 
@@ -60,6 +72,9 @@ pub(crate) enum RxOutcome {
     InvalidStream(StreamId),
     /// DATA without user data: the association aborts with No User Data (RFC 9260 §6.2).
     NoUserData(Tsn),
+    /// A B fragment inside the message being delivered in pieces: fragments of one message
+    /// carry consecutive TSNs (RFC 9260 §6.9). The association aborts (Protocol Violation).
+    BrokenFragments(Tsn),
 }
 
 /// Chunk header plus the fixed fields of a SACK (RFC 9260 §3.3.4).
@@ -75,6 +90,13 @@ pub(crate) struct Receiver {
     reassembly: Reassembly,
     order: StreamOrder,
     ready: VecDeque<Message>,
+    /// The message being delivered in pieces (payload empty), if any.
+    partial: Option<Assembled>,
+    /// Messages completed while a partial delivery runs: they wait for its end (RFC 6458
+    /// §3.1.4, no interleaving without I-DATA). Counted in `held`.
+    held_back: VecDeque<Assembled>,
+    /// Effective partial delivery point, bytes.
+    pd_point: usize,
     /// Payload bytes held: incomplete fragments, messages waiting for their SSN, and messages
     /// ready for delivery.
     held: usize,
@@ -102,6 +124,11 @@ impl Receiver {
             reassembly: Reassembly::default(),
             order: StreamOrder::default(),
             ready: VecDeque::new(),
+            partial: None,
+            held_back: VecDeque::new(),
+            // Capped at half the window: the start of a message reaches it while the window
+            // still has room, whatever the configuration.
+            pd_point: (cfg.partial_delivery_point as usize).clamp(1, (window / 2).max(1)),
             held: 0,
             window,
             inbound_streams,
@@ -140,9 +167,76 @@ impl Receiver {
         }
         self.held += len;
         if let Some(m) = self.reassembly.insert(tsn, chunk) {
-            self.deliver(m);
+            if self.partial.is_some() {
+                self.held_back.push_back(m);
+            } else {
+                self.deliver(m);
+            }
+        }
+        if self.progress_partial().is_err() {
+            return RxOutcome::BrokenFragments(chunk.tsn);
         }
         RxOutcome::Accepted
+    }
+
+    /// Start and continue partial deliveries (RFC 6458 §3.1.4) as far as the held fragments
+    /// allow. Err: the peer broke the framing of the message being delivered.
+    fn progress_partial(&mut self) -> Result<(), ()> {
+        loop {
+            if self.partial.is_none() {
+                let order = &self.order;
+                let cum = self.tracker.cum_unwrapped();
+                let Some(mut first) = self.reassembly.start_partial(cum, self.pd_point, |d| {
+                    d.unordered || order.is_next(d.stream, d.ssn)
+                }) else {
+                    return Ok(());
+                };
+                let payload = std::mem::take(&mut first.payload);
+                self.push_piece(&first, payload, false);
+                self.partial = Some(first);
+            }
+            loop {
+                match self.reassembly.pull_partial() {
+                    None => return Ok(()),
+                    Some(Pulled::Broken) => return Err(()),
+                    Some(Pulled::Piece { payload, end }) => {
+                        let Some(head) = self.partial.take() else {
+                            return Ok(());
+                        };
+                        self.push_piece(&head, payload, end);
+                        if end {
+                            self.finish_partial(&head);
+                            break; // The next message may be ready for its own.
+                        }
+                        self.partial = Some(head);
+                    }
+                }
+            }
+        }
+    }
+
+    fn push_piece(&mut self, head: &Assembled, payload: Bytes, end_of_message: bool) {
+        self.ready.push_back(Message {
+            stream: head.stream,
+            ppid: head.ppid,
+            unordered: head.unordered,
+            end_of_message,
+            payload,
+        });
+    }
+
+    /// The last piece went out: the stream moves on (RFC 9260 §6.5) and the messages held
+    /// back meanwhile are delivered.
+    // PR-SCTP (RFC 3758 §3.6) will also end a partial delivery when a FORWARD TSN skips its
+    // rest: it must then drop the held fragments up to the new cum ack, report
+    // SCTP_PARTIAL_DELIVERY_ABORTED (RFC 6458 §6.1.7) and call this.
+    fn finish_partial(&mut self, head: &Assembled) {
+        if !head.unordered {
+            self.order.advance(head.stream, &mut self.ready);
+        }
+        while let Some(m) = self.held_back.pop_front() {
+            self.deliver(m);
+        }
     }
 
     /// Room for `len` more bytes at unwrapped TSN `tsn`.
@@ -165,6 +259,7 @@ impl Receiver {
             stream: m.stream,
             ppid: m.ppid,
             unordered: m.unordered,
+            end_of_message: true,
             payload: m.payload,
         };
         // RFC 9260 §6.6: unordered messages skip the stream's ordering.

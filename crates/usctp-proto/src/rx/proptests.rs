@@ -67,7 +67,7 @@ type Scenario = (u32, Vec<Spec>, Vec<Data>, Vec<(Index, Index)>, Vec<bool>);
 fn scenario() -> impl Strategy<Value = Scenario> {
     (
         initial_tsn(),
-        prop::collection::vec((0u16..4, any::<bool>(), 1usize..=4), 1..40),
+        prop::collection::vec((0u16..4, any::<bool>(), 1usize..=6), 1..40),
     )
         .prop_flat_map(|(initial, specs)| {
             let (all, _) = chunks(initial, &specs);
@@ -84,23 +84,38 @@ fn scenario() -> impl Strategy<Value = Scenario> {
 proptest! {
     #[test]
     fn any_order_with_duplicates_delivers_every_message_once_in_ssn_order(
-        (initial, specs, mut order, dups, packet_ends) in scenario()
+        (initial, specs, mut order, dups, packet_ends) in scenario(),
+        pd_point in prop_oneof![Just(1u32), Just(3), Just(6), Just(1 << 19)],
     ) {
         let (all, expected) = chunks(initial, &specs);
         for (which, at) in dups {
             let c = which.get(&all).clone();
             order.insert(at.index(order.len() + 1), c);
         }
-        let mut r = Receiver::new(Tsn(initial), 4, &AssociationConfig::default());
+        let cfg = AssociationConfig {
+            partial_delivery_point: pd_point,
+            ..AssociationConfig::default()
+        };
+        let mut r = Receiver::new(Tsn(initial), 4, &cfg);
         let mut now = crate::test_epoch::epoch();
         let mut got = Vec::new();
+        // Pieces of a partial delivery (RFC 6458 §3.1.4) come one after the other, nothing
+        // between them: joining every piece up to the next end rebuilds the message.
+        let mut joining: Option<(u16, bool, Vec<u8>)> = None;
         for (i, c) in order.iter().enumerate() {
             r.on_data(c);
             if packet_ends[i % packet_ends.len()] || i + 1 == order.len() {
                 r.on_packet_end(now, false);
                 now += Duration::from_millis(1);
                 while let Some(m) = r.poll_message() {
-                    got.push((m.stream.0, m.unordered, m.payload));
+                    let j = joining.get_or_insert((m.stream.0, m.unordered, Vec::new()));
+                    prop_assert_eq!((j.0, j.1), (m.stream.0, m.unordered));
+                    j.2.extend_from_slice(&m.payload);
+                    if m.end_of_message {
+                        if let Some((stream, unordered, p)) = joining.take() {
+                            got.push((stream, unordered, Bytes::from(p)));
+                        }
+                    }
                 }
             }
         }
@@ -117,6 +132,7 @@ proptest! {
             };
             prop_assert_eq!(ordered(&got), ordered(&expected));
         }
+        prop_assert!(joining.is_none());
         let last = all.last().map(|c| c.tsn);
         prop_assert_eq!(Some(r.cum_ack()), last);
         prop_assert!(!r.has_gaps());

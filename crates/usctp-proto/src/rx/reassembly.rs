@@ -9,6 +9,11 @@ use usctp_wire::{Ppid, Ssn, StreamId};
 
 use super::range_set::RangeSet;
 
+mod partial;
+
+pub(crate) use partial::Pulled;
+use partial::{join, Partial, Scan};
+
 /// A complete message, before ordering.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Assembled {
@@ -49,6 +54,9 @@ pub(crate) struct Reassembly {
     /// Only started while the maps are empty, and moved into them by any other arrival, so
     /// the maps' invariant never has to account for it.
     run: Option<Run>,
+    /// The message being delivered in pieces, if any (its B fragment is no longer held).
+    partial: Option<Partial>,
+    scan: Option<Scan>,
 }
 
 /// Fragments `start..next` of one message, in order, starting with its B fragment.
@@ -84,15 +92,12 @@ impl Reassembly {
             }
             let run = self.run.take()?;
             self.bytes -= run.len;
-            let mut buf = BytesMut::with_capacity(run.len);
-            buf.extend_from_slice(&run.first.payload);
-            for p in &run.rest {
-                buf.extend_from_slice(p);
-            }
-            return Some(Assembled::from_chunk(&run.first, buf.freeze()));
+            let payload = join(&run.first.payload, &run.rest, run.len);
+            return Some(Assembled::from_chunk(&run.first, payload));
         }
         self.spill_run();
-        if chunk.beginning && self.held.is_empty() {
+        // During a partial delivery everything goes to the maps, where it is pulled from.
+        if chunk.beginning && self.held.is_empty() && self.partial.is_none() {
             self.bytes += chunk.payload.len();
             self.run = Some(Run {
                 first: chunk.clone(),

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use usctp_wire::Ssn;
+use usctp_wire::{Ssn, StreamId};
 
 use super::Message;
 
@@ -48,15 +48,38 @@ impl StreamOrder {
             return 0;
         }
         ready.push_back(msg);
-        q.next += 1;
-        while let Some(entry) = q.waiting.first_entry() {
-            if *entry.key() != q.next {
+        q.advance(ready);
+        0
+    }
+
+    /// Whether `ssn` is the next message of `stream`: a partial delivery may start on it.
+    pub(crate) fn is_next(&self, stream: StreamId, ssn: Ssn) -> bool {
+        let next = self.streams.get(&stream.0).map_or(FIRST_SSN, |q| q.next);
+        Ssn(next as u16) == ssn
+    }
+
+    /// The message `is_next` allowed was delivered in pieces to its end: move `stream` on
+    /// and append the messages that waited for it to `ready`.
+    pub(crate) fn advance(&mut self, stream: StreamId, ready: &mut VecDeque<Message>) {
+        let q = self.streams.entry(stream.0).or_insert(StreamQueue {
+            next: FIRST_SSN,
+            waiting: BTreeMap::new(),
+        });
+        q.advance(ready);
+    }
+}
+
+impl StreamQueue {
+    /// The next message was delivered: deliver those that waited for it.
+    fn advance(&mut self, ready: &mut VecDeque<Message>) {
+        self.next += 1;
+        while let Some(entry) = self.waiting.first_entry() {
+            if *entry.key() != self.next {
                 break;
             }
             ready.push_back(entry.remove());
-            q.next += 1;
+            self.next += 1;
         }
-        0
     }
 }
 
@@ -64,13 +87,14 @@ impl StreamOrder {
 mod tests {
     use super::*;
     use bytes::Bytes;
-    use usctp_wire::{Ppid, StreamId};
+    use usctp_wire::Ppid;
 
     fn msg(stream: u16, tag: u32) -> Message {
         Message {
             stream: StreamId(stream),
             ppid: Ppid(tag),
             unordered: false,
+            end_of_message: true,
             payload: Bytes::from_static(b"xy"),
         }
     }
@@ -114,6 +138,19 @@ mod tests {
         assert!(ready.is_empty());
         o.push(Ssn(0), msg(3, 0), &mut ready);
         assert_eq!(tags(&mut ready), [(3, 0), (3, 1)]);
+    }
+
+    #[test]
+    fn advance_after_a_partial_delivery_releases_the_waiting_messages() {
+        let mut o = StreamOrder::default();
+        let mut ready = VecDeque::new();
+        assert!(o.is_next(StreamId(2), Ssn(0)));
+        o.push(Ssn(1), msg(2, 1), &mut ready);
+        assert!(ready.is_empty() && o.is_next(StreamId(2), Ssn(0)));
+        // SSN 0 went out in pieces; its end moves the stream on.
+        o.advance(StreamId(2), &mut ready);
+        assert_eq!(tags(&mut ready), [(2, 1)]);
+        assert!(o.is_next(StreamId(2), Ssn(2)));
     }
 
     #[test]

@@ -69,6 +69,7 @@ fn in_order_single_chunk_messages_are_delivered_zero_copy() {
             stream: StreamId(1),
             ppid: Ppid(7),
             unordered: false,
+            end_of_message: true,
             payload: Bytes::from_static(b"hello"),
         })
     );

@@ -216,16 +216,22 @@ impl Tester {
         self.user(|a| a.shutdown(now));
     }
 
-    /// Messages the SUT delivered to its user.
+    /// Messages the SUT delivered to its user, the pieces of a partial delivery joined (a
+    /// message whose end has not come yet is left out).
     pub fn messages(&mut self) -> Vec<Bytes> {
         let mut v = Vec::new();
-        while let Some(m) = self
+        let mut joining = Vec::new();
+        while let Some(Some(m)) = self
             .ep
             .with_association(self.id.unwrap(), |a| a.poll_message())
         {
-            match m {
-                Some(m) => v.push(m.payload),
-                None => break,
+            if joining.is_empty() && m.end_of_message {
+                v.push(m.payload);
+                continue;
+            }
+            joining.extend_from_slice(&m.payload);
+            if m.end_of_message {
+                v.push(Bytes::from(std::mem::take(&mut joining)));
             }
         }
         v

@@ -19,6 +19,7 @@ use usctp_transport::{Datagram, Transport};
 
 pub(crate) use command::{Command, SendReq};
 
+use crate::shared::RecvLimits;
 use crate::shared::{Ended, Shared};
 use crate::{Association, ConnectError, Error};
 
@@ -51,7 +52,7 @@ pub(crate) struct Driver {
     buf: Vec<u8>,
     /// Where the packets in `buf` go.
     pending: Vec<usctp_proto::Transmit>,
-    recv_limit: usize,
+    limits: RecvLimits,
     /// No more commands can arrive (every handle is gone).
     orphaned: bool,
     closing: bool,
@@ -65,7 +66,7 @@ impl Driver {
         cmd: mpsc::WeakUnboundedSender<Command>,
         incoming: mpsc::Sender<Association>,
         done: watch::Sender<bool>,
-        recv_limit: usize,
+        limits: RecvLimits,
     ) -> Self {
         Self {
             ep,
@@ -77,7 +78,7 @@ impl Driver {
             entries: HashMap::new(),
             buf: Vec::with_capacity(65_536),
             pending: Vec::new(),
-            recv_limit,
+            limits,
             orphaned: false,
             closing: false,
         }
@@ -273,7 +274,7 @@ impl Driver {
             return;
         };
         let shared = Arc::clone(&e.shared);
-        let limit = self.recv_limit;
+        let limit = self.limits.buffered;
         self.ep.with_association(id, |a| loop {
             if !all && shared.lock().buffered >= limit {
                 shared.lock().more_in_core = true;
@@ -299,7 +300,7 @@ impl Driver {
             id,
             cmd,
             Arc::clone(&e.shared),
-            self.recv_limit,
+            self.limits,
             peer_port,
         ))
     }

@@ -166,8 +166,8 @@ async fn one_packet(a: &Association, size: i64, o: Origin) {
     }
     notice(&format!("Sent {n} bytes\n"));
     let m = match tokio::time::timeout(Duration::from_secs(1), a.recv()).await {
-        Ok(Some(m)) => m,
-        Ok(None) => die(&format!("Got 0 bytes, but expected {n}\n")),
+        Ok(Ok(m)) => m,
+        Ok(Err(_)) => die(&format!("Got 0 bytes, but expected {n}\n")),
         Err(_) => die("No response"),
     };
     if m.payload.len() != n {

@@ -61,8 +61,8 @@ impl Interactive {
                 line = self.lines.recv() => line?,
                 m = a.recv() => {
                     match m {
-                        Some(m) => early.push_back(m),
-                        None => return Some(ended(a).await),
+                        Ok(m) => early.push_back(m),
+                        Err(_) => return Some(ended(a).await),
                     }
                     continue;
                 }
@@ -76,8 +76,8 @@ impl Interactive {
             let reply = match early.pop_front() {
                 Some(m) => m,
                 None => match a.recv().await {
-                    Some(m) => m,
-                    None => return Some(ended(a).await),
+                    Ok(m) => m,
+                    Err(_) => return Some(ended(a).await),
                 },
             };
             print_reply(&reply.payload);

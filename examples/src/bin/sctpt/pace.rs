@@ -94,7 +94,7 @@ impl Client<'_> {
                     self.blocked = true;
                 }
                 m = self.a.recv() => {
-                    if let Flow::Closed = self.reply(m).await {
+                    if let Flow::Closed = self.reply(m.ok()).await {
                         return Flow::Closed;
                     }
                 }
@@ -143,7 +143,7 @@ pub async fn run(i: usize, a: &Association, ctx: &Ctx, mut stop: watch::Receiver
             biased;
             _ = stop.changed() => break,
             m = a.recv() => {
-                if let Flow::Closed = c.reply(m).await {
+                if let Flow::Closed = c.reply(m.ok()).await {
                     return;
                 }
             }
@@ -163,7 +163,7 @@ pub async fn run(i: usize, a: &Association, ctx: &Ctx, mut stop: watch::Receiver
     loop {
         tokio::select! {
             m = a.recv() => {
-                if let Flow::Closed = c.reply(m).await {
+                if let Flow::Closed = c.reply(m.ok()).await {
                     return;
                 }
             }

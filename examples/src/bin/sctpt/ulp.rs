@@ -67,7 +67,7 @@ impl Ulp {
                 Err(error) => Served::Failed { op: "recv", error },
             };
         }
-        while let Some(m) = a.recv().await {
+        while let Ok(m) = a.recv().await {
             if self == Self::Echo {
                 // The message's own stream, PPID and U flag, as usrsctp's echo_server
                 // answers (the C sctpt server uses stream 0, PPID 0).

@@ -57,7 +57,7 @@ async fn peer_addrs(a: &Association) -> Vec<IpAddr> {
 
 /// Receive until the association ends; returns its report.
 async fn serve(a: Association, count: Arc<Mutex<Count>>, abort_after: u64) -> Report {
-    while let Some(m) = a.recv().await {
+    while let Ok(m) = a.recv().await {
         let now = Instant::now();
         let mut c = count.lock().unwrap_or_else(|p| p.into_inner());
         c.first.get_or_insert(now);
