@@ -66,6 +66,10 @@ pub struct AssociationConfig {
     /// Duplicate TSNs remembered for the next SACK at most (RFC 9260 §3.3.4); further
     /// duplicates are still discarded, just not listed.
     pub max_dup_tsns: usize,
+    /// Extensions offered in INIT / INIT ACK; those the peer offers too are in force
+    /// (`AssociationStats::extensions`). Default: PR-SCTP and RE-CONFIG, as Linux and
+    /// usrsctp.
+    pub extensions: crate::Extensions,
 }
 
 impl Default for AssociationConfig {
@@ -95,6 +99,7 @@ impl Default for AssociationConfig {
             max_peer_addresses: 16,
             initial_mtu: 1500,
             max_dup_tsns: 64,
+            extensions: crate::Extensions::default(),
         }
     }
 }

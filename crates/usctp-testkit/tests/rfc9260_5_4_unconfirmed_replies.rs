@@ -103,7 +103,10 @@ fn unconfirmed_primary_never_gets_data_or_sack() {
     t.run(std::time::Duration::from_secs(120));
     let a = t.ep.association(t.id.unwrap()).unwrap();
     assert_eq!(a.state(), State::Established);
-    assert_eq!(a.stats().path(PathId(0)).cloned().unwrap().state, PathState::Inactive);
+    assert_eq!(
+        a.stats().path(PathId(0)).cloned().unwrap().state,
+        PathState::Inactive
+    );
     assert_eq!(
         a.stats().path(PathId(1)).cloned().unwrap().state,
         PathState::Unconfirmed

@@ -113,7 +113,15 @@ fn packet_too_big_makes_new_data_fit_the_smaller_mtu() {
     );
     assert_eq!(p.sim.stats().dropped.get(DropReason::Mtu), 0, "seed {SEED}");
     let c = p.sim.node(p.client).ep.association(id).unwrap();
-    assert_eq!(c.stats().path(PathId(0)).cloned().unwrap().counters.icmp_too_big, 1);
+    assert_eq!(
+        c.stats()
+            .path(PathId(0))
+            .cloned()
+            .unwrap()
+            .counters
+            .icmp_too_big,
+        1
+    );
 }
 
 #[test]
@@ -198,7 +206,12 @@ fn failover_time(icmp: bool) -> Duration {
             )
         });
         assert!(pf, "seed {SEED}: primary not marked potentially failed");
-        let counters = c.ep.association(id).unwrap().stats().path(PathId(0)).cloned();
+        let counters =
+            c.ep.association(id)
+                .unwrap()
+                .stats()
+                .path(PathId(0))
+                .cloned();
         assert!(counters.unwrap().counters.icmp_unreachable > 0);
         assert!(!c.ep.association(id).unwrap().is_closed());
     }
@@ -241,7 +254,12 @@ fn local_tag(p: &Pair, id: AssocId) -> u32 {
 
 fn icmp_unreachable_count(p: &Pair, id: AssocId) -> u64 {
     let a = p.sim.node(p.client).ep.association(id).unwrap();
-    a.stats().path(PathId(0)).cloned().unwrap().counters.icmp_unreachable
+    a.stats()
+        .path(PathId(0))
+        .cloned()
+        .unwrap()
+        .counters
+        .icmp_unreachable
 }
 
 #[test]

@@ -61,7 +61,9 @@ pub use stats::AssocStats;
 pub use usctp_proto::PathStats;
 
 pub use usctp_proto::Message;
-pub use usctp_proto::{AssocId, AssociationConfig, CloseReason, Event, Incoming, PathState, State};
+pub use usctp_proto::{
+    AssocId, AssociationConfig, CloseReason, Event, Extensions, Incoming, PathState, State,
+};
 pub use usctp_proto::{PathCounters, PathId};
 pub use usctp_transport::{
     kernel_sctp_loaded, Faults, FaultyTransport, MemoryNetwork, MemoryTransport, RawConfig,

@@ -36,7 +36,7 @@ use crate::path::{PathId, PathManager};
 use crate::rx::{Message, Receiver};
 use crate::timer::{TimerKind, Timers};
 use crate::tx::{SendError, Sender};
-use crate::{AssociationConfig, DatagramMeta, TransportAddr};
+use crate::{AssociationConfig, DatagramMeta, Extensions, TransportAddr};
 
 /// A control chunk waiting to be sent, and where to.
 #[derive(Debug, Clone)]
@@ -122,6 +122,9 @@ pub struct Association {
     /// In the endpoint's queue of associations that may have output (a flag here instead of
     /// a set in the endpoint: no hashing per packet).
     queued_for_output: bool,
+    /// The extensions in force (RFC 5061 §4.2.7): learned from the INIT ACK, or from the
+    /// cookie. None until then.
+    extensions: Extensions,
     /// Seed of the association's random numbers (heartbeat nonces and jitter), ratcheted
     /// forward at every use: 32 bytes held instead of a 320-byte generator.
     rng_seed: [u8; 32],
@@ -184,6 +187,7 @@ impl Association {
             messages_ready: false,
             accepted_data: false,
             queued_for_output: false,
+            extensions: Extensions::NONE,
             rng_seed: {
                 let mut seed = [0; 32];
                 rng.fill_bytes(&mut seed);
@@ -242,6 +246,12 @@ impl Association {
     /// Our initial TSN (repeated in the INIT ACK of an INIT collision, RFC 9260 §5.2.1).
     pub fn local_initial_tsn(&self) -> Tsn {
         self.local_initial_tsn
+    }
+
+    /// The extensions in force: those both sides offered at setup (RFC 5061 §4.2.7); empty
+    /// until the handshake tells. Nothing acts on them yet beyond reporting them.
+    pub fn extensions(&self) -> Extensions {
+        self.extensions
     }
 
     /// Our SCTP port and the peer's.

@@ -14,6 +14,7 @@ pub const CLIENT_PORT: u16 = 40_000;
 pub const SERVER_PORT: u16 = 5000;
 
 pub mod tester;
+pub mod tshark;
 pub mod wire;
 
 /// A client and a server with `paths` addresses each, one link per path.

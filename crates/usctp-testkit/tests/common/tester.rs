@@ -356,6 +356,17 @@ pub fn init_ack_of(out: &[Packet]) -> Option<InitAck> {
     })
 }
 
+/// The parameters an INIT ACK reports as unrecognized, each as the raw bytes it echoes.
+pub fn unrecognized(ack: &InitAck) -> Vec<Vec<u8>> {
+    ack.params
+        .iter()
+        .filter_map(|p| match p {
+            Parameter::UnrecognizedParameter(u) => Some(u.raw.to_vec()),
+            _ => None,
+        })
+        .collect()
+}
+
 pub fn packets(sent: &[Sent]) -> Vec<Packet> {
     sent.iter().map(|s| s.packet.clone()).collect()
 }
