@@ -14,7 +14,7 @@
 //!
 //! ```
 //! use std::net::{IpAddr, Ipv4Addr};
-//! use usctp::{Endpoint, EndpointConfig, TransportAddr};
+//! use usctp::{Endpoint, EndpointConfig, SendOptions, TransportAddr};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,12 +27,13 @@
 //! tokio::spawn(async move {
 //!     let assoc = server.accept().await.unwrap();
 //!     while let Some(m) = assoc.recv().await {
-//!         assoc.send(m.stream.0, m.ppid.0, false, m.payload).await.unwrap();
+//!         let echo = SendOptions::reply_to(&m);
+//!         assoc.send_with(m.payload, echo).await.unwrap();
 //!     }
 //! });
 //!
 //! let assoc = client.connect(&[TransportAddr::udp(lo, server_udp)], 5000).await?;
-//! assoc.send(0, 0, false, &b"hello"[..]).await?;
+//! assoc.send(0, &b"hello"[..]).await?;
 //! let echo = assoc.recv().await.unwrap();
 //! assert_eq!(&echo.payload[..], b"hello");
 //! assoc.shutdown().await?;
@@ -62,7 +63,8 @@ pub use usctp_proto::PathStats;
 
 pub use usctp_proto::Message;
 pub use usctp_proto::{
-    AssocId, AssociationConfig, CloseReason, Event, Extensions, Incoming, PathState, State,
+    AssocId, AssociationConfig, CloseReason, Event, Extensions, Incoming, PathState, SendOptions,
+    State,
 };
 pub use usctp_proto::{PathCounters, PathId};
 pub use usctp_transport::{

@@ -21,7 +21,7 @@ use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
 use usctp_wire::cause::ErrorCause;
 use usctp_wire::chunk::{Chunk, Init};
-use usctp_wire::{CommonHeader, Ppid, StreamId, Tsn, VerificationTag};
+use usctp_wire::{CommonHeader, StreamId, Tsn, VerificationTag};
 
 pub use icmp::{IcmpKind, IcmpReport};
 pub use state::State;
@@ -35,7 +35,7 @@ use crate::inline_queue::InlineQueue;
 use crate::path::{PathId, PathManager};
 use crate::rx::{Message, Receiver};
 use crate::timer::{TimerKind, Timers};
-use crate::tx::{SendError, Sender};
+use crate::tx::{SendError, SendOptions, Sender};
 use crate::{AssociationConfig, DatagramMeta, Extensions, TransportAddr};
 
 /// A control chunk waiting to be sent, and where to.
@@ -280,19 +280,20 @@ impl Association {
         &self.tx
     }
 
-    /// Queue a message. Back-pressure: [`SendError::QueueFull`] until acknowledgements free
-    /// space (an [`Event::Writable`] follows).
-    pub fn send(
-        &mut self,
-        stream: StreamId,
-        ppid: Ppid,
-        unordered: bool,
-        payload: Bytes,
-    ) -> Result<(), AssocError> {
+    /// Queue a message on `stream`: PPID 0, ordered, reliable (see [`Association::send_with`]).
+    /// Back-pressure: [`SendError::QueueFull`] until acknowledgements free space (an
+    /// [`Event::Writable`] follows).
+    pub fn send(&mut self, stream: StreamId, payload: Bytes) -> Result<(), AssocError> {
+        self.send_with(payload, &SendOptions::new(stream.0))
+    }
+
+    /// Queue a message sent as `opts` say (stream, PPID, U flag, PR-SCTP limits, I bit).
+    /// Back-pressure as [`Association::send`].
+    pub fn send_with(&mut self, payload: Bytes, opts: &SendOptions) -> Result<(), AssocError> {
         if !self.state.accepts_user_data() {
             return Err(AssocError::NotWritable(self.state));
         }
-        match self.tx.push(stream, ppid, unordered, payload) {
+        match self.tx.push(payload, opts) {
             Err(SendError::QueueFull) => {
                 self.blocked = true;
                 Err(SendError::QueueFull.into())

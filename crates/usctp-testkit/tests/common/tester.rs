@@ -207,8 +207,7 @@ impl Tester {
     /// The user sends `payload` on stream 0.
     pub fn user_send(&mut self, payload: &[u8]) {
         let p = Bytes::copy_from_slice(payload);
-        self.user(|a| a.send(StreamId(0), Ppid(0), false, p))
-            .unwrap();
+        self.user(|a| a.send(StreamId(0), p)).unwrap();
     }
 
     pub fn user_shutdown(&mut self) {
@@ -369,6 +368,17 @@ pub fn unrecognized(ack: &InitAck) -> Vec<Vec<u8>> {
 
 pub fn packets(sent: &[Sent]) -> Vec<Packet> {
     sent.iter().map(|s| s.packet.clone()).collect()
+}
+
+/// The DATA chunks in what was sent, in order.
+pub fn data_of(sent: &[Sent]) -> Vec<Data> {
+    sent.iter()
+        .flat_map(|s| &s.packet.chunks)
+        .filter_map(|c| match c {
+            Chunk::Data(d) => Some(d.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// DATA TSNs in what was sent, in order.
