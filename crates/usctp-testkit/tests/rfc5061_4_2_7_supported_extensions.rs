@@ -7,9 +7,11 @@ mod common;
 
 use common::tester::*;
 use common::tshark;
+use usctp_pcap::PcapReader;
 use usctp_proto::{AssociationConfig, Extensions};
-use usctp_wire::chunk::{Chunk, CookieEcho};
+use usctp_wire::chunk::{Chunk, CookieEcho, Init, InitAck};
 use usctp_wire::param::{ForwardTsnSupported, Parameter, SupportedExtensions};
+use usctp_wire::{Packet, ParseOptions};
 
 const FORWARD_TSN: u8 = 0xc0;
 const RE_CONFIG: u8 = 0x82;
@@ -41,11 +43,11 @@ fn offer(params: &[Parameter]) -> Vec<Parameter> {
         .collect()
 }
 
-/// Linux and usrsctp offer both ways: the chunk types listed, and Forward-TSN-Supported.
+/// usrsctp offers PR-SCTP both ways: Forward-TSN-Supported, and the chunk types listed.
 fn full_offer() -> Vec<Parameter> {
     vec![
-        listed(&[FORWARD_TSN, RE_CONFIG]),
         ForwardTsnSupported.into(),
+        listed(&[FORWARD_TSN, RE_CONFIG]),
     ]
 }
 
@@ -165,10 +167,49 @@ fn rfc5061_4_2_7_init_with_the_offer_dissects_cleanly() {
     let text = tshark::fields(&init.to_vec(), "init-offer", &fields);
     let f = tshark::assert_clean(&text);
     let f: Vec<_> = f.iter().map(|f| tshark::numbers(f)).collect();
-    // INIT: Supported Extensions listing FORWARD TSN and RE-CONFIG, Forward-TSN-Supported.
+    // INIT: Forward-TSN-Supported, Supported Extensions listing FORWARD TSN and RE-CONFIG.
     assert_eq!(
         f,
-        [vec![1], vec![0x8008, 0xc000], vec![0xc0, 0x82]],
+        [vec![1], vec![0xc000, 0x8008], vec![0xc0, 0x82]],
         "{text}"
     );
+}
+
+/// usrsctp's INIT and INIT ACK from a capture (usctp-wire/testdata/usrsctp-echo.pcap).
+fn usrsctp_setup_chunks() -> (Init, InitAck) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../usctp-wire/testdata/usrsctp-echo.pcap"
+    );
+    let reader = PcapReader::new(bytes::Bytes::from(std::fs::read(path).unwrap())).unwrap();
+    let opts = usctp_pcap::ExtractOptions {
+        udp_ports: vec![9899, 9900],
+    };
+    let (mut init, mut ack) = (None, None);
+    for f in reader.sctp_packets_with(opts) {
+        let p = Packet::parse(&f.unwrap().sctp, ParseOptions::default()).unwrap();
+        match p.chunks.first() {
+            Some(Chunk::Init(i)) => init = init.or(Some(i.clone())),
+            Some(Chunk::InitAck(a)) => ack = ack.or(Some(a.clone())),
+            _ => {}
+        }
+    }
+    (init.unwrap(), ack.unwrap())
+}
+
+#[test]
+fn rfc5061_4_2_7_usrsctp_offers_from_a_capture_negotiate_both_extensions() {
+    let (init, ack) = usrsctp_setup_chunks();
+    // usrsctp's INIT also offers ECN and AUTH (0x8000, 0x8002-0x8004: skip, no report).
+    let mut t = Tester::listen(quiet());
+    let reply = init_ack_for(&mut t, init.params.clone());
+    assert_eq!(unrecognized(&reply), Vec::<Vec<u8>>::new());
+    assert_eq!(accepted(quiet(), init.params), Extensions::default());
+    // Its INIT ACK (minus its cookie, the tester's is used) as the client sees it.
+    let params: Vec<_> = ack
+        .params
+        .into_iter()
+        .filter(|p| !matches!(p, Parameter::StateCookie(_)))
+        .collect();
+    assert_eq!(connected(quiet(), params), Extensions::default());
 }

@@ -72,9 +72,9 @@ impl Extensions {
         Self(bits & Self::KNOWN)
     }
 
-    /// What to put in our INIT / INIT ACK to offer `self`: Supported Extensions listing each
-    /// extension's chunk type (RFC 5061 §4.2.7), and Forward-TSN-Supported for PR-SCTP
-    /// (RFC 3758 §3.1; Linux and usrsctp send both). Nothing when `self` is empty.
+    /// What to put in our INIT / INIT ACK to offer `self`: Forward-TSN-Supported for PR-SCTP
+    /// (RFC 3758 §3.1), and Supported Extensions listing each extension's chunk type (RFC 5061
+    /// §4.2.7); both, in this order, as usrsctp sends them. Nothing when `self` is empty.
     pub(crate) fn offer(self) -> impl Iterator<Item = Parameter> {
         let chunk_types: Vec<u8> = TABLE
             .iter()
@@ -85,7 +85,7 @@ impl Extensions {
         let fwd = self
             .contains(Self::PR_SCTP)
             .then(|| ForwardTsnSupported.into());
-        listed.into_iter().chain(fwd)
+        fwd.into_iter().chain(listed)
     }
 
     /// What a peer's INIT / INIT ACK parameters offer. PR-SCTP: the Forward-TSN-Supported
@@ -134,7 +134,7 @@ mod tests {
         let listed = SupportedExtensions {
             chunk_types: vec![0xc0, 0x82],
         };
-        assert_eq!(all, [listed.into(), ForwardTsnSupported.into()]);
+        assert_eq!(all, [ForwardTsnSupported.into(), listed.into()]);
         assert_eq!(Extensions::NONE.offer().count(), 0);
         let reconfig: Vec<_> = Extensions::RECONFIG.offer().collect();
         let listed = SupportedExtensions {
