@@ -9,7 +9,7 @@ use usctp_proto::{
     AssocError, AssocId, AssociationConfig, DatagramMeta, Endpoint, EndpointConfig, Event,
     TransportAddr,
 };
-use usctp_wire::{Ppid, StreamId};
+use usctp_wire::StreamId;
 
 use crate::link::{Contender, Link, PairConfig, Refused, Side};
 
@@ -133,7 +133,7 @@ impl Contender for UsctpPair {
         };
         let r = self
             .client
-            .with_association(id, |a| a.send(StreamId(0), Ppid(0), false, message.clone()));
+            .with_association(id, |a| a.send(StreamId(0), message.clone()));
         match r {
             Some(Ok(())) => Ok(()),
             Some(Err(AssocError::Send(SendError::QueueFull))) => Err(Refused::Full),

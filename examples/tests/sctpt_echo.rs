@@ -6,7 +6,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use usctp::{Association, Endpoint, EndpointConfig, TransportAddr};
+use usctp::{Association, Endpoint, EndpointConfig, SendOptions, TransportAddr};
 
 mod sctpt_util;
 use sctpt_util::Server;
@@ -38,7 +38,12 @@ async fn echo_keeps_the_stream_ppid_and_u_flag() {
         (0, 0, false, b"the C tool's defaults"),
     ];
     for (stream, ppid, unordered, body) in sent {
-        a.send(stream, ppid, unordered, body).await.expect("send");
+        a.send_with(
+            body,
+            SendOptions::new(stream).ppid(ppid).unordered(unordered),
+        )
+        .await
+        .expect("send");
         let m = tokio::time::timeout(LIMIT, a.recv())
             .await
             .expect("echo in time")

@@ -72,6 +72,10 @@ pub struct AssociationConfig {
     /// Duplicate TSNs remembered for the next SACK at most (RFC 9260 §3.3.4); further
     /// duplicates are still discarded, just not listed.
     pub max_dup_tsns: usize,
+    /// Extensions offered in INIT / INIT ACK; those the peer offers too are in force
+    /// (`AssociationStats::extensions`). Default: none until FORWARD TSN and RE-CONFIG
+    /// processing lands (negotiating them today only tells the peer it may use them).
+    pub extensions: crate::Extensions,
 }
 
 impl Default for AssociationConfig {
@@ -102,6 +106,7 @@ impl Default for AssociationConfig {
             max_peer_addresses: 16,
             initial_mtu: 1500,
             max_dup_tsns: 64,
+            extensions: crate::Extensions::default(),
         }
     }
 }

@@ -36,4 +36,5 @@ pub use endpoint::{AcceptFilter, ConnectError, Endpoint, EndpointStats, Incoming
 pub use event::{AssocId, CloseReason, Event, PathState};
 pub use path::{AssociationStats, PathCounters, PathId, PathStats};
 pub use rx::Message;
-pub use tx::SendError;
+pub use setup::Extensions;
+pub use tx::{SendError, SendOptions};

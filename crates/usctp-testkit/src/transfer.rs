@@ -5,8 +5,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use usctp_proto::{AssociationConfig, Endpoint, EndpointConfig, Event, TransportAddr};
-use usctp_wire::{Ppid, StreamId};
+use usctp_proto::{AssociationConfig, Endpoint, EndpointConfig, Event, SendOptions, TransportAddr};
 
 use crate::run_error::{queued, request_streams};
 use crate::{RunError, SctpNode};
@@ -211,7 +210,9 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
             let unordered = spec.unordered;
             let retry = m.clone();
             let r = sim.with_node(client, |n, _| {
-                n.ep.with_association(id, |a| a.send(StreamId(stream), Ppid(0), unordered, m))
+                n.ep.with_association(id, |a| {
+                    a.send_with(m, &SendOptions::new(stream).unordered(unordered))
+                })
             });
             match queued(r, ended_at(&sim, client)) {
                 Ok(true) => next += 1,

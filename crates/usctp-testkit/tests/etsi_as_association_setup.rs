@@ -16,7 +16,7 @@ use usctp_wire::chunk::{Chunk, CookieEcho, ShutdownAck};
 use usctp_wire::param::{
     CookiePreservative, HostNameAddress, Parameter, SupportedAddressTypes, UnknownParameter,
 };
-use usctp_wire::{Ppid, StreamId};
+use usctp_wire::StreamId;
 
 fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
@@ -231,9 +231,9 @@ fn sctp_as_v_1_7_1_init_mis_below_our_os() {
     t.send(vec![Chunk::CookieEcho(CookieEcho { cookie })]);
     t.id = t.ep.association_ids().next();
     let p = bytes::Bytes::from_static(b"x");
-    let r = t.user(|a| a.send(StreamId(1), Ppid(0), false, p.clone()));
+    let r = t.user(|a| a.send(StreamId(1), p.clone()));
     assert!(matches!(r, Err(AssocError::Send(_))), "{r:?}");
-    assert!(t.user(|a| a.send(StreamId(0), Ppid(0), false, p)).is_ok());
+    assert!(t.user(|a| a.send(StreamId(0), p)).is_ok());
 }
 
 #[test]
@@ -260,9 +260,9 @@ fn sctp_as_v_1_7_3_init_ack_mis_below_our_os() {
     t.send(vec![Chunk::InitAck(ack)]);
     t.send(vec![Chunk::CookieAck(usctp_wire::chunk::CookieAck)]);
     let p = bytes::Bytes::from_static(b"x");
-    let r = t.user(|a| a.send(StreamId(1), Ppid(0), false, p.clone()));
+    let r = t.user(|a| a.send(StreamId(1), p.clone()));
     assert!(matches!(r, Err(AssocError::Send(_))), "{r:?}");
-    assert!(t.user(|a| a.send(StreamId(0), Ppid(0), false, p)).is_ok());
+    assert!(t.user(|a| a.send(StreamId(0), p)).is_ok());
 }
 
 /// INIT ACK problems the client must refuse: no COOKIE ECHO, TCB gone, and the ABORT (if any)

@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::tester::*;
 use usctp_proto::{AssocError, CloseReason, Event, State};
 use usctp_wire::chunk::{Abort, Chunk, Shutdown, ShutdownAck, ShutdownComplete};
-use usctp_wire::{Packet, Ppid, StreamId, Tsn};
+use usctp_wire::{Packet, StreamId, Tsn};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -54,7 +54,7 @@ fn shutdown_ack_sent() -> Tester {
 fn user_send_refused(t: &mut Tester) {
     let from = t.log.len();
     let p = bytes::Bytes::from_static(b"late");
-    let r = t.user(|a| a.send(StreamId(0), Ppid(0), false, p));
+    let r = t.user(|a| a.send(StreamId(0), p));
     assert!(matches!(r, Err(AssocError::NotWritable(_))), "{r:?}");
     assert!(data_tsns(&t.log[from..]).is_empty());
 }

@@ -11,7 +11,7 @@ use common::tester::*;
 use usctp_proto::{AssocError, CloseReason, Event};
 use usctp_wire::cause::ErrorCause;
 use usctp_wire::chunk::{Chunk, UnknownChunk};
-use usctp_wire::{Ppid, StreamId};
+use usctp_wire::StreamId;
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -21,19 +21,9 @@ fn leak(n: usize) -> &'static [u8] {
     Box::leak(vec![0x61; n].into_boxed_slice())
 }
 
-fn data_of(sent: &[Sent]) -> Vec<usctp_wire::chunk::Data> {
-    sent.iter()
-        .flat_map(|s| &s.packet.chunks)
-        .filter_map(|c| match c {
-            Chunk::Data(d) => Some(d.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn user_send_bytes(t: &mut Tester, n: usize) {
     let p = Bytes::from(vec![7u8; n]);
-    t.user(|a| a.send(StreamId(0), Ppid(0), false, p)).unwrap();
+    t.user(|a| a.send(StreamId(0), p)).unwrap();
 }
 
 #[test]
@@ -234,7 +224,7 @@ fn sctp_d_v_8_14_send_a_message_of_maximum_size() {
     cfg.max_message_size = 100_000;
     let mut t = Tester::accept(cfg);
     let p = Bytes::from(vec![1u8; 100_001]);
-    let r = t.user(|a| a.send(StreamId(0), Ppid(0), false, p));
+    let r = t.user(|a| a.send(StreamId(0), p));
     assert!(matches!(r, Err(AssocError::Send(_))), "{r:?}");
     user_send_bytes(&mut t, 100_000);
     for _ in 0..100 {

@@ -13,7 +13,7 @@ use usctp_proto::PathId;
 use usctp_proto::{AssociationConfig, Endpoint, Event, PathState, TransportAddr};
 use usctp_sim::{LinkConfig, Sim};
 use usctp_testkit::SctpNode;
-use usctp_wire::{Ppid, StreamId};
+use usctp_wire::StreamId;
 
 fn ip(a: u8, b: u8, c: u8, d: u8) -> IpAddr {
     IpAddr::V4(Ipv4Addr::new(a, b, c, d))
@@ -50,12 +50,7 @@ fn third_party_address_gets_only_backed_off_heartbeats() {
     for i in 0..600u32 {
         sim.with_node(client, |n, _| {
             n.ep.with_association(id, |a| {
-                a.send(
-                    StreamId(0),
-                    Ppid(0),
-                    false,
-                    Bytes::from(i.to_be_bytes().to_vec()),
-                )
+                a.send(StreamId(0), Bytes::from(i.to_be_bytes().to_vec()))
             })
         });
         sim.run_for(Duration::from_secs(1));

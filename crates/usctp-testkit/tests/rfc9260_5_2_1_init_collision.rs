@@ -8,9 +8,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::{Pair, CLIENT_PORT};
-use usctp_proto::{AssociationConfig, Event, TransportAddr};
+use usctp_proto::{AssociationConfig, Event, SendOptions, TransportAddr};
 use usctp_sim::LinkConfig;
-use usctp_wire::{Ppid, StreamId};
 
 #[test]
 fn simultaneous_init_yields_one_association() {
@@ -45,7 +44,7 @@ fn simultaneous_init_yields_one_association() {
         assert_eq!(p.sim.node(server).ep.association_count(), 1, "seed {seed}");
         p.sim.with_node(server, |n, _| {
             n.ep.with_association(sid, |a| {
-                a.send(StreamId(0), Ppid(1), false, Bytes::from_static(b"hi"))
+                a.send_with(Bytes::from_static(b"hi"), &SendOptions::new(0).ppid(1))
             })
         });
         let ok = p.sim.run_until_cond(Duration::from_secs(5), |s| {

@@ -6,8 +6,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 use usctp_proto::Message;
-use usctp_proto::{AssocId, Event};
-use usctp_wire::{Ppid, StreamId};
+use usctp_proto::{AssocId, Event, SendOptions};
 
 use crate::driver::{Command, SendReq};
 use crate::shared::{Ended, Inner, Joined, RecvLimits, Shared};
@@ -102,23 +101,22 @@ impl Association {
         }
     }
 
-    /// Send `data` as one message on `stream` with payload protocol identifier `ppid`,
-    /// ordered unless `unordered`.
+    /// Send `data` as one message on `stream`: PPID 0, ordered, reliable (see
+    /// [`Association::send_with`]).
     ///
     /// Back-pressure: when the send queue is full (`send_queue_limit`), this waits until
     /// acknowledgements make room. It returns once the message is queued, not delivered.
-    pub async fn send(
-        &self,
-        stream: u16,
-        ppid: u32,
-        unordered: bool,
-        data: impl Into<Bytes>,
-    ) -> Result<(), Error> {
+    pub async fn send(&self, stream: u16, data: impl Into<Bytes>) -> Result<(), Error> {
+        self.send_with(data, SendOptions::new(stream)).await
+    }
+
+    /// Send `data` as one message as `opts` say: stream, PPID, unordered, PR-SCTP limits
+    /// (honoured once PR-SCTP is negotiated), the I bit. Back-pressure as
+    /// [`Association::send`].
+    pub async fn send_with(&self, data: impl Into<Bytes>, opts: SendOptions) -> Result<(), Error> {
         let (reply, rx) = oneshot::channel();
         let req = SendReq {
-            stream: StreamId(stream),
-            ppid: Ppid(ppid),
-            unordered,
+            opts,
             data: data.into(),
             reply,
         };

@@ -15,7 +15,7 @@
 //!
 //! ```
 //! use std::net::{IpAddr, Ipv4Addr};
-//! use usctp::{Endpoint, EndpointConfig, TransportAddr};
+//! use usctp::{Endpoint, EndpointConfig, SendOptions, TransportAddr};
 //!
 //! #[tokio::main(flavor = "current_thread")]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,13 +28,14 @@
 //!     tokio::spawn(async move {
 //!         let assoc = server.accept().await.unwrap();
 //!         while let Ok(m) = assoc.recv().await {
-//!             assoc.send(m.stream.0, m.ppid.0, false, m.payload).await.unwrap();
+//!             // Echo on the message's stream, with its PPID and U flag.
+//!             assoc.send_with(m.payload.clone(), SendOptions::reply_to(&m)).await.unwrap();
 //!         }
 //!     });
 //!
 //!     let assoc = client.connect(&[TransportAddr::udp(lo, server_udp)], 5000).await?;
-//!     assoc.send(0, 0, false, &b"hello"[..]).await?;
-//!     let echo = assoc.recv().await.unwrap();
+//!     assoc.send(0, &b"hello"[..]).await?;
+//!     let echo = assoc.recv().await?;
 //!     assert_eq!(&echo.payload[..], b"hello");
 //!     assoc.shutdown().await?;
 //!     Ok(())
@@ -62,7 +63,10 @@ pub use stats::AssocStats;
 pub use usctp_proto::PathStats;
 
 pub use usctp_proto::Message;
-pub use usctp_proto::{AssocId, AssociationConfig, CloseReason, Event, Incoming, PathState, State};
+pub use usctp_proto::{
+    AssocId, AssociationConfig, CloseReason, Event, Extensions, Incoming, PathState, SendOptions,
+    State,
+};
 pub use usctp_proto::{PathCounters, PathId};
 pub use usctp_transport::{
     kernel_sctp_loaded, Faults, FaultyTransport, MemoryNetwork, MemoryTransport, RawConfig,

@@ -19,6 +19,8 @@ pub struct AssocStats {
     pub queued_bytes: usize,
     /// The peer's receive window as last advertised.
     pub peer_rwnd: u32,
+    /// The extensions in force: ours that the peer offered too (RFC 5061 §4.2.7).
+    pub extensions: usctp_proto::Extensions,
     /// Messages accepted by `send`.
     pub messages_sent: u64,
     /// Messages handed to the application (or waiting for `recv`).
@@ -35,6 +37,7 @@ impl AssocStats {
             outstanding_bytes: core.outstanding_bytes,
             queued_bytes: core.queued_bytes,
             peer_rwnd: core.peer_rwnd,
+            extensions: core.extensions,
             messages_sent: sent,
             messages_received: received,
         }

@@ -86,7 +86,7 @@ async fn accept_filter_refuses_by_peer_port_and_the_peer_gets_an_abort() {
     let welcome = Endpoint::bind(cfg(7114)).await.expect("bind");
     let assoc = welcome.connect(&to, 7113).await.expect("accepted");
     let peer = server.accept().await.expect("incoming");
-    assoc.send(0, 0, false, &b"hi"[..]).await.expect("send");
+    assoc.send(0, &b"hi"[..]).await.expect("send");
     assert_eq!(&peer.recv().await.expect("message").payload[..], b"hi");
     assert!(asked.load(Ordering::SeqCst) >= 2);
 }

@@ -52,7 +52,7 @@ async fn every_call_after_a_peer_abort_reports_the_abort() {
         let b = Arc::new(b);
         let sender = tokio::spawn({
             let b = Arc::clone(&b);
-            async move { first_error(|| b.send(0, 0, false, &b"x"[..])).await }
+            async move { first_error(|| b.send(0, &b"x"[..])).await }
         });
         let primary = tokio::spawn({
             let b = Arc::clone(&b);
@@ -83,14 +83,8 @@ async fn a_graceful_end_stays_closed_none_and_shutdown_ok() {
     let (a, b) = pair(&client, &server).await;
     a.shutdown().await.expect("graceful shutdown");
     assert!(b.recv().await.is_err());
-    assert_eq!(
-        b.send(0, 0, false, &b"x"[..]).await,
-        Err(Error::Closed(None))
-    );
-    assert_eq!(
-        a.send(0, 0, false, &b"x"[..]).await,
-        Err(Error::Closed(None))
-    );
+    assert_eq!(b.send(0, &b"x"[..]).await, Err(Error::Closed(None)));
+    assert_eq!(a.send(0, &b"x"[..]).await, Err(Error::Closed(None)));
     assert_eq!(b.set_primary(LO1).await, Err(Error::Closed(None)));
     assert_eq!(a.shutdown().await, Ok(()));
     assert_eq!(b.shutdown().await, Ok(()));

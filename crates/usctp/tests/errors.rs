@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use common::{fast, udp_endpoint, LO1};
 use usctp::{
-    BindError, CloseReason, ConnectError, Endpoint, EndpointConfig, TransportAddr, TransportError,
-    UdpConfig,
+    BindError, CloseReason, ConnectError, Endpoint, EndpointConfig, SendOptions, TransportAddr,
+    TransportError, UdpConfig,
 };
 
 /// TEST-NET-3 (RFC 5737): never assigned to a host.
@@ -119,7 +119,9 @@ async fn an_unreachable_peer_fails_while_another_association_keeps_echoing() {
     tokio::spawn(async move {
         let a = server.accept().await.expect("incoming");
         while let Ok(m) = a.recv().await {
-            let _ = a.send(m.stream.0, m.ppid.0, false, m.payload).await;
+            let _ = a
+                .send_with(m.payload, SendOptions::new(m.stream.0).ppid(m.ppid.0))
+                .await;
         }
     });
     let good = client
@@ -131,7 +133,7 @@ async fn an_unreachable_peer_fails_while_another_association_keeps_echoing() {
         let echoes = Arc::clone(&echoes);
         tokio::spawn(async move {
             loop {
-                good.send(0, 0, false, &b"ping"[..]).await.expect("send");
+                good.send(0, &b"ping"[..]).await.expect("send");
                 let m = good.recv().await.expect("echo");
                 assert_eq!(&m.payload[..], b"ping");
                 echoes.fetch_add(1, Ordering::Relaxed);

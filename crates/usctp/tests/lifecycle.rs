@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::{fast, udp_endpoint, LO1, LO2};
 use usctp::{
-    CloseReason, Endpoint, EndpointConfig, Error, Event, MemoryNetwork, TransportAddr,
+    CloseReason, Endpoint, EndpointConfig, Error, Event, MemoryNetwork, SendOptions, TransportAddr,
     TransportConfig, UdpConfig, UdpTransport,
 };
 
@@ -27,9 +27,12 @@ async fn abort_reaches_the_peer_over_the_memory_transport() {
         .await
         .expect("connect");
     let b = server.accept().await.expect("accept");
-    a.send(1, 7, true, &b"before abort"[..])
-        .await
-        .expect("send");
+    a.send_with(
+        &b"before abort"[..],
+        SendOptions::new(1).ppid(7).unordered(true),
+    )
+    .await
+    .expect("send");
     assert_eq!(
         &b.recv().await.expect("message").payload[..],
         b"before abort"
@@ -44,7 +47,7 @@ async fn abort_reaches_the_peer_over_the_memory_transport() {
         matches!(last, Some(Event::Closed(CloseReason::PeerAborted(_)))),
         "{last:?}"
     );
-    let e = b.send(0, 0, false, &b"x"[..]).await;
+    let e = b.send(0, &b"x"[..]).await;
     assert!(
         matches!(e, Err(Error::Closed(Some(CloseReason::PeerAborted(_))))),
         "{e:?}"
@@ -82,7 +85,7 @@ async fn dropping_every_handle_ends_the_driver_after_a_graceful_shutdown() {
         .await
         .expect("connect");
     let b = server.accept().await.expect("accept");
-    a.send(0, 0, false, vec![1u8; 100_000]).await.expect("send");
+    a.send(0, vec![1u8; 100_000]).await.expect("send");
     drop((a, client));
     // The drop started a graceful shutdown that still delivers the queued message.
     let m = b

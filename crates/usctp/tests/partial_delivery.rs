@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use common::{fast, LO1};
 use usctp::{Association, Endpoint, EndpointConfig, Error, MemoryNetwork, TransportAddr};
-use usctp::{MemoryTransport, TransportConfig};
+use usctp::{MemoryTransport, SendOptions, TransportConfig};
 
 const KIB: usize = 1024;
 
@@ -45,8 +45,12 @@ async fn recv_returns_whole_messages_larger_than_the_window() {
     let (_c, _s, a, b) = pair(4 << 20, 4 << 20).await;
     let big = pattern(3 << 20, 1);
     let small = pattern(100, 2);
-    a.send(0, 5, false, big.clone()).await.expect("send");
-    a.send(1, 6, false, small.clone()).await.expect("send");
+    a.send_with(big.clone(), SendOptions::new(0).ppid(5))
+        .await
+        .expect("send");
+    a.send_with(small.clone(), SendOptions::new(1).ppid(6))
+        .await
+        .expect("send");
     let m = b.recv().await.expect("big message");
     assert!(m.end_of_message);
     assert_eq!((m.stream.0, m.ppid.0), (0, 5));
@@ -59,7 +63,9 @@ async fn recv_returns_whole_messages_larger_than_the_window() {
 async fn recv_partial_returns_the_pieces_in_order_with_the_end_marked() {
     let (_c, _s, a, b) = pair(4 << 20, 4 << 20).await;
     let big = pattern(1 << 20, 3);
-    a.send(2, 9, false, big.clone()).await.expect("send");
+    a.send_with(big.clone(), SendOptions::new(2).ppid(9))
+        .await
+        .expect("send");
     let mut joined = Vec::new();
     let mut pieces = 0;
     loop {
@@ -79,10 +85,12 @@ async fn recv_partial_returns_the_pieces_in_order_with_the_end_marked() {
 #[tokio::test]
 async fn recv_past_max_message_size_is_an_error_and_the_next_message_follows() {
     let (_c, _s, a, b) = pair(4 << 20, 512 * KIB).await;
-    a.send(0, 1, false, pattern(1 << 20, 4))
+    a.send_with(pattern(1 << 20, 4), SendOptions::new(0).ppid(1))
         .await
         .expect("send");
-    a.send(0, 2, false, &b"next"[..]).await.expect("send");
+    a.send_with(&b"next"[..], SendOptions::new(0).ppid(2))
+        .await
+        .expect("send");
     let e = b.recv().await.expect_err("too large");
     assert_eq!(
         e,

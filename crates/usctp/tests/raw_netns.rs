@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use common::netns::{client_dev, in_netns, link_addrs, skip_reason, Netns};
 use common::{body, check, fast};
-use usctp::{Association, Endpoint, EndpointConfig, Event, PathState, TransportAddr};
+use usctp::{Association, Endpoint, EndpointConfig, Event, PathState, SendOptions, TransportAddr};
 
 const PORT: u16 = 5000;
 
@@ -56,7 +56,7 @@ fn echo_server(server: Endpoint) -> tokio::task::JoinHandle<u64> {
             tasks.push(tokio::spawn(async move {
                 let mut n = 0u64;
                 while let Ok(m) = a.recv().await {
-                    if a.send(m.stream.0, m.ppid.0, m.unordered, m.payload)
+                    if a.send_with(m.payload.clone(), SendOptions::reply_to(&m))
                         .await
                         .is_err()
                     {
@@ -104,7 +104,7 @@ async fn transfer(a: Arc<Association>, n: u32, midway: impl FnOnce() + Send + 's
                 1..=5 => 4 + (seq as usize * 7919) % 9000,
                 _ => 4 + (seq as usize * 131) % 1400,
             };
-            a.send((seq % 4) as u16, 7, false, body(seq, len))
+            a.send_with(body(seq, len), SendOptions::new((seq % 4) as u16).ppid(7))
                 .await
                 .expect("send");
         }
@@ -143,7 +143,7 @@ async fn raw_ip_echo_bulk_and_shutdown_over_ipv4_and_ipv6() {
         .await
         .expect("connect over IPv6");
     for text in ["one", "two", "three"] {
-        a.send(1, 42, false, text.as_bytes().to_vec())
+        a.send_with(text.as_bytes().to_vec(), SendOptions::new(1).ppid(42))
             .await
             .expect("send");
         let m = a.recv().await.expect("echo");

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use common::{body, check, size_of, udp_endpoint, LO1, LO2};
-use usctp::TransportAddr;
+use usctp::{SendOptions, TransportAddr};
 
 const MESSAGES: u32 = 10_000;
 const STREAMS: u32 = 4;
@@ -50,7 +50,7 @@ async fn ten_thousand_mixed_messages_then_graceful_shutdown() {
         let len = size_of(seq);
         sent_bytes += len;
         let stream = (seq % STREAMS) as u16;
-        a.send(stream, 1, false, body(seq, len))
+        a.send_with(body(seq, len), SendOptions::new(stream).ppid(1))
             .await
             .expect("send");
     }

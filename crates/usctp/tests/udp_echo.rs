@@ -3,7 +3,7 @@
 mod common;
 
 use common::{udp_endpoint, LO1};
-use usctp::{Event, TransportAddr};
+use usctp::{Event, SendOptions, TransportAddr};
 
 #[tokio::test]
 async fn echo_round_trip_and_graceful_shutdown() {
@@ -15,7 +15,7 @@ async fn echo_round_trip_and_graceful_shutdown() {
         let a = server.accept().await.expect("incoming");
         let mut n = 0;
         while let Ok(m) = a.recv().await {
-            a.send(m.stream.0, m.ppid.0, m.unordered, m.payload)
+            a.send_with(m.payload.clone(), SendOptions::reply_to(&m))
                 .await
                 .expect("echo");
             n += 1;
@@ -29,9 +29,12 @@ async fn echo_round_trip_and_graceful_shutdown() {
         .expect("connect");
     assert_eq!(a.event().await, Some(Event::Connected));
     for (i, text) in ["one", "two", "three"].iter().enumerate() {
-        a.send(i as u16, 42, false, text.as_bytes().to_vec())
-            .await
-            .expect("send");
+        a.send_with(
+            text.as_bytes().to_vec(),
+            SendOptions::new(i as u16).ppid(42),
+        )
+        .await
+        .expect("send");
         let m = a.recv().await.expect("echo");
         assert_eq!(
             (&m.payload[..], m.stream.0, m.ppid.0),

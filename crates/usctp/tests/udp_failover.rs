@@ -47,7 +47,7 @@ async fn transfer_survives_the_primary_going_down() {
         if seq == MESSAGES / 3 {
             faults.block_sends_to(LO1);
         }
-        a.send(0, 0, false, body(seq, 4 + (seq as usize * 37) % 3000))
+        a.send(0, body(seq, 4 + (seq as usize * 37) % 3000))
             .await
             .expect("send");
         if seq % 100 == 0 {

@@ -45,7 +45,7 @@ async fn transfer(gso: bool, port: u16) -> UdpStats {
     });
     let a = client.connect(&to, port + 1).await.expect("connect");
     for seq in 0..MESSAGES {
-        a.send(0, 0, false, body(seq, SIZE)).await.expect("send");
+        a.send(0, body(seq, SIZE)).await.expect("send");
     }
     let peer = tokio::time::timeout(Duration::from_secs(60), receiver)
         .await

@@ -35,10 +35,7 @@ async fn port_unreachable_on_loopback_reaches_the_core() {
     // The server vanishes without a word (its ABORT is lost): its UDP port is closed.
     faults.block_sends_to(LO1);
     server.close().await;
-    assoc
-        .send(0, 0, false, &b"anyone there?"[..])
-        .await
-        .expect("queued");
+    assoc.send(0, &b"anyone there?"[..]).await.expect("queued");
 
     let mut marked = false;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);

@@ -9,7 +9,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::LO1;
-use usctp::{Endpoint, EndpointConfig, TransportAddr, TransportConfig, UdpConfig};
+use usctp::{Endpoint, EndpointConfig, SendOptions, TransportAddr, TransportConfig, UdpConfig};
 
 const ASSOCIATIONS: u16 = 1000;
 const MESSAGES: u32 = 100;
@@ -47,7 +47,7 @@ async fn a_thousand_associations_on_one_endpoint_each_echo() {
                 echoers.spawn(async move {
                     let mut n = 0u32;
                     while let Ok(m) = a.recv().await {
-                        a.send(m.stream.0, m.ppid.0, false, m.payload)
+                        a.send_with(m.payload, SendOptions::new(m.stream.0).ppid(m.ppid.0))
                             .await
                             .expect("echo");
                         n += 1;
@@ -92,9 +92,12 @@ async fn a_thousand_associations_on_one_endpoint_each_echo() {
                     "assoc {i} message {seq} {}",
                     "x".repeat((seq as usize * 37) % 500)
                 );
-                a.send((seq % 2) as u16, 1, false, msg.clone().into_bytes())
-                    .await
-                    .expect("send");
+                a.send_with(
+                    msg.clone().into_bytes(),
+                    SendOptions::new((seq % 2) as u16).ppid(1),
+                )
+                .await
+                .expect("send");
                 let echo = a.recv().await.expect("echo");
                 assert_eq!(&echo.payload[..], msg.as_bytes());
             }

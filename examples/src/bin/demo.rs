@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use usctp::{
-    Endpoint, EndpointConfig, Event, Faults, FaultyTransport, TransportAddr, TransportConfig,
-    UdpConfig, UdpTransport,
+    Endpoint, EndpointConfig, Event, Faults, FaultyTransport, SendOptions, TransportAddr,
+    TransportConfig, UdpConfig, UdpTransport,
 };
 
 const LO1: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1));
@@ -93,7 +93,7 @@ async fn run() -> Result<bool, Error> {
             }
         });
         while let Ok(m) = a.recv().await {
-            a.send(m.stream.0, m.ppid.0, m.unordered, m.payload)
+            a.send_with(m.payload.clone(), SendOptions::reply_to(&m))
                 .await
                 .ok()?;
         }
@@ -163,7 +163,7 @@ async fn run() -> Result<bool, Error> {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(seq, Instant::now());
-        assoc.send(0, 0, false, body).await?;
+        assoc.send(0, body).await?;
         tokio::time::sleep(PACE).await;
     }
     let (received, max_latency) = tokio::time::timeout(Duration::from_secs(30), receiver).await??;

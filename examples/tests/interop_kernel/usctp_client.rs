@@ -99,7 +99,7 @@ pub async fn echo_transfer(
     };
     for seq in 0..n {
         hook(seq);
-        a.send(0, 0, false, body(seq, len))
+        a.send(0, body(seq, len))
             .await
             .map_err(|e| format!("send {seq}: {e}"))?;
         tokio::time::sleep(pace).await;

@@ -75,13 +75,15 @@ impl Association {
         for r in &remotes[1..] {
             a.add_peer_path(now, *r);
         }
+        let mut params = address_params(advertised);
+        params.extend(a.cfg.extensions.offer());
         let init = Init {
             initiate_tag: local_tag,
             a_rwnd: a.cfg.receive_window,
             outbound_streams: a.cfg.outbound_streams,
             inbound_streams: a.cfg.max_inbound_streams,
             initial_tsn: itsn,
-            params: address_params(advertised),
+            params,
         };
         a.handshake.init = Some(init.clone());
         a.queue(Some(PathId(0)), init);
@@ -103,6 +105,7 @@ impl Association {
         let tags = (c.local_tag, c.peer_tag);
         let first = (meta.src, Some(meta.dst));
         let mut a = Self::new(ctx, now, ports, tags, c.local_initial_tsn, first, rng);
+        a.extensions = c.features;
         a.adopt_peer(
             now,
             c.peer_initial_tsn,
@@ -207,12 +210,14 @@ impl Association {
         // retransmitted to another of the peer's addresses).
         let back = self.paths.find(meta.src).unwrap_or(PathId(0));
         self.queue(Some(back), CookieEcho { cookie });
-        // RFC 9260 §3.2.1: unknown INIT ACK parameters that ask for a report go in an ERROR
-        // bundled with the COOKIE ECHO.
-        let (reports, _) = crate::setup::scan_init_params(&ack.params);
-        if !reports.is_empty() {
+        // RFC 9260 §3.2.1: INIT ACK parameters we do not support that ask for a report go in
+        // an ERROR bundled with the COOKIE ECHO.
+        let scan = crate::setup::scan_init_params(&ack.params, self.cfg.extensions);
+        // RFC 5061 §4.2.7: in force is what we offered and the INIT ACK offers too.
+        self.extensions = scan.extensions;
+        if !scan.reports.is_empty() {
             let mut raw = Vec::new();
-            for r in &reports {
+            for r in &scan.reports {
                 if let Parameter::UnrecognizedParameter(u) = r {
                     raw.extend_from_slice(&u.raw);
                 }

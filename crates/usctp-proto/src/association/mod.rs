@@ -21,7 +21,7 @@ use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
 use usctp_wire::cause::ErrorCause;
 use usctp_wire::chunk::{Chunk, Init};
-use usctp_wire::{CommonHeader, Ppid, StreamId, Tsn, VerificationTag};
+use usctp_wire::{CommonHeader, StreamId, Tsn, VerificationTag};
 
 pub use icmp::{IcmpKind, IcmpReport};
 pub use state::State;
@@ -35,8 +35,8 @@ use crate::inline_queue::InlineQueue;
 use crate::path::{PathId, PathManager};
 use crate::rx::{Message, Receiver};
 use crate::timer::{TimerKind, Timers};
-use crate::tx::{SendError, Sender};
-use crate::{AssociationConfig, DatagramMeta, TransportAddr};
+use crate::tx::{SendError, SendOptions, Sender};
+use crate::{AssociationConfig, DatagramMeta, Extensions, TransportAddr};
 
 /// A control chunk waiting to be sent, and where to.
 #[derive(Debug, Clone)]
@@ -122,6 +122,9 @@ pub struct Association {
     /// In the endpoint's queue of associations that may have output (a flag here instead of
     /// a set in the endpoint: no hashing per packet).
     queued_for_output: bool,
+    /// The extensions in force (RFC 5061 §4.2.7): learned from the INIT ACK, or from the
+    /// cookie. None until then.
+    extensions: Extensions,
     /// Seed of the association's random numbers (heartbeat nonces and jitter), ratcheted
     /// forward at every use: 32 bytes held instead of a 320-byte generator.
     rng_seed: [u8; 32],
@@ -184,6 +187,7 @@ impl Association {
             messages_ready: false,
             accepted_data: false,
             queued_for_output: false,
+            extensions: Extensions::NONE,
             rng_seed: {
                 let mut seed = [0; 32];
                 rng.fill_bytes(&mut seed);
@@ -244,6 +248,12 @@ impl Association {
         self.local_initial_tsn
     }
 
+    /// The extensions in force: those both sides offered at setup (RFC 5061 §4.2.7); empty
+    /// until the handshake tells. Nothing acts on them yet beyond reporting them.
+    pub fn extensions(&self) -> Extensions {
+        self.extensions
+    }
+
     /// Our SCTP port and the peer's.
     pub fn ports(&self) -> (u16, u16) {
         (self.local_port, self.peer_port)
@@ -270,19 +280,20 @@ impl Association {
         &self.tx
     }
 
-    /// Queue a message. Back-pressure: [`SendError::QueueFull`] until acknowledgements free
-    /// space (an [`Event::Writable`] follows).
-    pub fn send(
-        &mut self,
-        stream: StreamId,
-        ppid: Ppid,
-        unordered: bool,
-        payload: Bytes,
-    ) -> Result<(), AssocError> {
+    /// Queue a message on `stream`: PPID 0, ordered, reliable (see [`Association::send_with`]).
+    /// Back-pressure: [`SendError::QueueFull`] until acknowledgements free space (an
+    /// [`Event::Writable`] follows).
+    pub fn send(&mut self, stream: StreamId, payload: Bytes) -> Result<(), AssocError> {
+        self.send_with(payload, &SendOptions::new(stream.0))
+    }
+
+    /// Queue a message sent as `opts` say (stream, PPID, U flag, PR-SCTP limits, I bit).
+    /// Back-pressure as [`Association::send`].
+    pub fn send_with(&mut self, payload: Bytes, opts: &SendOptions) -> Result<(), AssocError> {
         if !self.state.accepts_user_data() {
             return Err(AssocError::NotWritable(self.state));
         }
-        match self.tx.push(stream, ppid, unordered, payload) {
+        match self.tx.push(payload, opts) {
             Err(SendError::QueueFull) => {
                 self.blocked = true;
                 Err(SendError::QueueFull.into())

@@ -20,6 +20,7 @@ impl Association {
             State::CookieWait | State::CookieEchoed => self.shutdown_requested = true,
             State::Established => {
                 self.set_state(State::ShutdownPending, "user shutdown");
+                self.tx.set_closing();
                 self.progress_shutdown(now);
             }
             _ => {}

@@ -34,6 +34,7 @@ impl Association {
             outstanding_bytes: self.tx.outstanding_bytes(),
             queued_bytes: self.tx.queued_bytes(),
             peer_rwnd: self.tx.peer_rwnd(),
+            extensions: self.extensions,
             paths,
         }
     }

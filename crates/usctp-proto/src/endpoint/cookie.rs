@@ -13,7 +13,7 @@ use sha2::Sha256;
 use usctp_wire::{Tsn, VerificationTag};
 
 use crate::setup::CookieContents;
-use crate::{AddrList, TransportAddr};
+use crate::{AddrList, Extensions, TransportAddr};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -230,7 +230,7 @@ fn encode(c: &CookieContents, out: &mut Vec<u8>) {
         out.extend_from_slice(&c.local_tie_tag.0.to_be_bytes());
         out.extend_from_slice(&c.peer_tie_tag.0.to_be_bytes());
     }
-    out.extend_from_slice(&c.features.to_be_bytes());
+    out.extend_from_slice(&c.features.bits().to_be_bytes());
     // The caller bounds the list by max_peer_addresses, far below 255.
     out.push(c.peer_addresses.len().min(255) as u8);
     for a in c.peer_addresses.iter().take(255) {
@@ -292,14 +292,14 @@ fn decode(body: &[u8]) -> Option<CookieContents> {
         peer_port: r.u16()?,
         local_tie_tag: VerificationTag(0),
         peer_tie_tag: VerificationTag(0),
-        features: 0,
+        features: Extensions::NONE,
         peer_addresses: AddrList::default(),
     };
     if version & HAS_TIE_TAGS != 0 {
         c.local_tie_tag = VerificationTag(r.u32()?);
         c.peer_tie_tag = VerificationTag(r.u32()?);
     }
-    c.features = r.u32()?;
+    c.features = Extensions::from_bits(r.u32()?);
     let n = r.u8()?;
     for _ in 0..n {
         let kind = r.u8()?;
@@ -335,7 +335,7 @@ mod tests {
             peer_port: 5001,
             local_tie_tag: VerificationTag(0),
             peer_tie_tag: VerificationTag(0),
-            features: 0b101,
+            features: Extensions::RECONFIG,
             peer_addresses: vec![
                 TransportAddr::raw(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1))),
                 TransportAddr::udp(IpAddr::V6(Ipv6Addr::LOCALHOST), 9899),

@@ -139,12 +139,13 @@ impl Endpoint {
         existing: Option<Existing>,
     ) -> Vec<u8> {
         let cfg = &self.assoc_cfg;
-        let (our_os, our_mis, rwnd) = (
+        let (our_os, our_mis, rwnd, ours) = (
             cfg.outbound_streams,
             cfg.max_inbound_streams,
             cfg.receive_window,
+            cfg.extensions,
         );
-        let (reports, preservative) = scan_init_params(&init.params);
+        let scan = scan_init_params(&init.params, ours);
         // RFC 9260 §5.2.1: in COOKIE-WAIT / COOKIE-ECHOED answer with our existing tag and no
         // tie-tags; §5.2.2: otherwise a new tag, with the current tags as tie-tags.
         let no_tie = (VerificationTag(0), VerificationTag(0));
@@ -159,7 +160,7 @@ impl Endpoint {
         };
         let contents = CookieContents {
             created_ms: self.now_ms(now),
-            lifetime_ms: self.cookie_life_ms(preservative),
+            lifetime_ms: self.cookie_life_ms(scan.preservative),
             local_tag,
             peer_tag: init.initiate_tag,
             local_initial_tsn: itsn,
@@ -171,10 +172,13 @@ impl Endpoint {
             peer_port: header.dst_port,
             local_tie_tag: tie.0,
             peer_tie_tag: tie.1,
-            features: 0,
+            // RFC 5061 §4.2.7: what both offered, known again at COOKIE ECHO.
+            features: scan.extensions,
             peer_addresses: addrs,
         };
-        let ours = self.cfg.advertised_addresses.as_deref();
+        let advertised = self.cfg.advertised_addresses.as_deref();
+        let mut params = address_params(advertised.unwrap_or(&self.local_addrs));
+        params.extend(ours.offer());
         let ack = InitAck {
             initiate_tag: local_tag,
             a_rwnd: rwnd,
@@ -183,8 +187,8 @@ impl Endpoint {
             outbound_streams: our_os.min(init.inbound_streams),
             inbound_streams: our_mis,
             initial_tsn: itsn,
-            params: address_params(ours.unwrap_or(&self.local_addrs)),
+            params,
         };
-        init_ack_packet(header, &ack, (&self.signer, &contents), &reports)
+        init_ack_packet(header, &ack, (&self.signer, &contents), &scan.reports)
     }
 }

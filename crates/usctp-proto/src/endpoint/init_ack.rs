@@ -60,7 +60,7 @@ mod tests {
             peer_port: 6000,
             local_tie_tag: VerificationTag(tie),
             peer_tie_tag: VerificationTag(tie),
-            features: 0,
+            features: crate::Extensions::default(),
             peer_addresses: peers
                 .iter()
                 .map(|ip| TransportAddr::raw(*ip))
@@ -71,10 +71,18 @@ mod tests {
 
     type Case<'a> = (&'a [IpAddr], &'a [IpAddr], u32, Vec<Parameter>);
 
-    /// `f` listing `addresses` before its cookie.
+    /// `addresses` and our extension offer: what an INIT ACK lists before its cookie.
+    fn ours(addresses: &[IpAddr]) -> Vec<Parameter> {
+        let addresses = addresses.iter().map(|ip| Parameter::from(*ip));
+        addresses
+            .chain(crate::Extensions::default().offer())
+            .collect()
+    }
+
+    /// `f` listing `addresses` and our offer before its cookie.
     fn with_addresses(f: &InitAck, addresses: &[IpAddr]) -> InitAck {
         InitAck {
-            params: addresses.iter().map(|ip| Parameter::from(*ip)).collect(),
+            params: ours(addresses),
             ..f.clone()
         }
     }
@@ -87,7 +95,7 @@ mod tests {
         cookie: Vec<u8>,
         reports: &[Parameter],
     ) -> Vec<u8> {
-        let mut params: Vec<Parameter> = addresses.iter().map(|ip| Parameter::from(*ip)).collect();
+        let mut params = ours(addresses);
         params.push(
             StateCookie {
                 cookie: cookie.into(),
@@ -166,7 +174,8 @@ mod tests {
         // Reports that would pass the 64 KiB an SCTP packet can have are left out.
         let c = contents(&[v4], 0);
         let huge = [report(40_000), report(40_000)];
-        let direct = init_ack_packet(header, &f, (&signer, &c), &huge);
+        let ack = with_addresses(&f, &[]);
+        let direct = init_ack_packet(header, &ack, (&signer, &c), &huge);
         let coded = through_the_codec(header, &f, &[], signer.sign(&c), &[]);
         assert_eq!(direct, coded);
     }

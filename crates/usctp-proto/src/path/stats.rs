@@ -56,6 +56,8 @@ pub struct AssociationStats {
     /// The peer's receive window as the sender tracks it: its last a_rwnd less the bytes in
     /// flight since (RFC 9260 §6.2.1).
     pub peer_rwnd: u32,
+    /// The extensions in force: ours that the peer offered too (RFC 5061 §4.2.7).
+    pub extensions: crate::Extensions,
     /// Every path, by id.
     pub paths: Vec<PathStats>,
 }

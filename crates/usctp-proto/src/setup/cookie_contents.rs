@@ -3,6 +3,7 @@
 
 use usctp_wire::{Tsn, VerificationTag};
 
+use super::Extensions;
 use crate::AddrList;
 
 /// What a cookie carries: the negotiated parameters of the association-to-be.
@@ -34,8 +35,8 @@ pub(crate) struct CookieContents {
     pub local_tie_tag: VerificationTag,
     /// The peer's tie-tag.
     pub peer_tie_tag: VerificationTag,
-    /// Extension flags both sides support (bit set, see the association's negotiation).
-    pub features: u32,
+    /// The extensions in force: ours that the peer offered too (RFC 5061 §4.2.7).
+    pub features: Extensions,
     /// The peer's transport addresses: the INIT's source first, then those it listed.
     pub peer_addresses: AddrList,
 }

@@ -1,28 +1,104 @@
 //! The optional parameters of an INIT or INIT ACK that both the endpoint (answering an INIT)
 //! and the association (taking an INIT ACK) act on.
 
+use usctp_wire::chunk::UnknownAction;
 use usctp_wire::param::{Parameter, UnrecognizedParameter};
 
-/// Walk the INIT's (or INIT ACK's) parameters by their action bits (RFC 9260 §3.2.1): returns
-/// the Unrecognized Parameter reports and the Cookie Preservative increment.
-pub(crate) fn scan_init_params(params: &[Parameter]) -> (Vec<Parameter>, u32) {
-    let mut reports = Vec::new();
-    let mut preservative = 0;
-    for p in params {
+use super::Extensions;
+
+/// What the scan of an INIT's (or INIT ACK's) parameters found.
+#[derive(Debug, Default)]
+pub(crate) struct InitScan {
+    /// Unrecognized Parameter reports, for the INIT ACK or an ERROR with the COOKIE ECHO.
+    pub reports: Vec<Parameter>,
+    /// The Cookie Preservative increment asked for, ms.
+    pub preservative: u32,
+    /// The extensions in force: those we enable (`ours`) that the peer offered too.
+    pub extensions: Extensions,
+}
+
+/// Walk the parameters by their action bits (RFC 9260 §3.2.1). A parameter counts as
+/// recognized only when we act on it: one the codec knows but we do not support (or have
+/// switched off, e.g. Forward-TSN-Supported without PR-SCTP, RFC 3758 §3.3.1) is skipped and
+/// reported by its type bits like an unknown one.
+pub(crate) fn scan_init_params(params: &[Parameter], ours: Extensions) -> InitScan {
+    let mut scan = InitScan::default();
+    let mut end = params.len();
+    for (i, p) in params.iter().enumerate() {
         match p {
-            Parameter::CookiePreservative(c) => preservative = c.increment_ms,
-            Parameter::Unknown(u) => {
-                let action = u.action();
+            Parameter::CookiePreservative(c) => scan.preservative = c.increment_ms,
+            p if handled(p, ours) => {}
+            p => {
+                let action = UnknownAction::for_param(p.param_type());
                 if action.reports() {
                     let raw = p.to_vec().into();
-                    reports.push(UnrecognizedParameter { raw }.into());
+                    scan.reports.push(UnrecognizedParameter { raw }.into());
                 }
                 if !action.skips() {
+                    end = i;
                     break;
                 }
             }
-            _ => {}
         }
     }
-    (reports, preservative)
+    // Parameters after a stop are not processed, offers included.
+    let offered = Extensions::offered_by(params.get(..end).unwrap_or_default());
+    scan.extensions = ours.intersection(offered);
+    scan
+}
+
+/// Parameters of INIT / INIT ACK we act on (elsewhere: addresses, the cookie, host names,
+/// which refuse the INIT); Unrecognized Parameter is the peer's report on ours.
+fn handled(p: &Parameter, ours: Extensions) -> bool {
+    match p {
+        Parameter::Ipv4Address(_)
+        | Parameter::Ipv6Address(_)
+        | Parameter::StateCookie(_)
+        | Parameter::CookiePreservative(_)
+        | Parameter::HostNameAddress(_)
+        | Parameter::SupportedAddressTypes(_)
+        | Parameter::UnrecognizedParameter(_)
+        | Parameter::SupportedExtensions(_) => true,
+        Parameter::ForwardTsnSupported(_) => ours.contains(Extensions::PR_SCTP),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use usctp_wire::param::{
+        AdaptationLayerIndication, EcnCapable, ForwardTsnSupported, SupportedExtensions,
+    };
+
+    use super::*;
+
+    fn reported(scan: &InitScan) -> Vec<u16> {
+        let inner = |r: &Parameter| match r {
+            Parameter::UnrecognizedParameter(u) => u16::from_be_bytes([u.raw[0], u.raw[1]]),
+            _ => 0,
+        };
+        scan.reports.iter().map(inner).collect()
+    }
+
+    #[test]
+    fn known_but_unsupported_parameters_are_reported_by_their_type_bits() {
+        let params: Vec<Parameter> = vec![
+            Parameter::from(std::net::IpAddr::from([127, 0, 0, 1])),
+            EcnCapable.into(),
+            AdaptationLayerIndication { indication: 7 }.into(),
+            ForwardTsnSupported.into(),
+            SupportedExtensions {
+                chunk_types: vec![0xc0],
+            }
+            .into(),
+        ];
+        let scan = scan_init_params(&params, Extensions::PR_SCTP.with(Extensions::RECONFIG));
+        // 0x8000: skip; 0xC006: skip and report; 0xC000 is ours.
+        assert_eq!(reported(&scan), [0xc006]);
+        assert_eq!(scan.extensions, Extensions::PR_SCTP);
+        // PR-SCTP switched off: Forward-TSN-Supported is reported (RFC 3758 §3.3.1).
+        let scan = scan_init_params(&params, Extensions::RECONFIG);
+        assert_eq!(reported(&scan), [0xc006, 0xc000]);
+        assert_eq!(scan.extensions, Extensions::NONE);
+    }
 }

@@ -3,7 +3,9 @@
 //! dependencies point one way (endpoint -> association -> tx, rx, path).
 
 mod cookie_contents;
+mod features;
 mod init_params;
 
 pub(crate) use cookie_contents::CookieContents;
+pub use features::Extensions;
 pub(crate) use init_params::scan_init_params;

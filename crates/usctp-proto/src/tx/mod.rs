@@ -8,6 +8,7 @@
 mod congestion;
 mod outstanding;
 mod sack_processing;
+mod send_options;
 mod send_queue;
 mod sender;
 #[cfg(test)]
@@ -22,6 +23,7 @@ use crate::path::PathId;
 
 #[cfg(test)]
 use congestion::{AckEvent, CongestionControl};
+pub use send_options::SendOptions;
 pub(crate) use sender::Sender;
 
 /// Why `Association::send` refused a message.

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use usctp_wire::chunk::Data;
 
+use super::send_options::PrLimits;
 use crate::path::PathId;
 
 /// One sent DATA chunk.
@@ -30,6 +31,9 @@ pub(crate) struct Entry {
     pub fast_retransmitted: bool,
     /// The peer reneged on it in the SACK being processed (one miss, RFC 9260 §6.2.1 iii).
     pub reneged: bool,
+    /// Its message's PR-SCTP limits (RFC 7496), for abandonment once PR-SCTP is implemented.
+    #[cfg_attr(not(test), allow(dead_code))] // read by nothing until then
+    pub limits: PrLimits,
     path: PathId,
     acked: bool,
     marked: bool,
@@ -137,8 +141,9 @@ impl Outstanding {
     }
 
     /// Record a first transmission; `data.tsn` must be `next_tsn()`.
-    pub(super) fn push(&mut self, data: Data, path: PathId, now: Instant) {
+    pub(super) fn push(&mut self, data: Data, limits: PrLimits, path: PathId, now: Instant) {
         let e = Entry {
+            limits,
             tsn: self.next_tsn(),
             sent_at: now,
             transmit_count: 1,
@@ -302,8 +307,8 @@ mod tests {
         let t = now();
         let (a, b) = (PathId(0), PathId(1));
         let mut o = Outstanding::new(100);
-        o.push(data(10), a, t);
-        o.push(data(20), a, t);
+        o.push(data(10), PrLimits::default(), a, t);
+        o.push(data(20), PrLimits::default(), a, t);
         assert_eq!((o.in_flight_bytes(), o.flight_on(a)), (30, 30));
         assert_eq!(o.mark(0), 10);
         assert_eq!(o.mark(0), 0);

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, VecDeque};
 use bytes::Bytes;
 use usctp_wire::{Ppid, Ssn, StreamId};
 
-use super::SendError;
+use super::send_options::{MessagePolicy, PrLimits};
+use super::{SendError, SendOptions};
 
 /// One fragment of a user message, ready to get a TSN.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +20,10 @@ pub(crate) struct Fragment {
     pub ending: bool,
     /// A zero-copy slice of the user's message.
     pub payload: Bytes,
+    /// The I bit: the message's last fragment, sent with `sack_immediately` (RFC 7053 §3).
+    pub immediate: bool,
+    /// The message's PR-SCTP limits.
+    pub limits: PrLimits,
 }
 
 #[derive(Debug)]
@@ -26,6 +31,7 @@ struct Pending {
     ppid: Ppid,
     unordered: bool,
     payload: Bytes,
+    policy: MessagePolicy,
 }
 
 #[derive(Debug, Default)]
@@ -43,6 +49,7 @@ struct InProgress {
     ppid: Ppid,
     unordered: bool,
     payload: Bytes,
+    policy: MessagePolicy,
     offset: usize,
 }
 
@@ -96,12 +103,11 @@ impl SendQueue {
     /// Queue a message; `held` is the bytes still held for retransmission.
     pub(super) fn push(
         &mut self,
-        stream: StreamId,
-        ppid: Ppid,
-        unordered: bool,
         payload: Bytes,
+        opts: &SendOptions,
         held: usize,
     ) -> Result<(), SendError> {
+        let stream = opts.stream;
         let size = payload.len();
         if size == 0 {
             // RFC 9260 §6.2: a DATA chunk without user data is an error at the peer.
@@ -126,9 +132,10 @@ impl SendQueue {
             self.ready.push_back(stream.0);
         }
         s.queue.push_back(Pending {
-            ppid,
-            unordered,
+            ppid: opts.ppid,
+            unordered: opts.unordered,
             payload,
+            policy: opts.policy(),
         });
         self.bytes += size;
         Ok(())
@@ -165,14 +172,19 @@ impl SendQueue {
         }
         let c = self.current.as_mut()?;
         let n = (c.payload.len() - c.offset).min(max_payload);
+        let ending = c.offset + n == c.payload.len();
         let frag = Fragment {
             stream: c.stream,
             ssn: c.ssn,
             ppid: c.ppid,
             unordered: c.unordered,
             beginning: c.offset == 0,
-            ending: c.offset + n == c.payload.len(),
+            ending,
             payload: c.payload.slice(c.offset..c.offset + n),
+            // On the last fragment only, as Linux and FreeBSD do: the SACK that matters is
+            // the one covering the whole message; earlier ones follow the usual rules.
+            immediate: ending && c.policy.sack_immediately,
+            limits: c.policy.limits,
         };
         c.offset += n;
         self.bytes -= n;
@@ -204,6 +216,7 @@ impl SendQueue {
             ppid: m.ppid,
             unordered: m.unordered,
             payload: m.payload,
+            policy: m.policy,
             offset: 0,
         })
     }
@@ -237,19 +250,20 @@ mod tests {
         )
     }
 
+    fn opts(stream: u16, ppid: u32, unordered: bool) -> SendOptions {
+        SendOptions::new(stream).ppid(ppid).unordered(unordered)
+    }
+
     fn push(q: &mut SendQueue, stream: u16, unordered: bool, len: usize) {
         let payload = Bytes::from(vec![stream as u8; len]);
-        assert_eq!(
-            q.push(StreamId(stream), Ppid(9), unordered, payload, 0),
-            Ok(())
-        );
+        assert_eq!(q.push(payload, &opts(stream, 9, unordered), 0), Ok(()));
     }
 
     #[test]
     fn fragmentation_sets_b_and_e_flags_and_slices_without_copy() {
         let mut q = queue();
         let msg = Bytes::from((0..250u8).collect::<Vec<_>>());
-        assert_eq!(q.push(StreamId(1), Ppid(7), false, msg.clone(), 0), Ok(()));
+        assert_eq!(q.push(msg.clone(), &opts(1, 7, false), 0), Ok(()));
         let f: Vec<_> = std::iter::from_fn(|| q.pop_fragment(100)).collect();
         let flags: Vec<_> = f.iter().map(|f| (f.beginning, f.ending)).collect();
         assert_eq!(flags, [(true, false), (false, false), (false, true)]);
@@ -320,10 +334,10 @@ mod tests {
         push(&mut q, 0, false, 600);
         let p = Bytes::from(vec![0; 300]);
         assert_eq!(
-            q.push(StreamId(0), Ppid(0), false, p.clone(), 101),
+            q.push(p.clone(), &opts(0, 0, false), 101),
             Err(SendError::QueueFull)
         );
-        assert_eq!(q.push(StreamId(0), Ppid(0), false, p, 100), Ok(()));
+        assert_eq!(q.push(p, &opts(0, 0, false), 100), Ok(()));
         assert_eq!(q.bytes(), 900);
     }
 
@@ -331,7 +345,7 @@ mod tests {
     fn push_rejects_empty_too_large_and_invalid_stream() {
         let mut q = queue();
         let e = |q: &mut SendQueue, s: u16, len: usize| {
-            q.push(StreamId(s), Ppid(0), false, Bytes::from(vec![0; len]), 0)
+            q.push(Bytes::from(vec![0; len]), &opts(s, 0, false), 0)
                 .err()
         };
         assert_eq!(e(&mut q, 0, 0), Some(SendError::Empty));

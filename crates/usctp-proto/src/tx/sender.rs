@@ -3,12 +3,12 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use usctp_wire::{Ppid, StreamId, Tsn};
+use usctp_wire::Tsn;
 
 use super::congestion::{CongestionControl, Rfc9260Congestion};
 use super::outstanding::Outstanding;
 use super::send_queue::{Limits, SendQueue};
-use super::SendError;
+use super::{SendError, SendOptions};
 use crate::config::AssociationConfig;
 use crate::inline_first::InlineFirst;
 use crate::path::PathId;
@@ -74,6 +74,8 @@ pub(crate) struct Sender {
     pub(super) fast_rtx_budget: usize,
     /// Gap block ranges of the SACK being processed (reused, no per-SACK allocation).
     pub(super) gap_scratch: Vec<(u64, u64)>,
+    /// The user asked for a shutdown: the last DATA chunk gets the I bit (RFC 7053 §4).
+    pub(super) closing: bool,
 }
 
 impl Sender {
@@ -97,6 +99,7 @@ impl Sender {
             initial_peer_rwnd: peer_rwnd,
             fast_rtx_budget: 0,
             gap_scratch: Vec::new(),
+            closing: false,
         }
     }
 
@@ -164,15 +167,15 @@ impl Sender {
     }
 
     /// Queue a user message.
-    pub(crate) fn push(
-        &mut self,
-        stream: StreamId,
-        ppid: Ppid,
-        unordered: bool,
-        payload: Bytes,
-    ) -> Result<(), SendError> {
+    pub(crate) fn push(&mut self, payload: Bytes, opts: &SendOptions) -> Result<(), SendError> {
         let held = self.out.held_bytes();
-        self.queue.push(stream, ppid, unordered, payload, held)
+        self.queue.push(payload, opts, held)
+    }
+
+    /// No more user data will come (SHUTDOWN-PENDING): the last queued chunk goes out with
+    /// the I bit, so that the SACK the SHUTDOWN waits for is not delayed (RFC 7053 §4).
+    pub(crate) fn set_closing(&mut self) {
+        self.closing = true;
     }
 
     /// The peer's a_rwnd from INIT / INIT ACK. Paths that have not sent DATA yet restart

@@ -35,6 +35,7 @@ impl Sender {
             return None;
         }
         let f = self.queue.pop_fragment(max_payload)?;
+        let immediate = f.immediate || self.ask_immediate_sack(len, max_payload);
         let data = Data {
             tsn: Tsn(self.out.next_tsn() as u32),
             stream: f.stream,
@@ -43,12 +44,24 @@ impl Sender {
             unordered: f.unordered,
             beginning: f.beginning,
             ending: f.ending,
-            immediate: false,
+            immediate,
             payload: f.payload,
         };
-        self.out.push(data.clone(), path, now);
+        self.out.push(data.clone(), f.limits, path, now);
         self.on_sent(pi, len, now);
         Some(data)
+    }
+
+    /// The sender's own reasons for the I bit on a new chunk of `len` bytes, just taken from
+    /// the queue (RFC 7053 §4): it is the last one before a SHUTDOWN, which waits for its SACK;
+    /// or the peer's window will not take the next one, so nothing more can go out before
+    /// a SACK and delaying it would only stall the association.
+    fn ask_immediate_sack(&self, len: usize, max_payload: usize) -> bool {
+        let Some(next) = self.queue.peek_len(max_payload) else {
+            return self.closing;
+        };
+        let window_after = self.peer_window - len as i64;
+        i64::try_from(next).is_ok_and(|next| next > window_after)
     }
 
     /// Whether new data should wait for the next packet: the next message is not started, does

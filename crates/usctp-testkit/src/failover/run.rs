@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::{BufMut, Bytes, BytesMut};
 use usctp_proto::PathId;
 use usctp_proto::{AssocId, Endpoint, EndpointConfig, Event, TransportAddr};
-use usctp_wire::{Ppid, StreamId};
+use usctp_wire::StreamId;
 
 use super::{EventRecord, FailoverReport, FailoverSpec, Side};
 use crate::run_error::{queued, request_streams};
@@ -243,7 +243,7 @@ impl Run<'_> {
         let index = self.ledger.sent_at.len();
         let m = message(index as u32, self.spec.size);
         let r = self.sim.with_node(self.client, |n, _| {
-            n.ep.with_association(id, |a| a.send(StreamId(0), Ppid(0), false, m))
+            n.ep.with_association(id, |a| a.send(StreamId(0), m))
         });
         // A full queue skips this tick: the rate is what is offered, not what is queued.
         match queued(r, self.finished().is_some()) {
@@ -326,7 +326,7 @@ impl Run<'_> {
         while let Some((index, payload)) = self.ledger.echoes.pop_front() {
             let retry = payload.clone();
             let r = self.sim.with_node(self.server, |n, _| {
-                n.ep.with_association(sid, |a| a.send(StreamId(0), Ppid(0), false, payload))
+                n.ep.with_association(sid, |a| a.send(StreamId(0), payload))
             });
             match queued(r, self.server_done()) {
                 Ok(true) => {}

@@ -233,7 +233,7 @@ impl World {
         let Some(id) = self.honest else { return false };
         self.sim.with_node(self.client, |n, _| {
             let payload = Bytes::from(seq.to_be_bytes().to_vec());
-            n.ep.with_association(id, |a| a.send(StreamId(0), Ppid(0), false, payload).is_ok())
+            n.ep.with_association(id, |a| a.send(StreamId(0), payload).is_ok())
         }) == Some(true)
     }
 

@@ -15,14 +15,15 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use usctp_wire::chunk::{Chunk, CookieAck, CookieEcho};
-use usctp_wire::{crc, CommonHeader, Packet, ParseOptions, Ppid, StreamId, VerificationTag};
+use usctp_wire::{crc, CommonHeader, Packet, ParseOptions, StreamId, VerificationTag};
 
 use super::assoc_paths::Homing;
 use super::drain;
 use super::input::Input;
 use super::templates::PeerView;
 use usctp_proto::{
-    AssocId, AssociationConfig, DatagramMeta, Endpoint, EndpointConfig, Event, State, TransportAddr,
+    AssocId, AssociationConfig, DatagramMeta, Endpoint, EndpointConfig, Event, SendOptions, State,
+    TransportAddr,
 };
 
 pub(super) const SUT_PORT: u16 = 5000;
@@ -183,7 +184,7 @@ impl Harness {
     fn in_flight(&mut self) -> &mut Self {
         for len in [100, 1200, 3000] {
             let payload = Bytes::from(vec![1u8; len]);
-            if self.user(|a| a.send(StreamId(0), Ppid(0), false, payload)) == Some(true) {
+            if self.user(|a| a.send(StreamId(0), payload)) == Some(true) {
                 self.accepted += len;
             }
         }
@@ -225,7 +226,16 @@ impl Harness {
                 let len = usize::from(input.u16() % 5000);
                 let (stream, unordered) = (StreamId(u16::from(input.u8() % 12)), input.bool());
                 let payload = Bytes::from(vec![2u8; len]);
-                if self.user(|a| a.send(stream, Ppid(1), unordered, payload)) == Some(true) {
+                if self.user(|a| {
+                    a.send_with(
+                        payload,
+                        &SendOptions::default()
+                            .stream(stream.0)
+                            .ppid(1)
+                            .unordered(unordered),
+                    )
+                }) == Some(true)
+                {
                     self.accepted += len;
                 }
             }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use usctp_wire::chunk::{Chunk, CookieEcho, Init};
 use usctp_wire::param::{Ipv4Address, Parameter};
-use usctp_wire::{crc, CommonHeader, Packet, Ppid, StreamId, Tsn, VerificationTag};
+use usctp_wire::{crc, CommonHeader, Packet, StreamId, Tsn, VerificationTag};
 
 use super::drain;
 use super::input::Input;
@@ -276,12 +276,7 @@ impl Harness {
         let op = input.u8();
         let len = usize::from(input.u16() % 4000);
         self.server.with_association(id, |a| match op % 4 {
-            0 => drop(a.send(
-                StreamId(u16::from(op >> 2)),
-                Ppid(0),
-                false,
-                Bytes::from(vec![7u8; len]),
-            )),
+            0 => drop(a.send(StreamId(u16::from(op >> 2)), Bytes::from(vec![7u8; len]))),
             1 => a.shutdown(now),
             2 => a.abort(None),
             _ => while a.poll_message().is_some() {},

@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 use bytes::{BufMut, Bytes, BytesMut};
 use usctp_proto::PathId;
-use usctp_proto::{AssocId, AssociationConfig, Endpoint, EndpointConfig, Event, TransportAddr};
-use usctp_wire::{Ppid, StreamId};
+use usctp_proto::{
+    AssocId, AssociationConfig, Endpoint, EndpointConfig, Event, SendOptions, TransportAddr,
+};
 
 use super::input::Input;
 use crate::SctpNode;
@@ -196,7 +197,7 @@ impl Run {
         let payload = p.freeze();
         let ok = self.sim.with_node(self.nodes[side], |n, _| {
             n.inner.ep.with_association(id, |a| {
-                a.send(StreamId(stream), Ppid(0), unordered, payload)
+                a.send_with(payload, &SendOptions::new(stream).unordered(unordered))
                     .is_ok()
             })
         });

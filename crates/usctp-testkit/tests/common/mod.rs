@@ -8,12 +8,13 @@ use bytes::Bytes;
 use usctp_proto::{AssocId, AssociationConfig, Endpoint, EndpointConfig, Event, TransportAddr};
 use usctp_sim::{LinkConfig, LinkId, NodeId, Sim};
 use usctp_testkit::SctpNode;
-use usctp_wire::{Ppid, StreamId};
+use usctp_wire::StreamId;
 
 pub const CLIENT_PORT: u16 = 40_000;
 pub const SERVER_PORT: u16 = 5000;
 
 pub mod tester;
+pub mod tshark;
 pub mod wire;
 
 /// A client and a server with `paths` addresses each, one link per path.
@@ -127,7 +128,7 @@ impl Pair {
         let id = self.assoc.unwrap();
         self.sim
             .with_node(self.client, |n, _| {
-                n.ep.with_association(id, |a| a.send(StreamId(stream), Ppid(0), false, payload))
+                n.ep.with_association(id, |a| a.send(StreamId(stream), payload))
             })
             .is_some_and(|r| r.is_ok())
     }

@@ -207,8 +207,7 @@ impl Tester {
     /// The user sends `payload` on stream 0.
     pub fn user_send(&mut self, payload: &[u8]) {
         let p = Bytes::copy_from_slice(payload);
-        self.user(|a| a.send(StreamId(0), Ppid(0), false, p))
-            .unwrap();
+        self.user(|a| a.send(StreamId(0), p)).unwrap();
     }
 
     pub fn user_shutdown(&mut self) {
@@ -362,8 +361,30 @@ pub fn init_ack_of(out: &[Packet]) -> Option<InitAck> {
     })
 }
 
+/// The parameters an INIT ACK reports as unrecognized, each as the raw bytes it echoes.
+pub fn unrecognized(ack: &InitAck) -> Vec<Vec<u8>> {
+    ack.params
+        .iter()
+        .filter_map(|p| match p {
+            Parameter::UnrecognizedParameter(u) => Some(u.raw.to_vec()),
+            _ => None,
+        })
+        .collect()
+}
+
 pub fn packets(sent: &[Sent]) -> Vec<Packet> {
     sent.iter().map(|s| s.packet.clone()).collect()
+}
+
+/// The DATA chunks in what was sent, in order.
+pub fn data_of(sent: &[Sent]) -> Vec<Data> {
+    sent.iter()
+        .flat_map(|s| &s.packet.chunks)
+        .filter_map(|c| match c {
+            Chunk::Data(d) => Some(d.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// DATA TSNs in what was sent, in order.

@@ -4,8 +4,7 @@ use std::net::IpAddr;
 
 use bytes::Bytes;
 use tokio::sync::oneshot;
-use usctp_proto::{AssocId, TransportAddr};
-use usctp_wire::{Ppid, StreamId};
+use usctp_proto::{AssocId, SendOptions, TransportAddr};
 
 use crate::stats::AssocStats;
 use crate::{Association, ConnectError, Error};
@@ -13,9 +12,7 @@ use crate::{Association, ConnectError, Error};
 /// A message waiting to be queued in the core.
 #[derive(Debug)]
 pub(crate) struct SendReq {
-    pub stream: StreamId,
-    pub ppid: Ppid,
-    pub unordered: bool,
+    pub opts: SendOptions,
     pub data: Bytes,
     pub reply: oneshot::Sender<Result<(), Error>>,
 }

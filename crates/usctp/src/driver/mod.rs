@@ -248,7 +248,7 @@ impl Driver {
             let data = req.data.clone();
             let r = self
                 .ep
-                .with_association(id, |a| a.send(req.stream, req.ppid, req.unordered, data));
+                .with_association(id, |a| a.send_with(data, &req.opts));
             match r {
                 Some(Err(usctp_proto::AssocError::Send(usctp_proto::SendError::QueueFull))) => {
                     e.blocked.push_front(req);

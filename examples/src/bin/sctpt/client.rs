@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use usctp::{Association, Error};
+use usctp::{Association, Error, SendOptions};
 
 use super::cli::{self, Opt};
 use super::connect::{self, Connected, Target, C_CONNECT_LIMIT};
@@ -161,7 +161,10 @@ async fn one_packet(a: &Association, size: i64, o: Origin) {
         die(&format!("Invalid size: {size}\n"));
     }
     let n = size as usize;
-    if let Err(e) = a.send(o.stream, o.ppid, false, vec![0u8; n]).await {
+    if let Err(e) = a
+        .send_with(vec![0u8; n], SendOptions::new(o.stream).ppid(o.ppid))
+        .await
+    {
         die(&format!("Send failed: {e}\n"));
     }
     notice(&format!("Sent {n} bytes\n"));

@@ -77,7 +77,7 @@ impl Client<'_> {
 
     /// Send one stamped message; replies keep being counted while it waits for room.
     async fn send(&mut self, stop: &mut watch::Receiver<bool>) -> Flow {
-        let fut = self.a.send(0, 0, false, stamped());
+        let fut = self.a.send(0, stamped());
         tokio::pin!(fut);
         let slow = tokio::time::sleep(BLOCKED_AFTER);
         tokio::pin!(slow);

@@ -1,7 +1,7 @@
 //! The services an association can be given, by `server` (always) and by `client --ulp`:
 //! echo (RFC 862), discard (RFC 863) and daytime (RFC 867), over SCTP.
 
-use usctp::{Association, Error};
+use usctp::{Association, Error, SendOptions};
 
 use super::cli::Parsed;
 use super::daytime::daytime;
@@ -59,7 +59,10 @@ impl Ulp {
     pub async fn serve(self, a: &Association, origin: Origin) -> Served {
         if self == Self::Daytime {
             let line = daytime().into_bytes();
-            if let Err(error) = a.send(origin.stream, origin.ppid, false, line).await {
+            if let Err(error) = a
+                .send_with(line, SendOptions::new(origin.stream).ppid(origin.ppid))
+                .await
+            {
                 return Served::Failed { op: "send", error };
             }
             return match a.shutdown().await {
@@ -72,7 +75,13 @@ impl Ulp {
                 // The message's own stream, PPID and U flag, as usrsctp's echo_server
                 // answers (the C sctpt server uses stream 0, PPID 0).
                 let (stream, ppid) = (m.stream.0, m.ppid.0);
-                if let Err(error) = a.send(stream, ppid, m.unordered, m.payload).await {
+                if let Err(error) = a
+                    .send_with(
+                        m.payload,
+                        SendOptions::new(stream).ppid(ppid).unordered(m.unordered),
+                    )
+                    .await
+                {
                     return Served::Failed { op: "send", error };
                 }
             }

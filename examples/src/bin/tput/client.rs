@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use tokio::time::Instant;
-use usctp::Endpoint;
+use usctp::{Endpoint, SendOptions};
 
 use super::cli::ClientArgs;
 use super::report::{end_of, Cpu, Report};
@@ -98,7 +98,12 @@ pub async fn run(args: ClientArgs) -> i32 {
         };
         let batch = (sent..sent + n).map(|i| {
             let stream = (i % u64::from(args.streams)) as u16;
-            assoc.send(stream, args.ppid, args.unordered, payload.clone())
+            assoc.send_with(
+                payload.clone(),
+                SendOptions::new(stream)
+                    .ppid(args.ppid)
+                    .unordered(args.unordered),
+            )
         });
         let (ok, err) = send_all(batch.collect()).await;
         sent += ok;

@@ -1,6 +1,7 @@
 //! Sender tests, one file per topic, named after the RFC rule they check.
 
 mod fast_retransmit;
+mod immediate;
 mod proptests;
 mod queueing;
 mod sack;
@@ -13,9 +14,9 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use usctp_wire::chunk::{Data, GapBlock, Sack};
-use usctp_wire::{Ppid, StreamId, Tsn};
+use usctp_wire::{StreamId, Tsn};
 
-use super::{AckEvent, CongestionControl, Sender};
+use super::{AckEvent, CongestionControl, SendOptions, Sender};
 use crate::config::AssociationConfig;
 use crate::path::PathId;
 
@@ -52,7 +53,7 @@ pub(super) fn sender_rwnd(rwnd: u32) -> Sender {
 pub(super) fn push(s: &mut Sender, n: usize, len: usize) {
     for _ in 0..n {
         let m = Bytes::from(vec![7; len]);
-        assert_eq!(s.push(StreamId(0), Ppid(1), false, m), Ok(()));
+        assert_eq!(s.push(m, &SendOptions::new(0).ppid(1)), Ok(()));
     }
 }
 

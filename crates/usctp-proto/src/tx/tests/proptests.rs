@@ -48,7 +48,7 @@ proptest! {
         for op in ops {
             match op {
                 Op::Push(stream, len) => {
-                    let _ = s.push(StreamId(stream), Ppid(0), stream % 2 == 0, Bytes::from(vec![1; len]));
+                    let _ = s.push(Bytes::from(vec![1; len]), &SendOptions::new(stream).unordered(stream % 2 == 0));
                 }
                 Op::Send(path, max) => while s.next_chunk(now, PathId(path), max).is_some() {},
                 // Cum ack relative to the current one, so it lands near the outstanding range.

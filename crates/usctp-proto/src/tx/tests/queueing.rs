@@ -25,13 +25,13 @@ fn ssn_is_assigned_per_stream_when_the_first_fragment_leaves() {
     let mut s = sender();
     for stream in [0, 1, 0] {
         let m = Bytes::from_static(b"abc");
-        assert_eq!(s.push(StreamId(stream), Ppid(0), false, m), Ok(()));
+        assert_eq!(s.push(m, &SendOptions::new(stream)), Ok(()));
     }
     let c = send_all(&mut s, t0(), P0);
     let got: Vec<_> = c.iter().map(|d| (d.stream.0, d.ssn.0)).collect();
     assert_eq!(got, [(0, 0), (1, 0), (0, 1)]);
     let m = Bytes::from_static(b"d");
-    assert_eq!(s.push(StreamId(1), Ppid(0), false, m), Ok(()));
+    assert_eq!(s.push(m, &SendOptions::new(1)), Ok(()));
     assert_eq!(s.next_chunk(t0(), P0, 1000).map(|d| d.ssn.0), Some(1));
 }
 
@@ -45,21 +45,15 @@ fn back_pressure_counts_unacked_data_until_it_is_acked() {
     s.add_path(P0, MTU);
     push(&mut s, 3, 1000);
     let m = || Bytes::from(vec![0; 1000]);
-    assert_eq!(
-        s.push(StreamId(0), Ppid(0), false, m()),
-        Err(SendError::QueueFull)
-    );
+    assert_eq!(s.push(m(), &SendOptions::new(0)), Err(SendError::QueueFull));
     let now = t0();
     assert_eq!(send_all(&mut s, now, P0).len(), 3);
     // Sent but unacknowledged data still counts.
-    assert_eq!(
-        s.push(StreamId(0), Ppid(0), false, m()),
-        Err(SendError::QueueFull)
-    );
+    assert_eq!(s.push(m(), &SendOptions::new(0)), Err(SendError::QueueFull));
     s.on_sack(now, &sack(0, &[], 100_000));
-    assert_eq!(s.push(StreamId(0), Ppid(0), false, m()), Ok(()));
+    assert_eq!(s.push(m(), &SendOptions::new(0)), Ok(()));
     assert_eq!(
-        s.push(StreamId(0), Ppid(0), false, Bytes::from(vec![0; 3001])),
+        s.push(Bytes::from(vec![0; 3001]), &SendOptions::new(0)),
         Err(SendError::TooLarge {
             size: 3001,
             max: 3000
@@ -72,12 +66,12 @@ fn fewer_negotiated_streams_drop_queued_messages_and_bound_push() {
     let mut s = sender();
     for stream in [0, 3, 3, 1] {
         let m = Bytes::from_static(b"xy");
-        assert_eq!(s.push(StreamId(stream), Ppid(0), false, m), Ok(()));
+        assert_eq!(s.push(m, &SendOptions::new(stream)), Ok(()));
     }
     assert_eq!(s.set_outbound_streams(2), 2);
     assert_eq!((s.queued_bytes(), s.outbound_streams()), (4, 2));
     assert_eq!(
-        s.push(StreamId(2), Ppid(0), false, Bytes::from_static(b"z")),
+        s.push(Bytes::from_static(b"z"), &SendOptions::new(2)),
         Err(SendError::InvalidStream {
             stream: StreamId(2),
             streams: 2

@@ -1,0 +1,178 @@
+//! Extension negotiation: what we offer in INIT / INIT ACK, what the peer offered, and what
+//! is in force (both sides). The one place that defines the extension bits, which the State
+//! Cookie carries (`CookieContents::features`).
+
+use core::fmt;
+
+use usctp_wire::chunk::types as chunk;
+use usctp_wire::param::{ForwardTsnSupported, Parameter, SupportedExtensions};
+
+/// A set of SCTP extensions: those switched on in
+/// [`AssociationConfig::extensions`](crate::AssociationConfig::extensions), and, once negotiated, those both sides support
+/// ([`AssociationStats::extensions`](crate::AssociationStats::extensions)).
+///
+/// Negotiated with Supported Extensions (RFC 5061 §4.2.7) and, for PR-SCTP, the
+/// Forward-TSN-Supported parameter (RFC 3758 §3.1).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Extensions(u32);
+
+/// Each extension: its bit (stable: it is stored in State Cookies), name, and the chunk
+/// type that Supported Extensions lists for it.
+const TABLE: [(Extensions, &str, u8); 2] = [
+    (Extensions::PR_SCTP, "PR-SCTP", chunk::FORWARD_TSN),
+    (Extensions::RECONFIG, "RE-CONFIG", chunk::RE_CONFIG),
+];
+
+impl Extensions {
+    /// None.
+    pub const NONE: Self = Self(0);
+    /// Partial reliability, FORWARD TSN (RFC 3758).
+    pub const PR_SCTP: Self = Self(1 << 0);
+    /// Stream reconfiguration, RE-CONFIG (RFC 6525).
+    pub const RECONFIG: Self = Self(1 << 1);
+
+    /// Every extension this version knows.
+    const KNOWN: u32 = Self::PR_SCTP.0 | Self::RECONFIG.0;
+
+    /// Every extension of `other` is in `self`.
+    pub const fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// `self` plus `other`.
+    #[must_use]
+    pub const fn with(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// `self` without `other`.
+    #[must_use]
+    pub const fn without(self, other: Self) -> Self {
+        Self(self.0 & !other.0)
+    }
+
+    /// In both.
+    #[must_use]
+    pub const fn intersection(self, other: Self) -> Self {
+        Self(self.0 & other.0)
+    }
+
+    /// Empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The bits stored in a State Cookie.
+    pub(crate) const fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// From a cookie's bits; bits this version does not know are dropped.
+    pub(crate) const fn from_bits(bits: u32) -> Self {
+        Self(bits & Self::KNOWN)
+    }
+
+    /// What to put in our INIT / INIT ACK to offer `self`: Forward-TSN-Supported for PR-SCTP
+    /// (RFC 3758 §3.1), and Supported Extensions listing each extension's chunk type (RFC 5061
+    /// §4.2.7); both, in this order, as usrsctp sends them. Nothing when `self` is empty.
+    pub(crate) fn offer(self) -> impl Iterator<Item = Parameter> {
+        let chunk_types: Vec<u8> = TABLE
+            .iter()
+            .filter(|(e, ..)| self.contains(*e))
+            .map(|&(.., t)| t)
+            .collect();
+        let listed = (!chunk_types.is_empty()).then(|| SupportedExtensions { chunk_types }.into());
+        let fwd = self
+            .contains(Self::PR_SCTP)
+            .then(|| ForwardTsnSupported.into());
+        fwd.into_iter().chain(listed)
+    }
+
+    /// What a peer's INIT / INIT ACK parameters offer. PR-SCTP: the Forward-TSN-Supported
+    /// parameter (RFC 3758 §3.1) or FORWARD TSN in Supported Extensions (as Linux accepts);
+    /// the others: their chunk type in Supported Extensions (RFC 5061 §4.2.7).
+    pub(crate) fn offered_by(params: &[Parameter]) -> Self {
+        let mut out = Self::NONE;
+        for p in params {
+            match p {
+                Parameter::ForwardTsnSupported(_) => out = out.with(Self::PR_SCTP),
+                Parameter::SupportedExtensions(s) => {
+                    for &(e, _, t) in &TABLE {
+                        if s.chunk_types.contains(&t) {
+                            out = out.with(e);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+impl Default for Extensions {
+    /// None yet. Linux and usrsctp offer PR-SCTP and RE-CONFIG by default, and so will usctp
+    /// once it processes FORWARD TSN and RE-CONFIG: offering them before would invite a peer
+    /// to abandon data with FORWARD TSN that usctp does not act on, leaving a gap in its
+    /// receive window for ever.
+    fn default() -> Self {
+        Self::NONE
+    }
+}
+
+impl fmt::Debug for Extensions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = TABLE.iter().filter(|(e, ..)| self.contains(*e));
+        f.debug_set().entries(names.map(|(_, n, _)| n)).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_offered_by_default_until_processing_lands() {
+        assert!(Extensions::default().is_empty());
+        assert_eq!(Extensions::default().offer().count(), 0);
+    }
+
+    #[test]
+    fn offer_lists_chunk_types_and_forward_tsn_supported() {
+        let all: Vec<_> = Extensions::PR_SCTP
+            .with(Extensions::RECONFIG)
+            .offer()
+            .collect();
+        let listed = SupportedExtensions {
+            chunk_types: vec![0xc0, 0x82],
+        };
+        assert_eq!(all, [ForwardTsnSupported.into(), listed.into()]);
+        assert_eq!(Extensions::NONE.offer().count(), 0);
+        let reconfig: Vec<_> = Extensions::RECONFIG.offer().collect();
+        let listed = SupportedExtensions {
+            chunk_types: vec![0x82],
+        };
+        assert_eq!(reconfig, [listed.into()]);
+    }
+
+    #[test]
+    fn offered_by_reads_both_ways_of_saying_pr_sctp() {
+        let fwd_only = [ForwardTsnSupported.into()];
+        assert_eq!(Extensions::offered_by(&fwd_only), Extensions::PR_SCTP);
+        let listed = |t: Vec<u8>| -> Parameter { SupportedExtensions { chunk_types: t }.into() };
+        let both = [listed(vec![0x82, 0xc0, 0x40])];
+        assert_eq!(
+            Extensions::offered_by(&both),
+            Extensions::PR_SCTP.with(Extensions::RECONFIG)
+        );
+        assert_eq!(Extensions::offered_by(&[]), Extensions::NONE);
+    }
+
+    #[test]
+    fn bits_round_trip_and_unknown_bits_are_dropped() {
+        let e = Extensions::PR_SCTP.with(Extensions::RECONFIG);
+        assert_eq!(Extensions::from_bits(e.bits()), e);
+        assert_eq!(Extensions::from_bits(0xffff_fff0), Extensions::NONE);
+        assert_eq!(format!("{e:?}"), r#"{"PR-SCTP", "RE-CONFIG"}"#);
+    }
+}
