@@ -118,3 +118,17 @@ fail() {
   [ -f "${CAP:-}" ] && tshark -r "$CAP" "${TS_OPTS[@]}" 2>/dev/null | tail -15 | sed 's/^/  /'
 }
 note() { RESULTS+=("NOTE $CASE: $*"); echo "NOTE $CASE: $*"; }
+
+# usrsctp_peer_build DIR: compile interop/usrsctp/peer/usrsctp_peer.c against Debian's
+# libusrsctp-dev (installed when missing, as root) into DIR; its path in USRSCTP_PEER.
+usrsctp_peer_build() {
+  local src
+  src=$(cd "${BASH_SOURCE[0]%/*}/peer" && pwd)
+  if [ ! -f /usr/include/usrsctp.h ]; then
+    [ "$(id -u)" -eq 0 ] || { log "libusrsctp-dev missing"; return 1; }
+    pkg_install libusrsctp-dev || return 1
+  fi
+  pkg_need gcc || return 1
+  USRSCTP_PEER=$1/usrsctp_peer
+  gcc -Wall -Wextra -Werror -O2 -o "$USRSCTP_PEER" "$src/usrsctp_peer.c" -lusrsctp -lpthread
+}
