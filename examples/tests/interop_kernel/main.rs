@@ -117,7 +117,7 @@ fn kernel_sctp_interop() {
             }),
         ),
         (
-            "kernel_peer selftest: usrsctp <-> kernel over UDP 9899 (PR-SCTP loss, RE-CONFIG, 4 MiB)",
+            "kernel_peer selftest: usrsctp <-> kernel over UDP 9899 and raw IP (PR-SCTP loss, RE-CONFIG, 4 MiB)",
             Box::new(|vm, _| {
                 peer_selftest(
                     vm,
@@ -125,6 +125,7 @@ fn kernel_sctp_interop() {
                         "x_pr_ttl_loss",
                         "x_reset_to_kernel",
                         "x_reset_from_kernel",
+                        "x_raw_reset_to_kernel",
                         "x_large_to_kernel",
                     ],
                 )
