@@ -19,6 +19,9 @@
  *   event partial_delivery indication=aborted|N sid=S seq=N
  *   action NAME ok|error=MSG                 the result of a --reset-streams/--add-streams/...
  *   summary role=R sent=N received=N bytes=B abandoned=N events=N [stack-specific fields]
+ *                                            abandoned: SCTP_SEND_FAILED_EVENTs (usrsctp sends
+ *                                            several for a large message, one per run of
+ *                                            fragments; Linux not for every abandoned one)
  * Diagnostics go to stderr. Exit status: 0 ok, 1 an error (no association, a send or an action
  * failed), 2 usage.
  */
