@@ -118,3 +118,39 @@ fail() {
   [ -f "${CAP:-}" ] && tshark -r "$CAP" "${TS_OPTS[@]}" 2>/dev/null | tail -15 | sed 's/^/  /'
 }
 note() { RESULTS+=("NOTE $CASE: $*"); echo "NOTE $CASE: $*"; }
+
+# usrsctp_peer_build DIR: compile interop/usrsctp/peer/usrsctp_peer.c against Debian's
+# libusrsctp-dev (installed when missing, as root) into DIR; its path in USRSCTP_PEER.
+usrsctp_peer_build() {
+  local src
+  src=$(cd "${BASH_SOURCE[0]%/*}/peer" && pwd)
+  if [ ! -f /usr/include/usrsctp.h ]; then
+    [ "$(id -u)" -eq 0 ] || { log "libusrsctp-dev missing"; return 1; }
+    pkg_install libusrsctp-dev || return 1
+  fi
+  pkg_need gcc || return 1
+  USRSCTP_PEER=$1/usrsctp_peer
+  gcc -Wall -Wextra -Werror -O2 -o "$USRSCTP_PEER" "$src/usrsctp_peer.c" -lusrsctp -lpthread
+}
+
+# tsa FILE FILTER FIELD: every occurrence of FIELD in the packets matching FILTER, one a line.
+tsa() {
+  tshark -r "$1" "${TS_OPTS[@]}" -Y "$2" -T fields -E occurrence=a -E aggregator=' ' -e "$3" \
+    2>/dev/null | tr ' ' '\n' | grep .
+}
+
+# reconf_summary FILE: the RE-CONFIG parameters in FILE by name and count, and the results of
+# the responses (1: performed).
+reconf_summary() {
+  local names
+  names=$(tsa "$1" 'sctp.chunk_type == 130' sctp.parameter_type | sed 's/0x0*//' | sed \
+    -e 's/^d$/out-ssn-reset/' -e 's/^e$/in-ssn-reset/' -e 's/^f$/ssn-tsn-reset/' \
+    -e 's/^10$/response/' -e 's/^11$/add-out/' -e 's/^12$/add-in/' | sort | uniq -c |
+    awk '{printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1}')
+  echo "$names; results $(tsa "$1" 'sctp.chunk_type == 130' sctp.parameter_reconfig_response_result | sort | uniq -c | awk '{printf "%s%s x%s", (NR > 1 ? "," : ""), $2, $1}')"
+}
+
+# reconf_bad FILE: the RE-CONFIG response results in FILE other than 1 (performed).
+reconf_bad() {
+  tsa "$1" 'sctp.chunk_type == 130' sctp.parameter_reconfig_response_result | grep -vx 1 | tr '\n' ' '
+}

@@ -12,6 +12,7 @@ mod capture;
 mod cases;
 mod first_sack;
 mod kernel_client;
+mod peer_selftest;
 mod usctp_client;
 mod vm;
 
@@ -20,6 +21,7 @@ use std::time::Instant;
 use cases::{failover, usctp_to_kernel, End};
 use first_sack::first_data_sacked;
 use kernel_client::kernel_to_usctp;
+use peer_selftest::peer_selftest;
 use usctp_client::Net;
 use vm::Vm;
 
@@ -107,6 +109,27 @@ fn kernel_sctp_interop() {
         (
             "raw4 usctp client -> kernel echo, the kernel's first DATA SACKed at once",
             Box::new(move |vm, p| first_data_sacked(vm, rt, p, 41005)),
+        ),
+        (
+            "kernel_peer selftest: kernel <-> kernel in the guest (RE-CONFIG, 4 MiB message)",
+            Box::new(|vm, _| {
+                peer_selftest(vm, &["k_reset_streams", "k_reset_assoc", "k_large_message"])
+            }),
+        ),
+        (
+            "kernel_peer selftest: usrsctp <-> kernel over UDP 9899 and raw IP (PR-SCTP loss, RE-CONFIG, 4 MiB)",
+            Box::new(|vm, _| {
+                peer_selftest(
+                    vm,
+                    &[
+                        "x_pr_ttl_loss",
+                        "x_reset_to_kernel",
+                        "x_reset_from_kernel",
+                        "x_raw_reset_to_kernel",
+                        "x_large_to_kernel",
+                    ],
+                )
+            }),
         ),
     ];
     let only = std::env::var("USCTP_KERNEL_CASES").unwrap_or_default();

@@ -1,0 +1,328 @@
+/* usrsctp_peer: a small usrsctp (libusrsctp-dev) test peer for usctp's interop tests of the
+ * SCTP extensions: PR-SCTP (RFC 3758, RFC 7496 policies), stream reconfiguration (RFC 6525)
+ * and large messages delivered in parts.
+ *
+ *   usrsctp_peer --role client|server [options]     (-h lists them; see peer_common.h)
+ *
+ * SCTP runs over UDP encapsulation (RFC 6951) on --udp (default 9899) towards the peer's
+ * --rudp; with --udp 0 --rudp 0 usrsctp uses raw IP sockets (root, and no SCTP in the host
+ * kernel to answer the same packets). One one-to-one association: the client connects, the
+ * server accepts one. Once it is up, either side sends --send N messages (--size, --stream,
+ * --ppid, --pr ttl:MS|rtx:N), then does --reset-streams, --reset-assoc, --add-streams in that
+ * order (each retried while another reconfiguration request is outstanding), then receives
+ * (--echo: sends each message back) for --hold ms or until the peer ends the association,
+ * then closes gracefully. Output lines and exit status: peer_common.h.
+ *
+ * Build: gcc -Wall -Wextra -Werror -O2 -o usrsctp_peer usrsctp_peer.c -lusrsctp -lpthread
+ */
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <usrsctp.h>
+
+#include "../../common/peer_common.h"
+
+static struct opts o;
+static struct socket *sock;
+static struct rx rx;
+static int failed, in_pump;
+
+static int sso(struct socket *s, int level, int name, const void *v, socklen_t len,
+	       const char *what)
+{
+	if (usrsctp_setsockopt(s, level, name, v, len) == 0)
+		return 0;
+	fprintf(stderr, "usrsctp_peer: setsockopt %s: %s\n", what, strerror(errno));
+	return errno ? errno : EINVAL;
+}
+
+/* to_addr: ADDR (IPv4 or IPv6, NULL: any) and PORT as a sockaddr; its length. */
+static socklen_t to_addr(const char *addr, unsigned port, int af, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	if (af == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		if (addr && inet_pton(AF_INET6, addr, &s6->sin6_addr) != 1)
+			goto bad;
+		return sizeof *s6;
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons((uint16_t)port);
+	if (addr && inet_pton(AF_INET, addr, &s4->sin_addr) != 1)
+		goto bad;
+	return sizeof *s4;
+bad:
+	fprintf(stderr, "usrsctp_peer: bad address %s\n", addr);
+	exit(2);
+}
+
+/* Everything set before the association: inherited by the accepted socket. */
+static void setup(struct socket *s)
+{
+	struct sctp_assoc_value av = {.assoc_id = SCTP_FUTURE_ASSOC, .assoc_value = 1};
+	struct sctp_initmsg im = {.sinit_num_ostreams = (uint16_t)o.streams,
+				  .sinit_max_instreams = 1024};
+	const int on = 1;
+	size_t i;
+
+	sso(s, IPPROTO_SCTP, SCTP_PR_SUPPORTED, &av, sizeof av, "SCTP_PR_SUPPORTED");
+	sso(s, IPPROTO_SCTP, SCTP_RECONFIG_SUPPORTED, &av, sizeof av, "SCTP_RECONFIG_SUPPORTED");
+	av.assoc_value = SCTP_ENABLE_RESET_STREAM_REQ | SCTP_ENABLE_RESET_ASSOC_REQ |
+			 SCTP_ENABLE_CHANGE_ASSOC_REQ;
+	sso(s, IPPROTO_SCTP, SCTP_ENABLE_STREAM_RESET, &av, sizeof av, "SCTP_ENABLE_STREAM_RESET");
+	for (i = 0; i < sizeof peer_events / sizeof peer_events[0]; i++) {
+		struct sctp_event ev = {.se_assoc_id = SCTP_FUTURE_ASSOC,
+					.se_type = peer_events[i], .se_on = 1};
+		sso(s, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof ev, "SCTP_EVENT");
+	}
+	sso(s, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on, "SCTP_RECVRCVINFO");
+	sso(s, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof on, "SCTP_NODELAY");
+	sso(s, IPPROTO_SCTP, SCTP_INITMSG, &im, sizeof im, "SCTP_INITMSG");
+	if (o.rto_min) {
+		struct sctp_rtoinfo rto = {.srto_assoc_id = SCTP_FUTURE_ASSOC,
+					   .srto_initial = o.rto_init, .srto_max = o.rto_max,
+					   .srto_min = o.rto_min};
+		sso(s, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof rto, "SCTP_RTOINFO");
+	}
+	if (o.rcvbuf) {
+		int v = (int)o.rcvbuf;
+		sso(s, SOL_SOCKET, SO_RCVBUF, &v, sizeof v, "SO_RCVBUF");
+	}
+	int v = (int)o.sndbuf;
+	if (usrsctp_setsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, sizeof v) != 0)
+		fprintf(stderr, "usrsctp_peer: SO_SNDBUF %d: %s (a blocking send streams the "
+				"message)\n", v, strerror(errno));
+	if (o.rudp) {
+		struct sctp_udpencaps enc;
+		memset(&enc, 0, sizeof enc);
+		enc.sue_assoc_id = SCTP_FUTURE_ASSOC;
+		enc.sue_port = htons((uint16_t)o.rudp);
+		sso(s, IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, &enc, sizeof enc,
+		    "SCTP_REMOTE_UDP_ENCAPS_PORT");
+	}
+}
+
+static void pump(long ms);
+
+/* send_msg: one message, blocking (a message larger than the send buffer is copied in as
+ * space frees). 0 or an errno. */
+static int send_msg(const void *buf, size_t len, unsigned sid, uint32_t ppid_net)
+{
+	struct sctp_sendv_spa spa;
+	ssize_t r;
+	memset(&spa, 0, sizeof spa);
+	spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
+	spa.sendv_sndinfo.snd_sid = (uint16_t)sid;
+	spa.sendv_sndinfo.snd_ppid = ppid_net;
+	if (o.pr_policy) {
+		spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
+		spa.sendv_prinfo.pr_policy = o.pr_policy == 1 ? SCTP_PR_SCTP_TTL : SCTP_PR_SCTP_RTX;
+		spa.sendv_prinfo.pr_value = o.pr_value;
+	}
+	usrsctp_set_non_blocking(sock, 0);
+	r = usrsctp_sendv(sock, buf, len, NULL, 0, &spa, sizeof spa, SCTP_SENDV_SPA, 0);
+	int err = r < 0 ? errno : 0;
+	usrsctp_set_non_blocking(sock, 1);
+	if (err)
+		fprintf(stderr, "usrsctp_peer: sendv %zu bytes on stream %u: %s\n", len, sid,
+			strerror(err));
+	return err;
+}
+
+static void on_data(const void *data, size_t n, const struct sctp_rcvinfo *ri, int flags)
+{
+	rx_add(&rx, data, n);
+	if (o.verbose)
+		printf("piece sid=%u ssn=%u len=%zu%s\n", ri->rcv_sid, ri->rcv_ssn, n,
+		       flags & MSG_EOR ? " eor" : "");
+	if (!(flags & MSG_EOR))
+		return;
+	print_msg(ri->rcv_sid, ri->rcv_ssn, ri->rcv_ppid, rx.buf, rx.len, rx.pieces, 1);
+	if (o.echo && send_msg(rx.buf, rx.len, ri->rcv_sid, ri->rcv_ppid) == 0)
+		n_sent++;
+	rx.len = rx.pieces = 0;
+}
+
+/* pump: read messages and notifications for ms milliseconds (0: what is there now); stops
+ * early when the peer has ended the association. */
+static void pump(long ms)
+{
+	static char buf[1 << 16];
+	long end = now_ms() + ms;
+	in_pump = 1;
+	while (!peer_closed) {
+		struct sctp_rcvinfo ri;
+		struct sockaddr_storage from;
+		socklen_t fromlen = sizeof from, infolen = sizeof ri;
+		unsigned infotype = 0;
+		int flags = 0;
+		memset(&ri, 0, sizeof ri);
+		ssize_t n = usrsctp_recvv(sock, buf, sizeof buf, (struct sockaddr *)&from, &fromlen,
+					  &ri, &infolen, &infotype, &flags);
+		if (n > 0 && (flags & MSG_NOTIFICATION)) {
+			const union sctp_notification *sn = (const void *)buf;
+			if (print_notification(buf, (size_t)n) == SCTP_PARTIAL_DELIVERY_EVENT &&
+			    sn->sn_pdapi_event.pdapi_indication == SCTP_PARTIAL_DELIVERY_ABORTED &&
+			    rx.len) {
+				print_msg(sn->sn_pdapi_event.pdapi_stream, sn->sn_pdapi_event.pdapi_seq,
+					  0, rx.buf, rx.len, rx.pieces, 0);
+				rx.len = rx.pieces = 0;
+			}
+		} else if (n > 0) {
+			on_data(buf, (size_t)n, &ri, flags);
+		} else if (n == 0) {
+			peer_closed = 1;
+		} else if (errno != EWOULDBLOCK && errno != EAGAIN) {
+			fprintf(stderr, "usrsctp_peer: recvv: %s\n", strerror(errno));
+			peer_closed = 1;
+		} else if (now_ms() >= end) {
+			break;
+		} else {
+			usleep(2000);
+		}
+	}
+	in_pump = 0;
+}
+
+/* reconf: a reconfiguration request, retried for 10 s while another is outstanding. */
+static void reconf(const char *name, int opt, const void *v, socklen_t len)
+{
+	long end = now_ms() + 10000;
+	int err;
+	for (;;) {
+		err = usrsctp_setsockopt(sock, IPPROTO_SCTP, opt, v, len) ? errno : 0;
+		if ((err != EBUSY && err != EALREADY && err != EAGAIN) || now_ms() > end)
+			break;
+		pump(20);
+	}
+	action_result(name, err);
+	if (err)
+		failed = 1;
+}
+
+static void actions(void)
+{
+	unsigned char *msg = malloc(o.size);
+	if (!msg) {
+		perror("malloc");
+		exit(1);
+	}
+	for (unsigned long i = 0; i < o.count && !failed; i++) {
+		fill_msg(msg, o.size, (uint32_t)i);
+		if (send_msg(msg, o.size, o.sid, htonl(o.ppid)) != 0)
+			failed = 1;
+		else
+			n_sent++;
+		pump(o.interval_ms);
+	}
+	free(msg);
+	if (o.reset_dir) {
+		size_t len = sizeof(struct sctp_reset_streams) + o.nreset * sizeof(uint16_t);
+		struct sctp_reset_streams *rs = calloc(1, len);
+		rs->srs_flags = (uint16_t)((o.reset_dir & 1 ? SCTP_STREAM_RESET_OUTGOING : 0) |
+					   (o.reset_dir & 2 ? SCTP_STREAM_RESET_INCOMING : 0));
+		rs->srs_number_streams = (uint16_t)o.nreset;
+		memcpy(rs->srs_stream_list, o.reset_list, o.nreset * sizeof(uint16_t));
+		reconf("reset_streams", SCTP_RESET_STREAMS, rs, (socklen_t)len);
+		free(rs);
+	}
+	if (o.reset_assoc) {
+		sctp_assoc_t id = 0;
+		reconf("reset_assoc", SCTP_RESET_ASSOC, &id, sizeof id);
+	}
+	if (o.add_out >= 0) {
+		struct sctp_add_streams as = {.sas_instrms = (uint16_t)o.add_in,
+					      .sas_outstrms = (uint16_t)o.add_out};
+		reconf("add_streams", SCTP_ADD_STREAMS, &as, sizeof as);
+	}
+}
+
+static void print_up(void)
+{
+	struct sctp_status st;
+	struct sctp_assoc_value pr, rc;
+	socklen_t len = sizeof st;
+	memset(&st, 0, sizeof st);
+	usrsctp_getsockopt(sock, IPPROTO_SCTP, SCTP_STATUS, &st, &len);
+	pr.assoc_id = rc.assoc_id = st.sstat_assoc_id;
+	pr.assoc_value = rc.assoc_value = 0;
+	len = sizeof pr;
+	usrsctp_getsockopt(sock, IPPROTO_SCTP, SCTP_PR_SUPPORTED, &pr, &len);
+	len = sizeof rc;
+	usrsctp_getsockopt(sock, IPPROTO_SCTP, SCTP_RECONFIG_SUPPORTED, &rc, &len);
+	printf("up role=%s in=%u out=%u pr=%u reconf=%u\n", o.server ? "server" : "client",
+	       st.sstat_instrms, st.sstat_outstrms, pr.assoc_value, rc.assoc_value);
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int af;
+
+	parse_args(&o, argc, argv, 9899);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	alarm(o.timeout_s); /* the default action ends the process: a hung test cannot stay */
+	af = ((o.raddr && strchr(o.raddr, ':')) || (o.laddr && strchr(o.laddr, ':'))) ? AF_INET6
+										     : AF_INET;
+
+	usrsctp_init((uint16_t)o.udp, NULL, NULL);
+	usrsctp_sysctl_set_sctp_pr_enable(1);
+	usrsctp_sysctl_set_sctp_reconfig_enable(1);
+	if (o.rcvbuf)
+		usrsctp_sysctl_set_sctp_recvspace((uint32_t)o.rcvbuf);
+
+	struct socket *s = usrsctp_socket(af, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
+	if (!s) {
+		perror("usrsctp_socket");
+		return 1;
+	}
+	setup(s);
+	if (o.laddr || o.lport) {
+		sl = to_addr(o.laddr, o.lport, af, &ss);
+		if (usrsctp_bind(s, (struct sockaddr *)&ss, sl) < 0) {
+			perror("usrsctp_bind");
+			return 1;
+		}
+	}
+	if (o.server) {
+		if (usrsctp_listen(s, 1) < 0) {
+			perror("usrsctp_listen");
+			return 1;
+		}
+		sock = usrsctp_accept(s, NULL, NULL);
+		if (!sock) {
+			perror("usrsctp_accept");
+			return 1;
+		}
+		usrsctp_close(s);
+	} else {
+		sl = to_addr(o.raddr, o.rport, af, &ss);
+		if (usrsctp_connect(s, (struct sockaddr *)&ss, sl) < 0) {
+			perror("usrsctp_connect");
+			printf("summary role=client sent=0 received=0 bytes=0 abandoned=0 events=0 "
+			       "error=connect\n");
+			return 1;
+		}
+		sock = s;
+	}
+	print_up();
+	usrsctp_set_non_blocking(sock, 1);
+	pump(0);
+	actions();
+	pump(o.hold_ms >= 0 ? o.hold_ms : (long)o.timeout_s * 1000);
+	if (rx.len) /* the rest of a message the peer never finished */
+		printf("msg-unfinished len=%zu pieces=%u\n", rx.len, rx.pieces);
+
+	usrsctp_close(sock);
+	for (int i = 0; i < 100 && usrsctp_finish() != 0; i++)
+		usleep(100000);
+	printf("summary role=%s sent=%lu received=%lu bytes=%llu abandoned=%lu events=%lu\n",
+	       o.server ? "server" : "client", n_sent, n_recv, n_bytes, n_abandoned, n_events);
+	return failed;
+}
