@@ -1,5 +1,6 @@
 //! The dual-path lab's scenario runners (`lab/lab`, spec sctpt.md §2.4) against the `sctpt`
-//! cargo built for this test: S1, S2, S4 and S6 over raw IP and UDP encapsulation, and S3.
+//! cargo built for this test: S1, S2, S4, S5 and S6 over raw IP and UDP encapsulation, S3,
+//! and S5's negative control (the load balancers hash like ECMP).
 //!
 //! Root only (network namespaces `usctplab-*`, raw sockets): skipped otherwise, with a
 //! message. The scenarios run one after the other in this one test, because they share the
@@ -15,7 +16,8 @@ const LAB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../lab/lab");
 
 /// Every runner and variant the issue asks for (IPv4, the seed's addresses), then S1 over
 /// IPv6 and S3 with nfqlb's split (IPv4 on path A, IPv6 on path B): (`LAB_FAMILY`, arguments).
-/// S4 lasts 30 s by definition.
+/// S4 lasts 30 s by definition, S5 about 40 s (35 s of ctraffic); S5 builds its own cluster
+/// (`usctplab-s5-*`, its own address split), so `LAB_FAMILY` does not apply to it.
 const SCENARIOS: &[(&str, &[&str])] = &[
     ("4", &["s1", "raw"]),
     ("4", &["s3"]),
@@ -25,6 +27,9 @@ const SCENARIOS: &[(&str, &[&str])] = &[
     ("4", &["s6", "udp"]),
     ("4", &["s4", "raw"]),
     ("4", &["s4", "udp"]),
+    ("4", &["s5", "raw"]),
+    ("4", &["s5", "udp"]),
+    ("4", &["s5-ecmp"]),
     ("6", &["s1", "raw"]),
     ("mix", &["s3"]),
 ];
