@@ -172,6 +172,12 @@ impl Reassembly {
         Assembled::from_chunk(&first, buf.freeze())
     }
 
+    /// No fragment is held and no message is being delivered in pieces: nothing for
+    /// partial delivery to do.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.run.is_none() && self.fragments.is_empty() && self.partial.is_none()
+    }
+
     /// Payload bytes held in incomplete messages.
     #[cfg(test)]
     pub(crate) fn bytes(&self) -> usize {
