@@ -11,7 +11,7 @@ use std::process::Command;
 
 #[test]
 fn usrsctp_interop_suite() {
-    if !nix_is_root() {
+    if !nix::unistd::Uid::effective().is_root() {
         eprintln!("SKIP usrsctp interop: needs root (network namespaces)");
         return;
     }
@@ -37,15 +37,4 @@ fn usrsctp_interop_suite() {
         }
         code => panic!("interop/usrsctp/run exited {code:?}\n{stdout}\n{stderr}"),
     }
-}
-
-fn nix_is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .and_then(|l| l.split_whitespace().nth(2).map(|e| e == "0"))
-        })
-        .unwrap_or(false)
 }

@@ -14,7 +14,7 @@ use std::process::Command;
 
 #[test]
 fn usrsctp_peer_selftest() {
-    if !is_root() {
+    if !nix::unistd::Uid::effective().is_root() {
         eprintln!("SKIP usrsctp peer selftest: needs root (network namespaces)");
         return;
     }
@@ -37,13 +37,4 @@ fn usrsctp_peer_selftest() {
         }
         code => panic!("interop/usrsctp/peer/selftest exited {code:?}\n{stdout}\n{stderr}"),
     }
-}
-
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        == Some("0")
 }

@@ -37,13 +37,6 @@ const SCENARIOS: &[(&str, &[&str])] = &[
 /// A runner that hangs is stopped with SIGTERM (its trap removes the lab) after this long.
 const LIMIT: Duration = Duration::from_secs(240);
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
-}
-
 struct Outcome {
     status: Option<ExitStatus>,
     stdout: String,
@@ -104,7 +97,7 @@ fn run_lab(family: &str, args: &[&str]) -> Outcome {
 
 #[test]
 fn lab_scenarios_pass() {
-    if !is_root() {
+    if !nix::unistd::Uid::effective().is_root() {
         println!("SKIP: the lab's scenarios need root (network namespaces, raw IP sockets)");
         return;
     }

@@ -14,13 +14,6 @@ use sctpt_util::{mask_port, run, run_in, text, Server, BIN};
 const NO_RAW: &str = "socket Operation not permitted: native SCTP over raw IP needs root \
     (CAP_NET_RAW); use --udp-port P (or SCTP_UDP_PORT) for SCTP over UDP\n";
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
-}
-
 fn require_tools() -> bool {
     std::env::var("USCTP_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
 }
@@ -43,7 +36,7 @@ impl Drop for Netns {
 
 #[test]
 fn without_cap_net_raw_the_error_says_use_udp_port() {
-    let out = if is_root() {
+    let out = if nix::unistd::Uid::effective().is_root() {
         // Drop CAP_NET_RAW from the bounding set: root then execs without it.
         let o = Command::new("setpriv")
             .args(["--bounding-set=-net_raw", BIN, "server", "--port=6131"])
@@ -65,7 +58,7 @@ fn without_cap_net_raw_the_error_says_use_udp_port() {
 
 #[test]
 fn echo_over_raw_ip_in_a_namespace() {
-    if !is_root() {
+    if !nix::unistd::Uid::effective().is_root() {
         println!("SKIP: raw IP needs root (and a namespace of its own)");
         return;
     }

@@ -25,15 +25,6 @@ use peer_selftest::peer_selftest;
 use usctp_client::Net;
 use vm::Vm;
 
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        == Some("0")
-}
-
 type Case<'a> = (
     &'static str,
     Box<dyn Fn(&Vm, &str) -> Result<String, String> + 'a>,
@@ -41,7 +32,7 @@ type Case<'a> = (
 
 #[test]
 fn kernel_sctp_interop() {
-    if !is_root() {
+    if !nix::unistd::Uid::effective().is_root() {
         println!("SKIPPED interop_kernel: needs root (namespace, tap links, raw sockets, apt)");
         return;
     }
