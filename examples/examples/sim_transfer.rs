@@ -1,6 +1,8 @@
 //! Two endpoints on the simulator, one association over a lossy link: N messages, then a
 //! graceful shutdown. Prints one line and exits non-zero unless every message arrived exactly
-//! once, intact and in order, and the association closed gracefully. A request the stack
+//! once, intact and in order, and the association closed gracefully. With `--pr ttl:MS` or
+//! `--pr rtx:N` every message is sent partially reliable (PR-SCTP): then each one must be
+//! delivered or reported abandoned to the sender, never both (`delivered + abandoned = sent`). A request the stack
 //! refuses (more streams than the receiver accepts, a message over `--max-message-size`)
 //! stops the run at once with the stack's reason on stderr. Messages larger than the
 //! receive window reach the receiver in pieces (partial delivery) and are joined there.
@@ -14,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use usctp::AssociationConfig;
-use usctp_testkit::{run_transfer, TransferSpec};
+use usctp_testkit::{run_transfer, PrPolicy, TransferSpec};
 
 /// Bulk transfer over the deterministic simulator.
 #[derive(Debug, Parser)]
@@ -25,6 +27,9 @@ struct Args {
     /// Random loss probability per packet and direction (0..1).
     #[arg(long, default_value_t = 0.0)]
     loss: f64,
+    /// Loss probability of the way back (SACKs) instead of --loss.
+    #[arg(long)]
+    reverse_loss: Option<f64>,
     /// Probability that a packet is delayed past later ones.
     #[arg(long, default_value_t = 0.0)]
     reorder: f64,
@@ -56,6 +61,9 @@ struct Args {
     /// Write every packet sent to this pcap file (tshark/Wireshark read it).
     #[arg(long)]
     pcap: Option<std::path::PathBuf>,
+    /// PR-SCTP policy of every message: `ttl:MS` (lifetime) or `rtx:N` (retransmissions).
+    #[arg(long)]
+    pr: Option<PrPolicy>,
 }
 
 fn main() -> ExitCode {
@@ -70,6 +78,7 @@ fn main() -> ExitCode {
         assoc,
         seed: a.seed,
         loss: a.loss,
+        reverse_loss: a.reverse_loss,
         reorder: a.reorder,
         duplicate: a.duplicate,
         messages: a.messages,
@@ -79,6 +88,7 @@ fn main() -> ExitCode {
         latency: std::time::Duration::from_millis(a.latency_ms),
         trace: a.trace,
         pcap: a.pcap,
+        pr: a.pr,
         ..TransferSpec::default()
     };
     let r = run_transfer(&spec);

@@ -68,7 +68,8 @@ fn transfer_over_17_streams_is_delivered_and_closes_gracefully() {
 fn assert_perfect(out: &Output, n: usize) {
     let line = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{line}{}", text(&out.stderr));
-    let perfect = format!("sent={n} delivered={n} duplicates=0 misordered=0 corrupted=0 ");
+    let perfect =
+        format!("sent={n} delivered={n} abandoned=0 duplicates=0 misordered=0 corrupted=0 ");
     assert!(line.starts_with(&perfect), "{line}");
     assert!(line.contains(" closed=graceful "), "{line}");
 }

@@ -2,7 +2,10 @@
 
 use usctp_wire::cause::ErrorCause;
 
+use usctp_wire::StreamId;
+
 use crate::path::PathId;
+use crate::tx::AbandonedMessage;
 use crate::TransportAddr;
 
 /// Identifies an association within its endpoint.
@@ -64,6 +67,15 @@ pub enum Event {
     },
     /// Space in the send queue after a `QueueFull` error.
     Writable,
+    /// PR-SCTP gave up on a message (RFC 3758, RFC 7496): it is returned with the reason.
+    Abandoned(AbandonedMessage),
+    /// The peer abandoned the message being delivered in pieces (a FORWARD TSN skipped its
+    /// rest, RFC 3758 §3.6): the pieces delivered so far are all there will be
+    /// (SCTP_PARTIAL_DELIVERY_ABORTED, RFC 6458 §6.1.7).
+    PartialDeliveryAborted {
+        /// The stream of the aborted message.
+        stream: StreamId,
+    },
     /// Graceful shutdown finished.
     ShutdownComplete,
     /// The peer started a graceful shutdown; no more data will arrive.

@@ -37,4 +37,4 @@ pub use event::{AssocId, CloseReason, Event, PathState};
 pub use path::{AssociationStats, PathCounters, PathId, PathStats};
 pub use rx::Message;
 pub use setup::Extensions;
-pub use tx::{SendError, SendOptions};
+pub use tx::{AbandonReason, AbandonedMessage, PrStats, SendError, SendOptions};

@@ -71,6 +71,12 @@ impl SctpNode {
 
     /// Record one read: a whole message, or a piece joined to those before it.
     fn take(&mut self, id: AssocId, m: Message) {
+        if m.aborted {
+            // PR-SCTP: the sender abandoned the message being delivered in pieces.
+            self.partial.remove(&id);
+            self.pieces.push((id, m));
+            return;
+        }
         let first = !self.partial.contains_key(&id);
         if first && m.end_of_message {
             self.messages.push((id, m));

@@ -5,7 +5,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use usctp_proto::{AssociationConfig, Endpoint, EndpointConfig, Event, SendOptions, TransportAddr};
+use usctp_proto::{
+    AssociationConfig, Endpoint, EndpointConfig, Event, Extensions, SendOptions, TransportAddr,
+};
 
 use crate::run_error::{queued, request_streams};
 use crate::{RunError, SctpNode};
@@ -18,6 +20,8 @@ pub struct TransferSpec {
     pub seed: u64,
     /// Random loss probability, each direction.
     pub loss: f64,
+    /// Loss on the way back (SACKs) instead of `loss`, when set.
+    pub reverse_loss: Option<f64>,
     /// Reordering probability.
     pub reorder: f64,
     /// Duplication probability.
@@ -41,6 +45,42 @@ pub struct TransferSpec {
     pub trace: bool,
     /// Write every datagram sent to this pcap file.
     pub pcap: Option<std::path::PathBuf>,
+    /// Send every message with this PR-SCTP policy (PR-SCTP is then offered by both ends).
+    pub pr: Option<PrPolicy>,
+}
+
+/// A PR-SCTP policy for every message of a transfer (RFC 7496).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrPolicy {
+    /// Timed reliability: abandoned once this old.
+    Ttl(Duration),
+    /// Limited retransmissions: abandoned rather than sent more than this many times again.
+    Rtx(u32),
+}
+
+impl PrPolicy {
+    fn apply(self, opts: SendOptions) -> SendOptions {
+        match self {
+            Self::Ttl(d) => opts.lifetime(d),
+            Self::Rtx(n) => opts.max_retransmissions(n),
+        }
+    }
+}
+
+impl std::str::FromStr for PrPolicy {
+    type Err = String;
+
+    /// `ttl:MS` or `rtx:N`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("expected ttl:MS or rtx:N, got {s:?}");
+        let (kind, n) = s.split_once(':').ok_or_else(bad)?;
+        let n: u64 = n.parse().map_err(|_| bad())?;
+        match kind {
+            "ttl" => Ok(Self::Ttl(Duration::from_millis(n))),
+            "rtx" => u32::try_from(n).map(Self::Rtx).map_err(|_| bad()),
+            _ => Err(bad()),
+        }
+    }
 }
 
 impl Default for TransferSpec {
@@ -48,6 +88,7 @@ impl Default for TransferSpec {
         Self {
             seed: 1,
             loss: 0.0,
+            reverse_loss: None,
             reorder: 0.0,
             duplicate: 0.0,
             messages: 1000,
@@ -59,6 +100,7 @@ impl Default for TransferSpec {
             assoc: AssociationConfig::default(),
             trace: false,
             pcap: None,
+            pr: None,
         }
     }
 }
@@ -70,6 +112,14 @@ pub struct TransferReport {
     pub sent: usize,
     /// Distinct messages delivered intact.
     pub delivered: usize,
+    /// Messages the sender reported abandoned (PR-SCTP).
+    pub abandoned: usize,
+    /// Messages both delivered and reported abandoned after being sent: the sender cannot
+    /// know whether a chunk whose SACK was lost arrived (RFC 6458 reports such a message as
+    /// SCTP_DATA_SENT, `AbandonedMessage::sent`). Zero unless SACKs can be lost or late.
+    pub abandoned_and_delivered: usize,
+    /// Messages delivered although reported abandoned before any of it was sent: a bug.
+    pub unsent_abandoned_delivered: usize,
     /// Messages delivered more than once.
     pub duplicates: usize,
     /// Ordered messages delivered out of order within their stream.
@@ -85,9 +135,17 @@ pub struct TransferReport {
 }
 
 impl TransferReport {
-    /// Every message exactly once, intact, in order, and a graceful close.
+    /// Every message exactly once, intact, in order, and a graceful close; with PR-SCTP,
+    /// every message delivered or abandoned, never both.
     pub fn is_perfect(&self) -> bool {
-        self.sent == self.delivered
+        self.abandoned_and_delivered == 0 && self.is_consistent()
+    }
+
+    /// As [`is_perfect`](Self::is_perfect), except that a message abandoned after it was
+    /// sent may also have been delivered (see `abandoned_and_delivered`).
+    pub fn is_consistent(&self) -> bool {
+        self.sent + self.abandoned_and_delivered == self.delivered + self.abandoned
+            && self.unsent_abandoned_delivered == 0
             && self.duplicates == 0
             && self.misordered == 0
             && self.corrupted == 0
@@ -99,15 +157,31 @@ impl std::fmt::Display for TransferReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "sent={} delivered={} duplicates={} misordered={} corrupted={} closed={} virtual_ms={}",
+            "sent={} delivered={} abandoned={} duplicates={} misordered={} corrupted={} closed={} \
+             virtual_ms={}",
             self.sent,
             self.delivered,
+            self.abandoned,
             self.duplicates,
             self.misordered,
             self.corrupted,
             self.closed,
             self.virtual_time.as_millis()
         )?;
+        if self.abandoned_and_delivered > 0 {
+            write!(
+                f,
+                " abandoned_and_delivered={}",
+                self.abandoned_and_delivered
+            )?;
+        }
+        if self.unsent_abandoned_delivered > 0 {
+            write!(
+                f,
+                " unsent_abandoned_delivered={}",
+                self.unsent_abandoned_delivered
+            )?;
+        }
         match &self.error {
             Some(e) => write!(f, " error={e}"),
             None => Ok(()),
@@ -134,6 +208,9 @@ fn message(stream: u16, index: u32, size: usize) -> Bytes {
 /// run (`closed=error`) instead of being retried.
 pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
     let mut assoc = spec.assoc.clone();
+    if spec.pr.is_some() {
+        assoc.extensions = assoc.extensions.with(Extensions::PR_SCTP);
+    }
     if let Err(e) = request_streams(&mut assoc, spec.streams) {
         return refused(e);
     }
@@ -158,7 +235,17 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
     link.reorder = spec.reorder;
     link.reorder_delay = spec.latency;
     link.duplicate = spec.duplicate;
-    sim.add_link(ca, sa, link);
+    let back = spec.reverse_loss.map(|loss| LinkConfig {
+        loss,
+        ..link.clone()
+    });
+    let link_id = sim.add_link(ca, sa, link);
+    if let Some(back) = back {
+        let l = sim.link_mut(link_id);
+        if let Some(dir) = l.direction_from(sa) {
+            *l.config_mut(dir) = back;
+        }
+    }
     // A capture that cannot be created is reported and the run goes on without it.
     let _capture =
         spec.pcap
@@ -189,7 +276,7 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
     let id = match id {
         Ok(id) => id,
         Err(e) => {
-            let r = report(spec, 0, &sim, server, "error");
+            let r = report(spec, 0, &sim, (client, server), "error");
             return stopped(r, RunError::Connect(e));
         }
     };
@@ -207,12 +294,13 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
                 let index = (next / usize::from(streams)) as u32;
                 (stream, message(stream, index, size))
             });
-            let unordered = spec.unordered;
+            let mut opts = SendOptions::new(stream).unordered(spec.unordered);
+            if let Some(pr) = spec.pr {
+                opts = pr.apply(opts);
+            }
             let retry = m.clone();
-            let r = sim.with_node(client, |n, _| {
-                n.ep.with_association(id, |a| {
-                    a.send_with(m, &SendOptions::new(stream).unordered(unordered))
-                })
+            let r = sim.with_node(client, |n, now| {
+                n.ep.with_association(id, |a| a.send_with(now, m, &opts))
             });
             match queued(r, ended_at(&sim, client)) {
                 Ok(true) => next += 1,
@@ -221,7 +309,7 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
                     break;
                 }
                 Err(error) => {
-                    let r = report(spec, next, &sim, server, "error");
+                    let r = report(spec, next, &sim, (client, server), "error");
                     return stopped(r, RunError::Send { index: next, error });
                 }
             }
@@ -250,7 +338,7 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
     }
     // Let the server see the SHUTDOWN COMPLETE.
     sim.run_for(Duration::from_millis(10));
-    report(spec, next, &sim, server, closed)
+    report(spec, next, &sim, (client, server), closed)
 }
 
 /// Whether the client's association has ended (gracefully or not).
@@ -266,6 +354,9 @@ fn refused(error: RunError) -> TransferReport {
     TransferReport {
         sent: 0,
         delivered: 0,
+        abandoned: 0,
+        abandoned_and_delivered: 0,
+        unsent_abandoned_delivered: 0,
         duplicates: 0,
         misordered: 0,
         corrupted: 0,
@@ -284,29 +375,33 @@ fn stopped(r: TransferReport, error: RunError) -> TransferReport {
     }
 }
 
+/// Stream and index of a message built by [`message`], if it is one of `spec`'s.
+fn identify(spec: &TransferSpec, p: &Bytes) -> Option<(u16, u32)> {
+    let (s, i) = (p.get(0..2)?, p.get(4..8)?);
+    let stream = u16::from_be_bytes([s[0], s[1]]);
+    let index = u32::from_be_bytes([i[0], i[1], i[2], i[3]]);
+    let ok = stream < spec.streams.max(1) && *p == message(stream, index, spec.size.max(16));
+    ok.then_some((stream, index))
+}
+
 fn report(
     spec: &TransferSpec,
     sent: usize,
     sim: &Sim,
-    server: usctp_sim::NodeId<SctpNode>,
+    (client, server): (usctp_sim::NodeId<SctpNode>, usctp_sim::NodeId<SctpNode>),
     closed: &'static str,
 ) -> TransferReport {
     let streams = usize::from(spec.streams.max(1));
     let mut seen = vec![Vec::<bool>::new(); streams];
     let mut last = vec![None::<u32>; streams];
     let (mut delivered, mut duplicates, mut misordered, mut corrupted) = (0, 0, 0, 0);
+    // With PR-SCTP an ordered stream may skip abandoned messages, never go back.
+    let skips = spec.pr.is_some();
     for (_, m) in &sim.node(server).messages {
-        let p = &m.payload;
-        let (Some(s), Some(i)) = (p.get(0..2), p.get(4..8)) else {
+        let Some((stream, index)) = identify(spec, &m.payload) else {
             corrupted += 1;
             continue;
         };
-        let stream = u16::from_be_bytes([s[0], s[1]]);
-        let index = u32::from_be_bytes([i[0], i[1], i[2], i[3]]);
-        if usize::from(stream) >= streams || *p != message(stream, index, spec.size.max(16)) {
-            corrupted += 1;
-            continue;
-        }
         let slot = &mut seen[usize::from(stream)];
         let idx = index as usize;
         if slot.len() <= idx {
@@ -319,16 +414,38 @@ fn report(
         slot[idx] = true;
         delivered += 1;
         let prev = &mut last[usize::from(stream)];
-        if !spec.unordered && prev.is_some_and(|l| index != l + 1)
-            || !spec.unordered && prev.is_none() && index != 0
-        {
+        let in_order = match *prev {
+            Some(l) if skips => index > l,
+            Some(l) => index == l + 1,
+            None => skips || index == 0,
+        };
+        if !spec.unordered && !in_order {
             misordered += 1;
         }
         *prev = Some(index);
     }
+    let (mut abandoned, mut abandoned_and_delivered, mut unsent_abandoned_delivered) = (0, 0, 0);
+    for (_, e) in &sim.node(client).events {
+        let Event::Abandoned(a) = e else { continue };
+        abandoned += 1;
+        let was_delivered = identify(spec, &a.payload).is_some_and(|(s, i)| {
+            seen[usize::from(s)]
+                .get(i as usize)
+                .copied()
+                .unwrap_or(false)
+        });
+        if was_delivered && a.sent {
+            abandoned_and_delivered += 1;
+        } else if was_delivered {
+            unsent_abandoned_delivered += 1;
+        }
+    }
     TransferReport {
         sent,
         delivered,
+        abandoned,
+        abandoned_and_delivered,
+        unsent_abandoned_delivered,
         duplicates,
         misordered,
         corrupted,

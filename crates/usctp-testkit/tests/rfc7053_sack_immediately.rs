@@ -16,7 +16,8 @@ use usctp_wire::chunk::Chunk;
 
 fn send_with(t: &mut Tester, len: usize, opts: &SendOptions) {
     let p = Bytes::from(vec![5; len]);
-    t.user(|a| a.send_with(p, opts)).unwrap();
+    let now = t.now;
+    t.user(|a| a.send_with(now, p, opts)).unwrap();
 }
 
 #[test]
@@ -100,8 +101,10 @@ fn ack_time(sack_immediately: bool) -> Duration {
     assert!(p.send(0, Bytes::from_static(b"first")));
     p.sim.run_for(Duration::from_secs(1));
     let opts = SendOptions::new(0).sack_immediately(sack_immediately);
-    p.sim.with_node(p.client, |n, _| {
-        n.ep.with_association(id, |a| a.send_with(Bytes::from_static(b"second"), &opts))
+    p.sim.with_node(p.client, |n, now| {
+        n.ep.with_association(id, |a| {
+            a.send_with(now, Bytes::from_static(b"second"), &opts)
+        })
     });
     let start = p.sim.now();
     let client = p.client;

@@ -42,9 +42,9 @@ fn simultaneous_init_yields_one_association() {
         p.sim.run_for(Duration::from_secs(1));
         assert_eq!(p.sim.node(client).ep.association_count(), 1, "seed {seed}");
         assert_eq!(p.sim.node(server).ep.association_count(), 1, "seed {seed}");
-        p.sim.with_node(server, |n, _| {
+        p.sim.with_node(server, |n, now| {
             n.ep.with_association(sid, |a| {
-                a.send_with(Bytes::from_static(b"hi"), &SendOptions::new(0).ppid(1))
+                a.send_with(now, Bytes::from_static(b"hi"), &SendOptions::new(0).ppid(1))
             })
         });
         let ok = p.sim.run_until_cond(Duration::from_secs(5), |s| {

@@ -45,6 +45,13 @@ pub(crate) enum Joined {
 impl Joining {
     /// Add `m`, a whole message or the next piece, joining at most `max` bytes.
     pub fn push(&mut self, m: Message, max: usize) -> Joined {
+        if m.aborted {
+            // The sender abandoned it (PR-SCTP): what was joined is not a message.
+            self.discarding = false;
+            self.head = None;
+            self.buf = BytesMut::new();
+            return Joined::More;
+        }
         if self.discarding {
             self.discarding = !m.end_of_message;
             return Joined::More;

@@ -43,7 +43,7 @@ impl Association {
         let was = self.state;
         if self.peer_tag != c.peer_tag || self.rx_start.is_none() {
             self.peer_tag = c.peer_tag;
-            self.extensions = c.features;
+            self.set_extensions(c.features);
             self.adopt_peer(
                 now,
                 c.peer_initial_tsn,

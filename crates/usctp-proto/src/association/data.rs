@@ -93,5 +93,6 @@ impl Association {
         if o.newly_acked_bytes > 0 || o.fast_retransmit {
             self.burst_left = self.cfg.max_burst;
         }
+        self.send_forward_tsn(now);
     }
 }

@@ -105,7 +105,7 @@ impl Association {
         let tags = (c.local_tag, c.peer_tag);
         let first = (meta.src, Some(meta.dst));
         let mut a = Self::new(ctx, now, ports, tags, c.local_initial_tsn, first, rng);
-        a.extensions = c.features;
+        a.set_extensions(c.features);
         a.adopt_peer(
             now,
             c.peer_initial_tsn,
@@ -214,7 +214,7 @@ impl Association {
         // an ERROR bundled with the COOKIE ECHO.
         let scan = crate::setup::scan_init_params(&ack.params, self.cfg.extensions);
         // RFC 5061 §4.2.7: in force is what we offered and the INIT ACK offers too.
-        self.extensions = scan.extensions;
+        self.set_extensions(scan.extensions);
         if !scan.reports.is_empty() {
             let mut raw = Vec::new();
             for r in &scan.reports {

@@ -4,6 +4,7 @@
 mod control;
 mod cookie_match;
 mod data;
+mod forward_tsn;
 mod handshake;
 mod icmp;
 mod output;
@@ -284,16 +285,34 @@ impl Association {
     /// Back-pressure: [`SendError::QueueFull`] until acknowledgements free space (an
     /// [`Event::Writable`] follows).
     pub fn send(&mut self, stream: StreamId, payload: Bytes) -> Result<(), AssocError> {
-        self.send_with(payload, &SendOptions::new(stream.0))
+        self.queue_message(payload, &SendOptions::new(stream.0), None)
     }
 
-    /// Queue a message sent as `opts` say (stream, PPID, U flag, PR-SCTP limits, I bit).
-    /// Back-pressure as [`Association::send`].
-    pub fn send_with(&mut self, payload: Bytes, opts: &SendOptions) -> Result<(), AssocError> {
+    /// Queue a message sent as `opts` say (stream, PPID, U flag, PR-SCTP policy, I bit),
+    /// given at `now` (a lifetime counts from it). Back-pressure as [`Association::send`];
+    /// with the priority policy a full queue may abandon lower-priority messages instead
+    /// ([`Event::Abandoned`]).
+    pub fn send_with(
+        &mut self,
+        now: Instant,
+        payload: Bytes,
+        opts: &SendOptions,
+    ) -> Result<(), AssocError> {
+        self.queue_message(payload, opts, Some(now))
+    }
+
+    fn queue_message(
+        &mut self,
+        payload: Bytes,
+        opts: &SendOptions,
+        now: Option<Instant>,
+    ) -> Result<(), AssocError> {
         if !self.state.accepts_user_data() {
             return Err(AssocError::NotWritable(self.state));
         }
-        match self.tx.push(payload, opts) {
+        let r = self.tx.push_at(payload, opts, now);
+        self.report_abandoned();
+        match r {
             Err(SendError::QueueFull) => {
                 self.blocked = true;
                 Err(SendError::QueueFull.into())
@@ -317,6 +336,7 @@ impl Association {
 
     /// The next application event.
     pub fn poll_event(&mut self) -> Option<Event> {
+        self.report_abandoned();
         self.events.pop_front()
     }
 
@@ -447,6 +467,13 @@ impl Association {
                 Chunk::ShutdownAck(_) => self.on_shutdown_ack(now),
                 Chunk::ShutdownComplete(_) => self.on_shutdown_complete(),
                 Chunk::Error(e) => self.on_error(now, e),
+                // RFC 3758 §3.3.1: without PR-SCTP negotiated it is an unrecognized chunk.
+                Chunk::ForwardTsn(f) if self.extensions.contains(Extensions::PR_SCTP) => {
+                    if self.state.accepts_peer_data() {
+                        had_data = true;
+                        self.on_forward_tsn(&f);
+                    }
+                }
                 // INIT and COOKIE ECHO for an existing association are handled by the endpoint
                 // (RFC 9260 §5.2); ignore stray copies here.
                 Chunk::Init(_) | Chunk::CookieEcho(_) => {}
@@ -472,8 +499,17 @@ impl Association {
         self.after_input(now);
     }
 
+    /// Hand abandoned messages to the application (RFC 3758; RFC 6458 §6.1.11 does the same
+    /// with SCTP_SEND_FAILED_EVENT).
+    fn report_abandoned(&mut self) {
+        while let Some(m) = self.tx.take_abandoned() {
+            self.events.push_back(Event::Abandoned(m));
+        }
+    }
+
     /// Work common to every input: shutdown progress, writability.
     fn after_input(&mut self, now: Instant) {
+        self.report_abandoned();
         self.progress_shutdown(now);
         if self.blocked && self.tx.queued_bytes() < self.cfg.send_queue_limit / 2 {
             self.blocked = false;
@@ -492,10 +528,12 @@ impl Association {
     }
 
     /// Arm the T3-rtx timer of `path` if data is outstanding there and it is not running
-    /// (RFC 9260 §6.3.2 R1).
+    /// (RFC 9260 §6.3.2 R1); on the data path also while a FORWARD TSN awaits its ack
+    /// (RFC 3758 §3.5 A5: its expiry sends the FORWARD TSN again).
     fn arm_t3(&mut self, path: PathId, now: Instant, restart: bool) {
         let kind = TimerKind::T3Rtx(path);
-        if self.tx.outstanding_on(path) == 0 {
+        let forward = self.tx.awaiting_forward_ack() && path == self.paths.data_path();
+        if self.tx.outstanding_on(path) == 0 && !forward {
             self.timers.stop(kind);
             return;
         }

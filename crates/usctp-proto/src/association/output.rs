@@ -62,6 +62,10 @@ impl Association {
 
     /// Append the next packet to `buf`, or return `None` when nothing is due.
     pub(crate) fn poll_transmit(&mut self, now: Instant, buf: &mut Vec<u8>) -> Option<Transmit> {
+        if self.tx.forward_tsn_due() {
+            // Data abandoned while the last packet was built (RFC 3758 §3.5 C3).
+            self.send_forward_tsn(now);
+        }
         let data_path = self.paths.data_path();
         // RFC 9260 §6.4: chunks marked by a T3 expiry go to another path than the one that
         // timed out; new data stays on the data path.

@@ -35,6 +35,7 @@ impl Association {
             queued_bytes: self.tx.queued_bytes(),
             peer_rwnd: self.tx.peer_rwnd(),
             extensions: self.extensions,
+            abandoned: self.tx.pr_stats(),
             paths,
         }
     }

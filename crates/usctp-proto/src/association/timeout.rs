@@ -118,6 +118,14 @@ impl Association {
     /// the error; the retransmission goes to the best path at the next `poll_transmit`.
     fn on_t3(&mut self, now: Instant, path: PathId) {
         if self.tx.outstanding_on(path) == 0 {
+            // Only a FORWARD TSN is unanswered: send it again (RFC 3758 §3.5 A5), backing
+            // off and counting the error as for DATA.
+            if self.tx.awaiting_forward_ack() {
+                self.paths.on_timeout(path, now, &mut self.events);
+                if !self.count_assoc_error() {
+                    self.send_forward_tsn(now);
+                }
+            }
             return;
         }
         self.tx.on_t3_timeout(path);
@@ -126,6 +134,8 @@ impl Association {
         if self.count_assoc_error() {
             return;
         }
+        // RFC 3758 §3.5 A5: what the policies give up is skipped at once.
+        self.send_forward_tsn(now);
         if failing {
             self.probe_now(path, now);
         }

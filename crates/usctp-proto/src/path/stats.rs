@@ -58,6 +58,8 @@ pub struct AssociationStats {
     pub peer_rwnd: u32,
     /// The extensions in force: ours that the peer offered too (RFC 5061 §4.2.7).
     pub extensions: crate::Extensions,
+    /// Messages PR-SCTP abandoned, by policy (RFC 7496 §4).
+    pub abandoned: crate::PrStats,
     /// Every path, by id.
     pub paths: Vec<PathStats>,
 }

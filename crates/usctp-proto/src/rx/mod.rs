@@ -14,6 +14,7 @@ use usctp_wire::{Ppid, StreamId, Tsn};
 
 use crate::config::AssociationConfig;
 
+mod forward;
 mod range_set;
 mod reassembly;
 mod sack_timing;
@@ -24,6 +25,8 @@ mod tsn_tracker;
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_forward;
 #[cfg(test)]
 mod tests_partial;
 
@@ -51,6 +54,10 @@ pub struct Message {
     pub unordered: bool,
     /// This is the end of the message: a whole message, or its last piece (MSG_EOR).
     pub end_of_message: bool,
+    /// The sender abandoned the message being delivered in pieces (PR-SCTP, RFC 3758 §3.6):
+    /// this empty last piece ends it, and the pieces before it are all there is of it
+    /// (SCTP_PARTIAL_DELIVERY_ABORTED, RFC 6458 §6.1.7). Never set on a whole message.
+    pub aborted: bool,
     /// The user data: the received chunk's bytes when it was one chunk, else one contiguous
     /// copy of its fragments.
     pub payload: Bytes,
@@ -223,6 +230,7 @@ impl Receiver {
             ppid: head.ppid,
             unordered: head.unordered,
             end_of_message,
+            aborted: false,
             payload,
         });
     }
@@ -262,6 +270,7 @@ impl Receiver {
             ppid: m.ppid,
             unordered: m.unordered,
             end_of_message: true,
+            aborted: false,
             payload: m.payload,
         };
         // RFC 9260 §6.6: unordered messages skip the stream's ordering.

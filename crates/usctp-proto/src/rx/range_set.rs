@@ -56,6 +56,17 @@ impl RangeSet {
         }
     }
 
+    /// Remove every value up to and including `v`.
+    pub(crate) fn remove_through(&mut self, v: u64) {
+        while let Some((s, e)) = self.first().filter(|&(s, _)| s <= v) {
+            self.ranges.remove(&s);
+            if e > v {
+                self.ranges.insert(v + 1, e);
+                break;
+            }
+        }
+    }
+
     /// The lowest range.
     pub(crate) fn first(&self) -> Option<(u64, u64)> {
         self.ranges.first_key_value().map(|(&s, &e)| (s, e))

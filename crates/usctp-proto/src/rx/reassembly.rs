@@ -10,6 +10,7 @@ use usctp_wire::{Ppid, Ssn, StreamId};
 use super::range_set::RangeSet;
 
 mod partial;
+mod skip;
 
 pub(crate) use partial::Pulled;
 use partial::{join, Partial, Scan};

@@ -67,6 +67,28 @@ impl StreamOrder {
         });
         q.advance(ready);
     }
+
+    /// A FORWARD TSN says the sender abandoned `stream`'s messages up to `ssn` (RFC 3758
+    /// §3.6): those that arrived whole are delivered, the stream moves on past `ssn`, and
+    /// the messages that waited for it follow. An SSN already passed changes nothing.
+    pub(crate) fn skip(&mut self, stream: StreamId, ssn: Ssn, ready: &mut VecDeque<Message>) {
+        let q = self.streams.entry(stream.0).or_insert(StreamQueue {
+            next: FIRST_SSN,
+            waiting: BTreeMap::new(),
+        });
+        let Ok(ahead) = u64::try_from(Ssn(q.next as u16).distance_to(ssn)) else {
+            return;
+        };
+        let last = q.next + ahead;
+        while let Some(entry) = q.waiting.first_entry() {
+            if *entry.key() > last {
+                break;
+            }
+            ready.push_back(entry.remove());
+        }
+        q.next = last;
+        q.advance(ready);
+    }
 }
 
 impl StreamQueue {
@@ -95,6 +117,7 @@ mod tests {
             ppid: Ppid(tag),
             unordered: false,
             end_of_message: true,
+            aborted: false,
             payload: Bytes::from_static(b"xy"),
         }
     }

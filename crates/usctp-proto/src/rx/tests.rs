@@ -70,6 +70,7 @@ fn in_order_single_chunk_messages_are_delivered_zero_copy() {
             ppid: Ppid(7),
             unordered: false,
             end_of_message: true,
+            aborted: false,
             payload: Bytes::from_static(b"hello"),
         })
     );

@@ -89,6 +89,25 @@ impl TsnTracker {
         }
     }
 
+    /// A FORWARD TSN moved the cumulative ack point to `tsn` (RFC 3758 §3.6): every TSN up to
+    /// it counts as received, and any received in sequence after it too. Returns `tsn`
+    /// unwrapped (what was skipped ends there), or `None` when it is not ahead of the
+    /// cumulative ack point (an out-of-date FORWARD TSN).
+    pub(crate) fn forward(&mut self, tsn: Tsn) -> Option<u64> {
+        let t = self.unwrapper.peek(tsn);
+        if t <= self.cum {
+            return None;
+        }
+        self.above.remove_through(t);
+        self.cum = t;
+        if let Some((_, end)) = self.above.first().filter(|&(s, _)| s == t + 1) {
+            self.above.pop_first();
+            self.cum = end;
+        }
+        self.unwrapper.unwrap(Tsn(self.cum as u32));
+        Some(t)
+    }
+
     /// The cumulative TSN ack point.
     pub(crate) fn cum_ack(&self) -> Tsn {
         Tsn(self.cum as u32)

@@ -5,6 +5,7 @@
 //! Byte counts (flight size, outstanding bytes, the peer's rwnd, cwnd) are DATA payload bytes,
 //! the unit the peer's a_rwnd is counted in.
 
+mod abandon;
 mod congestion;
 mod outstanding;
 mod sack_processing;
@@ -21,6 +22,7 @@ use usctp_wire::StreamId;
 
 use crate::path::PathId;
 
+pub use abandon::{AbandonReason, AbandonedMessage, PrStats};
 #[cfg(test)]
 use congestion::{AckEvent, CongestionControl};
 pub use send_options::SendOptions;

@@ -7,11 +7,12 @@
 //! gap block nor marked for retransmission (RFC 9260 §6.2.1 C: marking returns its bytes).
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Instant;
 
 use usctp_wire::chunk::Data;
 
-use super::send_options::PrLimits;
+use super::abandon::PrMessage;
 use crate::path::PathId;
 
 /// One sent DATA chunk.
@@ -31,12 +32,13 @@ pub(crate) struct Entry {
     pub fast_retransmitted: bool,
     /// The peer reneged on it in the SACK being processed (one miss, RFC 9260 §6.2.1 iii).
     pub reneged: bool,
-    /// Its message's PR-SCTP limits (RFC 7496), for abandonment once PR-SCTP is implemented.
-    #[cfg_attr(not(test), allow(dead_code))] // read by nothing until then
-    pub limits: PrLimits,
+    /// Its message's PR-SCTP policy (RFC 7496); `None` for a reliable message.
+    pub pr: Option<Arc<PrMessage>>,
     path: PathId,
     acked: bool,
     marked: bool,
+    /// Given up (RFC 3758 §3.5): never resent, held until the peer's cumulative ack passes it.
+    abandoned: bool,
 }
 
 impl Entry {
@@ -52,12 +54,15 @@ impl Entry {
         self.acked
     }
     /// Waiting for retransmission.
-    #[cfg(test)]
     pub(super) fn marked(&self) -> bool {
         self.marked
     }
+    /// Abandoned by PR-SCTP.
+    pub(super) fn abandoned(&self) -> bool {
+        self.abandoned
+    }
     pub(super) fn in_flight(&self) -> bool {
-        !self.acked && !self.marked
+        !self.acked && !self.marked && !self.abandoned
     }
 }
 
@@ -70,6 +75,9 @@ pub(crate) struct Outstanding {
     held: usize,
     marked: usize,
     gap_acked: usize,
+    abandoned: usize,
+    /// Entries with a PR-SCTP policy.
+    pr: usize,
     /// Bytes in flight per path (a handful of paths: linear search).
     flight: Vec<(PathId, usize)>,
 }
@@ -83,6 +91,8 @@ impl Outstanding {
             held: 0,
             marked: 0,
             gap_acked: 0,
+            abandoned: 0,
+            pr: 0,
             flight: Vec::new(),
         }
     }
@@ -115,6 +125,13 @@ impl Outstanding {
     pub(super) fn gap_acked_count(&self) -> usize {
         self.gap_acked
     }
+    pub(super) fn abandoned_count(&self) -> usize {
+        self.abandoned
+    }
+    /// Entries with a PR-SCTP policy.
+    pub(super) fn pr_count(&self) -> usize {
+        self.pr
+    }
     pub(super) fn flight_on(&self, path: PathId) -> usize {
         self.flight
             .iter()
@@ -141,9 +158,16 @@ impl Outstanding {
     }
 
     /// Record a first transmission; `data.tsn` must be `next_tsn()`.
-    pub(super) fn push(&mut self, data: Data, limits: PrLimits, path: PathId, now: Instant) {
+    pub(super) fn push(
+        &mut self,
+        data: Data,
+        pr: Option<Arc<PrMessage>>,
+        path: PathId,
+        now: Instant,
+    ) {
+        self.pr += usize::from(pr.is_some());
         let e = Entry {
-            limits,
+            pr,
             tsn: self.next_tsn(),
             sent_at: now,
             transmit_count: 1,
@@ -153,6 +177,7 @@ impl Outstanding {
             path,
             acked: false,
             marked: false,
+            abandoned: false,
             data,
         };
         self.held += e.len();
@@ -176,6 +201,10 @@ impl Outstanding {
             if e.acked {
                 self.gap_acked -= 1;
             }
+            if e.abandoned {
+                self.abandoned -= 1;
+            }
+            self.pr -= usize::from(e.pr.is_some());
             self.held -= e.len();
             f(&e);
         }
@@ -186,7 +215,7 @@ impl Outstanding {
         let Some(e) = self.entries.get_mut(idx) else {
             return false;
         };
-        if e.acked {
+        if e.acked || e.abandoned {
             return false;
         }
         let (path, len, was_in_flight, was_marked) = (e.path, e.len(), e.in_flight(), e.marked);
@@ -233,6 +262,32 @@ impl Outstanding {
         len
     }
 
+    /// Give a chunk up (RFC 3758 §3.5): out of flight, never resent. Returns whether it was
+    /// not abandoned before.
+    pub(super) fn abandon(&mut self, idx: usize) -> bool {
+        let Some(e) = self.entries.get_mut(idx) else {
+            return false;
+        };
+        if e.abandoned {
+            return false;
+        }
+        let (path, len, was_in_flight) = (e.path, e.len(), e.in_flight());
+        if e.marked {
+            self.marked -= 1;
+        }
+        if e.acked {
+            self.gap_acked -= 1;
+        }
+        e.acked = false;
+        e.marked = false;
+        e.abandoned = true;
+        self.abandoned += 1;
+        if was_in_flight {
+            self.sub_flight(path, len);
+        }
+        true
+    }
+
     /// Resend a marked chunk on `path`: it counts in flight once, on its new path.
     pub(super) fn retransmit(&mut self, idx: usize, path: PathId, now: Instant) -> Option<Data> {
         let e = self.entries.get_mut(idx).filter(|e| e.marked)?;
@@ -271,6 +326,8 @@ impl Outstanding {
         assert_eq!(self.held, self.iter().map(Entry::len).sum::<usize>());
         assert_eq!(self.marked, self.iter().filter(|e| e.marked).count());
         assert_eq!(self.gap_acked, self.iter().filter(|e| e.acked).count());
+        assert_eq!(self.abandoned, self.iter().filter(|e| e.abandoned).count());
+        assert_eq!(self.pr, self.iter().filter(|e| e.pr.is_some()).count());
         for &(p, n) in &self.flight {
             let sum: usize = self
                 .iter()
@@ -281,7 +338,7 @@ impl Outstanding {
         }
         for (i, e) in self.iter().enumerate() {
             assert_eq!(e.tsn, self.base + i as u64);
-            assert!(!(e.acked && e.marked));
+            assert!(usize::from(e.acked) + usize::from(e.marked) + usize::from(e.abandoned) <= 1);
         }
     }
 }
@@ -307,8 +364,8 @@ mod tests {
         let t = now();
         let (a, b) = (PathId(0), PathId(1));
         let mut o = Outstanding::new(100);
-        o.push(data(10), PrLimits::default(), a, t);
-        o.push(data(20), PrLimits::default(), a, t);
+        o.push(data(10), None, a, t);
+        o.push(data(20), None, a, t);
         assert_eq!((o.in_flight_bytes(), o.flight_on(a)), (30, 30));
         assert_eq!(o.mark(0), 10);
         assert_eq!(o.mark(0), 0);

@@ -25,12 +25,17 @@ pub struct SendOptions {
     pub ppid: Ppid,
     /// Delivered as it arrives, outside the stream's order (the U flag, RFC 9260 §6.6).
     pub unordered: bool,
-    /// Abandon the message once it is this old (RFC 7496 §3.1, timed reliability). Honoured
-    /// once PR-SCTP is negotiated (RFC 3758); until then the message is sent reliably.
+    /// Abandon the message once it is this old, counted from the `send_with` call (RFC 7496
+    /// §3.1, timed reliability). Honoured when PR-SCTP is negotiated (RFC 3758); without it
+    /// the message is sent reliably.
     pub lifetime: Option<Duration>,
-    /// Abandon the message after this many retransmissions (RFC 7496 §3.2). Honoured once
-    /// PR-SCTP is negotiated (RFC 3758); until then the message is sent reliably.
+    /// Abandon the message when it would be sent more than this many times again (RFC 7496
+    /// §3.2, limited retransmissions; 0: sent once). Honoured when PR-SCTP is negotiated.
     pub max_retransmissions: Option<u32>,
+    /// The priority policy (RFC 7496 §3.3): when the send queue is full, unsent messages
+    /// with a larger value (a lower priority; 0 is the highest) are abandoned to make room
+    /// for this one. Honoured when PR-SCTP is negotiated.
+    pub priority: Option<u16>,
     /// Ask the peer to SACK the message at once: the I bit on its last DATA chunk
     /// (RFC 7053 §3; e.g. the last request before waiting for an answer).
     pub sack_immediately: bool,
@@ -83,6 +88,14 @@ impl SendOptions {
         self
     }
 
+    /// With priority `p` (RFC 7496 §3.3; 0 is the highest): may push out queued messages of
+    /// a lower priority when the send queue is full.
+    #[must_use]
+    pub fn priority(mut self, p: u16) -> Self {
+        self.priority = Some(p);
+        self
+    }
+
     /// With the I bit (or not): the peer SACKs the message without delay (RFC 7053).
     #[must_use]
     pub fn sack_immediately(mut self, yes: bool) -> Self {
@@ -96,18 +109,26 @@ impl SendOptions {
             limits: PrLimits {
                 lifetime: self.lifetime,
                 max_retransmissions: self.max_retransmissions,
+                priority: self.priority,
             },
             sack_immediately: self.sack_immediately,
         }
     }
 }
 
-/// When PR-SCTP may abandon a message (RFC 7496 §3): kept per chunk in flight so that the
-/// abandonment rules can act on it once PR-SCTP is implemented; nothing reads it before.
+/// When PR-SCTP may abandon a message (RFC 7496 §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct PrLimits {
     pub lifetime: Option<Duration>,
     pub max_retransmissions: Option<u32>,
+    pub priority: Option<u16>,
+}
+
+impl PrLimits {
+    /// Some policy applies: the message may be abandoned.
+    pub(crate) fn any(&self) -> bool {
+        self.lifetime.is_some() || self.max_retransmissions.is_some() || self.priority.is_some()
+    }
 }
 
 /// Per-message options the send queue carries to the message's chunks.
@@ -155,6 +176,7 @@ mod tests {
             unordered: true,
             payload: bytes::Bytes::from_static(b"q"),
             end_of_message: true,
+            aborted: false,
         };
         let o = SendOptions::reply_to(&m);
         assert_eq!(o, SendOptions::new(4).ppid(51).unordered(true));

@@ -2,11 +2,13 @@
 //! stream scheduler, SSN assignment and fragmentation.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
 use usctp_wire::{Ppid, Ssn, StreamId};
 
-use super::send_options::{MessagePolicy, PrLimits};
+use super::abandon::{AbandonReason, AbandonedMessage, PrMessage};
 use super::{SendError, SendOptions};
 
 /// One fragment of a user message, ready to get a TSN.
@@ -22,8 +24,8 @@ pub(crate) struct Fragment {
     pub payload: Bytes,
     /// The I bit: the message's last fragment, sent with `sack_immediately` (RFC 7053 §3).
     pub immediate: bool,
-    /// The message's PR-SCTP limits.
-    pub limits: PrLimits,
+    /// The message's PR-SCTP policy.
+    pub pr: Option<Arc<PrMessage>>,
 }
 
 #[derive(Debug)]
@@ -31,7 +33,8 @@ struct Pending {
     ppid: Ppid,
     unordered: bool,
     payload: Bytes,
-    policy: MessagePolicy,
+    sack_immediately: bool,
+    pr: Option<Arc<PrMessage>>,
 }
 
 #[derive(Debug, Default)]
@@ -49,7 +52,8 @@ struct InProgress {
     ppid: Ppid,
     unordered: bool,
     payload: Bytes,
-    policy: MessagePolicy,
+    sack_immediately: bool,
+    pr: Option<Arc<PrMessage>>,
     offset: usize,
 }
 
@@ -100,12 +104,17 @@ impl SendQueue {
         self.outbound_streams
     }
 
-    /// Queue a message; `held` is the bytes still held for retransmission.
+    /// Queue a message; `held` is the bytes still held for retransmission, `now` the time
+    /// its lifetime counts from. With `pr` (PR-SCTP negotiated) a full queue makes room by
+    /// abandoning messages of lower priority (RFC 7496 §3.3) into `abandoned`.
     pub(super) fn push(
         &mut self,
         payload: Bytes,
         opts: &SendOptions,
         held: usize,
+        now: Option<Instant>,
+        pr: bool,
+        abandoned: &mut VecDeque<AbandonedMessage>,
     ) -> Result<(), SendError> {
         let stream = opts.stream;
         let size = payload.len();
@@ -124,9 +133,25 @@ impl SendQueue {
         if size > max {
             return Err(SendError::TooLarge { size, max });
         }
-        if self.bytes + held + size > self.limits.queue_limit {
-            return Err(SendError::QueueFull);
+        let over = (self.bytes + held + size).saturating_sub(self.limits.queue_limit);
+        if over > 0 {
+            let room = match opts.priority.filter(|_| pr) {
+                Some(p) => self.make_room(over, p, abandoned),
+                None => false,
+            };
+            if !room {
+                return Err(SendError::QueueFull);
+            }
         }
+        let policy = opts.policy();
+        let pr_msg = PrMessage::new(
+            &policy.limits,
+            stream,
+            opts.ppid,
+            opts.unordered,
+            &payload,
+            now,
+        );
         let s = self.streams.entry(stream.0).or_default();
         if s.queue.is_empty() {
             self.ready.push_back(stream.0);
@@ -135,7 +160,8 @@ impl SendQueue {
             ppid: opts.ppid,
             unordered: opts.unordered,
             payload,
-            policy: opts.policy(),
+            sack_immediately: policy.sack_immediately,
+            pr: pr_msg,
         });
         self.bytes += size;
         Ok(())
@@ -183,8 +209,8 @@ impl SendQueue {
             payload: c.payload.slice(c.offset..c.offset + n),
             // On the last fragment only, as Linux and FreeBSD do: the SACK that matters is
             // the one covering the whole message; earlier ones follow the usual rules.
-            immediate: ending && c.policy.sack_immediately,
-            limits: c.policy.limits,
+            immediate: ending && c.sack_immediately,
+            pr: c.pr.clone(),
         };
         c.offset += n;
         self.bytes -= n;
@@ -216,9 +242,98 @@ impl SendQueue {
             ppid: m.ppid,
             unordered: m.unordered,
             payload: m.payload,
-            policy: m.policy,
+            sack_immediately: m.sack_immediately,
+            pr: m.pr,
             offset: 0,
         })
+    }
+
+    /// RFC 7496 §3.3: free `need` bytes by abandoning queued, unsent messages of a lower
+    /// priority than `priority` (larger values first, the newest first among equals). Nothing
+    /// is abandoned unless that frees enough.
+    fn make_room(
+        &mut self,
+        need: usize,
+        priority: u16,
+        abandoned: &mut VecDeque<AbandonedMessage>,
+    ) -> bool {
+        let mut victims: Vec<(u16, u16, usize, usize)> = Vec::new();
+        for (&id, s) in &self.streams {
+            for (i, m) in s.queue.iter().enumerate() {
+                if let Some(p) = m.pr.as_ref().and_then(|pr| pr.priority) {
+                    if p > priority {
+                        victims.push((p, id, i, m.payload.len()));
+                    }
+                }
+            }
+        }
+        if victims.iter().map(|v| v.3).sum::<usize>() < need {
+            return false;
+        }
+        victims.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.2.cmp(&a.2)));
+        let mut freed = 0;
+        let mut chosen: Vec<(u16, usize)> = Vec::new();
+        for &(_, id, i, len) in &victims {
+            if freed >= need {
+                break;
+            }
+            freed += len;
+            chosen.push((id, i));
+        }
+        // Highest index first, so the indexes still to remove stay valid.
+        chosen.sort_unstable_by(|a, b| b.cmp(a));
+        for (id, i) in chosen {
+            let Some(m) = self.streams.get_mut(&id).and_then(|s| s.queue.remove(i)) else {
+                continue;
+            };
+            self.bytes -= m.payload.len();
+            if let Some(pr) = m.pr {
+                abandoned.push_back(pr.report(AbandonReason::Priority, false));
+            }
+        }
+        self.ready
+            .retain(|id| self.streams.get(id).is_some_and(|s| !s.queue.is_empty()));
+        true
+    }
+
+    /// Abandon the messages at the head of the schedule whose lifetime ran out before any of
+    /// them was sent (RFC 7496 §3.1): they never get a TSN or an SSN.
+    pub(super) fn drop_expired(
+        &mut self,
+        now: Instant,
+        abandoned: &mut VecDeque<AbandonedMessage>,
+    ) {
+        if self.current.is_some() {
+            return;
+        }
+        while let Some(&id) = self.ready.front() {
+            let Some(s) = self.streams.get_mut(&id) else {
+                return;
+            };
+            let expired = s
+                .queue
+                .front()
+                .and_then(|m| m.pr.as_ref())
+                .is_some_and(|pr| pr.expired(now));
+            if !expired {
+                return;
+            }
+            let Some(m) = s.queue.pop_front() else { return };
+            if s.queue.is_empty() {
+                self.ready.pop_front();
+            }
+            self.bytes -= m.payload.len();
+            if let Some(pr) = m.pr {
+                abandoned.push_back(pr.report(AbandonReason::Lifetime, false));
+            }
+        }
+    }
+
+    /// The message being fragmented was abandoned: its unsent rest is dropped.
+    pub(super) fn drop_current(&mut self) {
+        if let Some(c) = self.current.take() {
+            self.bytes -= c.payload.len() - c.offset;
+        }
     }
 
     /// The negotiated outbound stream count: drop messages queued on streams `>= n` and return
@@ -256,14 +371,34 @@ mod tests {
 
     fn push(q: &mut SendQueue, stream: u16, unordered: bool, len: usize) {
         let payload = Bytes::from(vec![stream as u8; len]);
-        assert_eq!(q.push(payload, &opts(stream, 9, unordered), 0), Ok(()));
+        assert_eq!(
+            q.push(
+                payload,
+                &opts(stream, 9, unordered),
+                0,
+                None,
+                false,
+                &mut VecDeque::new()
+            ),
+            Ok(())
+        );
     }
 
     #[test]
     fn fragmentation_sets_b_and_e_flags_and_slices_without_copy() {
         let mut q = queue();
         let msg = Bytes::from((0..250u8).collect::<Vec<_>>());
-        assert_eq!(q.push(msg.clone(), &opts(1, 7, false), 0), Ok(()));
+        assert_eq!(
+            q.push(
+                msg.clone(),
+                &opts(1, 7, false),
+                0,
+                None,
+                false,
+                &mut VecDeque::new()
+            ),
+            Ok(())
+        );
         let f: Vec<_> = std::iter::from_fn(|| q.pop_fragment(100)).collect();
         let flags: Vec<_> = f.iter().map(|f| (f.beginning, f.ending)).collect();
         assert_eq!(flags, [(true, false), (false, false), (false, true)]);
@@ -334,10 +469,27 @@ mod tests {
         push(&mut q, 0, false, 600);
         let p = Bytes::from(vec![0; 300]);
         assert_eq!(
-            q.push(p.clone(), &opts(0, 0, false), 101),
+            q.push(
+                p.clone(),
+                &opts(0, 0, false),
+                101,
+                None,
+                false,
+                &mut VecDeque::new()
+            ),
             Err(SendError::QueueFull)
         );
-        assert_eq!(q.push(p, &opts(0, 0, false), 100), Ok(()));
+        assert_eq!(
+            q.push(
+                p,
+                &opts(0, 0, false),
+                100,
+                None,
+                false,
+                &mut VecDeque::new()
+            ),
+            Ok(())
+        );
         assert_eq!(q.bytes(), 900);
     }
 
@@ -345,8 +497,15 @@ mod tests {
     fn push_rejects_empty_too_large_and_invalid_stream() {
         let mut q = queue();
         let e = |q: &mut SendQueue, s: u16, len: usize| {
-            q.push(Bytes::from(vec![0; len]), &opts(s, 0, false), 0)
-                .err()
+            q.push(
+                Bytes::from(vec![0; len]),
+                &opts(s, 0, false),
+                0,
+                None,
+                false,
+                &mut VecDeque::new(),
+            )
+            .err()
         };
         assert_eq!(e(&mut q, 0, 0), Some(SendError::Empty));
         assert_eq!(

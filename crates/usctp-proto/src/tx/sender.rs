@@ -1,10 +1,12 @@
 //! The `Sender`: queue, outstanding data and per-path congestion state; setup and accessors.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use usctp_wire::Tsn;
 
+use super::abandon::{AbandonedMessage, PrStats};
 use super::congestion::{CongestionControl, Rfc9260Congestion};
 use super::outstanding::Outstanding;
 use super::send_queue::{Limits, SendQueue};
@@ -76,6 +78,13 @@ pub(crate) struct Sender {
     pub(super) gap_scratch: Vec<(u64, u64)>,
     /// The user asked for a shutdown: the last DATA chunk gets the I bit (RFC 7053 §4).
     pub(super) closing: bool,
+    /// PR-SCTP negotiated: messages with a policy may be abandoned (RFC 3758).
+    pub(super) pr_enabled: bool,
+    /// Abandoned messages for the application.
+    pub(super) abandoned: VecDeque<AbandonedMessage>,
+    pub(super) pr_stats: PrStats,
+    /// A sent chunk was abandoned since the last FORWARD TSN was built.
+    pub(super) forward_due: bool,
 }
 
 impl Sender {
@@ -100,6 +109,10 @@ impl Sender {
             fast_rtx_budget: 0,
             gap_scratch: Vec::new(),
             closing: false,
+            pr_enabled: false,
+            abandoned: VecDeque::new(),
+            pr_stats: PrStats::default(),
+            forward_due: false,
         }
     }
 
@@ -166,10 +179,40 @@ impl Sender {
         }
     }
 
-    /// Queue a user message.
+    /// Queue a user message (without a reference time its lifetime does not apply).
+    #[cfg(test)]
     pub(crate) fn push(&mut self, payload: Bytes, opts: &SendOptions) -> Result<(), SendError> {
+        self.push_at(payload, opts, None)
+    }
+
+    /// Queue a user message given at `now`, from which its lifetime counts.
+    pub(crate) fn push_at(
+        &mut self,
+        payload: Bytes,
+        opts: &SendOptions,
+        now: Option<Instant>,
+    ) -> Result<(), SendError> {
         let held = self.out.held_bytes();
-        self.queue.push(payload, opts, held)
+        let before = self.abandoned.len();
+        let r = self.queue.push(
+            payload,
+            opts,
+            held,
+            now,
+            self.pr_enabled,
+            &mut self.abandoned,
+        );
+        self.count_new_abandoned(before);
+        r
+    }
+
+    /// Count the messages the queue abandoned since the report queue held `before`.
+    pub(super) fn count_new_abandoned(&mut self, before: usize) {
+        for i in before..self.abandoned.len() {
+            if let Some(m) = self.abandoned.get(i) {
+                self.pr_stats.count(m.reason, m.sent);
+            }
+        }
     }
 
     /// No more user data will come (SHUTDOWN-PENDING): the last queued chunk goes out with

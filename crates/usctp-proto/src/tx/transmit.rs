@@ -20,11 +20,18 @@ impl Sender {
         max_payload: usize,
     ) -> Option<Data> {
         let pi = self.path_index(path)?;
-        if let Some(idx) = self.out.first_marked() {
+        while let Some(idx) = self.out.first_marked() {
+            // RFC 3758 §3.5 A2: a chunk due for retransmission is first checked against its
+            // message's policy.
+            if let Some(reason) = self.abandon_reason(idx, now) {
+                self.abandon_sent(idx, reason);
+                continue;
+            }
             // RFC 9260 §6.1 C: retransmissions go before new data.
             return self.retransmit(now, pi, idx, max_payload);
         }
         self.fast_rtx_budget = 0;
+        self.drop_expired_queued(now);
         let len = self.queue.peek_len(max_payload)?;
         if !self.cwnd_allows(pi, len) {
             return None;
@@ -47,7 +54,7 @@ impl Sender {
             immediate,
             payload: f.payload,
         };
-        self.out.push(data.clone(), f.limits, path, now);
+        self.out.push(data.clone(), f.pr, path, now);
         self.on_sent(pi, len, now);
         Some(data)
     }

@@ -226,8 +226,10 @@ impl Harness {
                 let len = usize::from(input.u16() % 5000);
                 let (stream, unordered) = (StreamId(u16::from(input.u8() % 12)), input.bool());
                 let payload = Bytes::from(vec![2u8; len]);
+                let now = self.now;
                 if self.user(|a| {
                     a.send_with(
+                        now,
                         payload,
                         &SendOptions::default()
                             .stream(stream.0)

@@ -195,9 +195,9 @@ impl Run {
         p.put_u32(seq);
         p.put_bytes(seq as u8, len);
         let payload = p.freeze();
-        let ok = self.sim.with_node(self.nodes[side], |n, _| {
+        let ok = self.sim.with_node(self.nodes[side], |n, now| {
             n.inner.ep.with_association(id, |a| {
-                a.send_with(payload, &SendOptions::new(stream).unordered(unordered))
+                a.send_with(now, payload, &SendOptions::new(stream).unordered(unordered))
                     .is_ok()
             })
         });

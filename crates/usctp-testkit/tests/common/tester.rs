@@ -120,8 +120,15 @@ impl Tester {
 
     /// The SUT connected to the tester: INIT, INIT ACK, COOKIE ECHO, COOKIE ACK.
     pub fn connected(cfg: AssociationConfig) -> Self {
+        Self::connected_offering(cfg, Vec::new())
+    }
+
+    /// As [`Tester::connected`], the tester's INIT ACK carrying `extra` parameters too (the
+    /// extensions it offers, say).
+    pub fn connected_offering(cfg: AssociationConfig, extra: Vec<Parameter>) -> Self {
         let (mut t, _) = Self::connect(cfg);
-        let ack = t.init_ack();
+        let mut ack = t.init_ack();
+        ack.params.extend(extra);
         let out = t.send(vec![Chunk::InitAck(ack)]);
         assert!(matches!(first(&out), Some(Chunk::CookieEcho(_))), "{out:?}");
         t.send(vec![Chunk::CookieAck(CookieAck)]);

@@ -246,9 +246,10 @@ impl Driver {
                 continue; // the caller gave up: do not send it
             }
             let data = req.data.clone();
+            let now = Instant::now();
             let r = self
                 .ep
-                .with_association(id, |a| a.send_with(data, &req.opts));
+                .with_association(id, |a| a.send_with(now, data, &req.opts));
             match r {
                 Some(Err(usctp_proto::AssocError::Send(usctp_proto::SendError::QueueFull))) => {
                     e.blocked.push_front(req);

@@ -9,7 +9,7 @@ use super::{Assembled, Reassembly};
 /// The message being delivered in pieces: its next fragment's unwrapped TSN.
 #[derive(Debug, Clone)]
 pub(super) struct Partial {
-    next: u64,
+    pub(super) next: u64,
 }
 
 /// How far the contiguous start of the lowest held message has been counted, so that each

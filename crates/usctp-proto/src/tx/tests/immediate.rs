@@ -56,8 +56,9 @@ fn the_i_bit_is_kept_on_retransmission_and_limits_travel_with_the_chunks() {
         .lifetime(ms(300));
     assert_eq!(s.push(Bytes::from_static(b"x"), &opts), Ok(()));
     assert_eq!(bits(&send_all(&mut s, now, P0)), [true]);
-    let limits = s.out.get(0).map(|e| e.limits);
-    assert_eq!(limits, Some(opts.policy().limits));
+    let pr = s.out.get(0).and_then(|e| e.pr.clone());
+    let pr = pr.map(|p| (p.max_retransmissions, p.deadline, p.priority));
+    assert_eq!(pr, Some((Some(2), None, None)));
     s.on_t3_timeout(P0);
     assert_eq!(bits(&send_all(&mut s, now, P0)), [true]);
 }

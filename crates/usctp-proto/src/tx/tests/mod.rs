@@ -1,5 +1,6 @@
 //! Sender tests, one file per topic, named after the RFC rule they check.
 
+mod abandon;
 mod fast_retransmit;
 mod immediate;
 mod proptests;
