@@ -21,6 +21,7 @@ mod endpoint;
 mod input;
 mod sim;
 mod templates;
+mod templates_ext;
 
 pub use adversary::check_adversary;
 pub use association::check_association;

@@ -22,8 +22,8 @@ use super::drain;
 use super::input::Input;
 use super::templates::PeerView;
 use usctp_proto::{
-    AssocId, AssociationConfig, DatagramMeta, Endpoint, EndpointConfig, Event, SendOptions, State,
-    TransportAddr,
+    AssocId, AssociationConfig, DatagramMeta, Endpoint, EndpointConfig, Event, Extensions,
+    SendOptions, State, TransportAddr,
 };
 
 pub(super) const SUT_PORT: u16 = 5000;
@@ -87,6 +87,12 @@ impl Harness {
         cfg.hb_interval = Some(Duration::from_secs(5));
         cfg.send_queue_limit = 64 * 1024;
         cfg.receive_window = 32 * 1024;
+        // Extensions on (both offered by the fuzzed peer) unless the first byte says not.
+        cfg.extensions = if which < 240 {
+            Extensions::PR_SCTP.with(Extensions::RECONFIG)
+        } else {
+            Extensions::NONE
+        };
         if net.multihomed() {
             // Low enough that a few errors take a path to INACTIVE.
             cfg.path_max_retrans = 2;
@@ -227,17 +233,18 @@ impl Harness {
                 let (stream, unordered) = (StreamId(u16::from(input.u8() % 12)), input.bool());
                 let payload = Bytes::from(vec![2u8; len]);
                 let now = self.now;
-                if self.user(|a| {
-                    a.send_with(
-                        now,
-                        payload,
-                        &SendOptions::default()
-                            .stream(stream.0)
-                            .ppid(1)
-                            .unordered(unordered),
-                    )
-                }) == Some(true)
-                {
+                let mut opts = SendOptions::default()
+                    .stream(stream.0)
+                    .ppid(1)
+                    .unordered(unordered);
+                // A PR-SCTP policy (RFC 7496) on some messages.
+                opts = match input.u8() % 8 {
+                    0 => opts.lifetime(Duration::from_millis(u64::from(input.u16()))),
+                    1 => opts.max_retransmissions(u32::from(input.u8() % 4)),
+                    2 => opts.priority(u16::from(input.u8() % 4)),
+                    _ => opts,
+                };
+                if self.user(|a| a.send_with(now, payload, &opts)) == Some(true) {
                     self.accepted += len;
                 }
             }

@@ -4,11 +4,12 @@ use std::net::IpAddr;
 
 use bytes::Bytes;
 use usctp_wire::cause::StaleCookie;
+use usctp_wire::chunk::types as chunk_type;
 use usctp_wire::chunk::{
     Abort, Chunk, CookieAck, CookieEcho, Data, ForwardTsn, GapBlock, Heartbeat, HeartbeatAck, Init,
     InitAck, OperationError, Sack, Shutdown, ShutdownAck, ShutdownComplete,
 };
-use usctp_wire::param::{Parameter, StateCookie};
+use usctp_wire::param::{ForwardTsnSupported, Parameter, StateCookie, SupportedExtensions};
 use usctp_wire::{Ppid, Ssn, StreamId, Tsn, VerificationTag};
 
 use super::input::Input;
@@ -28,7 +29,7 @@ pub(super) struct PeerView {
 impl PeerView {
     /// One chunk chosen and shaped by the input.
     pub(super) fn chunk(&mut self, input: &mut Input<'_>) -> Chunk {
-        match input.u8() % 14 {
+        match input.u8() % 15 {
             0 => Chunk::Data(self.data(input)),
             1 => Chunk::Sack(self.sack(input)),
             2 => Chunk::Heartbeat(Heartbeat { info: input.blob() }),
@@ -68,6 +69,7 @@ impl PeerView {
                 new_cum_tsn: self.peer_tsn_near(input),
                 streams: vec![],
             }),
+            13 => self.ext_chunk(input),
             _ => Chunk::HeartbeatAck(HeartbeatAck { info: input.blob() }),
         }
     }
@@ -132,7 +134,13 @@ impl PeerView {
             outbound_streams: u16::from(input.u8()),
             inbound_streams: u16::from(input.u8()),
             initial_tsn: Tsn(self.next_tsn),
-            params: self.addrs.iter().map(|ip| Parameter::from(*ip)).collect(),
+            // Addresses, then the extensions usrsctp offers (the SUT's config decides).
+            params: self
+                .addrs
+                .iter()
+                .map(|ip| Parameter::from(*ip))
+                .chain(extension_offer())
+                .collect(),
         }
     }
 
@@ -146,6 +154,17 @@ impl PeerView {
         let delta = i32::from(input.u8() as i8);
         Tsn(self.next_tsn.wrapping_add_signed(delta))
     }
+}
+
+/// PR-SCTP and RE-CONFIG offered, as usrsctp offers them (RFC 3758 §3.1, RFC 5061 §4.2.7).
+fn extension_offer() -> [Parameter; 2] {
+    [
+        ForwardTsnSupported.into(),
+        SupportedExtensions {
+            chunk_types: vec![chunk_type::FORWARD_TSN, chunk_type::RE_CONFIG],
+        }
+        .into(),
+    ]
 }
 
 trait IntoAck {

@@ -1,0 +1,110 @@
+//! Extension chunks for the `association` target: FORWARD TSN with stream entries,
+//! I-FORWARD-TSN, and RE-CONFIG with one or two requests or responses, their sequence numbers
+//! and TSNs near the values a real peer would use.
+
+use usctp_wire::chunk::{
+    Chunk, ForwardTsn, ForwardTsnStream, IForwardTsn, IForwardTsnStream, ReConfig,
+};
+use usctp_wire::param::{
+    AddIncomingStreamsRequest, AddOutgoingStreamsRequest, IncomingSsnResetRequest,
+    OutgoingSsnResetRequest, Parameter, ReconfigResult, ReconfigurationResponse,
+    SsnTsnResetRequest,
+};
+use usctp_wire::{Mid, Ssn, StreamId, Tsn};
+
+use super::input::Input;
+use super::templates::PeerView;
+
+/// The peer's first TSN, which is also its first re-configuration request number.
+const PEER_INITIAL: u32 = 1000;
+
+impl PeerView {
+    /// One extension chunk.
+    pub(super) fn ext_chunk(&mut self, input: &mut Input<'_>) -> Chunk {
+        match input.u8() % 4 {
+            0 => Chunk::ForwardTsn(ForwardTsn {
+                new_cum_tsn: self.peer_tsn(input),
+                streams: (0..input.u8() % 4)
+                    .map(|_| ForwardTsnStream {
+                        stream: StreamId(u16::from(input.u8() % 12)),
+                        ssn: Ssn(u16::from(input.u8())),
+                    })
+                    .collect(),
+            }),
+            1 => Chunk::IForwardTsn(IForwardTsn {
+                new_cum_tsn: self.peer_tsn(input),
+                streams: (0..input.u8() % 3)
+                    .map(|_| IForwardTsnStream {
+                        stream: StreamId(u16::from(input.u8() % 12)),
+                        unordered: input.bool(),
+                        mid: Mid(u32::from(input.u8())),
+                    })
+                    .collect(),
+            }),
+            _ => Chunk::ReConfig(ReConfig {
+                params: (0..1 + input.u8() % 2)
+                    .map(|_| self.reconfig(input))
+                    .collect(),
+            }),
+        }
+    }
+
+    fn peer_tsn(&self, input: &mut Input<'_>) -> Tsn {
+        let delta = i32::from(input.u8() as i8);
+        Tsn(self.next_tsn.wrapping_add_signed(delta))
+    }
+
+    /// A request sequence number of the peer's, around its first.
+    fn request_seq(input: &mut Input<'_>) -> u32 {
+        PEER_INITIAL.wrapping_add_signed(i32::from(input.u8() as i8 % 8))
+    }
+
+    /// A response sequence number: one of the SUT's request numbers, or around it.
+    fn response_seq(&self, input: &mut Input<'_>) -> u32 {
+        self.sut_tsn
+            .wrapping_add_signed(i32::from(input.u8() as i8 % 8))
+    }
+
+    fn streams(input: &mut Input<'_>) -> Vec<StreamId> {
+        (0..input.u8() % 4)
+            .map(|_| StreamId(u16::from(input.u8() % 14)))
+            .collect()
+    }
+
+    fn reconfig(&self, input: &mut Input<'_>) -> Parameter {
+        match input.u8() % 6 {
+            0 => OutgoingSsnResetRequest {
+                request_seq: Self::request_seq(input),
+                response_seq: self.response_seq(input),
+                last_tsn: self.peer_tsn(input),
+                streams: Self::streams(input),
+            }
+            .into(),
+            1 => IncomingSsnResetRequest {
+                request_seq: Self::request_seq(input),
+                streams: Self::streams(input),
+            }
+            .into(),
+            2 => SsnTsnResetRequest {
+                request_seq: Self::request_seq(input),
+            }
+            .into(),
+            3 => AddOutgoingStreamsRequest {
+                request_seq: Self::request_seq(input),
+                new_streams: input.u16(),
+            }
+            .into(),
+            4 => AddIncomingStreamsRequest {
+                request_seq: Self::request_seq(input),
+                new_streams: input.u16(),
+            }
+            .into(),
+            _ => ReconfigurationResponse {
+                response_seq: self.response_seq(input),
+                result: ReconfigResult::from(u32::from(input.u8() % 8)),
+                next_tsns: None,
+            }
+            .into(),
+        }
+    }
+}
