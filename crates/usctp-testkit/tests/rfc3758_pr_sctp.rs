@@ -206,3 +206,37 @@ fn rfc3758_every_message_is_delivered_once_or_abandoned_and_order_holds() {
     // sender reported it as sent (possibly received).
     assert!(both * 20 < abandoned, "{both} of {abandoned}");
 }
+
+#[test]
+fn rfc3758_3_5_no_forward_tsn_before_the_cookie_is_acknowledged() {
+    // Data queued during the handshake rides with the COOKIE ECHO (RFC 9260 §5.1); when it is
+    // abandoned before the COOKIE ACK, the FORWARD TSN waits: the peer has no association yet
+    // and would answer an ABORT (chaos seed 487 found it).
+    let (mut t, _) = Tester::connect(pr_cfg());
+    send_pr(
+        &mut t,
+        0,
+        b"early",
+        SendOptions::default().max_retransmissions(0),
+    );
+    let mut ack = t.init_ack();
+    ack.params.push(ForwardTsnSupported.into());
+    let out = t.send(vec![Chunk::InitAck(ack)]);
+    assert!(has(&out, |c| matches!(c, Chunk::CookieEcho(_))));
+    assert!(has(&out, |c| matches!(c, Chunk::Data(_))), "{out:?}");
+    // Nothing answers for a while: COOKIE ECHO retransmissions only.
+    let sent = t.run(Duration::from_secs(10));
+    assert!(forwards(&sent).is_empty(), "{sent:?}");
+    assert!(t.saw(|e| matches!(e, Event::Abandoned(_))));
+    // Established: the FORWARD TSN goes out now.
+    let out = t.send(vec![Chunk::CookieAck(usctp_wire::chunk::CookieAck)]);
+    let f: Vec<_> = out
+        .iter()
+        .flat_map(|p| &p.chunks)
+        .filter_map(|c| match c {
+            Chunk::ForwardTsn(f) => Some(f.new_cum_tsn),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(f, [Tsn(t.sut_tsn)]);
+}

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use usctp_wire::chunk::{Chunk, ForwardTsn};
 
-use super::Association;
+use super::{Association, State};
 use crate::event::Event;
 use crate::Extensions;
 
@@ -35,7 +35,13 @@ impl Association {
     /// Advanced.Peer.Ack.Point is ahead of the peer's cumulative ack.
     pub(super) fn send_forward_tsn(&mut self, now: Instant) {
         self.tx.abandon_marked(now);
-        if !self.tx.awaiting_forward_ack() {
+        // Only DATA may ride with a COOKIE ECHO (RFC 9260 §5.1): before the peer has the
+        // association a FORWARD TSN would be out of the blue; it goes once established.
+        let open = matches!(
+            self.state,
+            State::Established | State::ShutdownPending | State::ShutdownReceived
+        );
+        if !open || !self.tx.awaiting_forward_ack() {
             return;
         }
         if let Some(f) = self.tx.forward_tsn() {
