@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use usctp::{Association, Error, SendOptions};
+use usctp::{Association, Error};
 
 use super::cli::{self, Opt};
 use super::connect::{self, Connected, Target, C_CONNECT_LIMIT};
@@ -66,6 +66,8 @@ impl Plan {
             origin: Origin {
                 stream: p.number("stream").unwrap_or(0),
                 ppid: p.number("ppid").unwrap_or(0),
+                lifetime: p.number("lifetime").map(Duration::from_millis),
+                max_rtx: p.number("max-rtx"),
             },
         }
     }
@@ -161,10 +163,7 @@ async fn one_packet(a: &Association, size: i64, o: Origin) {
         die(&format!("Invalid size: {size}\n"));
     }
     let n = size as usize;
-    if let Err(e) = a
-        .send_with(vec![0u8; n], SendOptions::new(o.stream).ppid(o.ppid))
-        .await
-    {
+    if let Err(e) = a.send_with(vec![0u8; n], o.opts()).await {
         die(&format!("Send failed: {e}\n"));
     }
     notice(&format!("Sent {n} bytes\n"));

@@ -178,6 +178,16 @@ pub const CLIENT: &[Extra] = &[
         "PPID of the lines (or packet, or daytime) sent",
         || "0".into(),
     ),
+    opt(
+        "lifetime",
+        "PR-SCTP: abandon each message sent once it is this many ms old (RFC 7496 timed \
+         reliability; the peer must support PR-SCTP)",
+    ),
+    opt(
+        "max-rtx",
+        "PR-SCTP: abandon each message sent rather than retransmit it more than this many \
+         times (RFC 7496 limited retransmissions)",
+    ),
 ];
 
 /// What every connecting or listening command shares.

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::io::{BufRead, Read};
 
 use tokio::sync::mpsc;
-use usctp::{Association, Message, SendOptions};
+use usctp::{Association, Message};
 
 use super::log;
 use super::ulp::{ended, Origin, Served};
@@ -70,10 +70,7 @@ impl Interactive {
             self.prompted = false;
             line.push(0);
             let o = self.origin;
-            if let Err(error) = a
-                .send_with(line, SendOptions::new(o.stream).ppid(o.ppid))
-                .await
-            {
+            if let Err(error) = a.send_with(line, o.opts()).await {
                 return Some(Served::Failed { op: "send", error });
             }
             let reply = match early.pop_front() {

@@ -18,13 +18,32 @@ pub enum Ulp {
     Daytime,
 }
 
-/// Stream and PPID of the messages a side sends on its own (the daytime line).
+/// Stream, PPID and PR-SCTP policy of the messages a side sends on its own (the lines, the
+/// packet, the daytime line).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Origin {
     /// Stream identifier.
     pub stream: u16,
     /// Payload protocol identifier.
     pub ppid: u32,
+    /// Abandoned once this old (RFC 7496 §3.1).
+    pub lifetime: Option<std::time::Duration>,
+    /// Abandoned rather than retransmitted more often (RFC 7496 §3.2).
+    pub max_rtx: Option<u32>,
+}
+
+impl Origin {
+    /// The send options of a message from this side.
+    pub fn opts(&self) -> SendOptions {
+        let mut o = SendOptions::new(self.stream).ppid(self.ppid);
+        if let Some(l) = self.lifetime {
+            o = o.lifetime(l);
+        }
+        if let Some(n) = self.max_rtx {
+            o = o.max_retransmissions(n);
+        }
+        o
+    }
 }
 
 /// How an association that a service ran on ended.
@@ -59,10 +78,7 @@ impl Ulp {
     pub async fn serve(self, a: &Association, origin: Origin) -> Served {
         if self == Self::Daytime {
             let line = daytime().into_bytes();
-            if let Err(error) = a
-                .send_with(line, SendOptions::new(origin.stream).ppid(origin.ppid))
-                .await
-            {
+            if let Err(error) = a.send_with(line, origin.opts()).await {
                 return Served::Failed { op: "send", error };
             }
             return match a.shutdown().await {
