@@ -64,8 +64,8 @@ pub use usctp_proto::PathStats;
 
 pub use usctp_proto::Message;
 pub use usctp_proto::{
-    AssocId, AssociationConfig, CloseReason, Event, Extensions, Incoming, PathState, SendOptions,
-    State,
+    AbandonReason, AbandonedMessage, AssocId, AssociationConfig, CloseReason, Event, Extensions,
+    Incoming, PathState, PrStats, SendOptions, State,
 };
 pub use usctp_proto::{PathCounters, PathId};
 pub use usctp_transport::{

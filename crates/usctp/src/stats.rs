@@ -21,6 +21,8 @@ pub struct AssocStats {
     pub peer_rwnd: u32,
     /// The extensions in force: ours that the peer offered too (RFC 5061 §4.2.7).
     pub extensions: usctp_proto::Extensions,
+    /// Messages PR-SCTP abandoned, by policy, sent or not (RFC 7496 §4).
+    pub abandoned: usctp_proto::PrStats,
     /// Messages accepted by `send`.
     pub messages_sent: u64,
     /// Messages handed to the application (or waiting for `recv`).
@@ -38,6 +40,7 @@ impl AssocStats {
             queued_bytes: core.queued_bytes,
             peer_rwnd: core.peer_rwnd,
             extensions: core.extensions,
+            abandoned: core.abandoned,
             messages_sent: sent,
             messages_received: received,
         }

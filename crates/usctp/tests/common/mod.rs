@@ -40,10 +40,25 @@ pub async fn udp_endpoint(addrs: &[IpAddr], port: u16) -> Endpoint {
 
 /// An endpoint over UDP whose packets go through `faults`.
 pub async fn faulty_udp_endpoint(addrs: &[IpAddr], port: u16, faults: &Faults) -> Endpoint {
+    faulty_udp_endpoint_with(addrs, port, faults, |_| {}).await
+}
+
+/// As [`faulty_udp_endpoint`], `tune` adjusting the configuration first.
+pub async fn faulty_udp_endpoint_with(
+    addrs: &[IpAddr],
+    port: u16,
+    faults: &Faults,
+    tune: impl FnOnce(&mut EndpointConfig),
+) -> Endpoint {
     let udp = UdpTransport::bind(&udp_cfg()).expect("bind UDP");
     let t = Arc::new(FaultyTransport::new(udp, faults.clone()));
-    let cfg = EndpointConfig::new(addrs.to_vec(), port, TransportConfig::Custom(t));
-    Endpoint::bind(fast(cfg)).await.expect("bind")
+    let mut cfg = fast(EndpointConfig::new(
+        addrs.to_vec(),
+        port,
+        TransportConfig::Custom(t),
+    ));
+    tune(&mut cfg);
+    Endpoint::bind(cfg).await.expect("bind")
 }
 
 /// A message body: `seq` in the first 4 bytes, then a pattern derived from it.
