@@ -11,6 +11,11 @@ use usctp::{Event, Extensions, Faults, SendOptions, TransportAddr};
 
 const N: u32 = 300;
 
+/// The sequence number `body` put first.
+fn seq_of(p: &[u8]) -> u32 {
+    u32::from_be_bytes([p[0], p[1], p[2], p[3]])
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_are_delivered_in_order_or_abandoned_to_the_sender() {
     let pr = |c: &mut usctp::EndpointConfig| {
@@ -43,7 +48,7 @@ async fn messages_are_delivered_in_order_or_abandoned_to_the_sender() {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         match tokio::time::timeout(Duration::from_millis(300), b.recv()).await {
-            Ok(Ok(m)) => got.push(u32::from_be_bytes(m.payload[..4].try_into().unwrap())),
+            Ok(Ok(m)) => got.push(seq_of(&m.payload)),
             Ok(Err(e)) => panic!("recv: {e}"),
             Err(_) => {
                 let s = a.stats().await.expect("stats");
@@ -59,7 +64,7 @@ async fn messages_are_delivered_in_order_or_abandoned_to_the_sender() {
     while let Ok(Some(e)) = tokio::time::timeout(Duration::from_millis(50), a.event()).await {
         if let Event::Abandoned(m) = e {
             assert!(m.sent);
-            abandoned.insert(u32::from_be_bytes(m.payload[..4].try_into().unwrap()));
+            abandoned.insert(seq_of(&m.payload));
         }
     }
     // In order, each at most once (the stream may skip abandoned messages).
