@@ -240,3 +240,24 @@ fn rfc3758_3_5_no_forward_tsn_before_the_cookie_is_acknowledged() {
         .collect();
     assert_eq!(f, [Tsn(t.sut_tsn)]);
 }
+
+#[test]
+fn rfc3758_3_6_chaos_seed_1909_a_message_cut_short_does_not_block_its_stream() {
+    // 9000-byte messages on two streams, retransmission limit 1: a message abandoned after
+    // the peer received every fragment sent so far used to leave the peer's stream waiting
+    // for its end, the FORWARD TSN being out of date there.
+    let s = TransferSpec {
+        seed: 1909,
+        loss: 0.12,
+        reorder: 0.028,
+        duplicate: 0.0435,
+        messages: 49,
+        size: 9000,
+        streams: 2,
+        latency: Duration::from_millis(10),
+        pr: Some(PrPolicy::Rtx(1)),
+        ..TransferSpec::default()
+    };
+    let r = run_transfer(&s);
+    assert!(r.is_consistent() && r.sent == s.messages, "{r}");
+}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use usctp_wire::chunk::{ForwardTsn, ForwardTsnStream};
+use usctp_wire::chunk::{Data, ForwardTsn, ForwardTsnStream};
 use usctp_wire::{Ppid, StreamId, Tsn};
 
 use super::send_options::PrLimits;
@@ -231,8 +231,24 @@ impl Sender {
             }
         }
         if !complete {
-            // The message is the one being fragmented: its rest is never sent.
+            // The message is the one being fragmented: its rest is never sent. Its last
+            // fragment still gets a TSN, abandoned before it is sent, so that the FORWARD TSN
+            // reaches past every fragment the peer may hold: were all sent ones received, a
+            // FORWARD TSN up to them would be out of date there (RFC 3758 §3.6) and the
+            // peer would wait for the message's end for ever (usrsctp does the same).
             self.queue.drop_current();
+            if let Some(e) = self.out.get(last) {
+                let end = Data {
+                    tsn: Tsn(self.out.next_tsn() as u32),
+                    beginning: false,
+                    ending: true,
+                    immediate: false,
+                    payload: Bytes::new(),
+                    ..e.data.clone()
+                };
+                let at = e.sent_at;
+                self.out.push_abandoned(end, Some(pr.clone()), at);
+            }
         }
         self.record_abandoned(pr.report(reason, true));
     }

@@ -185,6 +185,29 @@ impl Outstanding {
         self.entries.push_back(e);
     }
 
+    /// Record a chunk abandoned before it was ever sent (the end of a message cut short):
+    /// it takes the next TSN for a FORWARD TSN to cover, and no room or flight.
+    pub(super) fn push_abandoned(&mut self, data: Data, pr: Option<Arc<PrMessage>>, at: Instant) {
+        self.pr += usize::from(pr.is_some());
+        self.abandoned += 1;
+        let e = Entry {
+            pr,
+            tsn: self.next_tsn(),
+            sent_at: at,
+            transmit_count: 0,
+            misses: 0,
+            fast_retransmitted: false,
+            reneged: false,
+            path: PathId(0),
+            acked: false,
+            marked: false,
+            abandoned: true,
+            data,
+        };
+        self.held += e.len();
+        self.entries.push_back(e);
+    }
+
     /// Remove every entry up to and including `cum`, oldest first, passing each to `f`.
     pub(super) fn pop_through(&mut self, cum: u64, mut f: impl FnMut(&Entry)) {
         while self.base <= cum {

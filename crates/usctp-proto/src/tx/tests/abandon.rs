@@ -98,9 +98,31 @@ fn rfc3758_3_5_a3_every_fragment_of_the_message_is_abandoned_and_its_rest_never_
     assert_eq!(a.len(), 1, "one event for the message");
     assert_eq!(a[0].payload.len(), 2500, "the whole message is returned");
     assert_eq!(s.queued_bytes(), 0, "its unsent fragment is dropped");
-    // Both sent fragments are skipped, the gap-acked one too (A3).
+    // Both sent fragments are skipped, the gap-acked one too (A3), and a TSN taken for the
+    // unsent end: the FORWARD TSN is ahead of whatever the peer received (RFC 3758 §3.6).
     let f = s.forward_tsn().map(|f| f.new_cum_tsn);
-    assert_eq!(f, Some(tsn(1)));
+    assert_eq!(f, Some(tsn(2)));
+    assert_eq!(s.next_tsn(), tsn(3));
+    s.out.check_invariants();
+}
+
+#[test]
+fn rfc3758_3_6_a_message_cut_short_takes_one_more_tsn_so_its_forward_tsn_is_never_out_of_date() {
+    let mut s = pr_sender();
+    push_pr(&mut s, 2500, &SendOptions::new(1).max_retransmissions(0));
+    push(&mut s, 1, 10);
+    assert!(s.next_chunk(t0(), P0, 1000).is_some());
+    // The peer got the first fragment, but its SACK was lost: T3 abandons the message.
+    s.on_t3_timeout(P0);
+    assert!(s
+        .next_chunk(t0(), P0, 1000)
+        .is_some_and(|d| d.tsn == tsn(2)));
+    // The peer's cum ack is at TSN 0 already; the FORWARD TSN still moves it (to 1).
+    s.on_sack(t0(), &sack(0, &[], 100_000));
+    let f = s.forward_tsn().map(|f| (f.new_cum_tsn, f.streams.len()));
+    assert_eq!(f, Some((tsn(1), 1)));
+    s.on_sack(t0(), &sack(2, &[], 100_000));
+    assert!(s.is_idle());
     s.out.check_invariants();
 }
 
