@@ -62,6 +62,7 @@ impl Association {
 
     /// Append the next packet to `buf`, or return `None` when nothing is due.
     pub(crate) fn poll_transmit(&mut self, now: Instant, buf: &mut Vec<u8>) -> Option<Transmit> {
+        self.reconfig_poll(now);
         let data_path = self.paths.data_path();
         // RFC 9260 §6.4: chunks marked by a T3 expiry go to another path than the one that
         // timed out; new data stays on the data path.

@@ -1,0 +1,42 @@
+//! The receiver's part in stream reconfiguration (RFC 6525 §5.2.2, §5.2.4, §5.2.5): incoming
+//! streams back to SSN 0, the TSN restart of an SSN/TSN reset, more inbound streams.
+
+use usctp_wire::{StreamId, Tsn};
+
+use super::Receiver;
+use crate::config::AssociationConfig;
+
+impl Receiver {
+    /// RFC 6525 §5.2.2 E3: the listed incoming streams (all when empty) expect SSN 0 next.
+    pub(crate) fn reset_streams(&mut self, streams: &[StreamId]) {
+        let dropped = if streams.is_empty() {
+            self.order.reset_all()
+        } else {
+            streams.iter().map(|s| self.order.reset(s.0)).sum()
+        };
+        self.held = self.held.saturating_sub(dropped);
+    }
+
+    /// RFC 6525 §5.1.4 / §5.2.4: the peer's next TSN is `next`; every incoming stream
+    /// expects SSN 0. Messages ready for the application stay; fragments and out-of-order
+    /// chunks (none when the reset happens as the RFC requires) are dropped.
+    pub(crate) fn restart_tsn(&mut self, next: Tsn, cfg: &AssociationConfig) {
+        let fresh = Receiver::new(next, self.inbound_streams, cfg);
+        self.tracker = fresh.tracker;
+        self.reassembly = fresh.reassembly;
+        self.order = fresh.order;
+        let waiting: usize = self.held_back.iter().map(|m| m.payload.len()).sum();
+        let ready: usize = self.ready.iter().map(|m| m.payload.len()).sum();
+        self.held = waiting + ready;
+    }
+
+    /// Inbound streams accepted.
+    pub(crate) fn inbound_streams(&self) -> u16 {
+        self.inbound_streams
+    }
+
+    /// RFC 6525 §5.2.5: the peer added outgoing streams.
+    pub(crate) fn set_inbound_streams(&mut self, n: u16) {
+        self.inbound_streams = n;
+    }
+}
