@@ -301,8 +301,13 @@ fn rfc6525_5_1_1_request_retransmitted_on_rto_with_back_off_until_answered() {
     // RTO.Initial 1 s, doubled: again at 1 s and 3 s, unchanged (same sequence number).
     let times: Vec<_> = sent
         .iter()
-        .filter(|s| !reconfig_params(&[s.packet.clone()]).is_empty())
-        .map(|s| (s.at.as_millis(), reconfig_params(&[s.packet.clone()])))
+        .filter(|s| !reconfig_params(std::slice::from_ref(&s.packet)).is_empty())
+        .map(|s| {
+            (
+                s.at.as_millis(),
+                reconfig_params(std::slice::from_ref(&s.packet)),
+            )
+        })
         .collect();
     let at = t.log[first].at.as_millis();
     assert_eq!(

@@ -109,11 +109,16 @@ impl Association {
     fn start_request(&mut self, req: Request) -> Result<(), AssocError> {
         self.reconfig_allowed()?;
         let r = self.reconfig_mut();
-        let shares = match (&r.pending[..], &req) {
-            ([Request::ResetIncoming { .. }], Request::ResetOutgoing { .. }) => true,
-            ([Request::ResetOutgoing { answers: None, .. }], Request::ResetIncoming { .. }) => true,
-            _ => false,
-        };
+        let shares = matches!(
+            (&r.pending[..], &req),
+            (
+                [Request::ResetIncoming { .. }],
+                Request::ResetOutgoing { .. }
+            ) | (
+                [Request::ResetOutgoing { answers: None, .. }],
+                Request::ResetIncoming { .. }
+            )
+        );
         if r.in_flight.is_some() || !r.pending.is_empty() && !shares {
             return Err(AssocError::ReconfigInProgress);
         }

@@ -84,10 +84,10 @@ mod tests {
         assert!(!s.streams_busy(&[]));
         assert_eq!(s.last_assigned_tsn(), Tsn(99));
         s.push(Bytes::from_static(b"a"), &SendOptions::new(1))
-            .unwrap();
+            .expect("queued");
         assert!(s.streams_busy(&[StreamId(1)]));
         assert!(!s.streams_busy(&[StreamId(2)]));
-        let d = s.next_chunk(t, PathId(0), 1000).unwrap();
+        let d = s.next_chunk(t, PathId(0), 1000).expect("sent");
         assert_eq!((d.tsn, d.stream), (Tsn(100), StreamId(1)));
         assert!(s.streams_busy(&[StreamId(1)]) && s.streams_busy(&[]));
         assert_eq!(s.last_assigned_tsn(), Tsn(100));
@@ -100,19 +100,19 @@ mod tests {
         let mut s = sender();
         for _ in 0..2 {
             s.push(Bytes::from_static(b"a"), &SendOptions::new(1))
-                .unwrap();
-            s.next_chunk(t, PathId(0), 1000).unwrap();
+                .expect("queued");
+            s.next_chunk(t, PathId(0), 1000).expect("sent");
         }
         s.reset_ssns(&[StreamId(1)]);
         s.push(Bytes::from_static(b"b"), &SendOptions::new(1))
-            .unwrap();
-        let d = s.next_chunk(t, PathId(0), 1000).unwrap();
+            .expect("queued");
+        let d = s.next_chunk(t, PathId(0), 1000).expect("sent");
         assert_eq!(d.ssn, usctp_wire::Ssn(0));
         let mut idle = sender();
         assert!(idle.restart_tsn(Tsn(u32::MAX)));
         assert_eq!(idle.next_new_tsn(), Tsn(u32::MAX));
         idle.push(Bytes::from_static(b"c"), &SendOptions::new(0))
-            .unwrap();
+            .expect("queued");
         assert_eq!(
             idle.next_chunk(t, PathId(0), 1000).map(|d| d.tsn),
             Some(Tsn(u32::MAX))
