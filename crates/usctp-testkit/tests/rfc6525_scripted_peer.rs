@@ -552,3 +552,29 @@ fn rfc6525_5_2_5_and_5_2_6_add_streams_at_the_peer_s_request() {
         }));
     send_on(&mut t, 12, b"late");
 }
+
+#[test]
+fn rfc6525_5_2_2_data_past_the_last_tsn_waits_for_the_deferred_reset() {
+    let mut t = connected();
+    t.send(vec![data_chunk(TSN0, 1, 0, b"a", true, true)]);
+    t.send(vec![data_chunk(TSN0 + 2, 1, 2, b"c", true, true)]);
+    let out = t.send(vec![reconfig(vec![out_reset(TSN0, TSN0 + 2, &[1])])]);
+    assert_eq!(responses(&out), [(TSN0, ReconfigResult::InProgress)]);
+    // A peer that does not wait for the answer: SSN 0 again, past the last TSN. It is
+    // acknowledged (E2: queued), not taken for an old SSN.
+    t.send(vec![data_chunk(TSN0 + 3, 1, 0, b"d", true, true)]);
+    // Another stream is not held.
+    t.send(vec![data_chunk(TSN0 + 4, 2, 0, b"x", true, true)]);
+    let out = t.send(vec![data_chunk(TSN0 + 4, 2, 0, b"x", true, true)]);
+    let gaps: Vec<_> = sacks(&out)
+        .iter()
+        .flat_map(|s| s.gap_blocks.iter().map(|g| (g.start, g.end)))
+        .collect();
+    assert_eq!(gaps, [(2, 4)], "TSN0+2..TSN0+4 acked");
+    assert_eq!(t.messages(), [&b"a"[..], b"x"]);
+    let out = t.send(vec![data_chunk(TSN0 + 1, 1, 1, b"b", true, true)]);
+    assert_eq!(responses(&out), [(TSN0, ReconfigResult::SuccessPerformed)]);
+    assert_eq!(t.messages(), [&b"b"[..], b"c", b"d"]);
+    t.send(vec![data_chunk(TSN0 + 5, 1, 1, b"e", true, true)]);
+    assert_eq!(t.messages(), [&b"e"[..]]);
+}

@@ -104,6 +104,18 @@ impl Association {
             .get_or_insert_with(|| Box::new(Reconfig::new(local, peer_itsn)))
     }
 
+    /// The peer is a new one (an INIT collision adopted its tag and initial TSN): requests,
+    /// answers and sequence numbers of the old one are forgotten (RFC 6525 §5.1.1, §5.2.1
+    /// start them at the initial TSNs). Held messages stay; no reset holds them any more.
+    pub(super) fn reconfig_peer_changed(&mut self) {
+        let Some(old) = self.reconfig.take() else {
+            return;
+        };
+        self.timers.stop(TimerKind::Reconfig);
+        let held = old.held;
+        self.reconfig_mut().held = held;
+    }
+
     /// Queue `req`; it may share a chunk with a waiting reset of the other direction
     /// (RFC 6525 §3.1: Outgoing + Incoming SSN Reset).
     fn start_request(&mut self, req: Request) -> Result<(), AssocError> {

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use usctp_wire::chunk::ReConfig;
+use usctp_wire::chunk::{Data, ReConfig};
 use usctp_wire::param::{
     IncomingSsnResetRequest, NextTsns, OutgoingSsnResetRequest, Parameter, ReconfigResult,
     ReconfigurationResponse,
@@ -169,6 +169,29 @@ impl Association {
         });
     }
 
+    /// RFC 6525 §5.2.2 E2: while a reset is deferred, DATA past its last TSN on the streams
+    /// it resets is queued (acknowledged, not delivered) until the reset is performed.
+    /// Returns whether `d` was taken (or dropped) here.
+    pub(super) fn set_aside_for_reset(&mut self, d: &Data) -> bool {
+        let waits = self
+            .reconfig
+            .as_deref()
+            .and_then(|r| r.deferred.as_ref())
+            .is_some_and(|def| def.holds(d.tsn, d.stream));
+        if !waits {
+            return false;
+        }
+        let Some(rx) = self.receiver() else {
+            return false;
+        };
+        if let Some(t) = rx.take_aside(d) {
+            if let Some(r) = self.reconfig.as_deref_mut() {
+                r.aside.push((t, d.clone()));
+            }
+        }
+        true
+    }
+
     /// Called whenever our cumulative TSN ack may have moved (after DATA; after FORWARD TSN
     /// too, RFC 3758): performs a deferred reset once its Sender's Last Assigned TSN arrived
     /// (RFC 6525 §5.2.2 E2/E3) and answers "Success - Performed" at once, without waiting
@@ -186,7 +209,19 @@ impl Association {
             return;
         };
         r.responder.update(d.seq, ReconfigResult::SuccessPerformed);
+        let mut aside = std::mem::take(&mut r.aside);
         self.reset_incoming(d.streams);
+        // E2: the chunks queued meanwhile follow the reset, in TSN order.
+        aside.sort_unstable_by_key(|(t, _)| *t);
+        if let Some(rx) = self.rx.as_deref_mut() {
+            for (t, chunk) in &aside {
+                rx.replay(*t, chunk);
+            }
+        }
+        if !aside.is_empty() {
+            self.accepted_data = true;
+            self.note_messages();
+        }
         let done = response(d.seq, ReconfigResult::SuccessPerformed);
         self.queue(
             None,

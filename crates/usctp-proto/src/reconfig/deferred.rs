@@ -15,6 +15,11 @@ pub(crate) struct DeferredReset {
 }
 
 impl DeferredReset {
+    /// A DATA chunk that must wait for this reset: past the last TSN, on a reset stream.
+    pub(crate) fn holds(&self, tsn: Tsn, stream: StreamId) -> bool {
+        tsn.serial_gt(self.last_tsn) && (self.streams.is_empty() || self.streams.contains(&stream))
+    }
+
     /// Due once the cumulative TSN ack reached the Sender's Last Assigned TSN.
     pub(crate) fn due(&self, cum_ack: Tsn) -> bool {
         cum_ack.serial_ge(self.last_tsn)

@@ -65,6 +65,9 @@ pub(crate) struct Reconfig {
     pub deferred: Option<DeferredReset>,
     /// Messages held back by a reset of their stream.
     pub held: Held,
+    /// DATA chunks past a deferred reset's last TSN, with their unwrapped TSNs, waiting for
+    /// it (RFC 6525 §5.2.2 E2). Bounded by the receive window, which counts their bytes.
+    pub aside: Vec<(u64, usctp_wire::chunk::Data)>,
 }
 
 impl Reconfig {
@@ -76,6 +79,7 @@ impl Reconfig {
             responder: Responder::new(peer_initial_tsn),
             deferred: None,
             held: Held::default(),
+            aside: Vec::new(),
         }
     }
 

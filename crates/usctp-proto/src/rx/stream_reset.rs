@@ -1,8 +1,10 @@
 //! The receiver's part in stream reconfiguration (RFC 6525 §5.2.2, §5.2.4, §5.2.5): incoming
 //! streams back to SSN 0, the TSN restart of an SSN/TSN reset, more inbound streams.
 
+use usctp_wire::chunk::Data;
 use usctp_wire::{StreamId, Tsn};
 
+use super::tsn_tracker::TsnStatus;
 use super::Receiver;
 use crate::config::AssociationConfig;
 
@@ -38,5 +40,47 @@ impl Receiver {
     /// RFC 6525 §5.2.5: the peer added outgoing streams.
     pub(crate) fn set_inbound_streams(&mut self, n: u16) {
         self.inbound_streams = n;
+    }
+}
+
+impl Receiver {
+    /// RFC 6525 §5.2.2 E2: a DATA chunk past a deferred reset's Sender's Last Assigned TSN,
+    /// on a stream that reset concerns, carries the SSNs that follow the reset: it is
+    /// acknowledged (its TSN recorded, its bytes counted against the window) but kept aside
+    /// until the reset is performed. Returns its unwrapped TSN when it was taken; `None`
+    /// when it is a duplicate or there is no room (dropped, as `on_data` would).
+    pub(crate) fn take_aside(&mut self, chunk: &Data) -> Option<u64> {
+        self.timing.on_chunk(self.tracker.has_gaps());
+        let len = chunk.payload.len();
+        let t = match self.tracker.classify(chunk.tsn) {
+            TsnStatus::New(t) if len > 0 && self.fits(t, len) => t,
+            _ => {
+                self.timing.mark_urgent();
+                return None;
+            }
+        };
+        self.tracker.record(t);
+        self.held += len;
+        Some(t)
+    }
+
+    /// A chunk kept aside by [`Self::take_aside`], now that its stream was reset: into
+    /// reassembly and delivery like any other.
+    pub(crate) fn replay(&mut self, t: u64, chunk: &Data) {
+        if chunk.stream.0 >= self.inbound_streams {
+            self.held = self.held.saturating_sub(chunk.payload.len());
+            return;
+        }
+        if let Some(m) = self.reassembly.insert(t, chunk) {
+            if self.partial.is_some() {
+                self.held_back.push_back(m);
+            } else {
+                self.deliver(m);
+            }
+        }
+        if !self.reassembly.is_idle() {
+            // A broken framing here was the peer's; it only stalls its own stream.
+            let _ = self.progress_partial();
+        }
     }
 }
