@@ -273,7 +273,8 @@ impl Association {
     }
 
     /// The extensions in force: those both sides offered at setup (RFC 5061 §4.2.7); empty
-    /// until the handshake tells. Nothing acts on them yet beyond reporting them.
+    /// until the handshake tells. RE-CONFIG (RFC 6525) is processed when in force; PR-SCTP
+    /// is only reported so far.
     pub fn extensions(&self) -> Extensions {
         self.extensions
     }
