@@ -578,3 +578,32 @@ fn rfc6525_5_2_2_data_past_the_last_tsn_waits_for_the_deferred_reset() {
     t.send(vec![data_chunk(TSN0 + 5, 1, 1, b"e", true, true)]);
     assert_eq!(t.messages(), [&b"e"[..]]);
 }
+
+#[test]
+fn rfc6525_a_shutdown_waits_for_the_messages_a_reset_holds() {
+    let mut t = connected();
+    let from = t.log.len();
+    send_on(&mut t, 0, b"a");
+    t.user(|a| a.reset_streams(&[0])).unwrap();
+    send_on(&mut t, 0, b"b");
+    t.user_shutdown();
+    let s = t.sack(1);
+    let out = t.send(vec![s]);
+    assert!(
+        !has(&out, |c| matches!(c, Chunk::Shutdown(_))),
+        "SHUTDOWN before the held message: {out:?}"
+    );
+    let seq = t.sut_tsn;
+    t.send(vec![reconfig(vec![answer(
+        seq,
+        ReconfigResult::SuccessPerformed,
+    )])]);
+    t.run(Duration::from_millis(10));
+    assert_eq!(
+        data_since(&t, from),
+        [(0, 0, Bytes::from("a")), (0, 0, Bytes::from("b"))]
+    );
+    let s = t.sack(2);
+    let out = t.send(vec![s]);
+    assert!(has(&out, |c| matches!(c, Chunk::Shutdown(_))), "{out:?}");
+}

@@ -155,7 +155,13 @@ impl Association {
         let Some(r) = self.reconfig.as_deref_mut() else {
             return;
         };
-        if r.in_flight.is_some() || r.pending.is_empty() || self.state != State::Established {
+        // Queued data still goes out in SHUTDOWN-PENDING / -RECEIVED (RFC 9260 §9.2), and so do
+        // the resets that hold some of it.
+        let sending = matches!(
+            self.state,
+            State::Established | State::ShutdownPending | State::ShutdownReceived
+        );
+        if r.in_flight.is_some() || r.pending.is_empty() || !sending {
             return;
         }
         // RFC 6525 §5.1.2 (the pending-data rule, see `reset_streams`): a reset goes out once
