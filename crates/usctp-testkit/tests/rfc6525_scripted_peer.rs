@@ -607,3 +607,21 @@ fn rfc6525_a_shutdown_waits_for_the_messages_a_reset_holds() {
     let out = t.send(vec![s]);
     assert!(has(&out, |c| matches!(c, Chunk::Shutdown(_))), "{out:?}");
 }
+
+#[test]
+fn rfc6525_5_1_1_unanswered_request_counts_against_association_max_retrans() {
+    let mut cfg = reconfig_cfg();
+    cfg.assoc_max_retrans = 2;
+    let mut t = connected_with(cfg, true);
+    t.user(|a| a.add_streams(1, 1)).unwrap();
+    let sent = t.run(Duration::from_secs(60));
+    let requests = packets(&sent)
+        .iter()
+        .filter(|p| !reconfig_params(std::slice::from_ref(p)).is_empty())
+        .count();
+    assert_eq!(
+        requests, 2,
+        "two retransmissions, then the association gives up"
+    );
+    assert!(t.saw(|e| *e == Event::Closed(usctp_proto::CloseReason::CommunicationLost)));
+}
