@@ -2,9 +2,11 @@
 
 use usctp_wire::cause::ErrorCause;
 
-use usctp_wire::StreamId;
+use usctp_wire::param::ReconfigResult;
+use usctp_wire::{StreamId, Tsn};
 
 use crate::path::PathId;
+use crate::reconfig::{ReconfigRequest, StreamDirection};
 use crate::tx::AbandonedMessage;
 use crate::TransportAddr;
 
@@ -108,5 +110,34 @@ pub enum Event {
         path: PathId,
         /// Its transport address.
         addr: TransportAddr,
+    },
+    /// Streams were reset (RFC 6525 §5.1.2, §5.2.2): their SSNs start at 0 again.
+    StreamsReset {
+        /// Ours to send on (our request was performed), or the peer's (its request was).
+        direction: StreamDirection,
+        /// The streams; empty means all of them.
+        streams: Vec<StreamId>,
+    },
+    /// Streams were added (RFC 6525 §5.1.5, §5.2.5); the new totals.
+    StreamsAdded {
+        /// Outbound streams now.
+        outbound: u16,
+        /// Inbound streams now.
+        inbound: u16,
+    },
+    /// Every SSN and both TSNs were reset (RFC 6525 §5.1.4, §5.2.4).
+    AssociationReset {
+        /// The TSN our next DATA chunk carries.
+        local_tsn: Tsn,
+        /// The TSN the peer's next DATA chunk carries.
+        peer_tsn: Tsn,
+    },
+    /// A re-configuration request of ours was refused or failed (RFC 6525 §4.4); messages
+    /// held back by a refused stream reset are sent with the streams' old SSNs.
+    ReconfigFailed {
+        /// What was asked.
+        request: ReconfigRequest,
+        /// The peer's answer.
+        result: ReconfigResult,
     },
 }

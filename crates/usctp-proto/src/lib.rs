@@ -21,6 +21,7 @@ mod inline_queue;
 #[doc(hidden)]
 pub mod internals;
 mod path;
+mod reconfig;
 mod rx;
 mod setup;
 #[cfg(test)]
@@ -35,6 +36,8 @@ pub use config::{AssociationConfig, EndpointConfig};
 pub use endpoint::{AcceptFilter, ConnectError, Endpoint, EndpointStats, Incoming};
 pub use event::{AssocId, CloseReason, Event, PathState};
 pub use path::{AssociationStats, PathCounters, PathId, PathStats};
+pub use reconfig::{ReconfigRequest, StreamDirection};
 pub use rx::Message;
 pub use setup::Extensions;
 pub use tx::{AbandonReason, AbandonedMessage, PrStats, SendError, SendOptions};
+pub use usctp_wire::param::ReconfigResult;

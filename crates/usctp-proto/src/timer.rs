@@ -24,6 +24,8 @@ pub(crate) enum TimerKind {
     Heartbeat(PathId),
     /// T5-shutdown-guard (RFC 9260 §9.2).
     T5ShutdownGuard,
+    /// Re-configuration request retransmission (RFC 6525 §5.1.1).
+    Reconfig,
 }
 
 /// The deadlines of one association. Small (a handful of kinds per path), so a vector with

@@ -8,7 +8,7 @@ use tokio::sync::{mpsc, oneshot};
 use usctp_proto::Message;
 use usctp_proto::{AssocId, Event, SendOptions};
 
-use crate::driver::{Command, SendReq};
+use crate::driver::{Command, Reconfig, SendReq};
 use crate::shared::{Ended, Inner, Joined, RecvLimits, Shared};
 use crate::stats::AssocStats;
 use crate::Error;
@@ -260,6 +260,44 @@ impl Association {
     pub async fn set_primary(&self, ip: IpAddr) -> Result<(), Error> {
         let (reply, rx) = oneshot::channel();
         self.ask(Command::SetPrimary(self.id, ip, reply), rx).await
+    }
+
+    /// Reset our outgoing `streams` (all of them when empty; RFC 6525 §5.1.2): their SSNs
+    /// start at 0 again. Messages already sent on them are delivered first; messages sent on
+    /// them from now on wait for the peer's answer. [`Event::StreamsReset`] reports the
+    /// reset, [`Event::ReconfigFailed`] a refusal. Needs RE-CONFIG negotiated
+    /// ([`Extensions::RECONFIG`](crate::Extensions::RECONFIG) on both sides).
+    pub async fn reset_streams(&self, streams: &[u16]) -> Result<(), Error> {
+        self.reconfig(Reconfig::ResetStreams(streams.to_vec()))
+            .await
+    }
+
+    /// Ask the peer to reset its outgoing `streams`, our incoming ones (all when empty;
+    /// RFC 6525 §5.1.3).
+    pub async fn request_peer_reset(&self, streams: &[u16]) -> Result<(), Error> {
+        self.reconfig(Reconfig::RequestPeerReset(streams.to_vec()))
+            .await
+    }
+
+    /// Reset every SSN and both TSNs (RFC 6525 §5.1.4); [`Event::AssociationReset`] follows.
+    pub async fn reset_ssn_tsn(&self) -> Result<(), Error> {
+        self.reconfig(Reconfig::ResetSsnTsn).await
+    }
+
+    /// Add `outbound` streams of ours and ask the peer for `inbound` more of its own
+    /// (RFC 6525 §5.1.5, §5.1.6); [`Event::StreamsAdded`] reports the new totals.
+    pub async fn add_streams(&self, outbound: u16, inbound: u16) -> Result<(), Error> {
+        self.reconfig(Reconfig::AddStreams { outbound, inbound })
+            .await
+    }
+
+    /// The request is made (queued in the core); its outcome comes as an event.
+    async fn reconfig(&self, req: Reconfig) -> Result<(), Error> {
+        if let Some(e) = self.ended_error() {
+            return Err(e);
+        }
+        let (reply, rx) = oneshot::channel();
+        self.ask(Command::Reconfig(self.id, req, reply), rx).await
     }
 
     /// A snapshot of the association and its paths; `None` once it is gone.

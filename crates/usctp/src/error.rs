@@ -107,6 +107,16 @@ pub enum Error {
     /// The endpoint's driver has stopped (the endpoint was closed).
     #[error("endpoint closed")]
     EndpointClosed,
+    /// Stream reconfiguration (RFC 6525) was not negotiated with the peer.
+    #[error("stream reconfiguration (RFC 6525) was not negotiated")]
+    NotNegotiated,
+    /// A stream reconfiguration request is already waiting or outstanding (RFC 6525 §5.1.1:
+    /// one at a time); retry after its event.
+    #[error("a stream reconfiguration request is already in progress")]
+    ReconfigInProgress,
+    /// More streams than a direction can have (65535), or than one request may list.
+    #[error("too many streams")]
+    TooManyStreams,
 }
 
 impl Error {
@@ -122,6 +132,13 @@ impl Error {
                 streams,
             },
             A::Send(QueueError::Empty) => Self::Empty,
+            A::InvalidStream { stream, streams } => Self::InvalidStream {
+                stream: stream.0,
+                streams,
+            },
+            A::NotNegotiated => Self::NotNegotiated,
+            A::ReconfigInProgress => Self::ReconfigInProgress,
+            A::TooManyStreams => Self::TooManyStreams,
             other => {
                 tracing::debug!(?other, "unexpected association error");
                 Self::Closed(None)

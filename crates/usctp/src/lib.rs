@@ -68,6 +68,7 @@ pub use usctp_proto::{
     Incoming, PathState, PrStats, SendOptions, State,
 };
 pub use usctp_proto::{PathCounters, PathId};
+pub use usctp_proto::{ReconfigRequest, ReconfigResult, StreamDirection};
 pub use usctp_transport::{
     kernel_sctp_loaded, Faults, FaultyTransport, MemoryNetwork, MemoryTransport, RawConfig,
     RawTransport, Transport, TransportAddr, TransportError, UdpConfig, UdpStats, UdpTransport,

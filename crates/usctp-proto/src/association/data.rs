@@ -16,6 +16,9 @@ impl Association {
         if !self.state.accepts_peer_data() {
             return;
         }
+        if self.set_aside_for_reset(d) {
+            return; // RFC 6525 §5.2.2 E2
+        }
         let Some(rx) = self.receiver() else { return };
         match rx.on_data(d) {
             RxOutcome::Accepted => self.accepted_data = true,

@@ -153,6 +153,7 @@ impl Association {
         // server idle first, and many never carry data toward it.
         self.rx = None;
         self.rx_start = Some((peer_itsn, inbound));
+        self.reconfig_peer_changed();
         self.tx.set_peer_rwnd(rwnd);
         let dropped = self.tx.set_outbound_streams(outbound);
         if dropped > 0 {

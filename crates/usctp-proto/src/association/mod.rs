@@ -8,6 +8,8 @@ mod forward_tsn;
 mod handshake;
 mod icmp;
 mod output;
+mod reconfig;
+mod reconfig_peer;
 mod shutdown;
 mod state;
 mod stats;
@@ -60,6 +62,25 @@ pub enum AssocError {
     /// No such path.
     #[error("no path {0:?}")]
     NoSuchPath(PathId),
+    /// Stream reconfiguration (RE-CONFIG, RFC 6525) is not in force on this association:
+    /// one side did not offer it.
+    #[error("stream reconfiguration (RFC 6525) was not negotiated")]
+    NotNegotiated,
+    /// A re-configuration request of ours is already waiting or outstanding (RFC 6525
+    /// §5.1.1: one at a time); retry after its event.
+    #[error("a stream reconfiguration request is already in progress")]
+    ReconfigInProgress,
+    /// A stream number not below the stream count of its direction.
+    #[error("stream {stream} is not below the {streams} streams")]
+    InvalidStream {
+        /// The stream asked for.
+        stream: StreamId,
+        /// Streams in that direction.
+        streams: u16,
+    },
+    /// More streams than a direction can have (65535), or than one request may list.
+    #[error("too many streams")]
+    TooManyStreams,
 }
 
 /// Handshake data kept until the association is established.
@@ -126,6 +147,8 @@ pub struct Association {
     /// The extensions in force (RFC 5061 §4.2.7): learned from the INIT ACK, or from the
     /// cookie. None until then.
     extensions: Extensions,
+    /// Stream reconfiguration state (RFC 6525), made at first use.
+    reconfig: Option<Box<crate::reconfig::Reconfig>>,
     /// Seed of the association's random numbers (heartbeat nonces and jitter), ratcheted
     /// forward at every use: 32 bytes held instead of a 320-byte generator.
     rng_seed: [u8; 32],
@@ -189,6 +212,7 @@ impl Association {
             accepted_data: false,
             queued_for_output: false,
             extensions: Extensions::NONE,
+            reconfig: None,
             rng_seed: {
                 let mut seed = [0; 32];
                 rng.fill_bytes(&mut seed);
@@ -250,7 +274,8 @@ impl Association {
     }
 
     /// The extensions in force: those both sides offered at setup (RFC 5061 §4.2.7); empty
-    /// until the handshake tells. Nothing acts on them yet beyond reporting them.
+    /// until the handshake tells. RE-CONFIG (RFC 6525) is processed when in force; PR-SCTP
+    /// is only reported so far.
     pub fn extensions(&self) -> Extensions {
         self.extensions
     }
@@ -310,6 +335,11 @@ impl Association {
         if !self.state.accepts_user_data() {
             return Err(AssocError::NotWritable(self.state));
         }
+        // RFC 6525 §5.1.2: held back while the stream's reset is under way.
+        let payload = match self.hold_if_resetting(payload, opts, now) {
+            Ok(p) => p,
+            Err(done) => return done,
+        };
         let r = self.tx.push_at(payload, opts, now);
         self.report_abandoned();
         match r {
@@ -381,7 +411,7 @@ impl Association {
         tracing::debug!(assoc = self.id.0, from = %self.state, ?reason, "association closed");
         self.state = State::Closed;
         self.timers.clear();
-        let unsent = self.tx.queued_bytes() + self.tx.outstanding_bytes();
+        let unsent = self.tx.queued_bytes() + self.tx.outstanding_bytes() + self.held_bytes();
         if unsent > 0 && reason.is_some() {
             self.events.push_back(Event::SendFailure {
                 messages: 0,
@@ -474,6 +504,10 @@ impl Association {
                         self.on_forward_tsn(&f);
                     }
                 }
+                // RFC 6525: only when negotiated; otherwise by its type bits, below.
+                Chunk::ReConfig(r) if self.extensions.contains(Extensions::RECONFIG) => {
+                    self.on_reconfig(now, r)
+                }
                 // INIT and COOKIE ECHO for an existing association are handled by the endpoint
                 // (RFC 9260 §5.2); ignore stray copies here.
                 Chunk::Init(_) | Chunk::CookieEcho(_) => {}
@@ -495,6 +529,7 @@ impl Association {
             if answer_shutdown {
                 self.on_data_in_shutdown_sent(now);
             }
+            self.after_cum_ack_moved();
         }
         self.after_input(now);
     }

@@ -66,6 +66,7 @@ impl Association {
             // Data abandoned while the last packet was built (RFC 3758 §3.5 C3).
             self.send_forward_tsn(now);
         }
+        self.reconfig_poll(now);
         let data_path = self.paths.data_path();
         // RFC 9260 §6.4: chunks marked by a T3 expiry go to another path than the one that
         // timed out; new data stays on the data path.

@@ -52,7 +52,8 @@ impl Association {
 
     /// Move on once our outstanding data is acknowledged (RFC 9260 §9.2).
     pub(super) fn progress_shutdown(&mut self, now: Instant) {
-        if !self.tx.is_idle() {
+        // Messages held back by a stream reset (RFC 6525) are data still to send.
+        if !self.tx.is_idle() || self.held_bytes() > 0 {
             return;
         }
         match self.state {

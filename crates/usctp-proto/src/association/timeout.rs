@@ -26,6 +26,7 @@ impl Association {
                 TimerKind::T2Shutdown => self.on_t2(now),
                 TimerKind::T3Rtx(path) => self.on_t3(now, path),
                 TimerKind::Heartbeat(path) => self.on_heartbeat_timer(now, path),
+                TimerKind::Reconfig => self.on_reconfig_timer(now),
                 TimerKind::T5ShutdownGuard => {
                     self.abort_with(None, CloseReason::ShutdownGuardExpired)
                 }
@@ -77,7 +78,7 @@ impl Association {
     }
 
     /// Count one timeout against Association.Max.Retrans; true if the association failed.
-    fn count_assoc_error(&mut self) -> bool {
+    pub(super) fn count_assoc_error(&mut self) -> bool {
         self.assoc_errors = self.assoc_errors.saturating_add(1);
         if self.assoc_errors > self.cfg.assoc_max_retrans {
             // RFC 9260 §8.1: the peer is unreachable; stop and report. An ABORT first, as

@@ -19,6 +19,7 @@ mod range_set;
 mod reassembly;
 mod sack_timing;
 mod stream_order;
+mod stream_reset;
 mod tsn_tracker;
 
 #[cfg(test)]

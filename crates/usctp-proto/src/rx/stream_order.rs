@@ -6,6 +6,8 @@ use usctp_wire::{Ssn, StreamId};
 
 use super::Message;
 
+mod reset;
+
 /// Unwrapped SSN of the first message on a stream: SSN 0 one period up, so that the low 16
 /// bits are the wire SSN.
 const FIRST_SSN: u64 = 1 << 16;

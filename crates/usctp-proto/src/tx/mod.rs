@@ -12,6 +12,7 @@ mod sack_processing;
 mod send_options;
 mod send_queue;
 mod sender;
+mod stream_reset;
 #[cfg(test)]
 mod tests;
 mod transmit;

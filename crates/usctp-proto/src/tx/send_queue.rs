@@ -11,6 +11,8 @@ use usctp_wire::{Ppid, Ssn, StreamId};
 use super::abandon::{AbandonReason, AbandonedMessage, PrMessage};
 use super::{SendError, SendOptions};
 
+mod reset;
+
 /// One fragment of a user message, ready to get a TSN.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Fragment {

@@ -17,6 +17,30 @@ pub(crate) struct SendReq {
     pub reply: oneshot::Sender<Result<(), Error>>,
 }
 
+/// The stream reconfiguration requests (RFC 6525) a handle can make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Reconfig {
+    ResetStreams(Vec<u16>),
+    RequestPeerReset(Vec<u16>),
+    ResetSsnTsn,
+    AddStreams { outbound: u16, inbound: u16 },
+}
+
+impl Reconfig {
+    /// Make the request on `a`.
+    pub(crate) fn apply(
+        &self,
+        a: &mut usctp_proto::Association,
+    ) -> Result<(), usctp_proto::AssocError> {
+        match self {
+            Self::ResetStreams(s) => a.reset_streams(s),
+            Self::RequestPeerReset(s) => a.request_peer_reset(s),
+            Self::ResetSsnTsn => a.reset_ssn_tsn(),
+            Self::AddStreams { outbound, inbound } => a.add_streams(*outbound, *inbound),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) enum Command {
     Connect {
@@ -31,6 +55,8 @@ pub(crate) enum Command {
     Abort(AssocId, Option<Bytes>),
     SetPrimary(AssocId, IpAddr, oneshot::Sender<Result<(), Error>>),
     Stats(AssocId, oneshot::Sender<Option<AssocStats>>),
+    /// A stream reconfiguration request (RFC 6525).
+    Reconfig(AssocId, Reconfig, oneshot::Sender<Result<(), Error>>),
     /// The handle was dropped.
     Dropped(AssocId),
     /// Abort everything and stop.

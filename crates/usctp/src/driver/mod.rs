@@ -17,7 +17,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use usctp_proto::AssocId;
 use usctp_transport::{Datagram, Transport};
 
-pub(crate) use command::{Command, SendReq};
+pub(crate) use command::{Command, Reconfig, SendReq};
 
 use crate::shared::RecvLimits;
 use crate::shared::{Ended, Shared};
@@ -185,6 +185,12 @@ impl Driver {
                     let path = a.find_path(ip).ok_or(Error::NoSuchPath(ip))?;
                     a.set_primary(path).map_err(|_| Error::NoSuchPath(ip))
                 });
+                let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
+            }
+            Command::Reconfig(id, req, reply) => {
+                let r = self
+                    .ep
+                    .with_association(id, |a| req.apply(a).map_err(Error::from_core));
                 let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
             }
             Command::Stats(id, reply) => {
