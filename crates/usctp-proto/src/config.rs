@@ -73,8 +73,7 @@ pub struct AssociationConfig {
     /// duplicates are still discarded, just not listed.
     pub max_dup_tsns: usize,
     /// Extensions offered in INIT / INIT ACK; those the peer offers too are in force
-    /// (`AssociationStats::extensions`). Default: none until FORWARD TSN and RE-CONFIG
-    /// processing lands (negotiating them today only tells the peer it may use them).
+    /// (`AssociationStats::extensions`). Default: PR-SCTP and RE-CONFIG.
     pub extensions: crate::Extensions,
 }
 

@@ -16,7 +16,7 @@ use usctp_wire::{Packet, ParseOptions};
 const FORWARD_TSN: u8 = 0xc0;
 const RE_CONFIG: u8 = 0x82;
 
-/// Both extensions this version knows (off by default until their processing lands).
+/// Both extensions this version knows (on by default).
 fn all() -> Extensions {
     Extensions::PR_SCTP.with(Extensions::RECONFIG)
 }
@@ -103,15 +103,15 @@ fn rfc5061_4_2_7_init_and_init_ack_offer_pr_sctp_and_reconfig_when_enabled() {
 }
 
 #[test]
-fn rfc5061_4_2_7_nothing_is_offered_by_default() {
-    // Until FORWARD TSN and RE-CONFIG are processed, offering them would invite a peer to use
-    // them.
+fn rfc5061_4_2_7_pr_sctp_and_reconfig_are_offered_by_default() {
+    // As Linux and usrsctp do; each is in force only when the peer offers it too.
     let (_, init) = Tester::connect(quiet());
-    assert_eq!(offer(&init.params), []);
+    assert_eq!(offer(&init.params), full_offer());
     let mut t = Tester::listen(quiet());
     let ack = init_ack_for(&mut t, vec![]);
-    assert_eq!(offer(&ack.params), []);
-    assert_eq!(accepted(quiet(), full_offer()), Extensions::NONE);
+    assert_eq!(offer(&ack.params), full_offer());
+    assert_eq!(accepted(quiet(), full_offer()), all());
+    assert_eq!(accepted(quiet(), vec![]), Extensions::NONE);
 }
 
 #[test]

@@ -274,8 +274,8 @@ impl Association {
     }
 
     /// The extensions in force: those both sides offered at setup (RFC 5061 §4.2.7); empty
-    /// until the handshake tells. RE-CONFIG (RFC 6525) is processed when in force; PR-SCTP
-    /// is only reported so far.
+    /// until the handshake tells. PR-SCTP (RFC 3758) and RE-CONFIG (RFC 6525) act only when
+    /// in force.
     pub fn extensions(&self) -> Extensions {
         self.extensions
     }

@@ -111,12 +111,10 @@ impl Extensions {
 }
 
 impl Default for Extensions {
-    /// None yet. Linux and usrsctp offer PR-SCTP and RE-CONFIG by default, and so will usctp
-    /// once it processes FORWARD TSN and RE-CONFIG: offering them before would invite a peer
-    /// to abandon data with FORWARD TSN that usctp does not act on, leaving a gap in its
-    /// receive window for ever.
+    /// Every extension this version implements (PR-SCTP and RE-CONFIG), as Linux and usrsctp
+    /// offer them by default; each is in force only when the peer offers it too.
     fn default() -> Self {
-        Self::NONE
+        Self::PR_SCTP.with(Self::RECONFIG)
     }
 }
 
@@ -132,9 +130,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nothing_is_offered_by_default_until_processing_lands() {
-        assert!(Extensions::default().is_empty());
-        assert_eq!(Extensions::default().offer().count(), 0);
+    fn pr_sctp_and_re_config_are_offered_by_default_and_none_offers_nothing() {
+        assert_eq!(Extensions::default(), Extensions::PR_SCTP.with(Extensions::RECONFIG));
+        assert_eq!(Extensions::default().offer().count(), 2);
+        assert_eq!(Extensions::NONE.offer().count(), 0);
     }
 
     #[test]
