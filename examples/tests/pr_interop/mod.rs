@@ -8,8 +8,10 @@
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
 use std::net::IpAddr;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -327,9 +329,78 @@ pub async fn usctp_recv(a: Arc<Association>, want_len: usize, limit: Duration) -
     r
 }
 
+/// tcpdump in namespace `ns` into `pcap`; stopped (SIGINT) on `stop`.
+pub struct Capture(Child);
+
+impl Capture {
+    /// `filter`: tcpdump's filter expression (empty: everything).
+    pub fn start(ns: &str, pcap: &Path, filter: &[&str]) -> Result<Capture, String> {
+        let log = pcap_log(pcap);
+        let child = Command::new("ip")
+            .args(["netns", "exec", ns, "tcpdump", "-Z", "root", "-n", "-U"])
+            .args([
+                "--immediate-mode",
+                "-B",
+                "16384",
+                "-s",
+                "0",
+                "-i",
+                "any",
+                "-w",
+            ])
+            .arg(pcap)
+            .args(filter)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(File::create(&log).map_err(|e| e.to_string())?)
+            .spawn()
+            .map_err(|e| format!("tcpdump: {e}"))?;
+        let c = Capture(child);
+        for _ in 0..50 {
+            if std::fs::read_to_string(&log).is_ok_and(|s| s.contains("listening on")) {
+                return Ok(c);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(format!(
+            "tcpdump did not start: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        ))
+    }
+
+    /// Stop it; the packets the kernel dropped before tcpdump read them.
+    pub fn stop(mut self, pcap: &Path) -> u64 {
+        std::thread::sleep(Duration::from_millis(300));
+        // SIGINT: tcpdump writes out the pcap. (nix's signal feature is not enabled.)
+        let _ = Command::new("kill")
+            .args(["-INT", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+        capture_drops(&pcap_log(pcap))
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+pub fn pcap_log(pcap: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.log", pcap.display()))
+}
+
+/// Control packets only (the first chunk neither DATA nor SACK; IPv4 without options): the
+/// bulk of a large transfer would overrun the capture.
+pub const CONTROL_ONLY_RAW: &[&str] = &["ip[32] != 0 and ip[32] != 3"];
+pub const CONTROL_ONLY_UDP: &[&str] = &["udp[20] != 0 and udp[20] != 3"];
+
 /// The packets tcpdump said the kernel dropped (its "N packets dropped by kernel" line in
 /// `log`, its stderr); 0 when it did not say.
-pub fn capture_drops(log: &std::path::Path) -> u64 {
+pub fn capture_drops(log: &Path) -> u64 {
     std::fs::read_to_string(log)
         .unwrap_or_default()
         .lines()
@@ -646,11 +717,31 @@ pub fn check_usctp_received(
         return Err(format!("{nums}; no FORWARD TSN from the peer"));
     }
     let cum = sacked_past_forward_tsns(pkts).map_err(|e| format!("{nums}; {e}"))?;
+    // Independent of the peer's counters: every TSN the peer sent is at or below usctp's
+    // final cumulative ack (delivered or skipped by a FORWARD TSN, nothing left hanging), and
+    // the messages it sent at least once (one chunk each) less those usctp delivered were
+    // abandoned after sending.
+    let mut tsns: Vec<u32> = pkts
+        .iter()
+        .filter(|p| !p.from_usctp)
+        .flat_map(|p| p.data_tsn.iter().copied())
+        .collect();
+    tsns.sort_unstable();
+    tsns.dedup();
+    if let Some(&t) = tsns.iter().find(|&&t| !tsn_ge(cum, t)) {
+        return Err(format!(
+            "{nums}; the peer's DATA TSN {t} is above usctp's highest cum ack {cum}"
+        ));
+    }
     let sd = graceful(pkts, false, udp)?;
     Ok(format!(
-        "{nums}; abandoned by the peer yet received by usctp {both}; usctp SACKed past every \
-         FORWARD TSN (highest cum ack {cum}); {sd}; tshark: {} pkts, CRC ok, no \
-         malformed/expert error",
+        "{nums}; abandoned by the peer yet received by usctp {both}; capture: {} distinct DATA \
+         TSNs from the peer (so {} abandoned after sending, {} before), all at or below usctp's \
+         highest cum ack {cum}, usctp SACKed past every FORWARD TSN; {sd}; tshark: {} pkts, CRC \
+         ok, no malformed/expert error",
+        tsns.len(),
+        tsns.len().saturating_sub(r.msgs.len()),
+        (n as usize).saturating_sub(tsns.len()),
         pkts.len()
     ))
 }
