@@ -1,12 +1,12 @@
 //! PR-SCTP (RFC 3758, RFC 7496) and large messages between usctp and usrsctp
 //! (interop/usrsctp/peer/usrsctp_peer on Debian's libusrsctp), over raw IP and over UDP 9899:
 //!
-//! * `send_ttl` / `send_rtx`: usctp sends 50 messages on 3 streams with a lifetime (100 ms)
+//! * `send_ttl` / `send_rtx`: usctp sends 50 messages on 3 streams with a lifetime (50 ms)
 //!   or a retransmission limit (0) while 30% of the DATA packets toward usrsctp are dropped
 //!   (nftables in usrsctp's namespace); every message is received by usrsctp or in usctp's
 //!   `Event::Abandoned`, none twice, in order per stream; FORWARD TSN from usctp; usctp
 //!   shuts down gracefully.
-//! * `recv_ttl` / `recv_rtx`: usrsctp sends 50 messages with `--pr ttl:100` / `--pr rtx:0`
+//! * `recv_ttl` / `recv_rtx`: usrsctp sends 50 messages with `--pr ttl:50` / `--pr rtx:0`
 //!   under 30% DATA loss toward usctp; usctp receives each at most once, in order, the
 //!   association does not stall (usrsctp's shutdown completes), received + usrsctp's
 //!   abandoned >= sent, FORWARD TSN from usrsctp, usctp SACKs past every one.
@@ -15,10 +15,11 @@
 //! Each case captures in usctp's namespace and checks the capture with tshark (CRC32c good,
 //! nothing malformed, no expert error), and prints `PASS name numbers` or `FAIL name why`.
 //! Namespaces `h10a-<pid>` (usctp, 10.79.1.1) and `h10b-<pid>` (usrsctp, 10.79.1.2), one veth
-//! pair; run under `/tmp/usctp-lab.lock`. Needs root, ip, tcpdump, tshark, nft, gcc and
-//! libusrsctp-dev (installed when missing): skips without root, or when a tool cannot be had
-//! unless USCTP_REQUIRE_TOOLS=1. USCTP_PR_CASES=a,b runs only the cases whose names contain a
-//! or b. About 1 minute.
+//! pair, their names unique to the run; wrap runs in `flock /tmp/usctp-lab.lock` (the test
+//! takes no lock itself, so the wrapper cannot deadlock with it). Needs root, ip, tcpdump,
+//! tshark, nft, gcc and libusrsctp-dev (installed when missing): skips without root, or when
+//! a tool cannot be had unless USCTP_REQUIRE_TOOLS=1. USCTP_PR_CASES=a,b runs only the cases
+//! whose names contain a or b. About 30 s.
 
 mod pr_interop;
 
@@ -41,6 +42,8 @@ const USCTP_PORT: u16 = 6002;
 const N: u32 = 50;
 const SIZE: usize = 1000;
 const LOSS: u32 = 30;
+const BIG: usize = 4 << 20;
+const RWND: u32 = 262_144;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -264,8 +267,7 @@ fn usctp_receives<F>(
     lab: &Lab,
     name: &str,
     udp: bool,
-    rwnd: Option<u32>,
-    size: usize,
+    large: bool,
     peer_args: &[String],
     check: F,
 ) -> Result<String, String>
@@ -274,15 +276,20 @@ where
 {
     let pcap = lab.dir.join(format!("{name}.pcap"));
     let out = lab.dir.join(format!("{name}.peer"));
-    let filter = match (rwnd.is_some(), udp) {
+    // The large message: a 256 KiB window, no loss, control packets captured only.
+    let (rwnd, size) = if large {
+        (Some(RWND), BIG)
+    } else {
+        (None, SIZE)
+    };
+    let filter = match (large, udp) {
         (false, _) => &[][..],
         (true, false) => CONTROL_ONLY_RAW,
         (true, true) => CONTROL_ONLY_UDP,
     };
     let cap = Capture::start(&lab.a, &pcap, filter)?;
     let ep = bind(rt, lab, udp, rwnd)?;
-    // DATA loss toward usctp, but not for the large message (rwnd set).
-    if rwnd.is_none() {
+    if !large {
         lab.loss(&lab.a, udp)?;
     }
     let mut args = strings(&["--role", "client", "--remote"]);
@@ -340,7 +347,7 @@ fn peer_sends(
         "--hold".into(),
         "2000".into(),
     ];
-    usctp_receives(rt, lab, name, udp, None, SIZE, &args, |r, p, pkts| {
+    usctp_receives(rt, lab, name, udp, false, &args, |r, p, pkts| {
         if p.field("sent") != u64::from(N) {
             return Err(format!(
                 "usrsctp sent {} of {N}: {}",
@@ -362,18 +369,10 @@ fn peer_sends(
 
 /// Case 3: a 4 MiB message from usrsctp to usctp's 256 KiB window.
 fn large(rt: &Runtime, lab: &Lab, name: &str, udp: bool) -> Result<String, String> {
-    const BIG: usize = 4 << 20;
     let args = strings(&["--send", "1", "--size", "4m", "--hold", "500"]);
-    usctp_receives(
-        rt,
-        lab,
-        name,
-        udp,
-        Some(262_144),
-        BIG,
-        &args,
-        |r, _, pkts| check_large(r, BIG, 262_144, pkts, udp),
-    )
+    usctp_receives(rt, lab, name, udp, true, &args, |r, _, pkts| {
+        check_large(r, BIG, RWND, pkts, udp)
+    })
 }
 
 type Case<'a> = (String, Box<dyn Fn() -> Result<String, String> + 'a>);
@@ -390,11 +389,6 @@ fn usrsctp_pr_sctp_interop() {
         println!("SKIPPED interop_usrsctp_pr: tools missing: {e}");
         return;
     }
-    // Other namespace runs on this machine wait for us, and we for them.
-    let lock = File::create("/tmp/usctp-lab.lock").expect("/tmp/usctp-lab.lock");
-    let _lock = nix::fcntl::Flock::lock(lock, nix::fcntl::FlockArg::LockExclusive)
-        .map_err(|(_, e)| e)
-        .expect("lock /tmp/usctp-lab.lock");
     let lab = match Lab::up() {
         Ok(l) => l,
         Err(e) if !require && e.contains("usrsctp_peer_build") => {
@@ -412,7 +406,7 @@ fn usrsctp_pr_sctp_interop() {
     let mut cases: Vec<Case<'_>> = Vec::new();
     for udp in [false, true] {
         let t = if udp { "udp" } else { "raw" };
-        for (what, policy) in [("ttl", Policy::Ttl(100)), ("rtx", Policy::Rtx(0))] {
+        for (what, policy) in [("ttl", Policy::Ttl(50)), ("rtx", Policy::Rtx(0))] {
             let n = format!("usrsctp {t} send_{what}");
             cases.push((
                 n.clone(),

@@ -6,7 +6,8 @@
 //! Needs root (namespace, taps, raw sockets, apt); skips otherwise. As root it fails when
 //! the guest cannot be brought up and USCTP_REQUIRE_TOOLS=1, else skips. The first run
 //! downloads about 90 MB of Debian packages into /var/cache/usctp-kernel-vm.
-//! USCTP_KERNEL_CASES=a,b runs only the cases whose names contain a or b.
+//! USCTP_KERNEL_CASES=a,b runs only the cases whose names contain a or b; the PR-SCTP and
+//! large-message cases of pr_sctp.rs: USCTP_KERNEL_CASES="usctp -> kernel,kernel -> usctp".
 
 mod capture;
 mod cases;
@@ -140,7 +141,7 @@ fn kernel_sctp_interop() {
         let port = 43001 + 10 * i as u16;
         let gport = 6101 + 10 * i as u16;
         let pols = [
-            ("lifetime 100 ms", Policy::Ttl(100)),
+            ("lifetime 50 ms", Policy::Ttl(50)),
             ("rtx 0", Policy::Rtx(0)),
         ];
         for (j, (what, pol)) in pols.into_iter().enumerate() {

@@ -1,13 +1,13 @@
 //! PR-SCTP (RFC 3758, RFC 7496) and a large message between usctp (namespace `ukv`) and the
 //! guest kernel's SCTP through interop/kernel/peer/kernel_peer, raw IPv4 and UDP 9899:
 //!
-//! * usctp sends 50 messages on 3 streams with a lifetime (100 ms) or a retransmission limit
+//! * usctp sends 50 messages on 3 streams with a lifetime (50 ms) or a retransmission limit
 //!   (0) to a kernel_peer server while 30% of the DATA packets toward the guest are dropped
 //!   (nftables netdev egress on both taps: after the capture point is passed the packet is
 //!   gone, so the capture does not show those); each message is received by the kernel or in
 //!   usctp's `Event::Abandoned`, none twice, in order per stream; FORWARD TSN from usctp;
 //!   usctp's SHUTDOWN completes.
-//! * a kernel_peer client sends 50 messages with `--pr ttl:100` / `--pr rtx:0` under 30% DATA
+//! * a kernel_peer client sends 50 messages with `--pr ttl:50` / `--pr rtx:0` under 30% DATA
 //!   loss toward usctp (nftables input hook in `ukv`, after the capture); usctp receives each
 //!   at most once, in order; received + the kernel's abandoned (SCTP_PR_ASSOC_STATUS) >=
 //!   sent; FORWARD TSN from the kernel, usctp SACKs past each; the kernel's SHUTDOWN
