@@ -186,6 +186,9 @@ pub struct SendReport {
     pub abandoned: Vec<(u16, u32, bool, String)>,
     /// Other events, by name and count.
     pub events: BTreeMap<String, usize>,
+    /// `AssocStats::abandoned` once all was acknowledged or abandoned: (sent, unsent), each
+    /// by lifetime / retransmissions / priority.
+    pub stats: Option<([u64; 3], [u64; 3])>,
 }
 
 /// Send `n` messages of `size` bytes, `policy` on each, on streams 0..`streams` in turn,
@@ -227,6 +230,18 @@ pub async fn usctp_send(
             .map_err(|e| format!("send {i}: {e}"))?;
         tokio::time::sleep(pace).await;
     }
+    // Wait until everything is acknowledged or abandoned, then read the PR-SCTP counters
+    // (AssocStats::abandoned, RFC 7496 §4) while the association still exists.
+    let until = Instant::now() + Duration::from_secs(10);
+    let mut counted = None;
+    while Instant::now() < until {
+        let Some(st) = a.stats().await else { break };
+        counted = Some((st.abandoned.abandoned_sent, st.abandoned.abandoned_unsent));
+        if st.outstanding_bytes == 0 && st.queued_bytes == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     timeout(Duration::from_secs(15), a.shutdown())
         .await
         .map_err(|_| "shutdown did not complete within 15 s (stalled?)".to_string())?
@@ -236,6 +251,7 @@ pub async fn usctp_send(
         .map_err(|_| "events did not end after the shutdown".to_string())?
         .map_err(|e| format!("event task: {e}"))?;
     r.sent = n;
+    r.stats = counted;
     Ok(r)
 }
 
@@ -658,6 +674,17 @@ pub fn check_usctp_sent(
     if !missing.is_empty() {
         return Err(format!(
             "{nums}; neither received nor abandoned: {missing:?}"
+        ));
+    }
+    // The counters agree with the events: sent-then-abandoned and never-sent, per policy.
+    let (st_sent, st_unsent) = r.stats.ok_or("no AssocStats before the shutdown")?;
+    let ev_sent = r.abandoned.iter().filter(|a| a.2).count() as u64;
+    let ev_unsent = r.abandoned.len() as u64 - ev_sent;
+    let nums = format!("{nums}; AssocStats::abandoned sent {st_sent:?} unsent {st_unsent:?}");
+    if st_sent.iter().sum::<u64>() != ev_sent || st_unsent.iter().sum::<u64>() != ev_unsent {
+        return Err(format!(
+            "{nums}; the counters disagree with the Event::Abandoned ({ev_sent} sent, \
+             {ev_unsent} unsent)"
         ));
     }
     if ab.is_empty() {
