@@ -6,13 +6,17 @@
 //! Needs root (namespace, taps, raw sockets, apt); skips otherwise. As root it fails when
 //! the guest cannot be brought up and USCTP_REQUIRE_TOOLS=1, else skips. The first run
 //! downloads about 90 MB of Debian packages into /var/cache/usctp-kernel-vm.
-//! USCTP_KERNEL_CASES=a,b runs only the cases whose names contain a or b.
+//! USCTP_KERNEL_CASES=a,b runs only the cases whose names contain a or b; the PR-SCTP and
+//! large-message cases of pr_sctp.rs: USCTP_KERNEL_CASES="usctp -> kernel,kernel -> usctp".
 
 mod capture;
 mod cases;
 mod first_sack;
 mod kernel_client;
 mod peer_selftest;
+#[path = "../pr_interop/mod.rs"]
+mod pr_interop;
+mod pr_sctp;
 mod usctp_client;
 mod vm;
 
@@ -22,6 +26,8 @@ use cases::{failover, usctp_to_kernel, End};
 use first_sack::first_data_sacked;
 use kernel_client::kernel_to_usctp;
 use peer_selftest::peer_selftest;
+use pr_interop::Policy;
+use pr_sctp::{kernel_sends_large, kernel_sends_pr, usctp_sends_pr};
 use usctp_client::Net;
 use vm::Vm;
 
@@ -29,6 +35,11 @@ type Case<'a> = (
     &'static str,
     Box<dyn Fn(&Vm, &str) -> Result<String, String> + 'a>,
 );
+
+/// A case name made at run time, for the `&'static str` of the table.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
 
 #[test]
 fn kernel_sctp_interop() {
@@ -123,6 +134,38 @@ fn kernel_sctp_interop() {
             }),
         ),
     ];
+    // PR-SCTP and a large message, raw IPv4 and UDP 9899 (pr_sctp.rs).
+    let mut cases = cases;
+    for (i, net) in [raw4, udp4].into_iter().enumerate() {
+        let t = if net.udp { "udp4" } else { "raw4" };
+        let port = 43001 + 10 * i as u16;
+        let gport = 6101 + 10 * i as u16;
+        let pols = [
+            ("lifetime 50 ms", Policy::Ttl(50)),
+            ("rtx 0", Policy::Rtx(0)),
+        ];
+        for (j, (what, pol)) in pols.into_iter().enumerate() {
+            let j = j as u16;
+            cases.push((
+                leak(format!(
+                    "{t} PR-SCTP usctp -> kernel, {what}, 30% DATA loss"
+                )),
+                Box::new(move |vm, p| usctp_sends_pr(vm, rt, p, net, pol, port + j, gport + j)),
+            ));
+            cases.push((
+                leak(format!(
+                    "{t} PR-SCTP kernel -> usctp, {what}, 30% DATA loss"
+                )),
+                Box::new(move |vm, p| kernel_sends_pr(vm, rt, p, net, pol, port + 2 + j)),
+            ));
+        }
+        cases.push((
+            leak(format!(
+                "{t} kernel -> usctp, 4 MiB message, 256 KiB window"
+            )),
+            Box::new(move |vm, p| kernel_sends_large(vm, rt, p, net, port + 4)),
+        ));
+    }
     let only = std::env::var("USCTP_KERNEL_CASES").unwrap_or_default();
     let mut failed = Vec::new();
     for (i, (name, case)) in cases.iter().enumerate() {

@@ -1,0 +1,451 @@
+//! PR-SCTP (RFC 3758, RFC 7496) and large messages between usctp and usrsctp
+//! (interop/usrsctp/peer/usrsctp_peer on Debian's libusrsctp), over raw IP and over UDP 9899:
+//!
+//! * `send_ttl` / `send_rtx`: usctp sends 50 messages on 3 streams with a lifetime (50 ms)
+//!   or a retransmission limit (0) while 30% of the DATA packets toward usrsctp are dropped
+//!   (nftables in usrsctp's namespace); every message is received by usrsctp or in usctp's
+//!   `Event::Abandoned`, none twice, in order per stream; FORWARD TSN from usctp; usctp
+//!   shuts down gracefully.
+//! * `recv_ttl` / `recv_rtx`: usrsctp sends 50 messages with `--pr ttl:50` / `--pr rtx:0`
+//!   under 30% DATA loss toward usctp; usctp receives each at most once, in order, the
+//!   association does not stall (usrsctp's shutdown completes), received + usrsctp's
+//!   abandoned >= sent, FORWARD TSN from usrsctp, usctp SACKs past every one.
+//! * `large`: a 4 MiB message from usrsctp to usctp with a 256 KiB receive window.
+//!
+//! Each case captures in usctp's namespace and checks the capture with tshark (CRC32c good,
+//! nothing malformed, no expert error), and prints `PASS name numbers` or `FAIL name why`.
+//! Namespaces `h10a-<pid>` (usctp, 10.79.1.1) and `h10b-<pid>` (usrsctp, 10.79.1.2), one veth
+//! pair, their names unique to the run; wrap runs in `flock /tmp/usctp-lab.lock` (the test
+//! takes no lock itself, so the wrapper cannot deadlock with it). Needs root, ip, tcpdump,
+//! tshark, nft, gcc and libusrsctp-dev (installed when missing): skips without root, or when
+//! a tool cannot be had unless USCTP_REQUIRE_TOOLS=1. USCTP_PR_CASES=a,b runs only the cases
+//! whose names contain a or b. About 30 s.
+
+mod pr_interop;
+
+use std::fs::File;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use pr_interop::*;
+use tokio::runtime::Runtime;
+use tokio::time::timeout;
+use usctp::{Endpoint, EndpointConfig, TransportAddr};
+
+const USCTP_IP: [u8; 4] = [10, 79, 1, 1];
+const PEER_IP: [u8; 4] = [10, 79, 1, 2];
+const PEER_PORT: u16 = 6001;
+const USCTP_PORT: u16 = 6002;
+const N: u32 = 50;
+const SIZE: usize = 1000;
+const LOSS: u32 = 30;
+const BIG: usize = 4 << 20;
+const RWND: u32 = 262_144;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `bash -c SCRIPT` with the scripts' library sourced; its stdout, or the error.
+fn sh(script: &str) -> Result<String, String> {
+    let r = root();
+    let lib = format!(
+        "set -u; LOG_TAG=interop_usrsctp_pr; . {0}/scripts/lib/log.sh; . {0}/scripts/lib/pkg.sh; \
+         . {0}/scripts/lib/netns.sh; . {0}/interop/usrsctp/lib.sh; ",
+        r.display()
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(lib + script)
+        .output()
+        .map_err(|e| format!("bash: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "`{script}`: {}: {}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+/// The two namespaces and their link; deleted on drop.
+struct Lab {
+    a: String,
+    b: String,
+    dir: PathBuf,
+    peer: String,
+}
+
+impl Lab {
+    fn up() -> Result<Lab, String> {
+        let pid = std::process::id();
+        let dir = std::env::temp_dir().join(format!("usctp-h10-{pid}"));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let lab = Lab {
+            a: format!("h10a-{pid}"),
+            b: format!("h10b-{pid}"),
+            peer: dir.join("usrsctp_peer").display().to_string(),
+            dir,
+        };
+        sh(&format!("usrsctp_peer_build {} >&2", lab.dir.display()))?;
+        let ip = |a: [u8; 4]| IpAddr::from(a).to_string();
+        sh(&format!(
+            "ns_add {a} && ns_add {b} && veth {a} h10a{pid} {b} h10b{pid} && \
+             ns_addr {a} h10a{pid} {}/24 && ns_addr {b} h10b{pid} {}/24",
+            ip(USCTP_IP),
+            ip(PEER_IP),
+            a = lab.a,
+            b = lab.b
+        ))?;
+        Ok(lab)
+    }
+
+    /// usrsctp_peer in namespace B with `args`, its output in `out`.
+    fn peer(&self, args: &[String], out: &Path) -> Result<Child, String> {
+        let f = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
+        let e = f.try_clone().map_err(|e| e.to_string())?;
+        Command::new("ip")
+            .args(["netns", "exec", &self.b, &self.peer])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(f)
+            .stderr(e)
+            .spawn()
+            .map_err(|e| format!("usrsctp_peer: {e}"))
+    }
+
+    /// Drop `LOSS`% of the packets whose first chunk is DATA arriving in namespace `ns`.
+    fn loss(&self, ns: &str, udp: bool) -> Result<(), String> {
+        let rule = if udp {
+            format!("udp dport {UDP_PORT} @th,160,8 0")
+        } else {
+            "meta l4proto sctp @th,96,8 0".into()
+        };
+        let nft = format!(
+            "table inet h10loss {{\n chain in {{ type filter hook input priority 0; {rule} \
+             numgen random mod 100 < {LOSS} drop; }}\n}}"
+        );
+        sh(&format!("ip netns exec {ns} nft -f - <<'NFT'\n{nft}\nNFT")).map(|_| ())
+    }
+
+    fn loss_off(&self) {
+        for ns in [&self.a, &self.b] {
+            let _ = Command::new("ip")
+                .args([
+                    "netns", "exec", ns, "nft", "delete", "table", "inet", "h10loss",
+                ])
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        self.loss_off();
+        let _ = sh(&format!("ns_del {} {}", self.a, self.b));
+        if std::env::var_os("KEEP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        } else {
+            eprintln!("captures and outputs kept in {}", self.dir.display());
+        }
+    }
+}
+
+/// Wait for the peer (its own --timeout bounds it); its output.
+fn peer_done(mut c: Child, out: &Path) -> Result<PeerOut, String> {
+    let st = c.wait().map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(out).unwrap_or_default();
+    let p = PeerOut::parse(&text);
+    if !st.success() {
+        return Err(format!("usrsctp_peer exited {st}: {}", p.tail()));
+    }
+    Ok(p)
+}
+
+/// usctp's endpoint in namespace A.
+fn bind(rt: &Runtime, lab: &Lab, udp: bool, rwnd: Option<u32>) -> Result<Endpoint, String> {
+    let local = vec![IpAddr::from(USCTP_IP)];
+    let mut cfg = if udp {
+        EndpointConfig::udp(local, USCTP_PORT, UDP_PORT)
+    } else {
+        EndpointConfig::raw(local, USCTP_PORT)
+    };
+    tune(&mut cfg.protocol.association);
+    if let Some(w) = rwnd {
+        cfg.protocol.association.receive_window = w;
+    }
+    in_netns(&lab.a, || rt.block_on(Endpoint::bind(cfg))).map_err(|e| format!("bind: {e}"))
+}
+
+/// Run `f` on a thread in namespace `ns` (sockets it creates stay there).
+fn in_netns<T: Send>(ns: &str, f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let fd = File::open(format!("/var/run/netns/{ns}")).expect("open netns");
+            nix::sched::setns(fd, nix::sched::CloneFlags::CLONE_NEWNET).expect("setns");
+            f()
+        })
+        .join()
+        .expect("namespace thread")
+    })
+}
+
+fn transport_args(udp: bool) -> Vec<String> {
+    let p = if udp { UDP_PORT } else { 0 };
+    vec![
+        "--udp".into(),
+        p.to_string(),
+        "--rudp".into(),
+        p.to_string(),
+    ]
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// Case 1: usctp sends with `policy` under DATA loss toward usrsctp.
+fn usctp_sends(
+    rt: &Runtime,
+    lab: &Lab,
+    name: &str,
+    udp: bool,
+    policy: Policy,
+) -> Result<String, String> {
+    let pcap = lab.dir.join(format!("{name}.pcap"));
+    let out = lab.dir.join(format!("{name}.peer"));
+    let cap = Capture::start(&lab.a, &pcap, &[])?;
+    let mut args = strings(&["--role", "server", "--lport", "6001", "--timeout", "25"]);
+    args.extend(strings(&["--rto", PEER_RTO]));
+    args.extend(transport_args(udp));
+    let peer = lab.peer(&args, &out)?;
+    std::thread::sleep(Duration::from_millis(300));
+    lab.loss(&lab.b, udp)?;
+    let ep = bind(rt, lab, udp, None)?;
+    let r = rt.block_on(async {
+        let to = if udp {
+            TransportAddr::udp(IpAddr::from(PEER_IP), UDP_PORT)
+        } else {
+            TransportAddr::raw(IpAddr::from(PEER_IP))
+        };
+        let a = timeout(Duration::from_secs(10), ep.connect(&[to], PEER_PORT))
+            .await
+            .map_err(|_| "connect timed out".to_string())?
+            .map_err(|e| format!("connect: {e}"))?;
+        let r = usctp_send(Arc::new(a), N, SIZE, 3, policy, Duration::from_millis(10)).await;
+        ep.close().await;
+        r
+    });
+    lab.loss_off();
+    let p = peer_done(peer, &out);
+    let drops = cap.stop(&pcap);
+    let verdict = (|| {
+        let (r, p) = (r?, p?);
+        let pkts = decode(&pcap.display().to_string(), &[IpAddr::from(USCTP_IP)])?;
+        check_usctp_sent(&r, SIZE, &p, &pkts, udp)
+    })();
+    with_drops(verdict, drops)
+}
+
+/// The capture's kernel drops appended to the verdict (a dropped control packet can make a
+/// check fail that the association passed).
+fn with_drops(v: Result<String, String>, drops: u64) -> Result<String, String> {
+    let note = |s: String| format!("{s}; capture: {drops} packets dropped by the kernel");
+    v.map(note).map_err(note)
+}
+
+/// usctp's server side: accept one association and read it to its end.
+fn usctp_receives<F>(
+    rt: &Runtime,
+    lab: &Lab,
+    name: &str,
+    udp: bool,
+    large: bool,
+    peer_args: &[String],
+    check: F,
+) -> Result<String, String>
+where
+    F: FnOnce(&RecvReport, &PeerOut, &[Pkt]) -> Result<String, String>,
+{
+    let pcap = lab.dir.join(format!("{name}.pcap"));
+    let out = lab.dir.join(format!("{name}.peer"));
+    // The large message: a 256 KiB window, no loss, control packets captured only.
+    let (rwnd, size) = if large {
+        (Some(RWND), BIG)
+    } else {
+        (None, SIZE)
+    };
+    let filter = match (large, udp) {
+        (false, _) => &[][..],
+        (true, false) => CONTROL_ONLY_RAW,
+        (true, true) => CONTROL_ONLY_UDP,
+    };
+    let cap = Capture::start(&lab.a, &pcap, filter)?;
+    let ep = bind(rt, lab, udp, rwnd)?;
+    if !large {
+        lab.loss(&lab.a, udp)?;
+    }
+    let mut args = strings(&["--role", "client", "--remote"]);
+    args.push(IpAddr::from(USCTP_IP).to_string());
+    args.extend(strings(&[
+        "--port",
+        "6002",
+        "--timeout",
+        "25",
+        "--rto",
+        PEER_RTO,
+    ]));
+    args.extend(transport_args(udp));
+    args.extend(peer_args.iter().cloned());
+    let peer = lab.peer(&args, &out)?;
+    let r = rt.block_on(async {
+        let a = timeout(Duration::from_secs(10), ep.accept())
+            .await
+            .map_err(|_| "no association within 10 s".to_string())?
+            .ok_or("endpoint closed")?;
+        let r = usctp_recv(Arc::new(a), size, Duration::from_secs(20)).await;
+        ep.close().await;
+        Ok::<_, String>(r)
+    });
+    lab.loss_off();
+    let p = peer_done(peer, &out);
+    let drops = cap.stop(&pcap);
+    let verdict = (|| {
+        let (r, p) = (r?, p?);
+        let pkts = decode(&pcap.display().to_string(), &[IpAddr::from(USCTP_IP)])?;
+        check(&r, &p, &pkts)
+    })();
+    with_drops(verdict, drops)
+}
+
+/// Case 2: usrsctp sends with `policy` under DATA loss toward usctp.
+fn peer_sends(
+    rt: &Runtime,
+    lab: &Lab,
+    name: &str,
+    udp: bool,
+    policy: Policy,
+) -> Result<String, String> {
+    let args = vec![
+        "--send".into(),
+        N.to_string(),
+        "--size".into(),
+        SIZE.to_string(),
+        "--stream".into(),
+        "1".into(),
+        "--interval".into(),
+        "10".into(),
+        "--pr".into(),
+        policy.peer_arg(),
+        "--hold".into(),
+        "2000".into(),
+    ];
+    usctp_receives(rt, lab, name, udp, false, &args, |r, p, pkts| {
+        if p.field("sent") != u64::from(N) {
+            return Err(format!(
+                "usrsctp sent {} of {N}: {}",
+                p.field("sent"),
+                p.tail()
+            ));
+        }
+        check_usctp_received(
+            r,
+            N,
+            SIZE,
+            p.field("abandoned"),
+            &p.abandoned_idx,
+            pkts,
+            udp,
+        )
+    })
+}
+
+/// Case 3: a 4 MiB message from usrsctp to usctp's 256 KiB window.
+fn large(rt: &Runtime, lab: &Lab, name: &str, udp: bool) -> Result<String, String> {
+    let args = strings(&["--send", "1", "--size", "4m", "--hold", "500"]);
+    usctp_receives(rt, lab, name, udp, true, &args, |r, _, pkts| {
+        check_large(r, BIG, RWND, pkts, udp)
+    })
+}
+
+type Case<'a> = (String, Box<dyn Fn() -> Result<String, String> + 'a>);
+
+#[test]
+fn usrsctp_pr_sctp_interop() {
+    if !nix::unistd::Uid::effective().is_root() {
+        println!("SKIPPED interop_usrsctp_pr: needs root (network namespaces)");
+        return;
+    }
+    let require = std::env::var("USCTP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+    if let Err(e) = sh("pkg_need ip tcpdump tshark nft gcc ethtool") {
+        assert!(!require, "tools: {e}");
+        println!("SKIPPED interop_usrsctp_pr: tools missing: {e}");
+        return;
+    }
+    let lab = match Lab::up() {
+        Ok(l) => l,
+        Err(e) if !require && e.contains("usrsctp_peer_build") => {
+            println!("SKIPPED interop_usrsctp_pr: usrsctp_peer not built: {e}");
+            return;
+        }
+        Err(e) => panic!("lab: {e}"),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let (rt, lab) = (&rt, &lab);
+    let mut cases: Vec<Case<'_>> = Vec::new();
+    for udp in [false, true] {
+        let t = if udp { "udp" } else { "raw" };
+        for (what, policy) in [("ttl", Policy::Ttl(50)), ("rtx", Policy::Rtx(0))] {
+            let n = format!("usrsctp {t} send_{what}");
+            cases.push((
+                n.clone(),
+                Box::new(move || usctp_sends(rt, lab, &n.replace(' ', "_"), udp, policy)),
+            ));
+            let n = format!("usrsctp {t} recv_{what}");
+            cases.push((
+                n.clone(),
+                Box::new(move || peer_sends(rt, lab, &n.replace(' ', "_"), udp, policy)),
+            ));
+        }
+        let n = format!("usrsctp {t} large");
+        cases.push((
+            n.clone(),
+            Box::new(move || large(rt, lab, &n.replace(' ', "_"), udp)),
+        ));
+    }
+    let only = std::env::var("USCTP_PR_CASES").unwrap_or_default();
+    let t0 = Instant::now();
+    let mut failed = Vec::new();
+    for (name, case) in &cases {
+        if !only.is_empty() && !only.split(',').any(|o| name.contains(o)) {
+            continue;
+        }
+        let t = Instant::now();
+        let r = case();
+        let secs = t.elapsed().as_secs_f64();
+        match r {
+            Ok(d) => println!("PASS {name} ({secs:.1} s): {d}"),
+            Err(e) => {
+                println!("FAIL {name} ({secs:.1} s): {e}");
+                failed.push(name.clone());
+            }
+        }
+    }
+    println!(
+        "interop_usrsctp_pr: {} cases in {:.1} s",
+        cases.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    assert!(failed.is_empty(), "failed cases: {failed:?}");
+}
