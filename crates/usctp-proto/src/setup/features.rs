@@ -131,7 +131,10 @@ mod tests {
 
     #[test]
     fn pr_sctp_and_re_config_are_offered_by_default_and_none_offers_nothing() {
-        assert_eq!(Extensions::default(), Extensions::PR_SCTP.with(Extensions::RECONFIG));
+        assert_eq!(
+            Extensions::default(),
+            Extensions::PR_SCTP.with(Extensions::RECONFIG)
+        );
         assert_eq!(Extensions::default().offer().count(), 2);
         assert_eq!(Extensions::NONE.offer().count(), 0);
     }

@@ -48,6 +48,8 @@ struct Plan {
     /// `--reconnect`: the pause before a new association.
     reconnect: Option<Duration>,
     origin: Origin,
+    /// `--reset-streams`: outgoing streams to reset once connected (empty: all).
+    reset: Option<Vec<u16>>,
 }
 
 impl Plan {
@@ -69,6 +71,7 @@ impl Plan {
                 lifetime: p.number("lifetime").map(Duration::from_millis),
                 max_rtx: p.number("max-rtx"),
             },
+            reset: p.get("reset-streams").map(stream_list),
         }
     }
 
@@ -80,6 +83,20 @@ impl Plan {
         log::log(WARNING, msg);
         tokio::time::sleep(pause).await;
     }
+}
+
+/// `all`, or streams separated by commas.
+fn stream_list(v: &str) -> Vec<u16> {
+    if v == "all" {
+        return Vec::new();
+    }
+    v.split(',')
+        .map(|s| {
+            s.trim()
+                .parse()
+                .unwrap_or_else(|_| die(&format!("Invalid reset-streams [{v}]\n")))
+        })
+        .collect()
 }
 
 /// Run `sctpt client`.
@@ -102,6 +119,14 @@ pub async fn run(args: &[String]) -> i32 {
                 continue;
             }
         };
+        if let Some(streams) = &plan.reset {
+            // RFC 6525: messages sent on them from now on wait for the reset and start at
+            // SSN 0; the outcome is an event (shown with --log 7).
+            if let Err(e) = c.assoc.reset_streams(streams).await {
+                die(&format!("reset-streams: {e}\n"));
+            }
+            log::log(INFO, "Stream reset requested\n");
+        }
         match association(&c, &t, &mut mode, plan.origin).await {
             None => {
                 finish(&c).await;

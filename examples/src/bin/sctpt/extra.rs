@@ -184,6 +184,11 @@ pub const CLIENT: &[Extra] = &[
          reliability; the peer must support PR-SCTP)",
     ),
     opt(
+        "reset-streams",
+        "Once connected, reset these outgoing streams ('all' or a comma list; RFC 6525): what \
+         is sent on them then starts at SSN 0, after the peer agreed",
+    ),
+    opt(
         "max-rtx",
         "PR-SCTP: abandon each message sent rather than retransmit it more than this many \
          times (RFC 7496 limited retransmissions)",
