@@ -24,17 +24,16 @@ fn spec(seed: u64) -> TransferSpec {
     }
 }
 
+/// `USCTP_SEEDS` seeds (default `n`) from `USCTP_SEED_START` (default 0).
+fn seeds(n: u64) -> std::ops::Range<u64> {
+    let var = |name: &str| std::env::var(name).ok().and_then(|s| s.parse::<u64>().ok());
+    let start = var("USCTP_SEED_START").unwrap_or(0);
+    start..start + var("USCTP_SEEDS").unwrap_or(n)
+}
+
 #[test]
 fn every_message_exactly_once_in_order_and_graceful_close() {
-    let seeds: u64 = std::env::var("USCTP_SEEDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(500);
-    let start: u64 = std::env::var("USCTP_SEED_START")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    for seed in start..start + seeds {
+    for seed in seeds(500) {
         let s = spec(seed);
         let r = run_transfer(&s);
         assert!(
@@ -61,16 +60,10 @@ fn pr_spec(seed: u64) -> TransferSpec {
 
 #[test]
 fn with_pr_sctp_every_message_is_delivered_once_in_order_or_abandoned() {
-    let seeds: u64 = std::env::var("USCTP_SEEDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(300);
-    let start: u64 = std::env::var("USCTP_SEED_START")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let seeds = seeds(300);
+    let count = seeds.end - seeds.start;
     let (mut abandoned, mut both) = (0, 0);
-    for seed in start..start + seeds {
+    for seed in seeds {
         let s = pr_spec(seed);
         let r = run_transfer(&s);
         assert!(
@@ -80,7 +73,7 @@ fn with_pr_sctp_every_message_is_delivered_once_in_order_or_abandoned() {
         abandoned += r.abandoned;
         both += r.abandoned_and_delivered;
     }
-    eprintln!("{seeds} seeds: {abandoned} messages abandoned, {both} of them delivered too");
+    eprintln!("{count} seeds: {abandoned} messages abandoned, {both} of them delivered too");
     assert!(
         abandoned > 0,
         "no message was abandoned: the policies went unexercised"

@@ -5,7 +5,7 @@ use std::time::Instant;
 use usctp_wire::cause::{ErrorCause, InvalidStreamIdentifier, NoUserData, ProtocolViolation};
 use usctp_wire::chunk::{Data, OperationError, Sack};
 
-use super::{Association, State};
+use super::Association;
 use crate::event::CloseReason;
 use crate::rx::RxOutcome;
 use crate::tx::SackOutcome;
@@ -50,13 +50,7 @@ impl Association {
 
     /// A SACK (RFC 9260 §6.2.1, §6.3.2, §7.2).
     pub(super) fn on_sack(&mut self, now: Instant, s: &Sack) {
-        if !matches!(
-            self.state,
-            State::Established
-                | State::ShutdownPending
-                | State::ShutdownSent
-                | State::ShutdownReceived
-        ) {
+        if !self.state.data_may_flow() {
             return;
         }
         let outcome = self.tx.on_sack(now, s);

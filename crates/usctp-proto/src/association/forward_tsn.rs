@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use usctp_wire::chunk::{Chunk, ForwardTsn};
 
-use super::{Association, State};
+use super::Association;
 use crate::event::Event;
 use crate::Extensions;
 
@@ -37,11 +37,7 @@ impl Association {
         self.tx.abandon_marked(now);
         // Only DATA may ride with a COOKIE ECHO (RFC 9260 §5.1): before the peer has the
         // association a FORWARD TSN would be out of the blue; it goes once established.
-        let open = matches!(
-            self.state,
-            State::Established | State::ShutdownPending | State::ShutdownReceived
-        );
-        if !open || !self.tx.awaiting_forward_ack() {
+        if !self.state.sends_data() || !self.tx.awaiting_forward_ack() {
             return;
         }
         if let Some(f) = self.tx.forward_tsn() {

@@ -34,10 +34,8 @@ impl Association {
 
     /// Whether new or retransmitted DATA may go out in this state.
     fn may_send_data(&self) -> bool {
-        matches!(
-            self.state,
-            State::Established | State::ShutdownPending | State::ShutdownReceived
-        ) && self.burst_left > 0
+        self.state.sends_data()
+            && self.burst_left > 0
             && (self.tx.queued_bytes() > 0 || self.tx.has_marked_retransmissions())
     }
 

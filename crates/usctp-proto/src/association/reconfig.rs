@@ -159,11 +159,7 @@ impl Association {
         };
         // Queued data still goes out in SHUTDOWN-PENDING / -RECEIVED (RFC 9260 §9.2), and so do
         // the resets that hold some of it.
-        let sending = matches!(
-            self.state,
-            State::Established | State::ShutdownPending | State::ShutdownReceived
-        );
-        if r.in_flight.is_some() || r.pending.is_empty() || !sending {
+        if r.in_flight.is_some() || r.pending.is_empty() || !self.state.sends_data() {
             return;
         }
         // RFC 6525 §5.1.2 (the pending-data rule, see `reset_streams`): a reset goes out once

@@ -48,13 +48,7 @@ impl Association {
     /// A RE-CONFIG chunk (RFC 6525 §3.1): its responses go to our outstanding requests, its
     /// requests are answered in one RE-CONFIG chunk.
     pub(super) fn on_reconfig(&mut self, now: Instant, chunk: ReConfig) {
-        if !matches!(
-            self.state,
-            State::Established
-                | State::ShutdownPending
-                | State::ShutdownSent
-                | State::ShutdownReceived
-        ) {
+        if !self.state.data_may_flow() {
             return;
         }
         let params = match known_params(chunk.params) {

@@ -44,6 +44,24 @@ impl State {
         )
     }
 
+    /// Whether we may still send DATA (and what rides with it): established, or shutting down
+    /// with queued data still to send (RFC 9260 §9.2).
+    pub(crate) fn sends_data(self) -> bool {
+        matches!(
+            self,
+            Self::Established | Self::ShutdownPending | Self::ShutdownReceived
+        )
+    }
+
+    /// Whether DATA may still flow one way or the other, so SACKs and RE-CONFIG matter:
+    /// established, or shutting down with data still to acknowledge.
+    pub(crate) fn data_may_flow(self) -> bool {
+        matches!(
+            self,
+            Self::Established | Self::ShutdownPending | Self::ShutdownSent | Self::ShutdownReceived
+        )
+    }
+
     /// Whether we are in one of the shutdown states.
     pub fn is_shutting_down(self) -> bool {
         matches!(
