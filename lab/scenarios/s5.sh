@@ -140,7 +140,8 @@ scenario_s5() {
     for i in $(seq "$S5_BACKENDS") t221; do
         [ "$i" = t221 ] || i=vm$i
         s5_decode "$i"
-        s5_clean "$i" || unclean+=("$i")
+        # In the control a backend may see nothing: the client gives up at the first ABORT.
+        s5_clean "$i" || { [ $mode = ecmp ] && [ ! -s "$WORK/$i.tsv" ]; } || unclean+=("$i")
         [ "$i" = t221 ] && continue
         vip_tags "$i" | sed "s/\$/ $i/" >>"$WORK/tags"
         n=$(vip_tags "$i" | awk '{ print $1 }' | sort -u | wc -l)
