@@ -143,3 +143,17 @@ fn rfc3758_3_6_stream_entries_beyond_the_inbound_streams_are_ignored() {
     r.on_data(&frag(7, 0, 30_001, true, true, 5));
     assert_eq!(drain(&mut r), [(0, 7, false)]);
 }
+
+#[test]
+fn rfc3758_3_6_a_forward_tsn_beyond_the_reach_of_data_is_discarded() {
+    // usrsctp sends one 2^31 ahead after an SSN/TSN reset (found by the RE-CONFIG interop
+    // cases); acknowledging it would claim TSNs the peer never sent, and it aborts.
+    let mut r = receiver();
+    r.on_data(&frag(1, 0, 0, true, true, 5));
+    let out = r.on_forward_tsn(&fwd(1 + (1 << 31) - 10, &[]));
+    assert!(!out.delivered);
+    assert_eq!(r.cum_ack(), Tsn(1));
+    // Within reach it still works.
+    r.on_forward_tsn(&fwd(3, &[(0, 1)]));
+    assert_eq!(r.cum_ack(), Tsn(3));
+}

@@ -92,10 +92,13 @@ impl TsnTracker {
     /// A FORWARD TSN moved the cumulative ack point to `tsn` (RFC 3758 §3.6): every TSN up to
     /// it counts as received, and any received in sequence after it too. Returns `tsn`
     /// unwrapped (what was skipped ends there), or `None` when it is not ahead of the
-    /// cumulative ack point (an out-of-date FORWARD TSN).
+    /// cumulative ack point (an out-of-date FORWARD TSN) or further ahead than DATA may be.
     pub(crate) fn forward(&mut self, tsn: Tsn) -> Option<u64> {
         let t = self.unwrapper.peek(tsn);
-        if t <= self.cum {
+        // Beyond the reach DATA has, no sender can have used the TSNs (its window bounds
+        // them): a FORWARD TSN there is discarded, as Linux does, rather than acknowledging
+        // TSNs the peer never sent (usrsctp sends one 2^31 ahead after an SSN/TSN reset).
+        if t <= self.cum || t - self.cum > self.max_ahead {
             return None;
         }
         self.above.remove_through(t);
