@@ -134,7 +134,10 @@ impl Drop for Lab {
 /// Wait for the peer (its own --timeout bounds it): its output, and whether it exited 0.
 fn peer_done(mut c: Child, out: &Path) -> (PeerLines, bool) {
     let ok = c.wait().is_ok_and(|s| s.success());
-    (PeerLines::parse(&std::fs::read_to_string(out).unwrap_or_default()), ok)
+    (
+        PeerLines::parse(&std::fs::read_to_string(out).unwrap_or_default()),
+        ok,
+    )
 }
 
 /// usctp's endpoint in namespace A.

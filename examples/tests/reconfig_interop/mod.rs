@@ -170,7 +170,12 @@ impl Seen {
 }
 
 /// Wait (at most `secs`) until `cond`; `Err` naming `what` and what was seen.
-async fn until(seen: &Seen, secs: u64, what: &str, cond: impl Fn(&Seen) -> bool) -> Result<(), String> {
+async fn until(
+    seen: &Seen,
+    secs: u64,
+    what: &str,
+    cond: impl Fn(&Seen) -> bool,
+) -> Result<(), String> {
     let end = Instant::now() + Duration::from_secs(secs);
     while !cond(seen) {
         if Instant::now() > end {
@@ -260,7 +265,13 @@ pub async fn run_usctp(kind: Kind, a: Arc<Association>) -> Result<UsctpReport, S
                 until(s, 8, "StreamsReset (outgoing)", |s| {
                     failed(s).is_some()
                         || s.has(|e| {
-                            matches!(e, Event::StreamsReset { direction: StreamDirection::Outgoing, .. })
+                            matches!(
+                                e,
+                                Event::StreamsReset {
+                                    direction: StreamDirection::Outgoing,
+                                    ..
+                                }
+                            )
                         })
                 })
                 .await?;
@@ -389,8 +400,9 @@ pub struct PeerLines {
     pub events: Vec<String>,
     /// `action ...` lines, without "action ".
     pub actions: Vec<String>,
-    /// The `up` line.
-    pub up: String,
+    /// (in, out) of its `event assoc_change state=comm_up in=N out=N` line: the streams
+    /// at the association's start (its `up` line can come after a reconfiguration).
+    pub comm_up: Option<(u16, u16)>,
     pub text: String,
 }
 
@@ -419,8 +431,9 @@ impl PeerLines {
                 }
             } else if let Some(a) = line.strip_prefix("action ") {
                 p.actions.push(a.to_string());
-            } else if line.starts_with("up ") {
-                p.up = line.to_string();
+            }
+            if line.starts_with("event assoc_change state=comm_up ") {
+                p.comm_up = Some((num("in") as u16, num("out") as u16));
             }
         }
         p
@@ -519,9 +532,21 @@ pub fn decode(pcap: &str, usctp: &[IpAddr]) -> Result<Vec<RPkt>, String> {
     ];
     let mut cmd = Command::new("tshark");
     cmd.args(["-r", pcap, "-n", "-d", "udp.port==9899,sctp"])
-        .args(["-o", "sctp.checksum:CRC 32c", "-o", "sctp.relative_tsns:FALSE"])
+        .args([
+            "-o",
+            "sctp.checksum:CRC 32c",
+            "-o",
+            "sctp.relative_tsns:FALSE",
+        ])
         .args(["-Y", "sctp && !icmp && !icmpv6", "-T", "fields"])
-        .args(["-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=,"]);
+        .args([
+            "-E",
+            "separator=|",
+            "-E",
+            "occurrence=a",
+            "-E",
+            "aggregator=,",
+        ]);
     for f in fields {
         cmd.args(["-e", f]);
     }
@@ -724,10 +749,7 @@ pub fn data_before(pkts: &[RPkt], from_usctp: bool, before: usize, sid: u16) -> 
 /// SSNs of `d` with repeats (retransmissions, same TSN) removed.
 pub fn ssns(d: &[(u16, u32)]) -> Vec<u16> {
     let mut seen = std::collections::HashSet::new();
-    d.iter()
-        .filter(|x| seen.insert(x.1))
-        .map(|x| x.0)
-        .collect()
+    d.iter().filter(|x| seen.insert(x.1)).map(|x| x.0).collect()
 }
 
 /// usctp DATA chunks on `sid` (any stream when `None`) sent after usctp's request (in the
@@ -772,7 +794,11 @@ pub fn graceful(pkts: &[RPkt], udp: bool) -> Result<(), String> {
         ));
     }
     let mut it = pkts.iter();
-    for (from, t) in [(true, SHUTDOWN), (false, SHUTDOWN_ACK), (true, SHUTDOWN_COMPLETE)] {
+    for (from, t) in [
+        (true, SHUTDOWN),
+        (false, SHUTDOWN_ACK),
+        (true, SHUTDOWN_COMPLETE),
+    ] {
         if !it.any(|p| p.from_usctp == from && p.has(t)) {
             return Err(format!(
                 "capture: no graceful shutdown by usctp: chunk {t} from {} missing",
@@ -872,8 +898,12 @@ pub fn check(
             } else {
                 vec![(0, 10), (1, 11), (2, 12), (3, 13), (4, 14)]
             };
-            need(s1 == want1, &nums, || format!("peer: stream 1 should be {want1:?}"))?;
-            need(s2 == want2, &nums, || format!("peer: stream 2 should be {want2:?}"))?;
+            need(s1 == want1, &nums, || {
+                format!("peer: stream 1 should be {want1:?}")
+            })?;
+            need(s2 == want2, &nums, || {
+                format!("peer: stream 2 should be {want2:?}")
+            })?;
             let x = exchange(pkts, true, P_OUT_RESET)?;
             let rs = &pkts[x.req].reset_sids;
             nums = format!(
@@ -926,29 +956,48 @@ pub fn check(
             let echo = p.on(1);
             nums = format!("{nums}; peer received on stream 1 (ssn, idx) {echo:?}");
             if kind == Kind::UsctpAsksPeerReset {
-                let x = exchange(pkts, true, P_IN_RESET)?;
+                // Answered implicitly by the peer's Outgoing SSN Reset Request (RFC 6525
+                // §5.2.3: its Re-configuration Response Sequence Number is our request's), and
+                // perhaps by a Re-configuration Response too (usrsctp sends one, Linux not).
+                let (req, req_param) = pkts
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, q)| Some((i, *q.param(P_IN_RESET).filter(|_| q.from_usctp)?)))
+                    .ok_or_else(|| {
+                        format!("capture: no Incoming SSN Reset Request from usctp; {nums}")
+                    })?;
+                let x = Exchange {
+                    req,
+                    resp: req,
+                    req_param,
+                    result: u32::MAX,
+                    sent: pkts
+                        .iter()
+                        .filter(|q| q.from_usctp && q.params.iter().any(|r| r.ty == P_IN_RESET))
+                        .count(),
+                };
                 nums = format!(
                     "{nums}; capture: usctp Incoming SSN Reset Request (sent {}x, seq {:?}, streams {:?})",
                     x.sent, x.req_param.req_seq, pkts[x.req].reset_sids
                 );
                 // Answered by the peer's Outgoing SSN Reset Request (its response sequence
                 // number = our request's) and maybe a response too.
-                let out = pkts
-                    .iter()
-                    .enumerate()
-                    .skip(x.req + 1)
-                    .find(|(_, q)| {
-                        !q.from_usctp
-                            && q.params.iter().any(|r| {
-                                r.ty == P_OUT_RESET && r.resp_seq == x.req_param.req_seq
-                            })
-                    });
-                let resp = pkts.iter().skip(x.req + 1).filter(|q| !q.from_usctp).find_map(|q| {
-                    q.params
-                        .iter()
-                        .find(|r| r.ty == P_RESPONSE && r.resp_seq == x.req_param.req_seq)
-                        .and_then(|r| r.result)
+                let out = pkts.iter().enumerate().skip(x.req + 1).find(|(_, q)| {
+                    !q.from_usctp
+                        && q.params
+                            .iter()
+                            .any(|r| r.ty == P_OUT_RESET && r.resp_seq == x.req_param.req_seq)
                 });
+                let resp = pkts
+                    .iter()
+                    .skip(x.req + 1)
+                    .filter(|q| !q.from_usctp)
+                    .find_map(|q| {
+                        q.params
+                            .iter()
+                            .find(|r| r.ty == P_RESPONSE && r.resp_seq == x.req_param.req_seq)
+                            .and_then(|r| r.result)
+                    });
                 nums = format!(
                     "{nums}; the peer's Outgoing SSN Reset Request answering it: {}, its Re-configuration Response to it: {}",
                     out.map_or("none".to_string(), |(_, q)| format!("streams {:?}", q.reset_sids)),
@@ -958,7 +1007,9 @@ pub fn check(
                     "capture: no Outgoing SSN Reset Request from the peer answering usctp's Incoming one".into()
                 })?;
                 if let Some(r) = resp {
-                    need(r <= 1, &nums, || format!("capture: the peer answered {}", result_name(r)))?;
+                    need(r <= 1, &nums, || {
+                        format!("capture: the peer answered {}", result_name(r))
+                    })?;
                 }
             }
             let x = exchange(pkts, false, P_OUT_RESET)?;
@@ -970,10 +1021,13 @@ pub fn check(
                 x.sent,
                 result_name(x.result)
             );
-            need(*rs == [1], &nums, || "capture: the request does not list stream 1".into())?;
+            need(*rs == [1], &nums, || {
+                "capture: the request does not list stream 1".into()
+            })?;
             performed(&x, "usctp's response")?;
             need(before == [0, 1, 2] && after == [0, 1, 2], &nums, || {
-                "capture: the peer's SSNs on stream 1 not 0,1,2 before and 0,1,2 after the reset".into()
+                "capture: the peer's SSNs on stream 1 not 0,1,2 before and 0,1,2 after the reset"
+                    .into()
             })?;
         }
         Kind::UsctpAddsStreams => {
@@ -983,24 +1037,26 @@ pub fn check(
             });
             let sid = u.new_stream.unwrap_or(u16::MAX);
             let got = p.on(sid);
-            nums = format!("{nums}; peer {}; peer received on stream {sid} (ssn, idx) {got:?}", p.up);
+            nums = format!("{nums}; peer streams at comm_up (in, out) {:?}; peer received on stream {sid} (ssn, idx) {got:?}", p.comm_up);
             let Some((out, _)) = added else {
                 return Err(format!("usctp: no StreamsAdded; {nums}"));
             };
-            // The peer's inbound count before: from its `up ... in=N` line.
-            let peer_in: u16 = p
-                .up
-                .split_whitespace()
-                .find_map(|f| f.strip_prefix("in="))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
+            let (peer_in, peer_out) = p
+                .comm_up
+                .ok_or_else(|| format!("peer: no comm_up event; {nums}"))?;
             need(out == peer_in + 2, &nums, || {
-                format!("usctp: {out} outbound streams after adding 2 to the peer's {peer_in} inbound")
+                format!(
+                    "usctp: {out} outbound streams after adding 2 to the peer's {peer_in} inbound"
+                )
             })?;
-            let want = format!("stream_change flags=ok in={} out=", peer_in + 2);
-            need(p.events.iter().any(|e| e.starts_with(&want)), &nums, || {
-                format!("peer: no `event {want}..`")
-            })?;
+            // usrsctp reports the new totals; Linux the numbers added.
+            let totals = format!("stream_change flags=ok in={} out={peer_out}", peer_in + 2);
+            let added = "stream_change flags=ok in=2 out=0".to_string();
+            need(
+                p.events.iter().any(|e| *e == totals || *e == added),
+                &nums,
+                || format!("peer: no `event {totals}` (or `event {added}`)"),
+            )?;
             need(got == [(0, 0), (1, 1)], &nums, || {
                 format!("peer: stream {sid} should have (ssn, idx) (0,0),(1,1)")
             })?;
@@ -1011,13 +1067,17 @@ pub fn check(
                 x.sent,
                 result_name(x.result)
             );
-            need(pkts[x.req].add_out == [2], &nums, || "capture: not 2 streams added".into())?;
+            need(pkts[x.req].add_out == [2], &nums, || {
+                "capture: not 2 streams added".into()
+            })?;
             performed(&x, "the peer's response")?;
             let d = data_after(pkts, true, x.resp, sid);
             nums = format!("{nums}; usctp DATA on stream {sid} after it (ssn, tsn) {d:?}");
-            need(!d.is_empty() && data_before(pkts, true, x.resp, sid).is_empty(), &nums, || {
-                format!("capture: usctp DATA on stream {sid} not only after the response")
-            })?;
+            need(
+                !d.is_empty() && data_before(pkts, true, x.resp, sid).is_empty(),
+                &nums,
+                || format!("capture: usctp DATA on stream {sid} not only after the response"),
+            )?;
         }
         Kind::PeerAddsStreams => {
             let added = u.events.iter().find_map(|e| match e {
@@ -1025,21 +1085,30 @@ pub fn check(
                 _ => None,
             });
             let r5: Vec<u32> = u.rx.iter().filter(|m| m.0 == 5).map(|m| m.1).collect();
-            nums = format!("{nums}; peer {}; usctp received on stream 5 idx {r5:?}", p.up);
+            nums = format!("{nums}; peer streams at comm_up (in, out) {:?}; usctp received on stream 5 idx {r5:?}", p.comm_up);
+            need(p.comm_up.is_some_and(|c| c.1 == 4), &nums, || {
+                "peer: not 4 outbound streams at comm_up".into()
+            })?;
             need(added.is_some_and(|a| a.1 == 6), &nums, || {
                 format!("usctp: StreamsAdded {added:?}, not 6 inbound")
             })?;
-            need(p.actions.iter().any(|a| a == "add_streams ok"), &nums, || {
-                "peer: no `action add_streams ok`".into()
-            })?;
             need(
-                p.events
-                    .iter()
-                    .any(|e| e.starts_with("stream_change flags=ok") && e.ends_with(" out=6")),
+                p.actions.iter().any(|a| a == "add_streams ok"),
                 &nums,
-                || "peer: no `event stream_change flags=ok ... out=6`".into(),
+                || "peer: no `action add_streams ok`".into(),
             )?;
-            need(r5 == [0, 1], &nums, || "usctp: stream 5 should have idx 0, 1".into())?;
+            // usrsctp reports the new totals (out=6); Linux the numbers added (in=0 out=2).
+            need(
+                p.events.iter().any(|e| {
+                    e.starts_with("stream_change flags=ok")
+                        && (e.ends_with(" out=6") || e == "stream_change flags=ok in=0 out=2")
+                }),
+                &nums,
+                || "peer: no `event stream_change flags=ok ... out=6` (or `in=0 out=2`)".into(),
+            )?;
+            need(r5 == [0, 1], &nums, || {
+                "usctp: stream 5 should have idx 0, 1".into()
+            })?;
             let x = exchange(pkts, false, P_ADD_OUT)?;
             nums = format!(
                 "{nums}; capture: the peer's Add Outgoing Streams Request ({:?} streams, sent {}x) answered by usctp: {}",
@@ -1047,24 +1116,35 @@ pub fn check(
                 x.sent,
                 result_name(x.result)
             );
-            need(pkts[x.req].add_out == [2], &nums, || "capture: not 2 streams added".into())?;
+            need(pkts[x.req].add_out == [2], &nums, || {
+                "capture: not 2 streams added".into()
+            })?;
             performed(&x, "usctp's response")?;
             let d = data_after(pkts, false, x.resp, 5);
             nums = format!("{nums}; the peer's DATA on stream 5 (ssn, tsn) {d:?}");
-            need(ssns(&d) == [0, 1], &nums, || "capture: the peer's DATA on stream 5 not SSN 0, 1".into())?;
+            need(ssns(&d) == [0, 1], &nums, || {
+                "capture: the peer's DATA on stream 5 not SSN 0, 1".into()
+            })?;
         }
         Kind::UsctpResetsAssoc | Kind::PeerResetsAssoc => {
             let by_usctp = kind == Kind::UsctpResetsAssoc;
             let reset = u.events.iter().find_map(|e| match e {
-                Event::AssociationReset { local_tsn, peer_tsn } => Some((local_tsn.0, peer_tsn.0)),
+                Event::AssociationReset {
+                    local_tsn,
+                    peer_tsn,
+                } => Some((local_tsn.0, peer_tsn.0)),
                 _ => None,
             });
             let Some((ltsn, ptsn)) = reset else {
                 return Err(format!("usctp: no AssociationReset; {nums}"));
             };
-            need(p.events.iter().any(|e| e.starts_with("assoc_reset flags=ok")), &nums, || {
-                "peer: no `event assoc_reset flags=ok`".into()
-            })?;
+            need(
+                p.events
+                    .iter()
+                    .any(|e| e.starts_with("assoc_reset flags=ok")),
+                &nums,
+                || "peer: no `event assoc_reset flags=ok`".into(),
+            )?;
             let x = exchange(pkts, by_usctp, P_SSN_TSN_RESET)?;
             nums = format!(
                 "{nums}; capture: {}'s SSN/TSN Reset Request (sent {}x) answered: {}",
@@ -1092,9 +1172,11 @@ pub fn check(
                     format!("capture: usctp's first DATA after the reset is not TSN {ltsn}")
                 })?;
             } else {
-                need(p.actions.iter().any(|a| a == "reset_assoc ok"), &nums, || {
-                    "peer: no `action reset_assoc ok`".into()
-                })?;
+                need(
+                    p.actions.iter().any(|a| a == "reset_assoc ok"),
+                    &nums,
+                    || "peer: no `action reset_assoc ok`".into(),
+                )?;
                 nums = format!("{nums}; usctp received on stream 1 idx {rx1:?}");
                 need(rx1 == [0, 1, 2, 3, 4, 5], &nums, || {
                     "usctp: stream 1 not idx 0..5 in order".into()
