@@ -12,7 +12,7 @@
 
 use std::net::IpAddr;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use tokio::time::{timeout, Instant};
@@ -154,6 +154,11 @@ impl UsctpReport {
     }
 }
 
+/// The lock, even if a thread panicked holding it (the data is plain).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 #[derive(Default)]
 struct Seen {
     events: Mutex<Vec<Event>>,
@@ -162,10 +167,10 @@ struct Seen {
 
 impl Seen {
     fn has(&self, f: impl Fn(&Event) -> bool) -> bool {
-        self.events.lock().unwrap().iter().any(f)
+        lock(&self.events).iter().any(f)
     }
     fn nrx(&self) -> usize {
-        self.rx.lock().unwrap().len()
+        lock(&self.rx).len()
     }
 }
 
@@ -179,16 +184,13 @@ async fn until(
     let end = Instant::now() + Duration::from_secs(secs);
     while !cond(seen) {
         if Instant::now() > end {
-            let ev: Vec<String> = seen
-                .events
-                .lock()
-                .unwrap()
+            let ev: Vec<String> = lock(&seen.events)
                 .iter()
                 .map(|e| format!("{e:?}"))
                 .collect();
             return Err(format!(
                 "usctp: no {what} within {secs} s; events {ev:?}; received {:?}",
-                seen.rx.lock().unwrap()
+                lock(&seen.rx)
             ));
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -197,9 +199,7 @@ async fn until(
 }
 
 fn failed(seen: &Seen) -> Option<String> {
-    seen.events
-        .lock()
-        .unwrap()
+    lock(&seen.events)
         .iter()
         .find(|e| matches!(e, Event::ReconfigFailed { .. }))
         .map(|e| format!("usctp: {e:?}"))
@@ -218,7 +218,7 @@ pub async fn run_usctp(kind: Kind, a: Arc<Association>) -> Result<UsctpReport, S
         let (a, seen) = (Arc::clone(&a), Arc::clone(&seen));
         tokio::spawn(async move {
             while let Some(e) = a.event().await {
-                seen.events.lock().unwrap().push(e);
+                lock(&seen.events).push(e);
             }
         })
     };
@@ -230,7 +230,7 @@ pub async fn run_usctp(kind: Kind, a: Arc<Association>) -> Result<UsctpReport, S
                     Ok(m) => {
                         let idx = idx_of(&m.payload).unwrap_or(u32::MAX);
                         let ok = m.payload.len() == SIZE && m.payload[..] == body(idx, SIZE)[..];
-                        seen.rx.lock().unwrap().push((m.stream.0, idx, ok));
+                        lock(&seen.rx).push((m.stream.0, idx, ok));
                     }
                     Err(Error::Closed(None)) => return "graceful".to_string(),
                     Err(e) => return format!("{e}"),
@@ -312,10 +312,7 @@ pub async fn run_usctp(kind: Kind, a: Arc<Association>) -> Result<UsctpReport, S
                 if let Some(f) = failed(s) {
                     return Err(f);
                 }
-                let out = s
-                    .events
-                    .lock()
-                    .unwrap()
+                let out = lock(&s.events)
                     .iter()
                     .find_map(|e| match e {
                         Event::StreamsAdded { outbound, .. } => Some(*outbound),
@@ -380,8 +377,8 @@ pub async fn run_usctp(kind: Kind, a: Arc<Association>) -> Result<UsctpReport, S
     r?;
     let seen = Arc::try_unwrap(seen).map_err(|_| "seen still shared".to_string())?;
     Ok(UsctpReport {
-        events: seen.events.into_inner().unwrap(),
-        rx: seen.rx.into_inner().unwrap(),
+        events: seen.events.into_inner().unwrap_or_else(|e| e.into_inner()),
+        rx: seen.rx.into_inner().unwrap_or_else(|e| e.into_inner()),
         new_stream,
         end: if end == "graceful" && rx_end != "graceful" {
             format!("receive ended: {rx_end}")
@@ -485,6 +482,10 @@ pub struct RPkt {
     /// Numbers of streams of its Add Outgoing / Incoming Streams requests.
     pub add_out: Vec<u16>,
     pub add_in: Vec<u16>,
+    /// New cumulative TSNs of its FORWARD TSN chunks.
+    pub fwd_tsn: Vec<u32>,
+    /// Cumulative TSN acks of its SACK and SHUTDOWN chunks.
+    pub cum_acks: Vec<u32>,
 }
 
 impl RPkt {
@@ -529,6 +530,9 @@ pub fn decode(pcap: &str, usctp: &[IpAddr]) -> Result<Vec<RPkt>, String> {
         "sctp.parameter_reconfig_sid",
         "sctp.parameter_add_outgoing_streams_number",
         "sctp.parameter_add_incoming_streams_number",
+        "sctp.forward_tsn_tsn",
+        "sctp.sack_cumulative_tsn_ack_raw",
+        "sctp.shutdown_cumulative_tsn_ack",
     ];
     let mut cmd = Command::new("tshark");
     cmd.args(["-r", pcap, "-n", "-d", "udp.port==9899,sctp"])
@@ -571,7 +575,7 @@ pub fn decode(pcap: &str, usctp: &[IpAddr]) -> Result<Vec<RPkt>, String> {
     let mut pkts = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let f: Vec<&str> = line.split('|').collect();
-        let [frame, ip4, ip6, udp, chunks, crc, sev, malformed, sid, ssn, tsn, pty, rq, rs, res, rsid, ao, ai] =
+        let [frame, ip4, ip6, udp, chunks, crc, sev, malformed, sid, ssn, tsn, pty, rq, rs, res, rsid, ao, ai, fwd, sack, sdcum] =
             f[..]
         else {
             return Err(format!("tshark line: {line}"));
@@ -648,6 +652,8 @@ pub fn decode(pcap: &str, usctp: &[IpAddr]) -> Result<Vec<RPkt>, String> {
             reset_sids: nums(rsid),
             add_out: nums(ao),
             add_in: nums(ai),
+            fwd_tsn: nums(fwd),
+            cum_acks: nums(sack).into_iter().chain(nums(sdcum)).collect(),
         });
     }
     if pkts.is_empty() {
@@ -809,6 +815,11 @@ pub fn graceful(pkts: &[RPkt], udp: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// `a` at or after `b` in serial number arithmetic (RFC 1982).
+pub fn tsn_ge(a: u32, b: u32) -> bool {
+    a.wrapping_sub(b) as i32 >= 0
+}
+
 fn need(ok: bool, nums: &str, why: impl FnOnce() -> String) -> Result<(), String> {
     if ok {
         Ok(())
@@ -866,7 +877,6 @@ pub fn check(
         return Err(format!("peer: event {e}; {nums}"));
     }
     need(peer_ok, &nums, || format!("peer failed: {}", p.tail()))?;
-    need(u.end == "graceful", &nums, || format!("usctp: {}", u.end))?;
     if let Some(m) = u.rx.iter().find(|m| !m.2) {
         return Err(format!("usctp received a bad message {m:?}; {nums}"));
     }
@@ -886,7 +896,7 @@ pub fn check(
                 "stream_reset flags=incoming streams={}",
                 if all { "all" } else { "1" }
             );
-            need(p.events.iter().any(|e| *e == want_ev), &nums, || {
+            need(p.events.contains(&want_ev), &nums, || {
                 format!("peer: no `event {want_ev}`")
             })?;
             let s1 = p.on(1);
@@ -1160,6 +1170,38 @@ pub fn check(
             nums = format!(
                 "{nums}; AssociationReset local_tsn {ltsn} peer_tsn {ptsn}; DATA on stream 1 after the response (ssn, tsn): usctp {after_u:?}, the peer {after_p:?}"
             );
+            // usctp acknowledges only TSNs the peer sent: after the reset, each cum ack it
+            // sends is from peer_tsn - 1 up to the peer's highest DATA TSN since.
+            let high = pkts[x.resp.max(x.req) + 1..]
+                .iter()
+                .filter(|q| !q.from_usctp)
+                .flat_map(|q| q.data().map(|d| d.2))
+                .fold(
+                    ptsn.wrapping_sub(1),
+                    |a, b| if tsn_ge(b, a) { b } else { a },
+                );
+            let acks: Vec<u32> = pkts[x.resp.max(x.req) + 1..]
+                .iter()
+                .filter(|q| q.from_usctp)
+                .flat_map(|q| q.cum_acks.iter().copied())
+                .collect();
+            let fwd: Vec<u32> = pkts[x.resp.max(x.req) + 1..]
+                .iter()
+                .filter(|q| !q.from_usctp)
+                .flat_map(|q| q.fwd_tsn.iter().copied())
+                .collect();
+            nums = format!(
+                "{nums}; after the reset: the peer's highest DATA TSN {high}, its FORWARD TSNs {fwd:?}, usctp's cum acks {acks:?}"
+            );
+            if let Some(a) = acks
+                .iter()
+                .find(|&&a| !tsn_ge(a, ptsn.wrapping_sub(1)) || !tsn_ge(high, a))
+            {
+                return Err(format!(
+                    "capture: usctp acknowledged cum TSN {a}, outside what the peer sent since the reset ({}..={high}); {nums}",
+                    ptsn.wrapping_sub(1)
+                ));
+            }
             if by_usctp {
                 let s1 = p.on(1);
                 nums = format!("{nums}; peer got stream 1 (ssn, idx) {s1:?}");
@@ -1190,6 +1232,7 @@ pub fn check(
             }
         }
     }
+    need(u.end == "graceful", &nums, || format!("usctp: {}", u.end))?;
     graceful(pkts, udp).map_err(|e| format!("{e}; {nums}"))?;
     Ok(format!(
         "{nums}; SHUTDOWN by usctp, no ABORT; tshark: {} pkts, CRC ok, no malformed/expert error",
