@@ -7,7 +7,8 @@
 //! the guest cannot be brought up and USCTP_REQUIRE_TOOLS=1, else skips. The first run
 //! downloads about 90 MB of Debian packages into /var/cache/usctp-kernel-vm.
 //! USCTP_KERNEL_CASES=a,b runs only the cases whose names contain a or b; the PR-SCTP and
-//! large-message cases of pr_sctp.rs: USCTP_KERNEL_CASES="usctp -> kernel,kernel -> usctp".
+//! large-message cases of pr_sctp.rs: USCTP_KERNEL_CASES="usctp -> kernel,kernel -> usctp";
+//! the stream reconfiguration cases of reconfig.rs: USCTP_KERNEL_CASES="RFC 6525".
 
 mod capture;
 mod cases;
@@ -17,6 +18,9 @@ mod peer_selftest;
 #[path = "../pr_interop/mod.rs"]
 mod pr_interop;
 mod pr_sctp;
+mod reconfig;
+#[path = "../reconfig_interop/mod.rs"]
+mod reconfig_interop;
 mod usctp_client;
 mod vm;
 
@@ -28,6 +32,8 @@ use kernel_client::kernel_to_usctp;
 use peer_selftest::peer_selftest;
 use pr_interop::Policy;
 use pr_sctp::{kernel_sends_large, kernel_sends_pr, usctp_sends_pr};
+use reconfig::reconfig_case;
+use reconfig_interop::Kind;
 use usctp_client::Net;
 use vm::Vm;
 
@@ -165,6 +171,18 @@ fn kernel_sctp_interop() {
             )),
             Box::new(move |vm, p| kernel_sends_large(vm, rt, p, net, port + 4)),
         ));
+    }
+    // Stream reconfiguration (RFC 6525), raw IPv4 and UDP 9899 (reconfig.rs).
+    for (i, net) in [raw4, udp4].into_iter().enumerate() {
+        let t = if net.udp { "udp4" } else { "raw4" };
+        for (j, kind) in Kind::ALL.into_iter().enumerate() {
+            let port = 44001 + 20 * i as u16 + j as u16;
+            let gport = 6201 + 20 * i as u16 + j as u16;
+            cases.push((
+                leak(format!("{t} RFC 6525 {}", kind.name())),
+                Box::new(move |vm, p| reconfig_case(vm, rt, p, net, kind, port, gport)),
+            ));
+        }
     }
     let only = std::env::var("USCTP_KERNEL_CASES").unwrap_or_default();
     let mut failed = Vec::new();
