@@ -14,13 +14,11 @@
 //!   new stream.
 //! * `usctp_resets_ssn_tsn` / `peer_resets_ssn_tsn`: SSN/TSN reset either way, then data.
 //!
-//! Known failure (a usctp bug, not hidden): `peer_resets_ssn_tsn` fails in about half the
-//! runs. After its SSN/TSN reset usrsctp sends a FORWARD TSN whose new cumulative TSN is its
-//! new initial TSN - 1 + 2^31; usctp's receiver (`TsnTracker::forward`) takes any FORWARD TSN
-//! ahead in serial arithmetic, with no bound like the `max_ahead` it applies to DATA, so it
-//! moves its cumulative ack ~2^31 ahead and SACKs TSNs usrsctp never sent; usrsctp ABORTs
-//! ("Cum ack ... greater or equal than TSN ..."). The check that catches it: usctp's cum acks
-//! after the reset stay within what the peer sent.
+//! `peer_resets_ssn_tsn` found a usctp bug: after its SSN/TSN reset usrsctp sends a FORWARD
+//! TSN whose new cumulative TSN is its new initial TSN - 1 + 2^31, which usctp used to accept
+//! and acknowledge (TSNs usrsctp never sent: it ABORTed); usctp now discards a FORWARD TSN
+//! beyond the reach DATA has. The check that caught it: usctp's cum acks after the reset stay
+//! within what the peer sent.
 //!
 //! Each case captures in usctp's namespace, decodes the capture with tshark (CRC32c good,
 //! nothing malformed, no expert error, RE-CONFIG parameters and results, DATA SSNs) and
