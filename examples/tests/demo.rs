@@ -20,7 +20,10 @@ fn demo_shows_failover_and_switch_back_and_loses_nothing() {
             .unwrap_or_else(|| panic!("the demo did not print {needle:?}"))
     };
     let cut = at("fault: cutting the client's primary path");
-    let failed = at("client: path 0 (udp:127.0.0.1");
+    // After the cut: on a loaded machine a late heartbeat may flag the path once before.
+    let failed = text[cut..]
+        .find("client: path 0 (udp:127.0.0.1")
+        .map_or(usize::MAX, |i| cut + i);
     let restored = at("fault: restoring the path");
     let back = text[restored..]
         .find("is now Active")

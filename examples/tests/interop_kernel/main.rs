@@ -192,10 +192,20 @@ fn kernel_sctp_interop() {
         }
         let pcap = vm.dir.join(format!("case{i}.pcap")).display().to_string();
         let t = Instant::now();
-        let r = vm
-            .ukv(&["capture", "start", &pcap])
-            .and_then(|_| case(&vm, &pcap));
-        let _ = vm.ukv(&["capture", "stop"]);
+        let run = || {
+            let r = vm
+                .ukv(&["capture", "start", &pcap])
+                .and_then(|_| case(&vm, &pcap));
+            let _ = vm.ukv(&["capture", "stop"]);
+            r
+        };
+        let mut r = run();
+        // A capture that dropped packets cannot back a check made on it (a loaded host):
+        // such a failure is run once more, and said so.
+        if let Some(e) = r.as_ref().err().filter(|e| capture_dropped(e)) {
+            println!("interop_kernel: RETRY {name}: {e}");
+            r = run();
+        }
         let secs = t.elapsed().as_secs_f64();
         match r {
             Ok(detail) => println!("interop_kernel: PASS {name} ({secs:.1} s): {detail}"),
@@ -210,4 +220,14 @@ fn kernel_sctp_interop() {
         t0.elapsed().as_secs_f64()
     );
     assert!(failed.is_empty(), "failed cases: {failed:?}");
+}
+
+/// Whether a case's error reports a capture that dropped packets ("capture drops N", N > 0).
+fn capture_dropped(e: &str) -> bool {
+    e.split("capture drops ").skip(1).any(|rest| {
+        rest.split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+            .is_some_and(|n| n > 0)
+    })
 }
