@@ -295,6 +295,66 @@ mod tests {
     }
 
     #[test]
+    fn what_one_side_signs_the_other_verifies() {
+        use usctp_wire::chunk::Data;
+        use usctp_wire::{CommonHeader, Packet, ParseOptions};
+        let (a, b) = (
+            params(1, Some(vec![0]), vec![3, 1]),
+            params(2, None, vec![1]),
+        );
+        let mut keys = SharedKeys::default();
+        keys.add(4, &b"four"[..]);
+        let mut alice = AuthSession::new(a.clone(), b.clone(), keys.clone());
+        let mut bob = AuthSession::new(b, a, keys);
+        // Bob asked for nothing; Alice for DATA: Bob signs his DATA, with SHA-256.
+        assert!(bob.peer_requires(0) && !alice.peer_requires(0));
+        bob.change_keys(|k| k.activate(4)).expect("key 4");
+        let mut buf = Vec::new();
+        let mut b = PacketBuilder::new(&mut buf, CommonHeader::default(), 1200);
+        let mut at = None;
+        let data = Chunk::Data(Data {
+            payload: Bytes::from_static(b"hello"),
+            ..Default::default()
+        });
+        assert!(push_authenticated(&mut b, Some(&bob), &mut at, &data));
+        assert!(push_authenticated(&mut b, Some(&bob), &mut at, &data));
+        assert_eq!(at, Some(12), "one AUTH, before the first DATA");
+        bob.sign(&mut b.written_mut()[12..]);
+        b.finish(true);
+        let raw = Bytes::from(buf);
+        let p = Packet::parse(&raw, ParseOptions::default()).expect("parses");
+        let Chunk::Auth(auth) = &p.chunks[0] else {
+            panic!("{p}")
+        };
+        assert_eq!((auth.shared_key_id, auth.hmac_id), (4, 3));
+        let packet = ReceivedPacket {
+            bytes: &raw,
+            auth_at: Some(12),
+        };
+        assert_eq!(alice.verify(auth, &packet), AuthVerdict::Verified);
+        // A flipped bit in the AUTH header or any chunk after it, or another key, fails.
+        for i in [13, 16, 60, raw.len() - 1] {
+            let mut bad = raw.to_vec();
+            bad[i] ^= 1;
+            let p = ReceivedPacket {
+                bytes: &bad,
+                auth_at: Some(12),
+            };
+            assert_eq!(alice.verify(auth, &p), AuthVerdict::BadHmac, "byte {i}");
+        }
+        alice.change_keys(|k| k.delete(4)).expect("not active");
+        assert_eq!(alice.verify(auth, &packet), AuthVerdict::UnknownKey);
+        let sha1_only = Auth {
+            hmac_id: 2,
+            ..auth.clone()
+        };
+        assert_eq!(
+            alice.verify(&sha1_only, &packet),
+            AuthVerdict::UnsupportedHmac(2)
+        );
+    }
+
+    #[test]
     fn send_algorithm_is_the_peers_first_that_we_implement() {
         let s = |h| {
             AuthSession::new(
