@@ -243,3 +243,21 @@ fn rfc4895_key_api_refuses_without_auth() {
     );
     assert!(t.user(|a| a.auth_keys().is_none()));
 }
+
+/// RFC 4895 §6.3 with RFC 9260 §8.4 rule 5: an out-of-the-blue packet that starts with AUTH
+/// is judged by the chunk after it: AUTH + SHUTDOWN ACK gets SHUTDOWN COMPLETE (T bit).
+#[test]
+fn rfc4895_6_3_ootb_auth_then_shutdown_ack_gets_shutdown_complete() {
+    let mut t = Tester::listen(auth_on(&[]));
+    let ack = Chunk::ShutdownAck(usctp_wire::chunk::ShutdownAck);
+    let p = signed_packet(0x1234_5678, &[], (0, SHA1, b"any"), &[ack]);
+    let out = t.send_bytes(PEER, p);
+    let [p] = &out[..] else {
+        panic!("one reply expected: {out:?}")
+    };
+    assert!(
+        matches!(p.chunks[..], [Chunk::ShutdownComplete(ref s)] if s.t_bit),
+        "{p:?}"
+    );
+    assert_eq!(p.header.vtag.0, 0x1234_5678);
+}

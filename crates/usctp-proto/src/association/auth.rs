@@ -10,7 +10,11 @@ use crate::path::PathId;
 use crate::setup::CookieAuth;
 use crate::{AuthKeyError, AuthStats, Extensions, SharedKeys};
 
-/// Where a packet's receive loop stands with authentication (RFC 4895 §6.3).
+/// Where a packet's receive loop stands with authentication (RFC 4895 §6.3): `Verified`
+/// for every chunk after an AUTH that verified. A handler that must know whether its chunk
+/// was authenticated (ASCONF, RFC 5061 §4.1.1) is given `auth == PacketAuth::Verified` by
+/// the dispatch in `handle_packet`; a chunk type listed in our CHUNKS never reaches its
+/// handler otherwise (`auth_gate`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(super) enum PacketAuth {
     /// No AUTH chunk yet: chunks we require authenticated are discarded.
