@@ -261,3 +261,20 @@ fn rfc4895_6_3_ootb_auth_then_shutdown_ack_gets_shutdown_complete() {
     );
     assert_eq!(p.header.vtag.0, 0x1234_5678);
 }
+
+/// Without AUTH negotiated, an AUTH chunk is an unrecognized chunk of type bits 00: the
+/// packet is dropped from it on, unreported (RFC 9260 §3.2); the chunks before it count.
+#[test]
+fn rfc4895_without_negotiation_auth_is_an_unrecognized_chunk() {
+    let mut t = Tester::accept(auth_on(&[]));
+    assert!(!t.user(|a| a.extensions().contains(Extensions::AUTH)));
+    let d = msg(&mut t, b"behind an AUTH");
+    let p = signed_packet(t.sut_tag, &[heartbeat(b"before")], (0, SHA1, b""), &[d]);
+    let (out, got) = exchange(&mut t, p);
+    assert!(
+        has(&out, |c| matches!(c, Chunk::HeartbeatAck(_))),
+        "{out:?}"
+    );
+    assert!(!acked(&out) && got.is_empty(), "{out:?}");
+    assert!(!has(&out, |c| matches!(c, Chunk::Error(_))), "{out:?}");
+}
