@@ -83,7 +83,7 @@ impl Association {
             // RFC 4895 §6.1: our RANDOM, CHUNKS and HMAC-ALGO; kept for the key vector.
             let auth = AuthParams::ours(&a.cfg, rng);
             params.extend(auth.to_params());
-            a.handshake.auth = Some(auth);
+            a.handshake.auth = Some(Box::new(auth));
         }
         let init = Init {
             initiate_tag: local_tag,
@@ -232,7 +232,7 @@ impl Association {
         self.auth = None;
         if let (Some(local), PeerAuth::Offered(peer)) = (self.handshake.auth.clone(), scan.auth) {
             // RFC 4895 §6.1: both sent valid parameters: AUTH is in force.
-            self.start_auth(local, peer);
+            self.start_auth(*local, peer);
         } else {
             self.set_extensions(scan.extensions.without(Extensions::AUTH));
         }

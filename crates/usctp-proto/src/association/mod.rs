@@ -95,8 +95,9 @@ struct Handshake {
     cookie: Option<Bytes>,
     /// INIT / COOKIE ECHO retransmissions so far.
     retransmits: u32,
-    /// The AUTH parameters our INIT carried (RFC 4895 §6.1).
-    auth: Option<crate::auth::AuthParams>,
+    /// The AUTH parameters our INIT carried (RFC 4895 §6.1); boxed, as most associations
+    /// never use AUTH and the association stays smaller.
+    auth: Option<Box<crate::auth::AuthParams>>,
 }
 
 /// One SCTP association (RFC 9260). Created by the endpoint; driven through it.
