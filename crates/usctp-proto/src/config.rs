@@ -75,6 +75,18 @@ pub struct AssociationConfig {
     /// Extensions offered in INIT / INIT ACK; those the peer offers too are in force
     /// (`AssociationStats::extensions`). Default: PR-SCTP and RE-CONFIG.
     pub extensions: crate::Extensions,
+    /// With [`Extensions::AUTH`](crate::Extensions::AUTH): the chunk types we require the
+    /// peer to authenticate (our CHUNKS parameter, RFC 4895 §3.2); chunks of these types
+    /// that no verified AUTH precedes are discarded. INIT, INIT ACK, SHUTDOWN COMPLETE, AUTH
+    /// and COOKIE ECHO are never authenticated and are left out. Default: none.
+    pub auth_chunks: Vec<u8>,
+    /// With AUTH: the HMAC algorithms we accept, most preferred first (our HMAC-ALGO,
+    /// RFC 4895 §3.3); SHA-1 is added last if missing, as every implementation must support
+    /// it. Default: SHA-256, SHA-1.
+    pub auth_hmacs: Vec<crate::HmacAlgorithm>,
+    /// With AUTH: the endpoint-pair shared keys and the active one (RFC 4895 §6.1), copied
+    /// into each association where AUTH comes into force. Default: key 0, empty, active.
+    pub auth_keys: crate::SharedKeys,
 }
 
 impl Default for AssociationConfig {
@@ -106,6 +118,9 @@ impl Default for AssociationConfig {
             initial_mtu: 1500,
             max_dup_tsns: 64,
             extensions: crate::Extensions::default(),
+            auth_chunks: Vec::new(),
+            auth_hmacs: vec![crate::HmacAlgorithm::Sha256, crate::HmacAlgorithm::Sha1],
+            auth_keys: crate::SharedKeys::default(),
         }
     }
 }

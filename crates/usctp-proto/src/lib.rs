@@ -12,6 +12,7 @@
 mod addr;
 mod addr_list;
 mod association;
+mod auth;
 mod config;
 mod endpoint;
 mod event;
@@ -32,6 +33,7 @@ mod tx;
 pub use addr::{DatagramMeta, Transmit, TransportAddr};
 pub(crate) use addr_list::AddrList;
 pub use association::{AssocError, Association, IcmpKind, IcmpReport, State};
+pub use auth::{AuthKeyError, AuthStats, HmacAlgorithm, SharedKeys};
 pub use config::{AssociationConfig, EndpointConfig};
 pub use endpoint::{AcceptFilter, ConnectError, Endpoint, EndpointStats, Incoming};
 pub use event::{AssocId, CloseReason, Event, PathState};

@@ -87,6 +87,12 @@ impl<'a> PacketBuilder<'a> {
         true
     }
 
+    /// The packet written so far, header included: for a field that can only be filled in
+    /// once the chunks after it are known (the HMAC of an AUTH chunk, RFC 4895 §6.2).
+    pub fn written_mut(&mut self) -> &mut [u8] {
+        &mut self.out[self.start..]
+    }
+
     /// Finish the packet: write the CRC32c if `checksum` (else leave the field zero, for
     /// RFC 9653). Returns the packet's length.
     pub fn finish(self, checksum: bool) -> usize {

@@ -8,7 +8,7 @@ use tokio::sync::{mpsc, oneshot};
 use usctp_proto::Message;
 use usctp_proto::{AssocId, Event, SendOptions};
 
-use crate::driver::{Command, Reconfig, SendReq};
+use crate::driver::{AuthKeyOp, Command, Reconfig, SendReq};
 use crate::shared::{Ended, Inner, Joined, RecvLimits, Shared};
 use crate::stats::AssocStats;
 use crate::Error;
@@ -289,6 +289,31 @@ impl Association {
     pub async fn add_streams(&self, outbound: u16, inbound: u16) -> Result<(), Error> {
         self.reconfig(Reconfig::AddStreams { outbound, inbound })
             .await
+    }
+
+    /// Add SCTP AUTH endpoint-pair shared key `key_id` (RFC 4895 §6.1), or replace the key
+    /// with that identifier. Needs AUTH in force ([`Extensions::AUTH`](crate::Extensions::AUTH)
+    /// on both sides); endpoint-wide keys go in `AssociationConfig::auth_keys`.
+    pub async fn add_auth_key(&self, key_id: u16, key: impl Into<Bytes>) -> Result<(), Error> {
+        self.auth_key(AuthKeyOp::Add(key_id, key.into())).await
+    }
+
+    /// Send with shared key `key_id` from now on (the peer must have it too).
+    pub async fn set_active_auth_key(&self, key_id: u16) -> Result<(), Error> {
+        self.auth_key(AuthKeyOp::Activate(key_id)).await
+    }
+
+    /// Remove shared key `key_id`; refused for the active key.
+    pub async fn delete_auth_key(&self, key_id: u16) -> Result<(), Error> {
+        self.auth_key(AuthKeyOp::Delete(key_id)).await
+    }
+
+    async fn auth_key(&self, op: AuthKeyOp) -> Result<(), Error> {
+        if let Some(e) = self.ended_error() {
+            return Err(e);
+        }
+        let (reply, rx) = oneshot::channel();
+        self.ask(Command::AuthKey(self.id, op, reply), rx).await
     }
 
     /// The request is made (queued in the core); its outcome comes as an event.

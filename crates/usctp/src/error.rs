@@ -117,6 +117,9 @@ pub enum Error {
     /// More streams than a direction can have (65535), or than one request may list.
     #[error("too many streams")]
     TooManyStreams,
+    /// A shared-key operation of SCTP AUTH (RFC 4895) was refused.
+    #[error(transparent)]
+    AuthKey(#[from] usctp_proto::AuthKeyError),
 }
 
 impl Error {

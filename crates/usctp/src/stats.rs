@@ -23,6 +23,8 @@ pub struct AssocStats {
     pub extensions: usctp_proto::Extensions,
     /// Messages PR-SCTP abandoned, by policy, sent or not (RFC 7496 §4).
     pub abandoned: usctp_proto::PrStats,
+    /// What failed authentication discarded (RFC 4895 §6.3).
+    pub auth: usctp_proto::AuthStats,
     /// Messages accepted by `send`.
     pub messages_sent: u64,
     /// Messages handed to the application (or waiting for `recv`).
@@ -41,6 +43,7 @@ impl AssocStats {
             peer_rwnd: core.peer_rwnd,
             extensions: core.extensions,
             abandoned: core.abandoned,
+            auth: core.auth,
             messages_sent: sent,
             messages_received: received,
         }

@@ -44,6 +44,7 @@ impl Association {
         if self.peer_tag != c.peer_tag || self.rx_start.is_none() {
             self.peer_tag = c.peer_tag;
             self.set_extensions(c.features);
+            self.auth_from_cookie(c.auth.as_deref());
             self.adopt_peer(
                 now,
                 c.peer_initial_tsn,

@@ -6,18 +6,20 @@ use std::time::Instant;
 
 use rand::RngCore;
 use usctp_wire::cause::{
-    ErrorCause, InvalidMandatoryParameter, MissingMandatoryParameter, UnrecognizedParameters,
+    ErrorCause, InvalidMandatoryParameter, MissingMandatoryParameter, ProtocolViolation,
+    UnrecognizedParameters,
 };
 use usctp_wire::chunk::{Abort, CookieAck, CookieEcho, Init, InitAck, OperationError};
 use usctp_wire::param::{self, Parameter};
 use usctp_wire::{Tsn, VerificationTag};
 
 use super::{AssocContext, Association, State};
+use crate::auth::{AuthParams, PeerAuth};
 use crate::event::{CloseReason, Event};
 use crate::path::PathId;
 use crate::setup::CookieContents;
 use crate::timer::TimerKind;
-use crate::{AddrList, DatagramMeta, TransportAddr};
+use crate::{AddrList, DatagramMeta, Extensions, TransportAddr};
 
 /// Unicast addresses a peer may list (RFC 9260 §5.1.2: ignore what cannot be used).
 fn usable(ip: IpAddr) -> bool {
@@ -77,6 +79,12 @@ impl Association {
         }
         let mut params = address_params(advertised);
         params.extend(a.cfg.extensions.offer());
+        if a.cfg.extensions.contains(Extensions::AUTH) {
+            // RFC 4895 §6.1: our RANDOM, CHUNKS and HMAC-ALGO; kept for the key vector.
+            let auth = AuthParams::ours(&a.cfg, rng);
+            params.extend(auth.to_params());
+            a.handshake.auth = Some(Box::new(auth));
+        }
         let init = Init {
             initiate_tag: local_tag,
             a_rwnd: a.cfg.receive_window,
@@ -106,6 +114,7 @@ impl Association {
         let first = (meta.src, Some(meta.dst));
         let mut a = Self::new(ctx, now, ports, tags, c.local_initial_tsn, first, rng);
         a.set_extensions(c.features);
+        a.auth_from_cookie(c.auth.as_deref());
         a.adopt_peer(
             now,
             c.peer_initial_tsn,
@@ -188,6 +197,13 @@ impl Association {
             let cause = usctp_wire::cause::UnresolvableAddress::of(name);
             return self.refuse_init_ack(&ack, cause.into());
         }
+        let scan = crate::setup::scan_init_params(&ack.params, self.cfg.extensions);
+        if let PeerAuth::Invalid(why) = scan.auth {
+            // RFC 4895 §6.1: a RANDOM not of 32 bytes (or an HMAC-ALGO without SHA-1)
+            // aborts the association, with a Protocol Violation.
+            let info = bytes::Bytes::from_static(why.as_bytes());
+            return self.refuse_init_ack(&ack, ProtocolViolation { info }.into());
+        }
         self.timers.stop(TimerKind::T1Init);
         // The path answered: forget the INIT back-off so COOKIE ECHO starts at RTO.Initial
         // (no RTT sample: the INIT may have been retransmitted, RFC 9260 §6.3.1 C5).
@@ -211,11 +227,17 @@ impl Association {
         // retransmitted to another of the peer's addresses).
         let back = self.paths.find(meta.src).unwrap_or(PathId(0));
         self.queue(Some(back), CookieEcho { cookie });
-        // RFC 9260 §3.2.1: INIT ACK parameters we do not support that ask for a report go in
-        // an ERROR bundled with the COOKIE ECHO.
-        let scan = crate::setup::scan_init_params(&ack.params, self.cfg.extensions);
         // RFC 5061 §4.2.7: in force is what we offered and the INIT ACK offers too.
         self.set_extensions(scan.extensions);
+        self.auth = None;
+        if let (Some(local), PeerAuth::Offered(peer)) = (self.handshake.auth.clone(), scan.auth) {
+            // RFC 4895 §6.1: both sent valid parameters: AUTH is in force.
+            self.start_auth(*local, peer);
+        } else {
+            self.set_extensions(scan.extensions.without(Extensions::AUTH));
+        }
+        // RFC 9260 §3.2.1: INIT ACK parameters we do not support that ask for a report go in
+        // an ERROR bundled with the COOKIE ECHO.
         if !scan.reports.is_empty() {
             let mut raw = Vec::new();
             for r in &scan.reports {

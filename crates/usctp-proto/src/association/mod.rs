@@ -1,6 +1,7 @@
 //! One association: a thin facade that owns the parts (paths, sender, receiver, timers) and
 //! dispatches chunks to the handlers in the sibling files.
 
+mod auth;
 mod control;
 mod cookie_match;
 mod data;
@@ -33,6 +34,7 @@ pub(crate) use cookie_match::CookieMatch;
 
 pub(crate) use handshake::{address_params, peer_addresses};
 
+use crate::auth::ReceivedPacket;
 use crate::event::{AssocId, CloseReason, Event};
 use crate::inline_queue::InlineQueue;
 use crate::path::{PathId, PathManager};
@@ -40,6 +42,7 @@ use crate::rx::{Message, Receiver};
 use crate::timer::{TimerKind, Timers};
 use crate::tx::{SendError, SendOptions, Sender};
 use crate::{AssociationConfig, DatagramMeta, Extensions, TransportAddr};
+use auth::{Gate, PacketAuth};
 
 /// A control chunk waiting to be sent, and where to.
 #[derive(Debug, Clone)]
@@ -92,6 +95,9 @@ struct Handshake {
     cookie: Option<Bytes>,
     /// INIT / COOKIE ECHO retransmissions so far.
     retransmits: u32,
+    /// The AUTH parameters our INIT carried (RFC 4895 §6.1); boxed, as most associations
+    /// never use AUTH and the association stays smaller.
+    auth: Option<Box<crate::auth::AuthParams>>,
 }
 
 /// One SCTP association (RFC 9260). Created by the endpoint; driven through it.
@@ -149,6 +155,8 @@ pub struct Association {
     extensions: Extensions,
     /// Stream reconfiguration state (RFC 6525), made at first use.
     reconfig: Option<Box<crate::reconfig::Reconfig>>,
+    /// AUTH state (RFC 4895), where AUTH is in force.
+    auth: Option<Box<crate::auth::AuthSession>>,
     /// Seed of the association's random numbers (heartbeat nonces and jitter), ratcheted
     /// forward at every use: 32 bytes held instead of a 320-byte generator.
     rng_seed: [u8; 32],
@@ -213,6 +221,7 @@ impl Association {
             queued_for_output: false,
             extensions: Extensions::NONE,
             reconfig: None,
+            auth: None,
             rng_seed: {
                 let mut seed = [0; 32];
                 rng.fill_bytes(&mut seed);
@@ -448,7 +457,7 @@ impl Association {
         &mut self,
         now: Instant,
         meta: &DatagramMeta,
-        header: &CommonHeader,
+        (header, packet): (&CommonHeader, &ReceivedPacket<'_>),
         chunks: &mut Vec<Chunk>,
     ) {
         self.burst_left = self.cfg.max_burst;
@@ -470,9 +479,20 @@ impl Association {
         let mut had_data = false;
         let mut immediate = false;
         let mut unrecognized = Vec::new();
-        for chunk in chunks.drain(..).take(self.cfg.max_chunks_per_packet) {
+        let mut auth = PacketAuth::default();
+        let mut chunks = chunks.drain(..).take(self.cfg.max_chunks_per_packet);
+        while let Some(chunk) = chunks.next() {
             if self.state == State::Closed {
                 break;
+            }
+            // RFC 4895 §6.3: chunks we require authenticated need a verified AUTH before.
+            match self.auth_gate(&chunk, packet, &mut auth) {
+                Gate::Pass => {}
+                Gate::Skip => continue,
+                Gate::Stop => {
+                    self.auth_discarded(chunks.count());
+                    break;
+                }
             }
             if self.state == State::CookieEchoed
                 && implies_cookie_ack(&chunk, self.local_initial_tsn)

@@ -3,10 +3,11 @@
 
 use std::time::Instant;
 
-use usctp_wire::chunk::Chunk;
+use usctp_wire::chunk::{types as chunk_types, Chunk};
 use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
 
 use super::{Association, State};
+use crate::auth::{auth_overhead, push_authenticated};
 use crate::path::PathId;
 use crate::Transmit;
 
@@ -108,16 +109,25 @@ impl Association {
             CONTROL_RESERVE
         };
         let mut b = PacketBuilder::with_reserve(buf, header, max, reserve);
-        let (alone, echoing) = self.push_control(&mut b, dest);
+        // Where an AUTH chunk went, if a chunk the peer wants authenticated did (RFC 4895).
+        let mut auth_at = None;
+        let (alone, echoing) = self.push_control(&mut b, dest, &mut auth_at);
         // RFC 9260 §5.4: a probe or reply to an unconfirmed address carries no SACK or DATA.
         let confirmed = self.paths.get(dest).is_some_and(|p| p.is_confirmed());
         if !alone && confirmed {
-            self.push_sack(&mut b, now, dest);
-            self.push_data(&mut b, now, dest, echoing);
+            self.push_sack(&mut b, now, dest, &mut auth_at);
+            self.push_data(&mut b, now, (dest, echoing), &mut auth_at);
         }
         if b.is_empty() {
             buf.truncate(start);
             return None;
+        }
+        if let (Some(at), Some(auth)) = (auth_at, self.auth.as_deref_mut()) {
+            // RFC 4895 §6.2: the HMAC covers the AUTH chunk and all after it; the CRC32c is
+            // computed after, over the signed packet.
+            if let Some(from_auth) = b.written_mut().get_mut(at..) {
+                auth.sign(from_auth);
+            }
         }
         let len = b.finish(true);
         if let Some(p) = self.paths.get_mut(dest) {
@@ -133,7 +143,12 @@ impl Association {
 
     /// Control chunks for `dest`, in order. Returns whether the packet must hold nothing else
     /// (INIT, SHUTDOWN COMPLETE; RFC 9260 §6.10), and whether it carries a COOKIE ECHO.
-    fn push_control(&mut self, b: &mut PacketBuilder<'_>, dest: PathId) -> (bool, bool) {
+    fn push_control(
+        &mut self,
+        b: &mut PacketBuilder<'_>,
+        dest: PathId,
+        auth_at: &mut Option<usize>,
+    ) -> (bool, bool) {
         let mut echo = false;
         let mut i = 0;
         let mut vtag_kind = None;
@@ -151,7 +166,7 @@ impl Association {
             if must_be_alone && !b.is_empty() {
                 break;
             }
-            if !b.push(&p.chunk) {
+            if !push_authenticated(b, self.auth.as_deref(), auth_at, &p.chunk) {
                 if b.is_empty() {
                     // Larger than the path MTU allows: drop it rather than stall.
                     tracing::warn!(chunk = %p.chunk, "control chunk larger than the path MTU");
@@ -187,18 +202,32 @@ impl Association {
 
     /// RFC 9260 §6: a SACK that is owed rides in any packet that leaves, before its delay
     /// runs out; one not yet due only toward an active path, where it is likely to arrive.
-    fn push_sack(&mut self, b: &mut PacketBuilder<'_>, now: Instant, dest: PathId) {
+    fn push_sack(
+        &mut self,
+        b: &mut PacketBuilder<'_>,
+        now: Instant,
+        dest: PathId,
+        auth_at: &mut Option<usize>,
+    ) {
         let wanted = self.sack_owed(now) || self.sack_pending() && self.is_active(dest);
-        if !wanted || b.remaining() < 16 {
+        let auth = auth_overhead(self.auth.as_deref(), *auth_at, chunk_types::SACK);
+        let room = b.remaining().saturating_sub(auth);
+        if !wanted || room < 16 {
             return;
         }
         if let Some(rx) = self.rx.as_mut() {
-            let sack = rx.build_sack(b.remaining());
-            b.push(&Chunk::Sack(sack));
+            let sack = Chunk::Sack(rx.build_sack(room));
+            push_authenticated(b, self.auth.as_deref(), auth_at, &sack);
         }
     }
 
-    fn push_data(&mut self, b: &mut PacketBuilder<'_>, now: Instant, dest: PathId, echo: bool) {
+    fn push_data(
+        &mut self,
+        b: &mut PacketBuilder<'_>,
+        now: Instant,
+        (dest, echo): (PathId, bool),
+        auth_at: &mut Option<usize>,
+    ) {
         let confirmed = self.paths.get(dest).is_some_and(|p| p.is_confirmed());
         // RFC 9260 §5.1: DATA may follow COOKIE ECHO in the same packet (and only then before
         // COOKIE ACK); §5.4: never to an unconfirmed address.
@@ -229,14 +258,22 @@ impl Association {
         // RFC 9260 §6.9) and alone, rather than blocking every later chunk.
         let oversized = self.tx.first_marked_len().filter(|&n| n > limit);
         while b.max_data_payload() > 0 && (!rtx_only || self.tx.has_marked_retransmissions()) {
-            let room = b.max_data_payload().min(oversized.unwrap_or(limit));
+            // RFC 4895 §6.2: room for the AUTH chunk if this DATA is the first to need it.
+            let auth = auth_overhead(self.auth.as_deref(), *auth_at, chunk_types::DATA);
+            let room = b
+                .max_data_payload()
+                .saturating_sub(auth)
+                .min(oversized.unwrap_or(limit));
+            if room == 0 {
+                break;
+            }
             if sent && self.tx.defer_new_data(room, limit) {
                 break;
             }
             let Some(d) = self.tx.next_chunk(now, dest, room) else {
                 break;
             };
-            let pushed = b.push(&Chunk::Data(d));
+            let pushed = push_authenticated(b, self.auth.as_deref(), auth_at, &Chunk::Data(d));
             debug_assert!(pushed, "next_chunk respects max_payload");
             sent = true;
             if oversized.is_some() {
@@ -254,8 +291,9 @@ impl Association {
 
     /// Packet size needed to resend the first marked chunk, if it no longer fits a fragment.
     fn oversized_rtx_packet(&self) -> usize {
+        let auth = auth_overhead(self.auth.as_deref(), None, chunk_types::DATA);
         self.tx.first_marked_len().map_or(0, |n| {
-            CommonHeader::LEN + usctp_wire::chunk::Data::HEADER_LEN + n.next_multiple_of(4)
+            CommonHeader::LEN + auth + usctp_wire::chunk::Data::HEADER_LEN + n.next_multiple_of(4)
         })
     }
 }

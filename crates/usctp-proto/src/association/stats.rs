@@ -36,6 +36,7 @@ impl Association {
             peer_rwnd: self.tx.peer_rwnd(),
             extensions: self.extensions,
             abandoned: self.tx.pr_stats(),
+            auth: self.auth_stats(),
             paths,
         }
     }

@@ -12,7 +12,8 @@ use rand::RngCore;
 use sha2::Sha256;
 use usctp_wire::{Tsn, VerificationTag};
 
-use crate::setup::CookieContents;
+use crate::auth::AuthParams;
+use crate::setup::{CookieAuth, CookieContents};
 use crate::{AddrList, Extensions, TransportAddr};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -23,6 +24,8 @@ const VERSION: u8 = 1;
 /// met an existing association). Keeping a single-address body within 55 bytes lets its MAC
 /// take two SHA-256 blocks instead of three.
 const HAS_TIE_TAGS: u8 = 0x80;
+/// Flag in the version byte: AUTH parameters (ours, then the peer's) follow the addresses.
+const HAS_AUTH: u8 = 0x40;
 
 /// Why a COOKIE ECHO was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -151,7 +154,11 @@ pub(crate) fn check_age(c: &CookieContents, now_ms: u64) -> Result<(), CookieErr
 pub(crate) fn signed_len(c: &CookieContents) -> usize {
     let addrs: usize = c.peer_addresses.iter().map(|a| encoded_len(a.ip)).sum();
     let tie_tags = if has_tie_tags(c) { 8 } else { 0 };
-    FIXED_LEN + tie_tags + addrs + MAC_LEN
+    let auth = c
+        .auth
+        .as_ref()
+        .map_or(0, |a| a.local.encoded_len() + a.peer.encoded_len());
+    FIXED_LEN + tie_tags + addrs + auth + MAC_LEN
 }
 
 /// The MAC at the end of a cookie (what identifies it once its secret has rotated away).
@@ -206,7 +213,8 @@ fn encoded_len(ip: IpAddr) -> usize {
 
 fn encode(c: &CookieContents, out: &mut Vec<u8>) {
     let tie_tags = has_tie_tags(c);
-    out.push(VERSION | if tie_tags { HAS_TIE_TAGS } else { 0 });
+    let auth = if c.auth.is_some() { HAS_AUTH } else { 0 };
+    out.push(VERSION | auth | if tie_tags { HAS_TIE_TAGS } else { 0 });
     out.extend_from_slice(&c.created_ms.to_be_bytes());
     out.extend_from_slice(&c.lifetime_ms.to_be_bytes());
     for v in [
@@ -247,6 +255,10 @@ fn encode(c: &CookieContents, out: &mut Vec<u8>) {
         }
         out.extend_from_slice(&port.to_be_bytes());
     }
+    if let Some(a) = &c.auth {
+        a.local.encode(out);
+        a.peer.encode(out);
+    }
 }
 
 /// A cursor for decoding our own (already authenticated) cookie body.
@@ -275,7 +287,7 @@ impl Cur<'_> {
 fn decode(body: &[u8]) -> Option<CookieContents> {
     let mut r = Cur(body);
     let version = r.u8()?;
-    if version & !HAS_TIE_TAGS != VERSION {
+    if version & !(HAS_TIE_TAGS | HAS_AUTH) != VERSION {
         return None;
     }
     let mut c = CookieContents {
@@ -294,6 +306,7 @@ fn decode(body: &[u8]) -> Option<CookieContents> {
         peer_tie_tag: VerificationTag(0),
         features: Extensions::NONE,
         peer_addresses: AddrList::default(),
+        auth: None,
     };
     if version & HAS_TIE_TAGS != 0 {
         c.local_tie_tag = VerificationTag(r.u32()?);
@@ -311,6 +324,11 @@ fn decode(body: &[u8]) -> Option<CookieContents> {
         let port = r.u16()?;
         let udp_port = (kind & 0x80 != 0).then_some(port);
         c.peer_addresses.push(TransportAddr { ip, udp_port });
+    }
+    if version & HAS_AUTH != 0 {
+        let local = AuthParams::decode(&mut r.0)?;
+        let peer = AuthParams::decode(&mut r.0)?;
+        c.auth = Some(Box::new(CookieAuth { local, peer }));
     }
     r.0.is_empty().then_some(c)
 }
@@ -341,6 +359,7 @@ mod tests {
                 TransportAddr::udp(IpAddr::V6(Ipv6Addr::LOCALHOST), 9899),
             ]
             .into(),
+            auth: None,
         }
     }
 
@@ -368,6 +387,23 @@ mod tests {
             assert_eq!(s.verify(&cookie, 2_000), Ok(c));
             assert_eq!(cookie.len(), cookie.capacity());
         }
+    }
+
+    #[test]
+    fn auth_parameters_round_trip() {
+        let (s, mut rng) = signer(1);
+        let cfg = crate::AssociationConfig {
+            auth_chunks: vec![0, 0xc1],
+            ..Default::default()
+        };
+        let local = AuthParams::ours(&cfg, &mut rng);
+        let mut peer = AuthParams::ours(&crate::AssociationConfig::default(), &mut rng);
+        peer.hmacs = vec![1, 2, 3];
+        let mut c = contents();
+        c.auth = Some(Box::new(CookieAuth { local, peer }));
+        let cookie = s.sign(&c);
+        assert_eq!(cookie.len(), cookie.capacity());
+        assert_eq!(s.verify(&cookie, 2_000), Ok(c));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use usctp_wire::CommonHeader;
 use super::peer_key::PeerKey;
 use super::{check_age, cookie_mac, CookieContents, CookieError, Endpoint, Incoming};
 use crate::association::{Association, CookieMatch};
+use crate::auth::ReceivedPacket;
 use crate::event::AssocId;
 use crate::DatagramMeta;
 
@@ -18,7 +19,7 @@ impl Endpoint {
         &mut self,
         now: Instant,
         meta: &DatagramMeta,
-        header: &CommonHeader,
+        (header, packet): (&CommonHeader, &ReceivedPacket<'_>),
         chunks: &mut Vec<Chunk>,
     ) {
         let Some(Chunk::CookieEcho(echo)) = chunks.first() else {
@@ -89,10 +90,12 @@ impl Endpoint {
                 id
             }
         };
-        // Chunks bundled after the COOKIE ECHO (DATA, typically) go to the association.
+        // Chunks bundled after the COOKIE ECHO (DATA, typically) go to the association, which
+        // now has the keys the cookie carried: an AUTH among them is checked with those
+        // (RFC 4895 §6.3).
         chunks.remove(0);
         if !chunks.is_empty() {
-            self.deliver(now, id, meta, header, chunks);
+            self.deliver(now, id, meta, (header, packet), chunks);
         }
     }
 

@@ -4,8 +4,8 @@
 use std::time::Instant;
 
 use usctp_wire::cause::{
-    ErrorCause, InvalidMandatoryParameter, OutOfResource, RestartWithNewAddresses,
-    UnresolvableAddress,
+    ErrorCause, InvalidMandatoryParameter, OutOfResource, ProtocolViolation,
+    RestartWithNewAddresses, UnresolvableAddress,
 };
 use usctp_wire::chunk::{Abort, Chunk, Init, InitAck};
 use usctp_wire::param::Parameter;
@@ -15,8 +15,10 @@ use super::init_ack::init_ack_packet;
 use super::peer_key::PeerKey;
 use super::{CookieContents, Endpoint, Incoming};
 use crate::association::{address_params, peer_addresses, State};
-use crate::setup::scan_init_params;
+use crate::auth::{AuthParams, PeerAuth};
+use crate::setup::{scan_init_params, CookieAuth, InitScan};
 use crate::DatagramMeta;
+use crate::Extensions;
 
 /// What to put in an INIT ACK for an INIT that matches an existing association.
 struct Existing {
@@ -24,6 +26,8 @@ struct Existing {
     initial_tsn: Tsn,
     local_tag: VerificationTag,
     peer_tag: VerificationTag,
+    /// The AUTH parameters of our own INIT, if we sent one with them.
+    auth: Option<AuthParams>,
 }
 
 impl Endpoint {
@@ -81,6 +85,7 @@ impl Endpoint {
                     a.peer_tag(),
                     a.local_initial_tsn(),
                     known,
+                    a.init_auth().cloned(),
                 )
             });
         let existing = match existing {
@@ -95,7 +100,7 @@ impl Endpoint {
                 }
                 return;
             }
-            Some((state, local_tag, peer_tag, initial_tsn, known)) => {
+            Some((state, local_tag, peer_tag, initial_tsn, known, auth)) => {
                 let established = !matches!(state, State::CookieWait | State::CookieEchoed);
                 let new: Vec<_> = addrs.iter().filter(|a| !known.contains(&a.ip)).collect();
                 if established && !new.is_empty() {
@@ -108,6 +113,7 @@ impl Endpoint {
                     initial_tsn,
                     local_tag,
                     peer_tag,
+                    auth,
                 })
             }
             None if !self.admits(|| Incoming {
@@ -120,12 +126,19 @@ impl Endpoint {
             }
             None => None,
         };
+        let scan = scan_init_params(&init.params, self.assoc_cfg.extensions);
+        if let PeerAuth::Invalid(why) = scan.auth {
+            // RFC 4895 §6.1: a RANDOM not of 32 bytes (or an HMAC-ALGO without SHA-1)
+            // aborts the association, with a Protocol Violation.
+            let info = bytes::Bytes::from_static(why.as_bytes());
+            return abort(self, ProtocolViolation { info }.into());
+        }
         self.stats.init_acks += 1;
         // Checked before the cookie is signed: a refused reply costs no MAC.
         if !self.may_reply(meta.src.ip) {
             return;
         }
-        let packet = self.init_ack_packet(now, init, reply_header, addrs, existing);
+        let packet = self.init_ack_packet(now, init, scan, reply_header, addrs, existing);
         self.queue_reply(meta.src, meta.dst, packet);
     }
 
@@ -134,6 +147,7 @@ impl Endpoint {
         &mut self,
         now: Instant,
         init: &Init,
+        scan: InitScan,
         header: CommonHeader,
         addrs: crate::AddrList,
         existing: Option<Existing>,
@@ -145,11 +159,23 @@ impl Endpoint {
             cfg.receive_window,
             cfg.extensions,
         );
-        let scan = scan_init_params(&init.params, ours);
         // RFC 9260 §5.2.1: in COOKIE-WAIT / COOKIE-ECHOED answer with our existing tag and no
         // tie-tags; §5.2.2: otherwise a new tag, with the current tags as tie-tags.
         let no_tie = (VerificationTag(0), VerificationTag(0));
         let fresh_tsn = Tsn(rand::RngCore::next_u32(&mut self.rng));
+        // RFC 4895 §6.1: in an INIT collision our RANDOM is handled like our tag: the INIT
+        // ACK repeats the one our INIT carried.
+        let local_auth = match existing.as_ref().and_then(|e| e.auth.clone()) {
+            Some(a)
+                if existing.as_ref().is_some_and(|e| {
+                    matches!(e.state, State::CookieWait | State::CookieEchoed)
+                }) =>
+            {
+                Some(a)
+            }
+            _ if ours.contains(Extensions::AUTH) => Some(AuthParams::ours(cfg, &mut self.rng)),
+            _ => None,
+        };
         let (local_tag, tie, itsn) = match &existing {
             // §5.2.1: the same parameters as our own INIT, tag and initial TSN included.
             Some(e) if matches!(e.state, State::CookieWait | State::CookieEchoed) => {
@@ -175,10 +201,18 @@ impl Endpoint {
             // RFC 5061 §4.2.7: what both offered, known again at COOKIE ECHO.
             features: scan.extensions,
             peer_addresses: addrs,
+            auth: match (&local_auth, scan.auth) {
+                (Some(local), PeerAuth::Offered(peer)) => Some(Box::new(CookieAuth {
+                    local: local.clone(),
+                    peer,
+                })),
+                _ => None,
+            },
         };
         let advertised = self.cfg.advertised_addresses.as_deref();
         let mut params = address_params(advertised.unwrap_or(&self.local_addrs));
         params.extend(ours.offer());
+        params.extend(local_auth.iter().flat_map(AuthParams::to_params));
         let ack = InitAck {
             initiate_tag: local_tag,
             a_rwnd: rwnd,

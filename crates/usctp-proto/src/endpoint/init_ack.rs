@@ -66,6 +66,7 @@ mod tests {
                 .map(|ip| TransportAddr::raw(*ip))
                 .collect::<Vec<_>>()
                 .into(),
+            auth: None,
         }
     }
 

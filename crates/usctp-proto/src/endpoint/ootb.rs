@@ -33,8 +33,11 @@ impl Endpoint {
             dst_port: header.src_port,
             vtag: header.vtag,
         };
-        // Rule 5: SHUTDOWN ACK gets SHUTDOWN COMPLETE with the T bit (tag reflected).
-        let answer = if matches!(chunks.first(), Some(Chunk::ShutdownAck(_))) {
+        // Rule 5: SHUTDOWN ACK gets SHUTDOWN COMPLETE with the T bit (tag reflected). RFC 4895
+        // §6.3: a packet that starts with AUTH is judged by the chunk after it (a peer that
+        // asked for SHUTDOWN ACK to be authenticated sends AUTH first).
+        let first = chunks.iter().find(|c| !matches!(c, Chunk::Auth(_)));
+        let answer = if matches!(first, Some(Chunk::ShutdownAck(_))) {
             Chunk::ShutdownComplete(ShutdownComplete { t_bit: true })
         } else {
             // Rule 8: ABORT with the T bit, the packet's tag reflected.

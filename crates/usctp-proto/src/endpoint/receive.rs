@@ -9,6 +9,7 @@ use usctp_wire::{CommonHeader, Packet, ParseOptions};
 
 use super::peer_key::PeerKey;
 use super::Endpoint;
+use crate::auth::ReceivedPacket;
 use crate::event::AssocId;
 use crate::DatagramMeta;
 
@@ -37,13 +38,27 @@ impl Endpoint {
         // One chunk list reused for every packet (at most `limit` + 1 long): no allocation
         // per packet on the data path.
         let mut chunks = std::mem::take(&mut self.chunk_buf);
-        let parsed = Packet::chunks(&data, ParseOptions::default()).and_then(|(header, iter)| {
-            for c in iter.take(limit.saturating_add(1)) {
-                chunks.push(c?);
-            }
-            Ok(header)
-        });
-        self.dispatch(now, &meta, parsed, &mut chunks);
+        // Where the first AUTH chunk starts: its HMAC covers the bytes from there on
+        // (RFC 4895 §6.3). Noted while parsing, which costs a compare per chunk.
+        let mut auth_at = None;
+        let parsed =
+            Packet::chunks(&data, ParseOptions::default()).and_then(|(header, mut iter)| {
+                for _ in 0..limit.saturating_add(1) {
+                    let at = iter.offset();
+                    let Some(c) = iter.next() else { break };
+                    let c = c?;
+                    if auth_at.is_none() && matches!(c, Chunk::Auth(_)) {
+                        auth_at = Some(at);
+                    }
+                    chunks.push(c);
+                }
+                Ok(header)
+            });
+        let packet = ReceivedPacket {
+            bytes: &data,
+            auth_at,
+        };
+        self.dispatch(now, &meta, (parsed, &packet), &mut chunks);
         chunks.clear();
         self.chunk_buf = chunks;
     }
@@ -54,7 +69,10 @@ impl Endpoint {
         &mut self,
         now: Instant,
         meta: &DatagramMeta,
-        parsed: Result<CommonHeader, usctp_wire::ParseError>,
+        (parsed, packet): (
+            Result<CommonHeader, usctp_wire::ParseError>,
+            &ReceivedPacket<'_>,
+        ),
         chunks: &mut Vec<Chunk>,
     ) {
         let Ok(header) = parsed else {
@@ -73,9 +91,9 @@ impl Endpoint {
             Some(_) if chunks.iter().any(|c| matches!(c, Chunk::Init(_))) => {
                 self.on_init(now, meta, &header, chunks)
             }
-            Some(Chunk::CookieEcho(_)) => self.on_cookie_echo(now, meta, &header, chunks),
+            Some(Chunk::CookieEcho(_)) => self.on_cookie_echo(now, meta, (&header, packet), chunks),
             Some(_) => match self.lookup(meta, &header) {
-                Some(id) => self.deliver(now, id, meta, &header, chunks),
+                Some(id) => self.deliver(now, id, meta, (&header, packet), chunks),
                 None => self.out_of_the_blue(meta, &header, chunks),
             },
         }
@@ -118,11 +136,11 @@ impl Endpoint {
         now: Instant,
         id: AssocId,
         meta: &DatagramMeta,
-        header: &CommonHeader,
+        packet: (&CommonHeader, &ReceivedPacket<'_>),
         chunks: &mut Vec<Chunk>,
     ) {
         if let Some(a) = self.assocs.get_mut(id) {
-            a.handle_packet(now, meta, header, chunks);
+            a.handle_packet(now, meta, packet, chunks);
         }
         self.touch(id);
     }

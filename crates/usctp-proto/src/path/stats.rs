@@ -60,6 +60,8 @@ pub struct AssociationStats {
     pub extensions: crate::Extensions,
     /// Messages PR-SCTP abandoned, by policy (RFC 7496 §4).
     pub abandoned: crate::PrStats,
+    /// What failed authentication discarded (RFC 4895 §6.3).
+    pub auth: crate::AuthStats,
     /// Every path, by id.
     pub paths: Vec<PathStats>,
 }

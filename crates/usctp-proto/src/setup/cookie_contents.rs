@@ -4,6 +4,7 @@
 use usctp_wire::{Tsn, VerificationTag};
 
 use super::Extensions;
+use crate::auth::AuthParams;
 use crate::AddrList;
 
 /// What a cookie carries: the negotiated parameters of the association-to-be.
@@ -39,6 +40,19 @@ pub(crate) struct CookieContents {
     pub features: Extensions,
     /// The peer's transport addresses: the INIT's source first, then those it listed.
     pub peer_addresses: AddrList,
+    /// With AUTH in force: both sides' RANDOM, CHUNKS and HMAC-ALGO (RFC 4895 §6.1), so
+    /// that the association made from the cookie knows the keys.
+    pub auth: Option<Box<CookieAuth>>,
+}
+
+/// The AUTH parameters a cookie carries: ours (from the INIT ACK) and the peer's (from its
+/// INIT).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CookieAuth {
+    /// Ours, as the INIT ACK sent them.
+    pub local: AuthParams,
+    /// The peer's, as its INIT sent them.
+    pub peer: AuthParams,
 }
 
 impl CookieContents {

@@ -18,9 +18,10 @@ pub struct Extensions(u32);
 
 /// Each extension: its bit (stable: it is stored in State Cookies), name, and the chunk
 /// type that Supported Extensions lists for it.
-const TABLE: [(Extensions, &str, u8); 2] = [
+const TABLE: [(Extensions, &str, u8); 3] = [
     (Extensions::PR_SCTP, "PR-SCTP", chunk::FORWARD_TSN),
     (Extensions::RECONFIG, "RE-CONFIG", chunk::RE_CONFIG),
+    (Extensions::AUTH, "AUTH", chunk::AUTH),
 ];
 
 impl Extensions {
@@ -30,9 +31,13 @@ impl Extensions {
     pub const PR_SCTP: Self = Self(1 << 0);
     /// Stream reconfiguration, RE-CONFIG (RFC 6525).
     pub const RECONFIG: Self = Self(1 << 1);
+    /// Authenticated chunks, AUTH (RFC 4895). Offered with RANDOM, CHUNKS and HMAC-ALGO
+    /// besides Supported Extensions; in force only when the peer sent valid RANDOM and
+    /// HMAC-ALGO parameters (RFC 4895 §6.1). Not offered by default (see `Default`).
+    pub const AUTH: Self = Self(1 << 2);
 
     /// Every extension this version knows.
-    const KNOWN: u32 = Self::PR_SCTP.0 | Self::RECONFIG.0;
+    const KNOWN: u32 = Self::PR_SCTP.0 | Self::RECONFIG.0 | Self::AUTH.0;
 
     /// Every extension of `other` is in `self`.
     pub const fn contains(self, other: Self) -> bool {
@@ -90,7 +95,8 @@ impl Extensions {
 
     /// What a peer's INIT / INIT ACK parameters offer. PR-SCTP: the Forward-TSN-Supported
     /// parameter (RFC 3758 §3.1) or FORWARD TSN in Supported Extensions (as Linux accepts);
-    /// the others: their chunk type in Supported Extensions (RFC 5061 §4.2.7).
+    /// the others: their chunk type in Supported Extensions (RFC 5061 §4.2.7). AUTH takes
+    /// its own parameters too: `scan_init_params` decides it.
     pub(crate) fn offered_by(params: &[Parameter]) -> Self {
         let mut out = Self::NONE;
         for p in params {
@@ -111,8 +117,12 @@ impl Extensions {
 }
 
 impl Default for Extensions {
-    /// Every extension this version implements (PR-SCTP and RE-CONFIG), as Linux and usrsctp
-    /// offer them by default; each is in force only when the peer offers it too.
+    /// PR-SCTP and RE-CONFIG, which Linux and usrsctp both offer by default; each is in
+    /// force only when the peer offers it too. AUTH is not: Linux ships with it off
+    /// (`net.sctp.auth_enable = 0`), usrsctp with it on, and the project offers by default
+    /// only what both do. It costs an AUTH chunk per packet that carries a chunk the peer
+    /// asks to authenticate, and with the default empty key it proves little until keys
+    /// are configured.
     fn default() -> Self {
         Self::PR_SCTP.with(Self::RECONFIG)
     }

@@ -5,6 +5,7 @@ use usctp_wire::chunk::UnknownAction;
 use usctp_wire::param::{Parameter, UnrecognizedParameter};
 
 use super::Extensions;
+use crate::auth::{AuthParams, PeerAuth};
 
 /// What the scan of an INIT's (or INIT ACK's) parameters found.
 #[derive(Debug, Default)]
@@ -15,6 +16,8 @@ pub(crate) struct InitScan {
     pub preservative: u32,
     /// The extensions in force: those we enable (`ours`) that the peer offered too.
     pub extensions: Extensions,
+    /// The peer's AUTH parameters, when we offer AUTH (RFC 4895 §6.1).
+    pub auth: PeerAuth,
 }
 
 /// Walk the parameters by their action bits (RFC 9260 §3.2.1). A parameter counts as
@@ -42,8 +45,18 @@ pub(crate) fn scan_init_params(params: &[Parameter], ours: Extensions) -> InitSc
         }
     }
     // Parameters after a stop are not processed, offers included.
-    let offered = Extensions::offered_by(params.get(..end).unwrap_or_default());
+    let processed = params.get(..end).unwrap_or_default();
+    let offered = Extensions::offered_by(processed).without(Extensions::AUTH);
     scan.extensions = ours.intersection(offered);
+    // RFC 4895 §6.1: AUTH is in force when the peer sent valid RANDOM and HMAC-ALGO (listing
+    // it in Supported Extensions alone does not do it; not listing it there, as some stacks
+    // do not, is accepted).
+    if ours.contains(Extensions::AUTH) {
+        scan.auth = AuthParams::from_peer(processed);
+        if matches!(scan.auth, PeerAuth::Offered(_)) {
+            scan.extensions = scan.extensions.with(Extensions::AUTH);
+        }
+    }
     scan
 }
 
@@ -60,6 +73,9 @@ fn handled(p: &Parameter, ours: Extensions) -> bool {
         | Parameter::UnrecognizedParameter(_)
         | Parameter::SupportedExtensions(_) => true,
         Parameter::ForwardTsnSupported(_) => ours.contains(Extensions::PR_SCTP),
+        Parameter::Random(_) | Parameter::ChunkList(_) | Parameter::RequestedHmacAlgorithm(_) => {
+            ours.contains(Extensions::AUTH)
+        }
         _ => false,
     }
 }

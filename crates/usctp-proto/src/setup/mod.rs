@@ -6,6 +6,6 @@ mod cookie_contents;
 mod features;
 mod init_params;
 
-pub(crate) use cookie_contents::CookieContents;
+pub(crate) use cookie_contents::{CookieAuth, CookieContents};
 pub use features::Extensions;
-pub(crate) use init_params::scan_init_params;
+pub(crate) use init_params::{scan_init_params, InitScan};

@@ -13,6 +13,7 @@ use usctp_wire::StreamId;
 pub const CLIENT_PORT: u16 = 40_000;
 pub const SERVER_PORT: u16 = 5000;
 
+pub mod auth;
 pub mod tester;
 pub mod tshark;
 pub mod wire;

@@ -10,6 +10,28 @@ use crate::stats::AssocStats;
 use crate::{Association, ConnectError, Error};
 
 /// A message waiting to be queued in the core.
+/// Shared-key operations of SCTP AUTH (RFC 4895 §6.1) a handle can make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AuthKeyOp {
+    Add(u16, Bytes),
+    Activate(u16),
+    Delete(u16),
+}
+
+impl AuthKeyOp {
+    /// Apply it to `a`.
+    pub(crate) fn apply(
+        self,
+        a: &mut usctp_proto::Association,
+    ) -> Result<(), usctp_proto::AuthKeyError> {
+        match self {
+            Self::Add(id, key) => a.add_auth_key(id, key),
+            Self::Activate(id) => a.set_active_auth_key(id),
+            Self::Delete(id) => a.delete_auth_key(id),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct SendReq {
     pub opts: SendOptions,
@@ -57,6 +79,8 @@ pub(crate) enum Command {
     Stats(AssocId, oneshot::Sender<Option<AssocStats>>),
     /// A stream reconfiguration request (RFC 6525).
     Reconfig(AssocId, Reconfig, oneshot::Sender<Result<(), Error>>),
+    /// A shared-key operation (RFC 4895).
+    AuthKey(AssocId, AuthKeyOp, oneshot::Sender<Result<(), Error>>),
     /// The handle was dropped.
     Dropped(AssocId),
     /// Abort everything and stop.

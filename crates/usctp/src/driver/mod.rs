@@ -17,7 +17,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use usctp_proto::AssocId;
 use usctp_transport::{Datagram, Transport};
 
-pub(crate) use command::{Command, Reconfig, SendReq};
+pub(crate) use command::{AuthKeyOp, Command, Reconfig, SendReq};
 
 use crate::shared::RecvLimits;
 use crate::shared::{Ended, Shared};
@@ -191,6 +191,12 @@ impl Driver {
                 let r = self
                     .ep
                     .with_association(id, |a| req.apply(a).map_err(Error::from_core));
+                let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
+            }
+            Command::AuthKey(id, op, reply) => {
+                let r = self
+                    .ep
+                    .with_association(id, |a| op.apply(a).map_err(Error::from));
                 let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
             }
             Command::Stats(id, reply) => {
