@@ -357,6 +357,20 @@ fn client_option_values_are_checked() {
             &["server", "--abort-after=soon"],
             "Invalid abort-after [soon]\n",
         ),
+        (&["client", "--lifetime=soon"], "Invalid lifetime [soon]\n"),
+        (&["client", "--max-rtx=-1"], "Invalid max-rtx [-1]\n"),
+        (
+            &["client", "--reset-streams=one"],
+            "Invalid reset-streams [one]\n",
+        ),
+        (
+            &["server", "--udp-port=7190", "--peer-addresses=all"],
+            "Invalid peer-addresses [all]: list or source\n",
+        ),
+        (
+            &["server", "--udp-port=7191", "--ootb-heartbeat=ignore"],
+            "Invalid ootb-heartbeat [ignore]: abort or drop\n",
+        ),
     ];
     for (args, err) in cases {
         let out = run(args, b"", Duration::from_secs(10));

@@ -72,6 +72,11 @@ pub struct AssociationConfig {
     /// Duplicate TSNs remembered for the next SACK at most (RFC 9260 §3.3.4); further
     /// duplicates are still discarded, just not listed.
     pub max_dup_tsns: usize,
+    /// Take the peer's address list from its INIT / INIT ACK (RFC 9260 §5.1.2). `false`: only
+    /// the packet's source address becomes a path, so the association stays single-homed,
+    /// which lets it cross a NAT that rewrites the source (a server behind Kubernetes NAT, see
+    /// the load-balancing notes; more paths can only come later with ASCONF).
+    pub use_peer_address_list: bool,
     /// Extensions offered in INIT / INIT ACK; those the peer offers too are in force
     /// (`AssociationStats::extensions`). Default: PR-SCTP and RE-CONFIG.
     pub extensions: crate::Extensions,
@@ -87,6 +92,18 @@ pub struct AssociationConfig {
     /// With AUTH: the endpoint-pair shared keys and the active one (RFC 4895 §6.1), copied
     /// into each association where AUTH comes into force. Default: key 0, empty, active.
     pub auth_keys: crate::SharedKeys,
+}
+
+impl AssociationConfig {
+    /// How many of the peer's addresses become paths: `max_peer_addresses`, or only the
+    /// packet's source without `use_peer_address_list`.
+    pub(crate) fn peer_address_limit(&self) -> usize {
+        if self.use_peer_address_list {
+            self.max_peer_addresses
+        } else {
+            1
+        }
+    }
 }
 
 impl Default for AssociationConfig {
@@ -117,6 +134,7 @@ impl Default for AssociationConfig {
             max_peer_addresses: 16,
             initial_mtu: 1500,
             max_dup_tsns: 64,
+            use_peer_address_list: true,
             extensions: crate::Extensions::default(),
             auth_chunks: Vec::new(),
             auth_hmacs: vec![crate::HmacAlgorithm::Sha256, crate::HmacAlgorithm::Sha1],
@@ -147,6 +165,11 @@ pub struct EndpointConfig {
     /// A legitimate peer retransmits its INIT after RTO.Initial, so a low value costs it at
     /// most one retransmission.
     pub stateless_reply_rate_per_source: u32,
+    /// Answer an out-of-the-blue HEARTBEAT with an ABORT (RFC 9260 §8.4 rule 8). `false`:
+    /// drop it silently, as usrsctp users ask for behind Kubernetes NAT, where the server's
+    /// probe of a second client address arrives from an unknown (NATed) source and the ABORT
+    /// would only add to the confusion (the load-balancing notes, §4.1).
+    pub abort_ootb_heartbeats: bool,
     /// Seed for the endpoint's RNG (tests). `None`: seeded from the OS at creation, so tags,
     /// initial TSNs and the cookie secret are unpredictable.
     pub rng_seed: Option<u64>,
@@ -163,6 +186,7 @@ impl Default for EndpointConfig {
             max_associations: 65_536,
             stateless_reply_rate: 4096,
             stateless_reply_rate_per_source: 1024,
+            abort_ootb_heartbeats: true,
             rng_seed: None,
             association: AssociationConfig::default(),
         }

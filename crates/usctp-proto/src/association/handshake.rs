@@ -214,7 +214,8 @@ impl Association {
         let outbound = self.cfg.outbound_streams.min(ack.inbound_streams);
         let inbound = self.cfg.max_inbound_streams.min(ack.outbound_streams);
         self.adopt_peer(now, ack.initial_tsn, ack.a_rwnd, outbound, inbound);
-        for &r in peer_addresses(&ack.params, meta.src, self.cfg.max_peer_addresses).iter() {
+        let max = self.cfg.peer_address_limit();
+        for &r in peer_addresses(&ack.params, meta.src, max).iter() {
             self.add_peer_path(now, r);
         }
         // The INIT is kept: a Stale Cookie error sends it again (RFC 9260 §5.2.6).

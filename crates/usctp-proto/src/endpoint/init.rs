@@ -71,7 +71,7 @@ impl Endpoint {
             // RFC 9260 §5.1.2: host names are not resolved; §3.3.10.5: the cause carries it.
             return abort(self, UnresolvableAddress::of(name).into());
         }
-        let max = self.assoc_cfg.max_peer_addresses;
+        let max = self.assoc_cfg.peer_address_limit();
         let addrs = peer_addresses(&init.params, meta.src, max);
         let existing = addrs
             .iter()

@@ -25,7 +25,13 @@ impl Endpoint {
                     | Chunk::Error(_)
             )
         });
-        if silent {
+        // Configurable: a HEARTBEAT that no association claims may be dropped silently.
+        let quiet_hb = !self.cfg.abort_ootb_heartbeats
+            && matches!(
+                chunks.iter().find(|c| !matches!(c, Chunk::Auth(_))),
+                Some(Chunk::Heartbeat(_))
+            );
+        if silent || quiet_hb {
             return;
         }
         let reply_header = CommonHeader {

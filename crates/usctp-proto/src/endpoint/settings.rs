@@ -15,6 +15,7 @@ pub(crate) struct Settings {
     pub max_associations: usize,
     pub stateless_reply_rate: u32,
     pub stateless_reply_rate_per_source: u32,
+    pub abort_ootb_heartbeats: bool,
 }
 
 impl Settings {
@@ -27,6 +28,7 @@ impl Settings {
             max_associations,
             stateless_reply_rate,
             stateless_reply_rate_per_source,
+            abort_ootb_heartbeats,
             rng_seed,
             association,
         } = cfg;
@@ -37,6 +39,7 @@ impl Settings {
             max_associations,
             stateless_reply_rate,
             stateless_reply_rate_per_source,
+            abort_ootb_heartbeats,
         };
         (settings, rng_seed, association)
     }

@@ -51,10 +51,15 @@ pub fn quiet() -> AssociationConfig {
 
 impl Tester {
     /// A SUT listening on SERVER:SPORT, no association yet.
-    #[allow(clippy::disallowed_methods)] // the base instant of a deterministic test
     pub fn listen(cfg: AssociationConfig) -> Self {
+        Self::listen_with(super::endpoint_config(99, cfg))
+    }
+
+    /// As [`Tester::listen`], with a whole endpoint configuration.
+    #[allow(clippy::disallowed_methods)] // the base instant of a deterministic test
+    pub fn listen_with(ecfg: usctp_proto::EndpointConfig) -> Self {
         let now = Instant::now();
-        let ep = Endpoint::new(super::endpoint_config(99, cfg), SPORT, vec![SERVER], now);
+        let ep = Endpoint::new(ecfg, SPORT, vec![SERVER], now);
         Self {
             ep,
             start: now,

@@ -135,6 +135,18 @@ pub const TUNABLES: &[Extra] = &[
     with("streams", "Outbound streams requested", || {
         lib().outbound_streams.to_string()
     }),
+    with(
+        "peer-addresses",
+        "list: every address the peer's INIT / INIT ACK lists becomes a path; source: only \
+         the packet's source (single-homed, crosses a NAT)",
+        || "list".into(),
+    ),
+    with(
+        "ootb-heartbeat",
+        "abort: answer a HEARTBEAT no association claims with ABORT (RFC 9260 §8.4); drop: \
+         ignore it (behind NAT)",
+        || "abort".into(),
+    ),
 ];
 
 /// `server`'s own additions.

@@ -145,6 +145,12 @@ impl Net {
         let t: Arc<dyn Transport> = self.mux.port(port)?;
         let mut cfg = EndpointConfig::new(local, port, TransportConfig::Custom(t));
         tunables(p, &mut cfg.protocol.association);
+        // NAT-friendly: no ABORT for a HEARTBEAT no association claims.
+        match p.get("ootb-heartbeat") {
+            None | Some("abort") => {}
+            Some("drop") => cfg.protocol.abort_ootb_heartbeats = false,
+            Some(v) => die(&format!("Invalid ootb-heartbeat [{v}]: abort or drop\n")),
+        }
         cfg.accept_backlog = 64;
         Some(cfg)
     }
@@ -185,6 +191,11 @@ fn tunables(p: &Parsed, a: &mut AssociationConfig) {
     }
     if let Some(d) = ms(p, "sack-delay") {
         a.sack_delay = d;
+    }
+    match p.get("peer-addresses") {
+        None | Some("list") => {}
+        Some("source") => a.use_peer_address_list = false,
+        Some(v) => die(&format!("Invalid peer-addresses [{v}]: list or source\n")),
     }
     if let Some(n) = count(p, "streams") {
         a.outbound_streams = u16::try_from(n.max(1)).unwrap_or(u16::MAX);
