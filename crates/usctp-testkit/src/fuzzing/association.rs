@@ -87,11 +87,13 @@ impl Harness {
         cfg.hb_interval = Some(Duration::from_secs(5));
         cfg.send_queue_limit = 64 * 1024;
         cfg.receive_window = 32 * 1024;
-        // Extensions on (both offered by the fuzzed peer) unless the first byte says not.
-        cfg.extensions = if which < 240 {
-            Extensions::PR_SCTP.with(Extensions::RECONFIG)
-        } else {
-            Extensions::NONE
+        // Extensions on (all offered by the fuzzed peer) unless the first byte says not.
+        // AUTH too for a quarter of them (it is off by default); the peer asks for no chunk
+        // to be authenticated, so its DATA still counts, and its AUTH chunks never verify.
+        cfg.extensions = match which {
+            240.. => Extensions::NONE,
+            _ if which % 4 == 1 => Extensions::default().with(Extensions::AUTH),
+            _ => Extensions::default(),
         };
         if net.multihomed() {
             // Low enough that a few errors take a path to INACTIVE.

@@ -9,7 +9,10 @@ use usctp_wire::chunk::{
     Abort, Chunk, CookieAck, CookieEcho, Data, ForwardTsn, GapBlock, Heartbeat, HeartbeatAck, Init,
     InitAck, OperationError, Sack, Shutdown, ShutdownAck, ShutdownComplete,
 };
-use usctp_wire::param::{ForwardTsnSupported, Parameter, StateCookie, SupportedExtensions};
+use usctp_wire::param::{
+    ChunkList, ForwardTsnSupported, Parameter, Random, RequestedHmacAlgorithm, StateCookie,
+    SupportedExtensions,
+};
 use usctp_wire::{Ppid, Ssn, StreamId, Tsn, VerificationTag};
 
 use super::input::Input;
@@ -156,14 +159,28 @@ impl PeerView {
     }
 }
 
-/// PR-SCTP and RE-CONFIG offered, as usrsctp offers them (RFC 3758 §3.1, RFC 5061 §4.2.7).
-fn extension_offer() -> [Parameter; 2] {
+/// PR-SCTP, RE-CONFIG and AUTH offered, as usrsctp offers them (RFC 3758 §3.1, RFC 5061
+/// §4.2.7, RFC 4895 §3: a RANDOM of 32 bytes, no chunk asked to be authenticated, SHA-1).
+fn extension_offer() -> [Parameter; 5] {
     [
         ForwardTsnSupported.into(),
         SupportedExtensions {
-            chunk_types: vec![chunk_type::FORWARD_TSN, chunk_type::RE_CONFIG],
+            chunk_types: vec![
+                chunk_type::FORWARD_TSN,
+                chunk_type::RE_CONFIG,
+                chunk_type::AUTH,
+            ],
         }
         .into(),
+        Random {
+            random: Bytes::from_static(&[0x5a; 32]),
+        }
+        .into(),
+        ChunkList {
+            chunk_types: Vec::new(),
+        }
+        .into(),
+        RequestedHmacAlgorithm { hmac_ids: vec![1] }.into(),
     ]
 }
 

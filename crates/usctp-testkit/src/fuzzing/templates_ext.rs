@@ -1,9 +1,9 @@
 //! Extension chunks for the `association` target: FORWARD TSN with stream entries,
-//! I-FORWARD-TSN, and RE-CONFIG with one or two requests or responses, their sequence numbers
-//! and TSNs near the values a real peer would use.
+//! I-FORWARD-TSN, AUTH, and RE-CONFIG with one or two requests or responses, their sequence
+//! numbers and TSNs near the values a real peer would use.
 
 use usctp_wire::chunk::{
-    Chunk, ForwardTsn, ForwardTsnStream, IForwardTsn, IForwardTsnStream, ReConfig,
+    Auth, Chunk, ForwardTsn, ForwardTsnStream, IForwardTsn, IForwardTsnStream, ReConfig,
 };
 use usctp_wire::param::{
     AddIncomingStreamsRequest, AddOutgoingStreamsRequest, IncomingSsnResetRequest,
@@ -21,7 +21,7 @@ const PEER_INITIAL: u32 = 1000;
 impl PeerView {
     /// One extension chunk.
     pub(super) fn ext_chunk(&mut self, input: &mut Input<'_>) -> Chunk {
-        match input.u8() % 4 {
+        match input.u8() % 5 {
             0 => Chunk::ForwardTsn(ForwardTsn {
                 new_cum_tsn: self.peer_tsn(input),
                 streams: (0..input.u8() % 4)
@@ -40,6 +40,13 @@ impl PeerView {
                         mid: Mid(u32::from(input.u8())),
                     })
                     .collect(),
+            }),
+            // RFC 4895: key ids and HMAC ids near the real ones, an HMAC of any length (it
+            // never verifies: what follows it is dropped).
+            4 => Chunk::Auth(Auth {
+                shared_key_id: u16::from(input.u8() % 3),
+                hmac_id: u16::from(input.u8() % 4),
+                hmac: input.blob(),
             }),
             _ => Chunk::ReConfig(ReConfig {
                 params: (0..1 + input.u8() % 2)
