@@ -70,7 +70,8 @@ pub enum Event {
     /// Space in the send queue after a `QueueFull` error.
     Writable,
     /// PR-SCTP gave up on a message (RFC 3758, RFC 7496): it is returned with the reason.
-    Abandoned(AbandonedMessage),
+    /// (Boxed: abandonment is rare, and a large variant would make every event larger.)
+    Abandoned(Box<AbandonedMessage>),
     /// The peer abandoned the message being delivered in pieces (a FORWARD TSN skipped its
     /// rest, RFC 3758 §3.6): the pieces delivered so far are all there will be
     /// (SCTP_PARTIAL_DELIVERY_ABORTED, RFC 6458 §6.1.7).

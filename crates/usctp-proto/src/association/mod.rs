@@ -556,9 +556,10 @@ impl Association {
 
     /// Hand abandoned messages to the application (RFC 3758; RFC 6458 §6.1.11 does the same
     /// with SCTP_SEND_FAILED_EVENT).
+    #[inline]
     fn report_abandoned(&mut self) {
         while let Some(m) = self.tx.take_abandoned() {
-            self.events.push_back(Event::Abandoned(m));
+            self.events.push_back(Event::Abandoned(Box::new(m)));
         }
     }
 

@@ -77,6 +77,8 @@ pub(crate) struct SendQueue {
     current: Option<InProgress>,
     /// User bytes not yet sent (including the rest of `current`).
     bytes: usize,
+    /// Queued messages with a lifetime: `drop_expired` has nothing to look at without them.
+    timed: usize,
     outbound_streams: u16,
     limits: Limits,
 }
@@ -88,6 +90,7 @@ impl SendQueue {
             ready: VecDeque::new(),
             current: None,
             bytes: 0,
+            timed: 0,
             outbound_streams,
             limits,
         }
@@ -154,6 +157,7 @@ impl SendQueue {
             &payload,
             now,
         );
+        self.timed += usize::from(timed(&pr_msg));
         let s = self.streams.entry(stream.0).or_default();
         if s.queue.is_empty() {
             self.ready.push_back(stream.0);
@@ -226,6 +230,7 @@ impl SendQueue {
         let id = self.ready.pop_front()?;
         let s = self.streams.get_mut(&id)?;
         let m = s.queue.pop_front()?;
+        self.timed -= usize::from(timed(&m.pr));
         if !s.queue.is_empty() {
             self.ready.push_back(id);
         }
@@ -289,6 +294,7 @@ impl SendQueue {
                 continue;
             };
             self.bytes -= m.payload.len();
+            self.timed -= usize::from(timed(&m.pr));
             if let Some(pr) = m.pr {
                 abandoned.push_back(pr.report(AbandonReason::Priority, false));
             }
@@ -305,7 +311,7 @@ impl SendQueue {
         now: Instant,
         abandoned: &mut VecDeque<AbandonedMessage>,
     ) {
-        if self.current.is_some() {
+        if self.current.is_some() || self.timed == 0 {
             return;
         }
         while let Some(&id) = self.ready.front() {
@@ -325,6 +331,7 @@ impl SendQueue {
                 self.ready.pop_front();
             }
             self.bytes -= m.payload.len();
+            self.timed -= usize::from(timed(&m.pr));
             if let Some(pr) = m.pr {
                 abandoned.push_back(pr.report(AbandonReason::Lifetime, false));
             }
@@ -348,9 +355,15 @@ impl SendQueue {
         for s in dropped.values() {
             count += s.queue.len();
             self.bytes -= s.queue.iter().map(|m| m.payload.len()).sum::<usize>();
+            self.timed -= s.queue.iter().filter(|m| timed(&m.pr)).count();
         }
         count
     }
+}
+
+/// The message has a lifetime (a deadline to check while it waits).
+fn timed(pr: &Option<Arc<PrMessage>>) -> bool {
+    pr.as_ref().is_some_and(|p| p.deadline.is_some())
 }
 
 #[cfg(test)]
