@@ -22,11 +22,12 @@
 //! whose names contain a or b. About 30 s.
 
 mod pr_interop;
+mod usrsctp_lab;
 
 use std::fs::File;
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -34,9 +35,8 @@ use pr_interop::*;
 use tokio::runtime::Runtime;
 use tokio::time::timeout;
 use usctp::{Endpoint, EndpointConfig, TransportAddr};
+use usrsctp_lab::{Lab, PEER_IP, USCTP_IP};
 
-const USCTP_IP: [u8; 4] = [10, 79, 1, 1];
-const PEER_IP: [u8; 4] = [10, 79, 1, 2];
 const PEER_PORT: u16 = 6001;
 const USCTP_PORT: u16 = 6002;
 const N: u32 = 50;
@@ -45,117 +45,20 @@ const LOSS: u32 = 30;
 const BIG: usize = 4 << 20;
 const RWND: u32 = 262_144;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// `bash -c SCRIPT` with the scripts' library sourced; its stdout, or the error.
-fn sh(script: &str) -> Result<String, String> {
-    let r = root();
-    let lib = format!(
-        "set -u; LOG_TAG=interop_usrsctp_pr; . {0}/scripts/lib/log.sh; . {0}/scripts/lib/pkg.sh; \
-         . {0}/scripts/lib/netns.sh; . {0}/interop/usrsctp/lib.sh; ",
-        r.display()
-    );
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg(lib + script)
-        .output()
-        .map_err(|e| format!("bash: {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+/// Drop `LOSS`% of the packets whose first chunk is DATA arriving in namespace `ns`.
+fn loss(lab: &Lab, ns: &str, udp: bool) -> Result<(), String> {
+    let rule = if udp {
+        format!("udp dport {UDP_PORT} @th,160,8 0")
     } else {
-        Err(format!(
-            "`{script}`: {}: {}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
-}
-
-/// The two namespaces and their link; deleted on drop.
-struct Lab {
-    a: String,
-    b: String,
-    dir: PathBuf,
-    peer: String,
-}
-
-impl Lab {
-    fn up() -> Result<Lab, String> {
-        let pid = std::process::id();
-        let dir = std::env::temp_dir().join(format!("usctp-h10-{pid}"));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let lab = Lab {
-            a: format!("h10a-{pid}"),
-            b: format!("h10b-{pid}"),
-            peer: dir.join("usrsctp_peer").display().to_string(),
-            dir,
-        };
-        sh(&format!("usrsctp_peer_build {} >&2", lab.dir.display()))?;
-        let ip = |a: [u8; 4]| IpAddr::from(a).to_string();
-        sh(&format!(
-            "ns_add {a} && ns_add {b} && veth {a} h10a{pid} {b} h10b{pid} && \
-             ns_addr {a} h10a{pid} {}/24 && ns_addr {b} h10b{pid} {}/24",
-            ip(USCTP_IP),
-            ip(PEER_IP),
-            a = lab.a,
-            b = lab.b
-        ))?;
-        Ok(lab)
-    }
-
-    /// usrsctp_peer in namespace B with `args`, its output in `out`.
-    fn peer(&self, args: &[String], out: &Path) -> Result<Child, String> {
-        let f = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
-        let e = f.try_clone().map_err(|e| e.to_string())?;
-        Command::new("ip")
-            .args(["netns", "exec", &self.b, &self.peer])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(f)
-            .stderr(e)
-            .spawn()
-            .map_err(|e| format!("usrsctp_peer: {e}"))
-    }
-
-    /// Drop `LOSS`% of the packets whose first chunk is DATA arriving in namespace `ns`.
-    fn loss(&self, ns: &str, udp: bool) -> Result<(), String> {
-        let rule = if udp {
-            format!("udp dport {UDP_PORT} @th,160,8 0")
-        } else {
-            "meta l4proto sctp @th,96,8 0".into()
-        };
-        let nft = format!(
-            "table inet h10loss {{\n chain in {{ type filter hook input priority 0; {rule} \
-             numgen random mod 100 < {LOSS} drop; }}\n}}"
-        );
-        sh(&format!("ip netns exec {ns} nft -f - <<'NFT'\n{nft}\nNFT")).map(|_| ())
-    }
-
-    fn loss_off(&self) {
-        for ns in [&self.a, &self.b] {
-            let _ = Command::new("ip")
-                .args([
-                    "netns", "exec", ns, "nft", "delete", "table", "inet", "h10loss",
-                ])
-                .stderr(Stdio::null())
-                .status();
-        }
-    }
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        self.loss_off();
-        let _ = sh(&format!("ns_del {} {}", self.a, self.b));
-        if std::env::var_os("KEEP").is_none() {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        } else {
-            eprintln!("captures and outputs kept in {}", self.dir.display());
-        }
-    }
+        "meta l4proto sctp @th,96,8 0".into()
+    };
+    let table = lab.loss_table();
+    let nft = format!(
+        "table inet {table} {{\n chain in {{ type filter hook input priority 0; {rule} \
+         numgen random mod 100 < {LOSS} drop; }}\n}}"
+    );
+    lab.sh(&format!("ip netns exec {ns} nft -f - <<'NFT'\n{nft}\nNFT"))
+        .map(|_| ())
 }
 
 /// Wait for the peer (its own --timeout bounds it); its output.
@@ -227,7 +130,7 @@ fn usctp_sends(
     args.extend(transport_args(udp));
     let peer = lab.peer(&args, &out)?;
     std::thread::sleep(Duration::from_millis(300));
-    lab.loss(&lab.b, udp)?;
+    loss(lab, &lab.b, udp)?;
     let ep = bind(rt, lab, udp, None)?;
     let r = rt.block_on(async {
         let to = if udp {
@@ -290,7 +193,7 @@ where
     let cap = Capture::start(&lab.a, &pcap, filter)?;
     let ep = bind(rt, lab, udp, rwnd)?;
     if !large {
-        lab.loss(&lab.a, udp)?;
+        loss(lab, &lab.a, udp)?;
     }
     let mut args = strings(&["--role", "client", "--remote"]);
     args.push(IpAddr::from(USCTP_IP).to_string());
@@ -384,12 +287,12 @@ fn usrsctp_pr_sctp_interop() {
         return;
     }
     let require = std::env::var("USCTP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
-    if let Err(e) = sh("pkg_need ip tcpdump tshark nft gcc ethtool") {
+    if let Err(e) = lab_sh("pkg_need ip tcpdump tshark nft gcc ethtool") {
         assert!(!require, "tools: {e}");
         println!("SKIPPED interop_usrsctp_pr: tools missing: {e}");
         return;
     }
-    let lab = match Lab::up() {
+    let lab = match Lab::up("h10", "interop_usrsctp_pr") {
         Ok(l) => l,
         Err(e) if !require && e.contains("usrsctp_peer_build") => {
             println!("SKIPPED interop_usrsctp_pr: usrsctp_peer not built: {e}");
@@ -448,4 +351,9 @@ fn usrsctp_pr_sctp_interop() {
         t0.elapsed().as_secs_f64()
     );
     assert!(failed.is_empty(), "failed cases: {failed:?}");
+}
+
+/// [`usrsctp_lab::sh`] under this test's log tag.
+fn lab_sh(script: &str) -> Result<String, String> {
+    usrsctp_lab::sh("interop_usrsctp_pr", script)
 }

@@ -31,11 +31,12 @@
 
 mod pr_interop;
 mod reconfig_interop;
+mod usrsctp_lab;
 
 use std::fs::File;
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -44,98 +45,10 @@ use reconfig_interop::*;
 use tokio::runtime::Runtime;
 use tokio::time::timeout;
 use usctp::{Endpoint, EndpointConfig, TransportAddr};
+use usrsctp_lab::{Lab, PEER_IP, USCTP_IP};
 
-const USCTP_IP: [u8; 4] = [10, 79, 1, 1];
-const PEER_IP: [u8; 4] = [10, 79, 1, 2];
 const PEER_PORT: u16 = 6001;
 const USCTP_PORT: u16 = 6002;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// `bash -c SCRIPT` with the scripts' library sourced; its stdout, or the error.
-fn sh(script: &str) -> Result<String, String> {
-    let r = root();
-    let lib = format!(
-        "set -u; LOG_TAG=interop_usrsctp_reconfig; . {0}/scripts/lib/log.sh; . {0}/scripts/lib/pkg.sh; \
-         . {0}/scripts/lib/netns.sh; . {0}/interop/usrsctp/lib.sh; ",
-        r.display()
-    );
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg(lib + script)
-        .output()
-        .map_err(|e| format!("bash: {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(format!(
-            "`{script}`: {}: {}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
-}
-
-/// The two namespaces and their link; deleted on drop.
-struct Lab {
-    a: String,
-    b: String,
-    dir: PathBuf,
-    peer: String,
-}
-
-impl Lab {
-    fn up() -> Result<Lab, String> {
-        let pid = std::process::id();
-        let dir = std::env::temp_dir().join(format!("usctp-h11-{pid}"));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let lab = Lab {
-            a: format!("h11a-{pid}"),
-            b: format!("h11b-{pid}"),
-            peer: dir.join("usrsctp_peer").display().to_string(),
-            dir,
-        };
-        sh(&format!("usrsctp_peer_build {} >&2", lab.dir.display()))?;
-        let ip = |a: [u8; 4]| IpAddr::from(a).to_string();
-        sh(&format!(
-            "ns_add {a} && ns_add {b} && veth {a} h11a{pid} {b} h11b{pid} && \
-             ns_addr {a} h11a{pid} {}/24 && ns_addr {b} h11b{pid} {}/24",
-            ip(USCTP_IP),
-            ip(PEER_IP),
-            a = lab.a,
-            b = lab.b
-        ))?;
-        Ok(lab)
-    }
-
-    /// usrsctp_peer in namespace B with `args`, its output in `out`.
-    fn peer(&self, args: &[String], out: &Path) -> Result<Child, String> {
-        let f = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
-        let e = f.try_clone().map_err(|e| e.to_string())?;
-        Command::new("ip")
-            .args(["netns", "exec", &self.b, &self.peer])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(f)
-            .stderr(e)
-            .spawn()
-            .map_err(|e| format!("usrsctp_peer: {e}"))
-    }
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        let _ = sh(&format!("ns_del {} {}", self.a, self.b));
-        if std::env::var_os("KEEP").is_none() {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        } else {
-            eprintln!("captures and outputs kept in {}", self.dir.display());
-        }
-    }
-}
 
 /// Wait for the peer (its own --timeout bounds it): its output, and whether it exited 0.
 fn peer_done(mut c: Child, out: &Path) -> (PeerLines, bool) {
@@ -231,12 +144,12 @@ fn usrsctp_reconfig_interop() {
         return;
     }
     let require = std::env::var("USCTP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
-    if let Err(e) = sh("pkg_need ip tcpdump tshark gcc ethtool") {
+    if let Err(e) = lab_sh("pkg_need ip tcpdump tshark gcc ethtool") {
         assert!(!require, "tools: {e}");
         println!("SKIPPED interop_usrsctp_reconfig: tools missing: {e}");
         return;
     }
-    let lab = match Lab::up() {
+    let lab = match Lab::up("h11", "interop_usrsctp_reconfig") {
         Ok(l) => l,
         Err(e) if !require && e.contains("usrsctp_peer_build") => {
             println!("SKIPPED interop_usrsctp_reconfig: usrsctp_peer not built: {e}");
@@ -286,4 +199,9 @@ fn usrsctp_reconfig_interop() {
         t0.elapsed().as_secs_f64()
     );
     assert!(failed.is_empty(), "failed cases: {failed:?}");
+}
+
+/// [`usrsctp_lab::sh`] under this test's log tag.
+fn lab_sh(script: &str) -> Result<String, String> {
+    usrsctp_lab::sh("interop_usrsctp_reconfig", script)
 }
