@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::process::Command;
 
 use super::*;
+pub use crate::pr_interop::tsn_ge;
 
 /// One chunk of a captured packet, as far as these cases care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,9 +369,4 @@ pub fn graceful(pkts: &[RPkt], udp: bool) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// `a` at or after `b` in serial number arithmetic (RFC 1982).
-pub fn tsn_ge(a: u32, b: u32) -> bool {
-    a.wrapping_sub(b) as i32 >= 0
 }
