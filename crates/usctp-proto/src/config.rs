@@ -97,6 +97,12 @@ pub struct AssociationConfig {
     /// wildcard address, sent from that address, so that every NAT on the way maps it and the
     /// peer learns the mapped address. Offers ASCONF and AUTH. Default: off.
     pub nat_friendly: bool,
+    /// With `nat_friendly` over raw IP: before the ASCONF from a new address, a HEARTBEAT
+    /// from it opens the flow in NATs that track SCTP (Linux conntrack starts a flow on a
+    /// HEARTBEAT, not on a packet that starts with AUTH). The peer must answer a HEARTBEAT
+    /// from an address it does not know yet, as usctp does where ASCONF is in force; Linux
+    /// and usrsctp answer it with an ABORT that ends the association. Default: off.
+    pub nat_open_with_heartbeat: bool,
 }
 
 impl AssociationConfig {
@@ -156,6 +162,7 @@ impl Default for AssociationConfig {
             auth_hmacs: vec![crate::HmacAlgorithm::Sha256, crate::HmacAlgorithm::Sha1],
             auth_keys: crate::SharedKeys::default(),
             nat_friendly: false,
+            nat_open_with_heartbeat: false,
         }
     }
 }

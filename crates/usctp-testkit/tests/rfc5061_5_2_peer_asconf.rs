@@ -374,3 +374,72 @@ fn rfc5061_asconf_without_negotiation_is_an_unrecognized_chunk() {
     );
     assert_eq!(path_count(&mut t), 1);
 }
+
+#[test]
+fn rfc5061_5_3_deleting_the_only_confirmed_path_leaves_no_busy_deadline() {
+    let (mut t, key) = accepted(asconf_on());
+    let out = t.send_bytes(
+        PEER,
+        signed(&t, &key, &[asconf(TSN0, PEER, vec![add(1, ip(7))])]),
+    );
+    assert_eq!(acks(&out).len(), 1);
+    // DATA makes a SACK owed (delayed); then, from the unconfirmed address, the peer deletes
+    // the only confirmed one.
+    t.send(vec![data_chunk(TSN0, 0, 0, b"first", true, true)]);
+    let d = data_chunk(TSN0 + 1, 0, 1, b"owed a SACK", true, true);
+    let out = t.send(vec![d]);
+    assert!(
+        !has(&out, |c| matches!(c, Chunk::Sack(_))),
+        "SACK at once: {out:?}"
+    );
+    let a = asconf(TSN0 + 1, ip(7), vec![delete(2, PEER)]);
+    assert_eq!(acks(&t.send_bytes(ip(7), signed(&t, &key, &[a]))).len(), 1);
+    let stats = t.user(|a| a.stats());
+    assert!(stats
+        .paths
+        .iter()
+        .all(|p| p.state == PathState::Unconfirmed));
+    // RFC 9260 §5.4: no SACK to an unconfirmed address, and its deadline must not stay due
+    // (a timer loop at one instant otherwise).
+    t.now += Duration::from_secs(1);
+    t.ep.handle_timeout(t.now);
+    t.collect();
+    assert!(
+        t.ep.poll_timeout().is_none_or(|d| d > t.now),
+        "a deadline stays due"
+    );
+    // Once the HEARTBEAT is answered, the SACK goes out there.
+    let from = t.log.len();
+    let confirm = heartbeat_ack_for(&t, ip(7));
+    t.send_bytes(ip(7), common::wire::packet(t.sut_tag, vec![confirm]));
+    t.run(Duration::from_millis(500));
+    assert!(t.log[from..].iter().any(
+        |s| s.to.dst.ip == ip(7) && s.packet.chunks.iter().any(|c| matches!(c, Chunk::Sack(_)))
+    ));
+}
+
+#[test]
+fn rfc5061_4_2_4_a_heartbeat_opening_a_nat_flow_is_answered_not_aborted() {
+    // A NAT-friendly peer opens a NAT's flow from its new address with a lone HEARTBEAT
+    // before the ASCONF: answered to its source, nothing added.
+    let (mut t, _) = accepted(asconf_on());
+    let nat = ip(88);
+    let hb = heartbeat(b"opener");
+    let out = t.send_bytes(nat, common::wire::packet(t.sut_tag, vec![hb.clone()]));
+    assert!(
+        matches!(first(&out), Some(Chunk::HeartbeatAck(h)) if h.info[..] == b"opener"[..]),
+        "{out:?}"
+    );
+    assert_eq!(out[0].header.vtag.0, TAG);
+    assert_eq!(t.log.last().unwrap().to.dst.ip, nat);
+    assert_eq!(path_count(&mut t), 1);
+    // Without ASCONF in force it is out of the blue, as before (RFC 9260 §8.4).
+    let mut cfg = quiet();
+    cfg.extensions = Extensions::default().with(Extensions::AUTH);
+    let (mut t, _) = accepted(cfg);
+    let out = t.send_bytes(nat, common::wire::packet(t.sut_tag, vec![hb]));
+    assert!(
+        matches!(first(&out), Some(Chunk::Abort(a)) if a.t_bit),
+        "{out:?}"
+    );
+}

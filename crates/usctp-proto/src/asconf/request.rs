@@ -56,6 +56,11 @@ impl Requests {
         self.queue.len() != before
     }
 
+    /// Whether `r` is queued or outstanding.
+    pub(crate) fn pending(&self, r: AddressRequest) -> bool {
+        self.queue.contains(&r) || self.in_flight(r)
+    }
+
     /// Whether `r` is the request outstanding.
     pub(crate) fn in_flight(&self, r: AddressRequest) -> bool {
         self.outstanding.as_ref().is_some_and(|o| o.request == r)

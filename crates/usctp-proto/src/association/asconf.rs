@@ -64,7 +64,7 @@ impl Association {
 
     /// Remove `addr` from the association (RFC 5061 Delete IP Address). Packets stop
     /// leaving from it at once; the peer is asked by an ASCONF sent from another address.
-    /// The last address cannot be removed.
+    /// The last address, or the last of a family that some path needs, cannot be removed.
     pub fn remove_local_address(&mut self, addr: IpAddr) -> Result<(), AssocError> {
         match self.pending_change(AddressRequest::Add(addr)) {
             Some(true) => return Ok(()),
@@ -72,12 +72,24 @@ impl Association {
             None if !self.local_addrs.contains(&addr) => {
                 return Err(AssocError::UnknownAddress(addr))
             }
-            None if self.local_addrs.len() < 2 => return Err(AssocError::LastAddress(addr)),
+            None if self.last_of_family(addr) => return Err(AssocError::LastAddress(addr)),
             None => {}
         }
         self.request_address_change(AddressRequest::Delete(addr))?;
         self.move_paths_off(addr);
         Ok(())
+    }
+
+    /// Whether no other source of `addr`'s family would be left while a path of that family
+    /// needs one (or no other address at all): the paths would have nothing to leave from.
+    fn last_of_family(&self, addr: IpAddr) -> bool {
+        let others = self.sources().into_iter().filter(|a| *a != addr);
+        let mut same = others.clone().filter(|a| a.is_ipv4() == addr.is_ipv4());
+        let needed = self
+            .paths
+            .iter()
+            .any(|p| p.remote.ip.is_ipv4() == addr.is_ipv4());
+        others.count() == 0 || (needed && same.next().is_none())
     }
 
     /// Ask the peer to send to our address `addr` by preference (RFC 5061 Set Primary
@@ -185,8 +197,25 @@ impl Association {
                 src,
             });
         }
+        if let AddressRequest::AddSource(a) = request {
+            self.open_nat_flow(dest, a);
+        }
         self.queue_from(dest, src, chunk);
         self.arm_t4(now, dest);
+    }
+
+    /// `nat_open_with_heartbeat`, raw IP: a HEARTBEAT from `from` to `dest` in a packet of its
+    /// own, before the ASCONF. Its information matches no probe, so its ACK confirms nothing.
+    fn open_nat_flow(&mut self, dest: PathId, from: IpAddr) {
+        let raw = self
+            .paths
+            .get(dest)
+            .is_some_and(|p| p.remote.udp_port.is_none());
+        if !self.cfg.nat_open_with_heartbeat || !raw {
+            return;
+        }
+        let info = bytes::Bytes::from_static(b"usctp NAT flow opener");
+        self.queue_from(dest, Some(from), usctp_wire::chunk::Heartbeat { info });
     }
 
     /// Where a request goes, and the source it must leave from when not its path's own.
@@ -316,10 +345,22 @@ impl Association {
                     v.push(a);
                     self.local_addrs = Arc::from(v);
                 }
-                // Paths to which the new address is nearer leave from it from now on.
+                // Paths to which the new address is nearer leave from it from now on, and
+                // are probed at once: they may have failed without it.
+                let mut moved = Vec::new();
                 for p in self.paths.iter_mut() {
                     if nearer(a, p.local, p.remote.ip) {
                         p.local = Some(a);
+                        moved.push(p.id);
+                    }
+                }
+                for id in moved {
+                    if self
+                        .paths
+                        .get(id)
+                        .is_some_and(|p| p.state != PathState::Active)
+                    {
+                        self.probe_now(id, now);
                     }
                 }
             }
@@ -354,17 +395,27 @@ impl Association {
 
     /// Paths that leave from `addr` take another local address of the same family.
     fn move_paths_off(&mut self, addr: IpAddr) {
-        let others: Vec<IpAddr> = self
-            .local_addrs
-            .iter()
-            .copied()
-            .filter(|l| *l != addr)
-            .collect();
+        let others: Vec<IpAddr> = self.sources().into_iter().filter(|l| *l != addr).collect();
         for (i, p) in self.paths.iter_mut().enumerate() {
             if p.local == Some(addr) {
                 p.local = select_local(&others, p.remote.ip, i);
             }
         }
+    }
+
+    /// The local addresses packets may leave from: not one being deleted (the peer may
+    /// already have dropped it), not one still unannounced.
+    fn sources(&self) -> Vec<IpAddr> {
+        let s = self.asconf.as_deref();
+        self.local_addrs
+            .iter()
+            .copied()
+            .filter(|a| {
+                s.is_none_or(|s| {
+                    s.announced(Some(*a)) && !s.requests.pending(AddressRequest::Delete(*a))
+                })
+            })
+            .collect()
     }
 
     /// A control chunk for `dest`, leaving from `src` when given.

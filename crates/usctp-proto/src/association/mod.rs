@@ -158,6 +158,8 @@ pub struct Association {
     assoc_errors: u32,
     /// T2 / T5 retransmissions of SHUTDOWN or SHUTDOWN ACK.
     shutdown_retransmits: u32,
+    /// Where the last T2 retransmission went: the next one alternates from there.
+    shutdown_dest: Option<PathId>,
     /// Where the next SACK goes: the source of the DATA it acknowledges (RFC 9260 §6.4).
     sack_dest: Option<PathId>,
     /// Packets with DATA this burst may still carry (Max.Burst, RFC 9260 §6.1).
@@ -235,6 +237,7 @@ impl Association {
             handshake: Handshake::default(),
             assoc_errors: 0,
             shutdown_retransmits: 0,
+            shutdown_dest: None,
             sack_dest: None,
             burst_left: cfg.max_burst,
             blocked: false,
@@ -404,8 +407,12 @@ impl Association {
 
     /// The earliest timer deadline.
     pub fn poll_timeout(&self) -> Option<Instant> {
+        // A SACK goes only to a confirmed path (RFC 9260 §5.4): with none (the peer deleted
+        // the last one, RFC 5061), its deadline waits for a HEARTBEAT ACK instead of firing
+        // in a loop.
         let sack = match self.state {
             State::Closed => None,
+            _ if !self.paths.iter().any(|p| p.is_confirmed()) => None,
             _ => self.rx.as_deref().and_then(Receiver::sack_deadline),
         };
         match (self.timers.next(), sack) {

@@ -169,7 +169,11 @@ impl Association {
             if *vtag_kind.get_or_insert(kind) != kind {
                 break; // another tag: next packet
             }
-            let must_be_alone = matches!(p.chunk, Chunk::Init(_) | Chunk::ShutdownComplete(_));
+            // A NAT flow opener (a HEARTBEAT from another source) goes alone: a NAT that
+            // tracks SCTP refuses a first packet with anything else in it.
+            let opener = p.src.is_some() && matches!(p.chunk, Chunk::Heartbeat(_));
+            let must_be_alone =
+                opener || matches!(p.chunk, Chunk::Init(_) | Chunk::ShutdownComplete(_));
             if must_be_alone && !b.is_empty() {
                 break;
             }

@@ -92,15 +92,19 @@ impl Association {
         false
     }
 
-    /// T2-shutdown: send SHUTDOWN or SHUTDOWN ACK again, preferably on another path.
+    /// T2-shutdown: send SHUTDOWN or SHUTDOWN ACK again, to another path than the last one
+    /// (RFC 9260 §9.2, §6.4), counting the error on the path that did not answer. Alternating
+    /// from the last destination, not from the data path: with a healthy data path every
+    /// retransmission would otherwise go to the same other path, a black hole maybe.
     fn on_t2(&mut self, now: Instant) {
-        let data_path = self.paths.data_path();
-        self.paths.on_timeout(data_path, now, &mut self.events);
+        let last = self.shutdown_dest.unwrap_or_else(|| self.paths.data_path());
+        self.paths.on_timeout(last, now, &mut self.events);
         if self.count_assoc_error() {
             return;
         }
         self.shutdown_retransmits += 1;
-        let dest = self.paths.retransmit_path(data_path);
+        let dest = self.paths.retransmit_path(last);
+        self.shutdown_dest = Some(dest);
         match self.state {
             State::ShutdownSent => {
                 let cum = self.cum_ack();
@@ -157,6 +161,12 @@ impl Association {
     /// Heartbeat timer of `path` (RFC 9260 §8.3): an unanswered probe counts as an error;
     /// then probe again unless the path is busy with data.
     fn on_heartbeat_timer(&mut self, now: Instant, path: PathId) {
+        // In SHUTDOWN-ACK-SENT only the SHUTDOWN COMPLETE is awaited; the peer may already
+        // have dropped the association, and a HEARTBEAT would draw an out-of-the-blue ABORT
+        // (RFC 9260 §8.4; Linux stops its heartbeats there too).
+        if self.state == State::ShutdownAckSent {
+            return;
+        }
         let Some(p) = self.paths.get(path) else {
             return;
         };

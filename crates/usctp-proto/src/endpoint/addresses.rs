@@ -22,13 +22,16 @@ impl Endpoint {
     }
 
     /// Unbind `addr` and delete it from every association where ASCONF is in force; returns
-    /// how many were asked. Refused for the endpoint's last address. Packets to it are
+    /// how many were asked. Refused for the endpoint's last address of its family. Packets to it are
     /// dropped from now on; the peers learn to stop sending there from the ASCONF.
     pub fn remove_address(&mut self, addr: IpAddr) -> Result<usize, AssocError> {
         if !self.local_addrs.contains(&addr) {
             return Err(AssocError::UnknownAddress(addr));
         }
-        if self.local_addrs.len() < 2 {
+        // The last of its family: associations with paths of that family would be left
+        // with nothing to send from.
+        let same = |a: &&IpAddr| a.is_ipv4() == addr.is_ipv4() && **a != addr;
+        if !self.local_addrs.iter().any(|a| same(&a)) {
             return Err(AssocError::LastAddress(addr));
         }
         let n = self.for_each_asconf(|a| a.remove_local_address(addr));
@@ -39,7 +42,26 @@ impl Endpoint {
             .filter(|a| *a != addr)
             .collect();
         self.local_addrs = Arc::from(rest);
+        self.leaving.push(addr);
+        self.settle_leaving();
         Ok(n)
+    }
+
+    /// Forget leaving addresses no association uses any more (their deletions were
+    /// acknowledged, or the associations ended).
+    pub(super) fn settle_leaving(&mut self) {
+        if self.leaving.is_empty() {
+            return;
+        }
+        let ids: Vec<AssocId> = self.association_ids().collect();
+        let assocs = &self.assocs;
+        self.leaving.retain(|addr| {
+            ids.iter().any(|id| {
+                assocs
+                    .get(*id)
+                    .is_some_and(|a| a.local_addresses().contains(addr))
+            })
+        });
     }
 
     /// Add `addr` to association `id` only (bound here too, so packets to it are taken).
@@ -50,6 +72,7 @@ impl Endpoint {
     }
 
     fn bind_address(&mut self, addr: IpAddr) {
+        self.leaving.retain(|a| *a != addr);
         if !self.local_addrs.is_empty() && !self.local_addrs.contains(&addr) {
             let mut v = self.local_addrs.to_vec();
             v.push(addr);

@@ -37,6 +37,7 @@ use id_hash::IdHash;
 use peer_key::PeerKey;
 use settings::Settings;
 
+use crate::asconf::AddressRequest;
 use crate::association::{AssocContext, Association};
 use crate::event::{AssocId, Event};
 use crate::inline_queue::InlineQueue;
@@ -103,6 +104,8 @@ pub struct Endpoint {
     port: u16,
     /// Shared with every association (one copy, not one each).
     local_addrs: Arc<[IpAddr]>,
+    /// Addresses unbound whose deletion some association's peer has not acknowledged yet.
+    leaving: Vec<IpAddr>,
     rng: StdRng,
     epoch: Instant,
     signer: CookieSigner,
@@ -167,6 +170,7 @@ impl Endpoint {
             cfg,
             port,
             local_addrs: local_addrs.into(),
+            leaving: Vec::new(),
             rng,
             epoch: now,
             signer,
@@ -404,6 +408,7 @@ impl Endpoint {
             Step::Input => {}
             Step::OutputDrained => a.unmark_queued_for_output(),
         }
+        let mut leaving_done = false;
         while let Some(e) = a.poll_event() {
             match &e {
                 Event::PathAdded { addr, .. } => {
@@ -413,6 +418,8 @@ impl Endpoint {
                     self.by_peer
                         .remove_if_maps_to(&PeerKey(addr.ip, a.ports().1), id);
                 }
+                Event::AddressRequestDone(AddressRequest::Delete(_))
+                | Event::AddressRequestFailed { .. } => leaving_done = true,
                 _ => {}
             }
             self.events.push_back((id, e));
@@ -424,6 +431,9 @@ impl Endpoint {
         self.deadlines.set(id, timeout);
         if finished {
             self.remove(id);
+        }
+        if leaving_done || finished {
+            self.settle_leaving();
         }
     }
 

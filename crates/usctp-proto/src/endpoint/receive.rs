@@ -94,6 +94,7 @@ impl Endpoint {
             Some(Chunk::CookieEcho(_)) => self.on_cookie_echo(now, meta, (&header, packet), chunks),
             Some(_) => match self.lookup(meta, &header, chunks) {
                 Some(id) => self.deliver(now, id, meta, (&header, packet), chunks),
+                None if self.answer_nat_probe(meta, &header, chunks) => {}
                 None => self.out_of_the_blue(meta, &header, chunks),
             },
         }
@@ -102,6 +103,9 @@ impl Endpoint {
     /// Whether packets to `dst` are ours: any address when bound to none (or to the
     /// wildcard), else only the bound ones. An unspecified `dst` (the transport could not
     /// tell) is let through.
+    ///
+    /// An address being deleted is still ours until every association's peer acknowledged
+    /// the deletion: its packets may still be on the way (RFC 5061 §5.1).
     fn is_bound_to(&self, dst: IpAddr) -> bool {
         let dst = dst.to_canonical();
         dst.is_unspecified()
@@ -109,6 +113,7 @@ impl Endpoint {
             || self
                 .local_addrs
                 .iter()
+                .chain(&self.leaving)
                 .any(|a| a.is_unspecified() || a.to_canonical() == dst)
     }
 
@@ -144,6 +149,43 @@ impl Endpoint {
                     .copied()
             })
             .or_else(|| tagged.filter(|_| chunks.iter().any(|c| matches!(c, Chunk::Asconf(_)))))
+    }
+
+    /// A HEARTBEAT alone, from an address no association knows, with the tag of one where
+    /// ASCONF is in force: a NAT-friendly peer opening a NAT's flow from a new address before
+    /// its ASCONF announces it (a NAT that tracks SCTP lets a first HEARTBEAT through, not a
+    /// first AUTH). Answered with a HEARTBEAT ACK to its source, as RFC 9260 §8.3 answers any
+    /// HEARTBEAT (same size, rate-limited: no amplification); nothing is added.
+    fn answer_nat_probe(
+        &mut self,
+        meta: &DatagramMeta,
+        header: &CommonHeader,
+        chunks: &[Chunk],
+    ) -> bool {
+        let [Chunk::Heartbeat(h)] = chunks else {
+            return false;
+        };
+        let Some(a) = self
+            .by_tag
+            .get(&header.vtag)
+            .and_then(|id| self.assocs.get(*id))
+        else {
+            return false;
+        };
+        let asconf = a.extensions().contains(crate::Extensions::ASCONF);
+        if !asconf || a.ports() != (header.dst_port, header.src_port) || a.is_closed() {
+            return false;
+        }
+        let reply_header = CommonHeader {
+            src_port: header.dst_port,
+            dst_port: header.src_port,
+            vtag: a.peer_tag(),
+        };
+        let ack = Chunk::HeartbeatAck(usctp_wire::chunk::HeartbeatAck {
+            info: h.info.clone(),
+        });
+        self.reply(meta.src, meta.dst, reply_header, &[ack]);
+        true
     }
 
     /// Hand a packet to its association.

@@ -161,7 +161,9 @@ pub const TUNABLES: &[Extra] = &[
         "nat-friendly",
         "on: the INIT lists no addresses; once connected, each other --laddr is added by an \
          ASCONF with the wildcard address sent from it, so every NAT maps it (RFC 5061 \
-         §4.2.4; brings ASCONF)",
+         §4.2.4; brings ASCONF); heartbeat: over raw IP a HEARTBEAT from each new \
+         address opens its flow in NATs that track SCTP (Linux conntrack) first; the \
+         server must answer it (usctp does, Linux and usrsctp ABORT)",
         || "off".into(),
     ),
     with(

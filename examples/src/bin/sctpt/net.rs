@@ -215,7 +215,17 @@ fn tunables(p: &Parsed, a: &mut AssociationConfig) {
     if on("asconf") {
         a.extensions = a.extensions.with(Extensions::ASCONF);
     }
-    a.nat_friendly = on("nat-friendly");
+    match p.get("nat-friendly") {
+        None | Some("off") => {}
+        Some("on") => a.nat_friendly = true,
+        Some("heartbeat") => {
+            a.nat_friendly = true;
+            a.nat_open_with_heartbeat = true;
+        }
+        Some(v) => die(&format!(
+            "Invalid nat-friendly [{v}]: on, heartbeat or off\n"
+        )),
+    }
     if let Some(n) = count(p, "streams") {
         a.outbound_streams = u16::try_from(n.max(1)).unwrap_or(u16::MAX);
     }
