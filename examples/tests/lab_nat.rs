@@ -29,13 +29,20 @@ const NAT_CONTROL: &[(&str, &[&str])] = &[
     ("4", &["nat", "control", "udp"]),
 ];
 
-/// The NAT-friendly client (ASCONF ADD-IP with the wildcard address through each NAT).
-const NAT_FRIENDLY: &[(&str, &[&str])] = &[
-    ("4", &["nat", "friendly", "raw"]),
-    ("4", &["nat", "friendly", "udp"]),
-    ("4", &["s7", "natf", "raw"]),
-    ("4", &["s7", "natf", "udp"]),
-];
+/// The NAT-friendly client (ASCONF ADD-IP with the wildcard address through each NAT) over
+/// UDP 9899: both paths confirmed, path A cut during ctraffic, nothing lost.
+const NAT_FRIENDLY_UDP: &[(&str, &[&str])] = &[("4", &["nat", "friendly", "udp"])];
+
+/// The same over raw IP: Linux conntrack opens an SCTP flow only on INIT, HEARTBEAT or an
+/// OOTB SHUTDOWN ACK; a first packet that starts with AUTH (AUTH + ASCONF) is invalid, so
+/// the NAT lets it out untranslated, from the client's private address.
+const NAT_FRIENDLY_RAW: &[(&str, &[&str])] = &[("4", &["nat", "friendly", "raw"])];
+
+/// S7 with the NAT-friendly client: the VIP is the client's only peer address, so the
+/// client cannot move its own DATA to its second address when net A is cut; over raw IP the
+/// node's conntrack does not DNAT the ASCONF either (as in NAT_FRIENDLY_RAW).
+const S7_NAT_FRIENDLY: &[(&str, &[&str])] =
+    &[("4", &["s7", "natf", "udp"]), ("4", &["s7", "natf", "raw"])];
 
 fn pass(what: &str, runs: &[(&str, &[&str])]) {
     if !lab_run::can_run(what) {
@@ -56,7 +63,18 @@ fn nat_lab_control() {
 }
 
 #[test]
-#[ignore = "needs sctpt --asconf and --nat-friendly (ASCONF, issue 20), not on this branch yet"]
-fn nat_friendly_client() {
-    pass("the NAT-friendly client", NAT_FRIENDLY);
+fn nat_friendly_client_udp() {
+    pass("the NAT-friendly client over UDP", NAT_FRIENDLY_UDP);
+}
+
+#[test]
+#[ignore = "Linux conntrack does not NAT a new SCTP flow that starts with AUTH + ASCONF: the ASCONF leaves NAT B untranslated"]
+fn nat_friendly_client_raw_ip() {
+    pass("the NAT-friendly client over raw IP", NAT_FRIENDLY_RAW);
+}
+
+#[test]
+#[ignore = "S7 behind one VIP: the client does not move its DATA to its second address when net A is cut; raw IP: the node's conntrack does not DNAT the ASCONF"]
+fn s7_nat_friendly_client() {
+    pass("S7 with the NAT-friendly client", S7_NAT_FRIENDLY);
 }

@@ -72,8 +72,8 @@ nat_control() {
 }
 
 nat_friendly() {
-    nat_server --asconf
-    solo_ctraffic c "$NAT_SECS" 4 --addr "$NAT_SERVER" --laddr "$NAT_CLIENT" --asconf --nat-friendly
+    nat_server --asconf on
+    solo_ctraffic c "$NAT_SECS" 4 --addr "$NAT_SERVER" --laddr "$NAT_CLIENT" --asconf on --nat-friendly on
     sleep 4
     nat_cut a
     sleep 4
