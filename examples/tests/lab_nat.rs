@@ -1,7 +1,7 @@
 //! The lab's NAT experiments (`lab/lab s7|nat`) against the `sctpt` cargo built for this
-//! test: S7, a pod behind a Kubernetes-like node (nftables DNAT, masquerade, conntrack), and
-//! issue 20's NAT lab, a client behind two masquerading routers. Each runs over raw IP and
-//! UDP 9899.
+//! test: S7, a pod behind a Kubernetes-like node (nftables DNAT, masquerade, conntrack), with
+//! usctp and with the Linux kernel (QEMU guest) as the client, and issue 20's NAT lab, a
+//! client behind two masquerading routers. Each runs over raw IP and UDP 9899.
 //!
 //! Root only; skipped otherwise, with a message. Every runner builds its own namespaces
 //! (`usctplab-s7-*`, `usctplab-nat-*`) and removes them, so the runners of this file take
@@ -21,6 +21,10 @@ const S7: &[(&str, &[&str])] = &[
     ("4", &["s7", "drop", "raw"]),
     ("4", &["s7", "drop", "udp"]),
 ];
+
+/// S7's failure with the Linux kernel as the client (interop/kernel's QEMU guest runs
+/// `sctp_darn`); each run boots the guest, about 45 s.
+const S7_KERNEL: &[(&str, &[&str])] = &[("4", &["s7-kernel", "raw"]), ("4", &["s7-kernel", "udp"])];
 
 /// Issue 20's negative control: without the NAT-friendly client, the server answers the
 /// HEARTBEAT that arrives through the second NAT with an ABORT.
@@ -55,6 +59,11 @@ fn pass(what: &str, runs: &[(&str, &[&str])]) {
 #[test]
 fn s7_kubernetes_failure_and_fixes() {
     pass("S7's scenarios", S7);
+}
+
+#[test]
+fn s7_kernel_client_failure() {
+    pass("S7 with the kernel client", S7_KERNEL);
 }
 
 #[test]

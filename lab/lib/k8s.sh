@@ -19,8 +19,28 @@ K8S_TABLE=usctplab_k8s
 }
 
 k8s_up() {
+    k8s_node_up t221
+    veth "${P}node" eth1 "${P}t221" eth1
+    veth "${P}node" eth2 "${P}t221" eth2
+    k8s_node_addrs
+    ns_addr "${P}t221" eth1 192.168.1.221/24
+    ns_addr "${P}t221" eth2 192.168.4.221/24
+    # The client: the VIP over net A from .1.221, over net B from .4.221.
+    nsx t221 ip route add "$K8S_VIP/32" via "$K8S_NODE_A"
+    nsx t221 ip rule add from 192.168.4.221 table 104
+    nsx t221 ip route add "$K8S_VIP/32" via "$K8S_NODE_B" table 104
+}
+
+k8s_node_addrs() {
+    ns_addr "${P}node" eth1 "$K8S_NODE_A/24"
+    ns_addr "${P}node" eth2 "$K8S_NODE_B/24"
+}
+
+# k8s_node_up [NODE...]: the pod, the node with its nftables table, and the other NODEs (all
+# namespaces; the caller links them to the node's eth1 and eth2).
+k8s_node_up() {
     local n
-    NODES="pod node t221"
+    NODES="pod node $*"
     for n in $NODES; do ns_exists "$P$n" && die "$P$n exists; run: lab/lab down"; done
     for n in $NODES; do
         ns_add "$P$n"
@@ -28,19 +48,9 @@ k8s_up() {
     done
     nsx node sysctl -qw net.ipv4.ip_forward=1
     veth "${P}pod" eth0 "${P}node" eth0
-    veth "${P}node" eth1 "${P}t221" eth1
-    veth "${P}node" eth2 "${P}t221" eth2
     ns_addr "${P}pod" eth0 "$K8S_POD/24"
     ns_addr "${P}node" eth0 11.0.1.1/24
-    ns_addr "${P}node" eth1 "$K8S_NODE_A/24"
-    ns_addr "${P}node" eth2 "$K8S_NODE_B/24"
-    ns_addr "${P}t221" eth1 192.168.1.221/24
-    ns_addr "${P}t221" eth2 192.168.4.221/24
     nsx pod ip route add default via 11.0.1.1
-    # The client: the VIP over net A from .1.221, over net B from .4.221.
-    nsx t221 ip route add "$K8S_VIP/32" via "$K8S_NODE_A"
-    nsx t221 ip rule add from 192.168.4.221 table 104
-    nsx t221 ip route add "$K8S_VIP/32" via "$K8S_NODE_B" table 104
     k8s_rules | nsx node nft -f - || die "nft in ${P}node"
 }
 
