@@ -21,7 +21,7 @@ pub fn can_run(what: &str) -> bool {
     if nix::unistd::Uid::effective().is_root() {
         return true;
     }
-    println!("SKIP: {what} need root (network namespaces, nftables, raw IP sockets)");
+    println!("SKIP: {what}: needs root (network namespaces, nftables, raw IP sockets)");
     false
 }
 
