@@ -39,6 +39,7 @@ k8sk_up() {
 
 # The guest goes first (ukv down deletes namespace ukv, the veths with it), then the lab.
 k8sk_down() {
+    # shellcheck disable=SC2016 # expanded by the guest's shell
     guest 5 'kill $(cat /tmp/c.pid) $(cat /tmp/k.pid) 2>/dev/null; sysctl -qw net.sctp.encap_port=0' \
         >/dev/null 2>&1
     "$UKV" down >/dev/null 2>&1
