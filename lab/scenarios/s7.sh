@@ -4,17 +4,17 @@
 # networks. Modes:
 #   fail    the failure with default settings: the pod's HEARTBEAT to the client's second
 #           address leaves the node masqueraded, the client answers it with an ABORT (T bit).
-#           Pass: that ABORT is seen, and what became of it (raw IP: conntrack finds it invalid
-#           and the node drops it, the path never confirms; UDP: conntrack lets it through,
-#           it aborts the association)
+#           Pass: that ABORT is seen, and what became of it (raw IP: conntrack finds it invalid,
+#           so the masquerade is not undone and the pod never gets it, the path never
+#           confirms; UDP: it reaches the pod and aborts the association)
 #   source  fix: the server takes only the packet's source as a peer address
 #           (--peer-addresses source). Pass: single-homed, no HEARTBEAT to the second
 #           address, no ABORT, ctraffic loses nothing
 #   drop    fix: the client drops out-of-the-blue HEARTBEATs (--ootb-heartbeat drop). Pass:
 #           the HEARTBEATs arrive and draw no ABORT, ctraffic loses nothing on the primary
-#   natf    fix: NAT-friendly client (--asconf both ends, --nat-friendly): the second path is
-#           added by ASCONF through the node and confirmed; net A is cut mid-transfer. Pass:
-#           both paths confirmed, ctraffic loses nothing
+#   natf    fix: NAT-friendly client (--asconf on at both ends, --nat-friendly on): the
+#           second path is added by ASCONF through the node and confirmed; net A is cut
+#           mid-transfer. Pass: the path confirmed, DATA over net B both ways, nothing lost
 
 S7_SECS=${S7_SECS:-8}
 S7_NODES=(pod node t221)
