@@ -53,8 +53,18 @@ table ip $NAT_TABLE {
         oifname "eth2" meta l4proto udp masquerade to :$1
         oifname "eth2" masquerade
     }
+    # Counts what conntrack finds invalid: such packets are not NATed.
+    chain invalid {
+        type filter hook prerouting priority mangle; policy accept;
+        ct state invalid counter
+    }
 }
 NFT
+}
+
+# nat_invalid a|b: the packets that NAT's conntrack found invalid.
+nat_invalid() {
+    nsx "nat$1" nft list chain ip "$NAT_TABLE" invalid | sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
 }
 
 # nat_cut a|b / nat_restore a|b: silently drop everything forwarded by that path's NAT.

@@ -79,6 +79,7 @@ nat_friendly() {
     sleep 4
     nat_restore a
     solo_ctraffic_end
+    local invalid; invalid=$(nat_invalid b)
     solo_decode "${NAT_NODES[@]}"
     solo_clean "${NAT_NODES[@]}"
     local init_addrs asconf_from acked data_b aborts
@@ -93,5 +94,5 @@ nat_friendly() {
     check "path B not confirmed (no HEARTBEAT ACK through NAT B)" [ "$acked" -gt 0 ]
     check "no DATA over path B while A was cut" [ "$data_b" -gt 0 ]
     check "$aborts ABORTs" [ "$aborts" = 0 ]
-    finish "INIT without addresses, ASCONF through NAT B from $asconf_from, path B confirmed ($acked HEARTBEAT ACKs), path A cut 4 s: sent=$SENT received=$RECEIVED, DATA over B: $data_b, $(encap_text)"
+    finish "INIT without addresses, ASCONF through NAT B from $asconf_from, path B confirmed ($acked HEARTBEAT ACKs), path A cut 4 s: sent=$SENT received=$RECEIVED, DATA over B: $data_b, conntrack-invalid at NAT B: ${invalid:-?}, $(encap_text)"
 }
