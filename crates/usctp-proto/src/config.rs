@@ -92,6 +92,11 @@ pub struct AssociationConfig {
     /// With AUTH: the endpoint-pair shared keys and the active one (RFC 4895 §6.1), copied
     /// into each association where AUTH comes into force. Default: key 0, empty, active.
     pub auth_keys: crate::SharedKeys,
+    /// Multihoming through NAT (RFC 5061 §4.2.4, draft-ietf-tsvwg-natsupp): the INIT lists no
+    /// addresses, and once established an ASCONF adds each other local address as the
+    /// wildcard address, sent from that address, so that every NAT on the way maps it and the
+    /// peer learns the mapped address. Offers ASCONF and AUTH. Default: off.
+    pub nat_friendly: bool,
 }
 
 impl AssociationConfig {
@@ -103,6 +108,17 @@ impl AssociationConfig {
         } else {
             1
         }
+    }
+
+    /// What the INIT / INIT ACK offers: `extensions`, plus ASCONF for `nat_friendly`, plus
+    /// AUTH wherever ASCONF is (RFC 5061 §4.1.1).
+    pub(crate) fn offered_extensions(&self) -> crate::Extensions {
+        let ext = if self.nat_friendly {
+            self.extensions.with(crate::Extensions::ASCONF)
+        } else {
+            self.extensions
+        };
+        ext.with_requirements()
     }
 }
 
@@ -139,6 +155,7 @@ impl Default for AssociationConfig {
             auth_chunks: Vec::new(),
             auth_hmacs: vec![crate::HmacAlgorithm::Sha256, crate::HmacAlgorithm::Sha1],
             auth_keys: crate::SharedKeys::default(),
+            nat_friendly: false,
         }
     }
 }

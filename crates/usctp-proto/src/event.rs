@@ -5,6 +5,7 @@ use usctp_wire::cause::ErrorCause;
 use usctp_wire::param::ReconfigResult;
 use usctp_wire::{StreamId, Tsn};
 
+use crate::asconf::AddressRequest;
 use crate::path::PathId;
 use crate::reconfig::{ReconfigRequest, StreamDirection};
 use crate::tx::AbandonedMessage;
@@ -96,6 +97,34 @@ pub enum Event {
         /// Its transport address.
         addr: TransportAddr,
     },
+    /// A path was removed: the peer deleted its address (RFC 5061 §4.2.2).
+    PathRemoved {
+        /// Its id (a later path may reuse it).
+        path: PathId,
+        /// Its transport address.
+        addr: TransportAddr,
+    },
+    /// The peer asked us to send to this path by preference (RFC 5061 Set Primary
+    /// Address); a [`Event::PrimaryChanged`] follows when it was not the primary.
+    PrimaryRequested {
+        /// Its id.
+        path: PathId,
+        /// Its transport address.
+        addr: TransportAddr,
+    },
+    /// The peer acknowledged an address change of ours (RFC 5061 §5.3): an added address is
+    /// in use from now on, a deleted one no longer.
+    AddressRequestDone(AddressRequest),
+    /// The peer refused an address change of ours with these causes (none: the association
+    /// ended before it answered).
+    AddressRequestFailed {
+        /// What was asked.
+        request: AddressRequest,
+        /// The peer's Error Cause Indication.
+        causes: Vec<ErrorCause>,
+    },
+    /// The peer's Adaptation Layer Indication (RFC 5061 §4.2.6).
+    AdaptationIndication(u32),
     /// A path changed state.
     PathStateChanged {
         /// Its id.

@@ -65,6 +65,10 @@ impl<T> InlineQueue<T> {
         self.head.iter().chain(self.rest.iter())
     }
 
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.head.iter_mut().chain(self.rest.iter_mut())
+    }
+
     pub(crate) fn clear(&mut self) {
         self.head = None;
         self.rest.clear();

@@ -11,6 +11,7 @@
 
 mod addr;
 mod addr_list;
+mod asconf;
 mod association;
 mod auth;
 mod config;
@@ -32,12 +33,13 @@ mod tx;
 
 pub use addr::{DatagramMeta, Transmit, TransportAddr};
 pub(crate) use addr_list::AddrList;
+pub use asconf::AddressRequest;
 pub use association::{AssocError, Association, IcmpKind, IcmpReport, State};
 pub use auth::{AuthKeyError, AuthStats, HmacAlgorithm, SharedKeys};
 pub use config::{AssociationConfig, EndpointConfig};
 pub use endpoint::{AcceptFilter, ConnectError, Endpoint, EndpointStats, Incoming};
 pub use event::{AssocId, CloseReason, Event, PathState};
-pub use path::{AssociationStats, PathCounters, PathId, PathStats};
+pub use path::{AssociationStats, PathCounters, PathId, PathOrigin, PathStats};
 pub use reconfig::{ReconfigRequest, StreamDirection};
 pub use rx::Message;
 pub use setup::Extensions;

@@ -26,6 +26,8 @@ pub(crate) enum TimerKind {
     T5ShutdownGuard,
     /// Re-configuration request retransmission (RFC 6525 §5.1.1).
     Reconfig,
+    /// T-4 RTO: ASCONF retransmission (RFC 5061 §5.1 A4).
+    Asconf,
 }
 
 /// The deadlines of one association. Small (a handful of kinds per path), so a vector with
@@ -57,7 +59,6 @@ impl Timers {
     }
 
     /// Stop every timer of one path (the path is gone).
-    #[cfg(test)] // no path is removed yet (ASCONF, RFC 5061, will)
     pub(crate) fn stop_path(&mut self, path: PathId) {
         self.armed.retain(
             |(k, _)| !matches!(k, TimerKind::T3Rtx(p) | TimerKind::Heartbeat(p) if *p == path),

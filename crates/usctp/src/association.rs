@@ -8,7 +8,7 @@ use tokio::sync::{mpsc, oneshot};
 use usctp_proto::Message;
 use usctp_proto::{AssocId, Event, SendOptions};
 
-use crate::driver::{AuthKeyOp, Command, Reconfig, SendReq};
+use crate::driver::{AddressOp, AuthKeyOp, Command, Reconfig, SendReq};
 use crate::shared::{Ended, Inner, Joined, RecvLimits, Shared};
 use crate::stats::AssocStats;
 use crate::Error;
@@ -314,6 +314,35 @@ impl Association {
         }
         let (reply, rx) = oneshot::channel();
         self.ask(Command::AuthKey(self.id, op, reply), rx).await
+    }
+
+    /// Add our address `ip` to this association (RFC 5061 Add IP Address; ASCONF and AUTH
+    /// must be in force: [`Extensions::ASCONF`](crate::Extensions::ASCONF) on both sides).
+    /// The peer is asked by an ASCONF; [`Event::AddressRequestDone`] or
+    /// [`Event::AddressRequestFailed`] tells the outcome. [`Endpoint::add_address`](crate::Endpoint::add_address)
+    /// does it for every association.
+    pub async fn add_local_address(&self, ip: IpAddr) -> Result<(), Error> {
+        self.address(AddressOp::Add(ip)).await
+    }
+
+    /// Remove our address `ip` from this association (RFC 5061 Delete IP Address): packets
+    /// stop leaving from it at once. The last address cannot be removed.
+    pub async fn remove_local_address(&self, ip: IpAddr) -> Result<(), Error> {
+        self.address(AddressOp::Remove(ip)).await
+    }
+
+    /// Ask the peer to send to our address `ip` by preference (RFC 5061 Set Primary
+    /// Address).
+    pub async fn set_peer_primary(&self, ip: IpAddr) -> Result<(), Error> {
+        self.address(AddressOp::SetPeerPrimary(ip)).await
+    }
+
+    async fn address(&self, op: AddressOp) -> Result<(), Error> {
+        if let Some(e) = self.ended_error() {
+            return Err(e);
+        }
+        let (reply, rx) = oneshot::channel();
+        self.ask(Command::Address(self.id, op, reply), rx).await
     }
 
     /// The request is made (queued in the core); its outcome comes as an event.

@@ -1,5 +1,6 @@
 //! The endpoint handle.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -8,9 +9,9 @@ use usctp_proto::TransportAddr;
 use usctp_transport::{check_local_address, RawTransport, Transport, UdpTransport};
 
 use crate::config::{EndpointConfig, TransportConfig};
-use crate::driver::{Command, Driver};
+use crate::driver::{AddressOp, Command, Driver};
 use crate::shared::RecvLimits;
-use crate::{Association, BindError, ConnectError};
+use crate::{Association, BindError, ConnectError, Error};
 
 #[derive(Debug)]
 struct Inner {
@@ -115,6 +116,27 @@ impl Endpoint {
                 udp_port,
             }),
         })
+    }
+
+    /// Bind our address `ip` too and add it to every association where ASCONF is in force
+    /// (RFC 5061): returns how many were asked. Associations made later list it.
+    pub async fn add_address(&self, ip: IpAddr) -> Result<usize, Error> {
+        self.endpoint_address(AddressOp::Add(ip)).await
+    }
+
+    /// Unbind our address `ip` and delete it from every association where ASCONF is in
+    /// force: returns how many were asked. Refused for the last address.
+    pub async fn remove_address(&self, ip: IpAddr) -> Result<usize, Error> {
+        self.endpoint_address(AddressOp::Remove(ip)).await
+    }
+
+    async fn endpoint_address(&self, op: AddressOp) -> Result<usize, Error> {
+        let (reply, rx) = oneshot::channel();
+        self.inner
+            .cmd
+            .send(Command::EndpointAddress(op, reply))
+            .map_err(|_| Error::EndpointClosed)?;
+        rx.await.map_err(|_| Error::EndpointClosed)?
     }
 
     /// The SCTP port.

@@ -120,6 +120,10 @@ pub enum Error {
     /// A shared-key operation of SCTP AUTH (RFC 4895) was refused.
     #[error(transparent)]
     AuthKey(#[from] usctp_proto::AuthKeyError),
+    /// An address change was refused before reaching the peer (RFC 5061: not negotiated, an
+    /// address already in use or unknown, the last address, too many requests waiting).
+    #[error(transparent)]
+    Address(usctp_proto::AssocError),
 }
 
 impl Error {
@@ -142,6 +146,11 @@ impl Error {
             A::NotNegotiated => Self::NotNegotiated,
             A::ReconfigInProgress => Self::ReconfigInProgress,
             A::TooManyStreams => Self::TooManyStreams,
+            e @ (A::AsconfNotNegotiated
+            | A::AddressInUse(_)
+            | A::UnknownAddress(_)
+            | A::LastAddress(_)
+            | A::TooManyRequests) => Self::Address(e),
             other => {
                 tracing::debug!(?other, "unexpected association error");
                 Self::Closed(None)

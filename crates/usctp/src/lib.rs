@@ -67,8 +67,8 @@ pub use usctp_proto::{
     AbandonReason, AbandonedMessage, AssocId, AssociationConfig, CloseReason, Event, Extensions,
     Incoming, PathState, PrStats, SendOptions, State,
 };
+pub use usctp_proto::{AddressRequest, AssocError, PathCounters, PathId, PathOrigin};
 pub use usctp_proto::{AuthKeyError, AuthStats, HmacAlgorithm, SharedKeys};
-pub use usctp_proto::{PathCounters, PathId};
 pub use usctp_proto::{ReconfigRequest, ReconfigResult, StreamDirection};
 pub use usctp_transport::{
     kernel_sctp_loaded, Faults, FaultyTransport, MemoryNetwork, MemoryTransport, RawConfig,

@@ -81,9 +81,10 @@ impl Association {
         // earliest outstanding TSN was acknowledged.
         // By index: a SACK arrives every few packets, and collecting the ids would allocate.
         for i in 0..self.paths.len() {
-            let Some(id) = self.paths.iter().nth(i).map(|p| p.id) else {
-                break;
-            };
+            let id = crate::PathId(u16::try_from(i).unwrap_or(u16::MAX));
+            if self.paths.get(id).is_none() {
+                continue;
+            }
             let restart = o.cum_advanced && o.acked_paths.contains(&id);
             self.arm_t3(id, now, restart);
         }

@@ -12,6 +12,7 @@ use crate::Extensions;
 impl Association {
     /// The extensions both sides support (RFC 5061 §4.2.7), learned at setup.
     pub(super) fn set_extensions(&mut self, ext: Extensions) {
+        let ext = ext.in_force();
         self.extensions = ext;
         self.tx.set_pr_enabled(ext.contains(Extensions::PR_SCTP));
     }

@@ -77,9 +77,12 @@ impl Association {
         for r in &remotes[1..] {
             a.add_peer_path(now, *r);
         }
+        // NAT-friendly: no addresses; the others are added by ASCONF once established.
+        let advertised = if a.cfg.nat_friendly { &[] } else { advertised };
         let mut params = address_params(advertised);
-        params.extend(a.cfg.extensions.offer());
-        if a.cfg.extensions.contains(Extensions::AUTH) {
+        let offered = a.cfg.offered_extensions();
+        params.extend(offered.offer());
+        if offered.contains(Extensions::AUTH) {
             // RFC 4895 §6.1: our RANDOM, CHUNKS and HMAC-ALGO; kept for the key vector.
             let auth = AuthParams::ours(&a.cfg, rng);
             params.extend(auth.to_params());
@@ -141,9 +144,10 @@ impl Association {
         if local.is_none() && !self.local_addrs.is_empty() {
             return;
         }
+        let how = (local, crate::path::PathOrigin::Handshake);
         if let Some(p) = self
             .paths
-            .add(remote, local, now, &self.cfg, &mut self.events)
+            .add(remote, how, now, &self.cfg, &mut self.events)
         {
             self.tx.add_path(p, self.cfg.initial_mtu);
         }
@@ -162,6 +166,7 @@ impl Association {
         // server idle first, and many never carry data toward it.
         self.rx = None;
         self.rx_start = Some((peer_itsn, inbound));
+        self.start_asconf(peer_itsn.0);
         self.reconfig_peer_changed();
         self.tx.set_peer_rwnd(rwnd);
         let dropped = self.tx.set_outbound_streams(outbound);
@@ -197,7 +202,7 @@ impl Association {
             let cause = usctp_wire::cause::UnresolvableAddress::of(name);
             return self.refuse_init_ack(&ack, cause.into());
         }
-        let scan = crate::setup::scan_init_params(&ack.params, self.cfg.extensions);
+        let scan = crate::setup::scan_init_params(&ack.params, self.cfg.offered_extensions());
         if let PeerAuth::Invalid(why) = scan.auth {
             // RFC 4895 §6.1: a RANDOM not of 32 bytes (or an HMAC-ALGO without SHA-1)
             // aborts the association, with a Protocol Violation.
@@ -293,6 +298,7 @@ impl Association {
         self.handshake = Default::default();
         self.set_state(State::Established, "COOKIE ACK");
         self.events.push_back(Event::Connected);
+        self.announce_local_addresses();
         self.start_heartbeats(now);
         self.on_established(now);
     }
@@ -312,7 +318,7 @@ impl Association {
         let count = u16::try_from(self.paths.len()).unwrap_or(u16::MAX);
         for id in (0..count).map(PathId) {
             let Some(confirmed) = self.paths.get(id).map(|p| p.is_confirmed()) else {
-                break;
+                continue;
             };
             let at = if confirmed {
                 self.next_heartbeat(id, now)

@@ -1,6 +1,8 @@
 //! One association: a thin facade that owns the parts (paths, sender, receiver, timers) and
 //! dispatches chunks to the handlers in the sibling files.
 
+mod asconf;
+mod asconf_peer;
 mod auth;
 mod control;
 mod cookie_match;
@@ -49,6 +51,8 @@ use auth::{Gate, PacketAuth};
 struct Pending {
     /// `None`: the current data path.
     dest: Option<PathId>,
+    /// The source address when not the path's own (an ASCONF announcing it).
+    src: Option<IpAddr>,
     chunk: Chunk,
 }
 
@@ -84,6 +88,22 @@ pub enum AssocError {
     /// More streams than a direction can have (65535), or than one request may list.
     #[error("too many streams")]
     TooManyStreams,
+    /// Dynamic address reconfiguration (ASCONF, RFC 5061) is not in force: one side did not
+    /// offer it, or AUTH, which it needs, is not in force.
+    #[error("dynamic address reconfiguration (RFC 5061) was not negotiated")]
+    AsconfNotNegotiated,
+    /// The address is already one of the association's.
+    #[error("{0} is already an address of the association")]
+    AddressInUse(IpAddr),
+    /// The address is not one of the association's.
+    #[error("{0} is not an address of the association")]
+    UnknownAddress(IpAddr),
+    /// The association's last address cannot be removed (RFC 5061 §5.3 F7).
+    #[error("{0} is the association's last address")]
+    LastAddress(IpAddr),
+    /// Too many address requests wait for the peer's answers.
+    #[error("too many address requests outstanding")]
+    TooManyRequests,
 }
 
 /// Handshake data kept until the association is established.
@@ -157,6 +177,8 @@ pub struct Association {
     reconfig: Option<Box<crate::reconfig::Reconfig>>,
     /// AUTH state (RFC 4895), where AUTH is in force.
     auth: Option<Box<crate::auth::AuthSession>>,
+    /// ASCONF state (RFC 5061), where ASCONF is offered.
+    asconf: Option<Box<crate::asconf::AsconfState>>,
     /// Seed of the association's random numbers (heartbeat nonces and jitter), ratcheted
     /// forward at every use: 32 bytes held instead of a 320-byte generator.
     rng_seed: [u8; 32],
@@ -222,6 +244,7 @@ impl Association {
             extensions: Extensions::NONE,
             reconfig: None,
             auth: None,
+            asconf: None,
             rng_seed: {
                 let mut seed = [0; 32];
                 rng.fill_bytes(&mut seed);
@@ -408,6 +431,7 @@ impl Association {
     fn queue(&mut self, dest: Option<PathId>, chunk: impl Into<Chunk>) {
         self.pending.push_back(Pending {
             dest,
+            src: None,
             chunk: chunk.into(),
         });
     }
@@ -420,6 +444,7 @@ impl Association {
         tracing::debug!(assoc = self.id.0, from = %self.state, ?reason, "association closed");
         self.state = State::Closed;
         self.timers.clear();
+        self.fail_address_requests();
         let unsent = self.tx.queued_bytes() + self.tx.outstanding_bytes() + self.held_bytes();
         if unsent > 0 && reason.is_some() {
             self.events.push_back(Event::SendFailure {
@@ -461,7 +486,7 @@ impl Association {
         chunks: &mut Vec<Chunk>,
     ) {
         self.burst_left = self.cfg.max_burst;
-        let from = self.paths.find(meta.src);
+        let mut from = self.paths.find(meta.src);
         if let Some(p) = from.and_then(|id| self.paths.get_mut(id)) {
             p.counters.packets_received += 1;
             let len = chunks.iter().map(Chunk::padded_len).sum::<usize>();
@@ -493,6 +518,11 @@ impl Association {
                     self.auth_discarded(chunks.count());
                     break;
                 }
+            }
+            // From an address not (yet) the peer's, only an ASCONF counts: it may add it
+            // (RFC 5061 §4.2.4); the endpoint routes nothing else here from there.
+            if from.is_none() && !matches!(chunk, Chunk::Asconf(_)) {
+                continue;
             }
             if self.state == State::CookieEchoed
                 && implies_cookie_ack(&chunk, self.local_initial_tsn)
@@ -527,6 +557,14 @@ impl Association {
                 // RFC 6525: only when negotiated; otherwise by its type bits, below.
                 Chunk::ReConfig(r) if self.extensions.contains(Extensions::RECONFIG) => {
                     self.on_reconfig(now, r)
+                }
+                // RFC 5061: only when negotiated; otherwise by its type bits, below.
+                Chunk::Asconf(a) if self.extensions.contains(Extensions::ASCONF) => {
+                    self.on_asconf(now, meta, &a, auth == PacketAuth::Verified);
+                    from = self.paths.find(meta.src);
+                }
+                Chunk::AsconfAck(a) if self.extensions.contains(Extensions::ASCONF) => {
+                    self.on_asconf_ack(now, &a, auth == PacketAuth::Verified)
                 }
                 // INIT and COOKIE ECHO for an existing association are handled by the endpoint
                 // (RFC 9260 §5.2); ignore stray copies here.

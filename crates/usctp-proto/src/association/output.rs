@@ -1,6 +1,7 @@
 //! Building packets: control chunks first, then a SACK, then DATA (RFC 9260 §6.10), within
 //! the path MTU, cwnd and Max.Burst.
 
+use std::net::IpAddr;
 use std::time::Instant;
 
 use usctp_wire::chunk::{types as chunk_types, Chunk};
@@ -66,6 +67,7 @@ impl Association {
             self.send_forward_tsn(now);
         }
         self.reconfig_poll(now);
+        self.asconf_poll(now);
         let data_path = self.paths.data_path();
         // RFC 9260 §6.4: chunks marked by a T3 expiry go to another path than the one that
         // timed out; new data stays on the data path.
@@ -82,7 +84,7 @@ impl Association {
             None if self.may_send_data() => rtx_path,
             None => return None,
         };
-        let (remote, local, max) = {
+        let (remote, mut local, max) = {
             let p = self.paths.get(dest)?;
             (
                 p.remote,
@@ -94,6 +96,10 @@ impl Association {
             .pending
             .front()
             .filter(|p| p.dest.is_none_or(|d| d == dest));
+        // A chunk that must leave from another source (an ASCONF announcing it) goes in a
+        // packet of its own kind.
+        let src = first.and_then(|p| p.src);
+        local = src.or(local);
         let vtag = self.tag_for(first.map(|p| &p.chunk));
         let header = CommonHeader {
             src_port: self.local_port,
@@ -111,7 +117,8 @@ impl Association {
         let mut b = PacketBuilder::with_reserve(buf, header, max, reserve);
         // Where an AUTH chunk went, if a chunk the peer wants authenticated did (RFC 4895).
         let mut auth_at = None;
-        let (alone, echoing) = self.push_control(&mut b, dest, &mut auth_at);
+        let (alone, echoing) = self.push_control(&mut b, (dest, src), &mut auth_at);
+        let alone = alone || src.is_some();
         // RFC 9260 §5.4: a probe or reply to an unconfirmed address carries no SACK or DATA.
         let confirmed = self.paths.get(dest).is_some_and(|p| p.is_confirmed());
         if !alone && confirmed {
@@ -146,7 +153,7 @@ impl Association {
     fn push_control(
         &mut self,
         b: &mut PacketBuilder<'_>,
-        dest: PathId,
+        (dest, src): (PathId, Option<IpAddr>),
         auth_at: &mut Option<usize>,
     ) -> (bool, bool) {
         let mut echo = false;
@@ -154,7 +161,7 @@ impl Association {
         let mut vtag_kind = None;
         while i < self.pending.len() {
             let p = &self.pending[i];
-            if p.dest.is_some_and(|d| d != dest) {
+            if p.dest.is_some_and(|d| d != dest) || p.src != src {
                 i += 1;
                 continue;
             }

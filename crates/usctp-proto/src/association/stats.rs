@@ -25,6 +25,7 @@ impl Association {
                 error_count: p.error_count,
                 mtu: p.mtu,
                 counters: p.counters,
+                origin: p.origin,
             })
             .collect();
         AssociationStats {

@@ -27,6 +27,7 @@ impl Association {
                 TimerKind::T3Rtx(path) => self.on_t3(now, path),
                 TimerKind::Heartbeat(path) => self.on_heartbeat_timer(now, path),
                 TimerKind::Reconfig => self.on_reconfig_timer(now),
+                TimerKind::Asconf => self.on_t4(now),
                 TimerKind::T5ShutdownGuard => {
                     self.abort_with(None, CloseReason::ShutdownGuardExpired)
                 }
@@ -184,12 +185,15 @@ impl Association {
             return;
         };
         let (rto, state, errors) = (p.rto.rto(), p.state, p.error_count);
-        let busy = state == PathState::Active
-            && p.last_data_sent.is_some_and(|t| {
-                self.cfg
-                    .hb_interval
-                    .is_some_and(|i| now.saturating_duration_since(t) < i)
-            });
+        // NAT-friendly: not from a local address the peer has not been told of yet.
+        let unannounced = !self.heartbeat_allowed(path);
+        let busy = unannounced
+            || state == PathState::Active
+                && p.last_data_sent.is_some_and(|t| {
+                    self.cfg
+                        .hb_interval
+                        .is_some_and(|i| now.saturating_duration_since(t) < i)
+                });
         if !busy {
             let nonce = self.rng().next_u64();
             if let Some(info) = self.paths.make_heartbeat(path, nonce, now) {

@@ -55,12 +55,15 @@ pub(crate) enum PeerAuth {
 }
 
 /// The chunk types we ask the peer to authenticate: `auth_chunks` less those never
-/// authenticated, each once.
-// ASCONF (RFC 5061 §4.1.1) hooks here: ASCONF (0xC1) and ASCONF-ACK (0x80) are always listed
-// once it is switched on.
+/// authenticated, each once; with ASCONF offered, ASCONF and ASCONF-ACK always (RFC 5061
+/// §4.1.1).
 fn required_chunks(cfg: &AssociationConfig) -> Vec<u8> {
     let mut out: Vec<u8> = Vec::new();
-    for &t in &cfg.auth_chunks {
+    let asconf = cfg
+        .offered_extensions()
+        .contains(crate::Extensions::ASCONF)
+        .then_some([chunk::ASCONF, chunk::ASCONF_ACK]);
+    for &t in cfg.auth_chunks.iter().chain(asconf.iter().flatten()) {
         if !never_authenticated(t) && !out.contains(&t) {
             out.push(t);
         }

@@ -116,9 +116,12 @@ impl AuthSession {
         }
     }
 
-    /// Whether the peer asked for chunk type `t` to be authenticated.
+    /// Whether chunk type `t` goes authenticated: the peer asked for it, or it is ASCONF or
+    /// ASCONF-ACK, which always are (RFC 5061 §4.1.1).
     pub(crate) fn peer_requires(&self, t: u8) -> bool {
         self.peer_requires.contains(t)
+            || t == usctp_wire::chunk::types::ASCONF
+            || t == usctp_wire::chunk::types::ASCONF_ACK
     }
 
     /// Whether we asked for chunk type `t` to be authenticated.

@@ -126,7 +126,7 @@ impl Endpoint {
             }
             None => None,
         };
-        let scan = scan_init_params(&init.params, self.assoc_cfg.extensions);
+        let scan = scan_init_params(&init.params, self.assoc_cfg.offered_extensions());
         if let PeerAuth::Invalid(why) = scan.auth {
             // RFC 4895 §6.1: a RANDOM not of 32 bytes (or an HMAC-ALGO without SHA-1)
             // aborts the association, with a Protocol Violation.
@@ -157,7 +157,7 @@ impl Endpoint {
             cfg.outbound_streams,
             cfg.max_inbound_streams,
             cfg.receive_window,
-            cfg.extensions,
+            cfg.offered_extensions(),
         );
         // RFC 9260 §5.2.1: in COOKIE-WAIT / COOKIE-ECHOED answer with our existing tag and no
         // tie-tags; §5.2.2: otherwise a new tag, with the current tags as tie-tags.

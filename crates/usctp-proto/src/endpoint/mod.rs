@@ -2,6 +2,7 @@
 //! answers INIT statelessly with a signed cookie, and applies the out-of-the-blue and
 //! verification-tag rules (RFC 9260 §5.1, §5.2, §8.4, §8.5).
 
+mod addresses;
 mod assoc_index;
 mod assoc_table;
 mod cookie;
@@ -404,8 +405,15 @@ impl Endpoint {
             Step::OutputDrained => a.unmark_queued_for_output(),
         }
         while let Some(e) = a.poll_event() {
-            if let Event::PathAdded { addr, .. } = &e {
-                self.by_peer.insert(PeerKey(addr.ip, a.ports().1), id);
+            match &e {
+                Event::PathAdded { addr, .. } => {
+                    self.by_peer.insert(PeerKey(addr.ip, a.ports().1), id);
+                }
+                Event::PathRemoved { addr, .. } => {
+                    self.by_peer
+                        .remove_if_maps_to(&PeerKey(addr.ip, a.ports().1), id);
+                }
+                _ => {}
             }
             self.events.push_back((id, e));
         }

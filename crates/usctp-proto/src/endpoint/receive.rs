@@ -92,7 +92,7 @@ impl Endpoint {
                 self.on_init(now, meta, &header, chunks)
             }
             Some(Chunk::CookieEcho(_)) => self.on_cookie_echo(now, meta, (&header, packet), chunks),
-            Some(_) => match self.lookup(meta, &header) {
+            Some(_) => match self.lookup(meta, &header, chunks) {
                 Some(id) => self.deliver(now, id, meta, (&header, packet), chunks),
                 None => self.out_of_the_blue(meta, &header, chunks),
             },
@@ -116,18 +116,34 @@ impl Endpoint {
     /// with a matching peer address, else by the peer's address and port. A packet for a known
     /// association with a wrong tag is not out of the blue: the association drops it silently
     /// (RFC 9260 §8.5), so a wrong tag never provokes an ABORT toward the real peer.
-    fn lookup(&self, meta: &DatagramMeta, header: &CommonHeader) -> Option<AssocId> {
-        let by_tag = self.by_tag.get(&header.vtag).copied().filter(|id| {
-            self.assocs.get(*id).is_some_and(|a| {
-                a.ports() == (header.dst_port, header.src_port)
-                    && a.paths().find_ip(meta.src.ip).is_some()
-            })
+    ///
+    /// From an address the association does not know, a packet with an ASCONF is routed by
+    /// its tag alone: the ASCONF may add that address (RFC 5061 §4.2.4: a wildcard ADD-IP
+    /// through a NAT), and the association accepts only an authenticated one from there.
+    fn lookup(
+        &self,
+        meta: &DatagramMeta,
+        header: &CommonHeader,
+        chunks: &[Chunk],
+    ) -> Option<AssocId> {
+        let tagged = self.by_tag.get(&header.vtag).copied().filter(|id| {
+            self.assocs
+                .get(*id)
+                .is_some_and(|a| a.ports() == (header.dst_port, header.src_port))
         });
-        by_tag.or_else(|| {
-            self.by_peer
-                .get(&PeerKey(meta.src.ip, header.src_port))
-                .copied()
-        })
+        let known = |id: &AssocId| {
+            self.assocs
+                .get(*id)
+                .is_some_and(|a| a.paths().find_ip(meta.src.ip).is_some())
+        };
+        tagged
+            .filter(known)
+            .or_else(|| {
+                self.by_peer
+                    .get(&PeerKey(meta.src.ip, header.src_port))
+                    .copied()
+            })
+            .or_else(|| tagged.filter(|_| chunks.iter().any(|c| matches!(c, Chunk::Asconf(_)))))
     }
 
     /// Hand a packet to its association.

@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 use std::time::Instant;
 
-use super::{PathId, RtoEstimator};
+use super::{PathId, PathOrigin, RtoEstimator};
 use crate::event::PathState;
 use crate::{AssociationConfig, TransportAddr};
 
@@ -58,6 +58,10 @@ pub(crate) struct Path {
     pub(crate) probe: Option<Probe>,
     /// When an ICMP unreachable last counted as an error (at most one per RTO).
     pub(crate) last_icmp_error: Option<Instant>,
+    /// Where the address came from.
+    pub origin: PathOrigin,
+    /// The peer deleted the address (RFC 5061): the slot waits for reuse.
+    pub(crate) removed: bool,
 }
 
 impl Path {
@@ -86,6 +90,8 @@ impl Path {
             last_data_sent: None,
             probe: None,
             last_icmp_error: None,
+            origin: PathOrigin::Handshake,
+            removed: false,
         }
     }
 

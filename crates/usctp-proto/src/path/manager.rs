@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use super::destination::Path;
-use super::PathId;
+use super::{PathId, PathOrigin};
 use crate::event::{Event, PathState};
 use crate::inline_queue::InlineQueue;
 use crate::{AssociationConfig, TransportAddr};
@@ -46,12 +46,13 @@ impl PathManager {
         }
     }
 
-    /// Add an unconfirmed path to `remote` (an address the peer listed), unless known or the
-    /// limit is reached. Returns its id.
+    /// Add an unconfirmed path to `remote` (an address the peer listed, or one its ASCONF
+    /// added), unless known or the limit is reached. Returns its id. A slot a removed path
+    /// left is reused, so repeated adds and deletes cannot grow the table.
     pub(crate) fn add(
         &mut self,
         remote: TransportAddr,
-        local: Option<IpAddr>,
+        (local, origin): (Option<IpAddr>, PathOrigin),
         now: Instant,
         cfg: &AssociationConfig,
         events: &mut InlineQueue<Event>,
@@ -59,15 +60,27 @@ impl PathManager {
         if let Some(id) = self.find(remote) {
             return Some(id);
         }
-        if self.paths.len() >= self.max_paths {
+        if self.live().count() >= self.max_paths {
             return None;
         }
-        let id = PathId(u16::try_from(self.paths.len()).ok()?);
-        // Paths are few and added rarely: grow one at a time, not to 4 (a path is ~256 B, and
-        // idle associations are counted by the hundred thousand).
-        self.paths.reserve_exact(1);
-        self.paths
-            .push(Path::new(id, remote, local, false, now, cfg));
+        let mut path = Path::new(PathId(0), remote, local, false, now, cfg);
+        path.origin = origin;
+        let id = match self.paths.iter().position(|p| p.removed) {
+            Some(slot) => {
+                path.id = PathId(u16::try_from(slot).ok()?);
+                self.paths[slot] = path;
+                PathId(u16::try_from(slot).ok()?)
+            }
+            None => {
+                path.id = PathId(u16::try_from(self.paths.len()).ok()?);
+                // Paths are few and added rarely: grow one at a time, not to 4 (a path is
+                // ~256 B, and idle associations are counted by the hundred thousand).
+                self.paths.reserve_exact(1);
+                let id = path.id;
+                self.paths.push(path);
+                id
+            }
+        };
         events.push_back(Event::PathAdded {
             path: id,
             addr: remote,
@@ -75,29 +88,73 @@ impl PathManager {
         Some(id)
     }
 
+    /// Remove path `id` (the peer deleted its address, RFC 5061 §4.2.2). The last path is
+    /// never removed. A removed primary hands its role to the best remaining path.
+    pub(crate) fn remove(&mut self, id: PathId, events: &mut InlineQueue<Event>) -> bool {
+        if self.live().count() <= 1 {
+            return false;
+        }
+        let Some(p) = self.get_mut(id) else {
+            return false;
+        };
+        p.removed = true;
+        p.probe = None;
+        let addr = p.remote;
+        if self.rtx_avoid == Some(id) {
+            self.rtx_avoid = None;
+        }
+        events.push_back(Event::PathRemoved { path: id, addr });
+        if self.primary == id {
+            let best = self
+                .live()
+                .max_by_key(|p| {
+                    (
+                        p.state == PathState::Active,
+                        p.is_confirmed(),
+                        p.last_confirmed,
+                    )
+                })
+                .map(|p| p.id);
+            if let Some(best) = best {
+                self.set_primary(best, events);
+            }
+        }
+        true
+    }
+
+    /// Paths not removed.
+    fn live(&self) -> impl Iterator<Item = &Path> {
+        self.paths.iter().filter(|p| !p.removed)
+    }
+
     /// The path to `remote`, if any.
     pub(crate) fn find(&self, remote: TransportAddr) -> Option<PathId> {
-        self.paths.iter().find(|p| p.remote == remote).map(|p| p.id)
+        self.live().find(|p| p.remote == remote).map(|p| p.id)
     }
 
     /// The path to this IP (any encapsulation), if any.
     pub(crate) fn find_ip(&self, ip: IpAddr) -> Option<PathId> {
-        self.paths.iter().find(|p| p.remote.ip == ip).map(|p| p.id)
+        self.live().find(|p| p.remote.ip == ip).map(|p| p.id)
     }
 
-    /// A path by id.
+    /// A path by id (none for a removed one).
     pub(crate) fn get(&self, id: PathId) -> Option<&Path> {
-        self.paths.get(usize::from(id.0))
+        self.paths.get(usize::from(id.0)).filter(|p| !p.removed)
     }
 
     /// A path by id, mutably.
     pub(crate) fn get_mut(&mut self, id: PathId) -> Option<&mut Path> {
-        self.paths.get_mut(usize::from(id.0))
+        self.paths.get_mut(usize::from(id.0)).filter(|p| !p.removed)
     }
 
-    /// Every path.
+    /// Every path, removed ones left out.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Path> {
-        self.paths.iter()
+        self.live()
+    }
+
+    /// Every path, mutably.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Path> {
+        self.paths.iter_mut().filter(|p| !p.removed)
     }
 
     /// The primary path.
@@ -127,16 +184,14 @@ impl PathManager {
             return self.primary;
         }
         let active = self
-            .paths
-            .iter()
+            .live()
             .filter(|p| p.state == PathState::Active)
             .max_by_key(|p| p.last_confirmed);
         if let Some(p) = active {
             return p.id;
         }
         let pf = self
-            .paths
-            .iter()
+            .live()
             .filter(|p| p.state == PathState::PotentiallyFailed)
             .min_by_key(|p| p.error_count);
         if let Some(p) = pf {
@@ -147,8 +202,7 @@ impl PathManager {
         if primary.is_some_and(Path::is_confirmed) {
             return self.primary;
         }
-        self.paths
-            .iter()
+        self.live()
             .filter(|p| p.is_confirmed())
             .min_by_key(|p| (p.error_count, p.id))
             .map_or(self.primary, |p| p.id)
@@ -165,16 +219,14 @@ impl PathManager {
             return data;
         }
         let active = self
-            .paths
-            .iter()
+            .live()
             .filter(usable)
             .filter(|p| p.state == PathState::Active)
             .max_by_key(|p| p.last_confirmed);
         if let Some(p) = active {
             return p.id;
         }
-        self.paths
-            .iter()
+        self.live()
             .filter(usable)
             .min_by_key(|p| (p.error_count, p.id))
             .map_or(data, |p| p.id)
@@ -213,8 +265,7 @@ impl PathManager {
             return;
         }
         let best = self
-            .paths
-            .iter()
+            .live()
             .filter(|p| p.state == PathState::Active)
             .max_by_key(|p| p.last_confirmed)
             .map(|p| p.id);
@@ -313,10 +364,10 @@ impl PathManager {
     /// The largest DATA payload that fits an otherwise empty packet on every path.
     pub(crate) fn min_data_payload(&self) -> usize {
         let per_path = |p: &Path| (p.max_packet().saturating_sub(12) & !3).saturating_sub(16);
-        self.paths.iter().map(per_path).min().unwrap_or(0)
+        self.live().map(per_path).min().unwrap_or(0)
     }
 
-    /// Number of paths.
+    /// Number of path slots: ids run below it (removed paths included).
     pub(crate) fn len(&self) -> usize {
         self.paths.len()
     }

@@ -12,7 +12,7 @@ pub use destination::PathCounters;
 pub(crate) use local::select_local;
 pub(crate) use manager::PathManager;
 pub(crate) use rto::RtoEstimator;
-pub use stats::{AssociationStats, PathStats};
+pub use stats::{AssociationStats, PathOrigin, PathStats};
 
 /// Index of a path (a peer transport address) within one association.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -37,6 +37,18 @@ pub struct PathStats {
     pub mtu: usize,
     /// Packets and bytes each way.
     pub counters: PathCounters,
+    /// Where the peer's address came from.
+    pub origin: PathOrigin,
+}
+
+/// Where a path's peer address came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PathOrigin {
+    /// The handshake: the source of the INIT / INIT ACK, or an address it listed.
+    Handshake,
+    /// An ASCONF of the peer's added it (RFC 5061 §4.2.1).
+    Asconf,
 }
 
 /// Every path of an association, plus which one is primary and which carries new data.

@@ -17,11 +17,16 @@ use usctp_wire::param::{ForwardTsnSupported, Parameter, SupportedExtensions};
 pub struct Extensions(u32);
 
 /// Each extension: its bit (stable: it is stored in State Cookies), name, and the chunk
-/// type that Supported Extensions lists for it.
-const TABLE: [(Extensions, &str, u8); 3] = [
-    (Extensions::PR_SCTP, "PR-SCTP", chunk::FORWARD_TSN),
-    (Extensions::RECONFIG, "RE-CONFIG", chunk::RE_CONFIG),
-    (Extensions::AUTH, "AUTH", chunk::AUTH),
+/// types that Supported Extensions lists for it (the first one decides the peer's offer).
+const TABLE: [(Extensions, &str, &[u8]); 4] = [
+    (Extensions::PR_SCTP, "PR-SCTP", &[chunk::FORWARD_TSN]),
+    (Extensions::RECONFIG, "RE-CONFIG", &[chunk::RE_CONFIG]),
+    (Extensions::AUTH, "AUTH", &[chunk::AUTH]),
+    (
+        Extensions::ASCONF,
+        "ASCONF",
+        &[chunk::ASCONF, chunk::ASCONF_ACK],
+    ),
 ];
 
 impl Extensions {
@@ -35,9 +40,12 @@ impl Extensions {
     /// besides Supported Extensions; in force only when the peer sent valid RANDOM and
     /// HMAC-ALGO parameters (RFC 4895 §6.1). Not offered by default (see `Default`).
     pub const AUTH: Self = Self(1 << 2);
+    /// Dynamic address reconfiguration, ASCONF and ASCONF-ACK (RFC 5061). Needs AUTH
+    /// (RFC 5061 §4.1.1): offering it offers AUTH too, and it is in force only where AUTH is.
+    pub const ASCONF: Self = Self(1 << 3);
 
     /// Every extension this version knows.
-    const KNOWN: u32 = Self::PR_SCTP.0 | Self::RECONFIG.0 | Self::AUTH.0;
+    const KNOWN: u32 = Self::PR_SCTP.0 | Self::RECONFIG.0 | Self::AUTH.0 | Self::ASCONF.0;
 
     /// Every extension of `other` is in `self`.
     pub const fn contains(self, other: Self) -> bool {
@@ -67,6 +75,26 @@ impl Extensions {
         self.0 == 0
     }
 
+    /// What offering `self` offers: ASCONF brings AUTH (RFC 5061 §4.1.1).
+    #[must_use]
+    pub(crate) const fn with_requirements(self) -> Self {
+        if self.contains(Self::ASCONF) {
+            self.with(Self::AUTH)
+        } else {
+            self
+        }
+    }
+
+    /// What can be in force of `self`: ASCONF only with AUTH (RFC 5061 §4.1.1).
+    #[must_use]
+    pub(crate) const fn in_force(self) -> Self {
+        if self.contains(Self::AUTH) {
+            self
+        } else {
+            self.without(Self::ASCONF)
+        }
+    }
+
     /// The bits stored in a State Cookie.
     pub(crate) const fn bits(self) -> u32 {
         self.0
@@ -84,7 +112,7 @@ impl Extensions {
         let chunk_types: Vec<u8> = TABLE
             .iter()
             .filter(|(e, ..)| self.contains(*e))
-            .map(|&(.., t)| t)
+            .flat_map(|&(.., t)| t.iter().copied())
             .collect();
         let listed = (!chunk_types.is_empty()).then(|| SupportedExtensions { chunk_types }.into());
         let fwd = self
@@ -104,7 +132,7 @@ impl Extensions {
                 Parameter::ForwardTsnSupported(_) => out = out.with(Self::PR_SCTP),
                 Parameter::SupportedExtensions(s) => {
                     for &(e, _, t) in &TABLE {
-                        if s.chunk_types.contains(&t) {
+                        if t.first().is_some_and(|t| s.chunk_types.contains(t)) {
                             out = out.with(e);
                         }
                     }

@@ -57,6 +57,7 @@ pub(crate) fn scan_init_params(params: &[Parameter], ours: Extensions) -> InitSc
             scan.extensions = scan.extensions.with(Extensions::AUTH);
         }
     }
+    scan.extensions = scan.extensions.in_force();
     scan
 }
 

@@ -144,6 +144,25 @@ impl Sender {
         }
     }
 
+    /// Path `path` is gone (the peer deleted its address, RFC 5061): what was in flight on
+    /// it is marked to go elsewhere, and its congestion state starts afresh for a later
+    /// path in the same slot.
+    pub(crate) fn forget_path(&mut self, path: PathId) {
+        for idx in 0..self.out.len() {
+            if self.out.get(idx).is_some_and(|e| e.path() == path) {
+                self.mark(idx);
+            }
+        }
+        let rwnd = self.initial_peer_rwnd;
+        if let Some(p) = self.path_mut(path) {
+            p.cc = super::sender::Controller::Standard(super::congestion::Rfc9260Congestion::new(
+                p.mtu, rwnd,
+            ));
+            p.fast_recovery_exit = None;
+            p.last_sent = None;
+        }
+    }
+
     /// Mark a chunk for retransmission, returning its bytes to the peer's rwnd (§6.2.1 C).
     pub(super) fn mark(&mut self, idx: usize) -> bool {
         let n = self.out.mark(idx);

@@ -63,6 +63,14 @@ impl Reconfig {
     }
 }
 
+/// Address changes (RFC 5061) a handle can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AddressOp {
+    Add(IpAddr),
+    Remove(IpAddr),
+    SetPeerPrimary(IpAddr),
+}
+
 #[derive(Debug)]
 pub(crate) enum Command {
     Connect {
@@ -81,6 +89,10 @@ pub(crate) enum Command {
     Reconfig(AssocId, Reconfig, oneshot::Sender<Result<(), Error>>),
     /// A shared-key operation (RFC 4895).
     AuthKey(AssocId, AuthKeyOp, oneshot::Sender<Result<(), Error>>),
+    /// An address change of one association (RFC 5061).
+    Address(AssocId, AddressOp, oneshot::Sender<Result<(), Error>>),
+    /// An address change of the whole endpoint: how many associations were asked.
+    EndpointAddress(AddressOp, oneshot::Sender<Result<usize, Error>>),
     /// The handle was dropped.
     Dropped(AssocId),
     /// Abort everything and stop.

@@ -17,7 +17,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use usctp_proto::AssocId;
 use usctp_transport::{Datagram, Transport};
 
-pub(crate) use command::{AuthKeyOp, Command, Reconfig, SendReq};
+pub(crate) use command::{AddressOp, AuthKeyOp, Command, Reconfig, SendReq};
 
 use crate::shared::RecvLimits;
 use crate::shared::{Ended, Shared};
@@ -198,6 +198,32 @@ impl Driver {
                     .ep
                     .with_association(id, |a| op.apply(a).map_err(Error::from));
                 let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
+            }
+            Command::Address(id, op, reply) => {
+                let r = match op {
+                    AddressOp::Add(ip) => self.ep.add_association_address(id, ip),
+                    AddressOp::Remove(ip) => self
+                        .ep
+                        .with_association(id, |a| a.remove_local_address(ip))
+                        .unwrap_or(Err(usctp_proto::AssocError::NotWritable(
+                            usctp_proto::State::Closed,
+                        ))),
+                    AddressOp::SetPeerPrimary(ip) => self
+                        .ep
+                        .with_association(id, |a| a.set_peer_primary(ip))
+                        .unwrap_or(Err(usctp_proto::AssocError::NotWritable(
+                            usctp_proto::State::Closed,
+                        ))),
+                };
+                let _ = reply.send(r.map_err(Error::from_core));
+            }
+            Command::EndpointAddress(op, reply) => {
+                let r = match op {
+                    AddressOp::Add(ip) => Ok(self.ep.add_address(ip)),
+                    AddressOp::Remove(ip) => self.ep.remove_address(ip).map_err(Error::from_core),
+                    AddressOp::SetPeerPrimary(_) => Ok(0),
+                };
+                let _ = reply.send(r);
             }
             Command::Stats(id, reply) => {
                 let sent = self.entries.get(&id).map_or(0, |e| e.sent);

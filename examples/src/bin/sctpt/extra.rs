@@ -142,6 +142,29 @@ pub const TUNABLES: &[Extra] = &[
         || "list".into(),
     ),
     with(
+        "auth",
+        "on: offer SCTP AUTH (RFC 4895; needs the peer's too, e.g. net.sctp.auth_enable)",
+        || "off".into(),
+    ),
+    opt(
+        "auth-chunks",
+        "With AUTH: chunk types the peer must authenticate, a comma list (0 = DATA, 3 = SACK)",
+    ),
+    with(
+        "asconf",
+        "on: offer dynamic addresses (ASCONF, RFC 5061; brings AUTH; the peer needs both, \
+         e.g. net.sctp.addip_enable and auth_enable). The client then takes !add ADDR, \
+         !del ADDR and !primary ADDR at its prompt",
+        || "off".into(),
+    ),
+    with(
+        "nat-friendly",
+        "on: the INIT lists no addresses; once connected, each other --laddr is added by an \
+         ASCONF with the wildcard address sent from it, so every NAT maps it (RFC 5061 \
+         §4.2.4; brings ASCONF)",
+        || "off".into(),
+    ),
+    with(
         "ootb-heartbeat",
         "abort: answer a HEARTBEAT no association claims with ABORT (RFC 9260 §8.4); drop: \
          ignore it (behind NAT)",

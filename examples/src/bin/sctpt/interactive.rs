@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 use std::io::{BufRead, Read};
+use std::net::IpAddr;
 
 use tokio::sync::mpsc;
 use usctp::{Association, Message};
@@ -68,6 +69,10 @@ impl Interactive {
                 }
             };
             self.prompted = false;
+            if line.first() == Some(&b'!') {
+                command(a, &line).await;
+                continue;
+            }
             line.push(0);
             let o = self.origin;
             if let Err(error) = a.send_with(line, o.opts()).await {
@@ -82,6 +87,28 @@ impl Interactive {
             };
             print_reply(&reply.payload);
         }
+    }
+}
+
+/// A line starting with `!` is usctp's, not sent: `!add ADDR`, `!del ADDR`, `!primary ADDR`
+/// change the association's addresses (RFC 5061; `--asconf on`). The outcome is printed as
+/// `asconf> ...`; the peer's answer comes as an event (`--log 7`).
+async fn command(a: &Association, line: &[u8]) {
+    let text = String::from_utf8_lossy(line);
+    let mut words = text.trim_start_matches('!').split_whitespace();
+    let (verb, addr) = (words.next(), words.next().map(str::parse::<IpAddr>));
+    let r = match (verb, addr) {
+        (Some("add"), Some(Ok(ip))) => a.add_local_address(ip).await,
+        (Some("del"), Some(Ok(ip))) => a.remove_local_address(ip).await,
+        (Some("primary"), Some(Ok(ip))) => a.set_peer_primary(ip).await,
+        _ => {
+            log::out("asconf> usage: !add ADDR | !del ADDR | !primary ADDR\n");
+            return;
+        }
+    };
+    match r {
+        Ok(()) => log::out(&format!("asconf> {} requested\n", text.trim())),
+        Err(e) => log::out(&format!("asconf> {}: {e}\n", text.trim())),
     }
 }
 

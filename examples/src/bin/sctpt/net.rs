@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use usctp::{
-    Association, AssociationConfig, EndpointConfig, RawConfig, RawTransport, Transport,
+    Association, AssociationConfig, EndpointConfig, Extensions, RawConfig, RawTransport, Transport,
     TransportAddr, TransportConfig, TransportError, UdpConfig, UdpTransport,
 };
 
@@ -197,6 +197,25 @@ fn tunables(p: &Parsed, a: &mut AssociationConfig) {
         Some("source") => a.use_peer_address_list = false,
         Some(v) => die(&format!("Invalid peer-addresses [{v}]: list or source\n")),
     }
+    let on = |name: &str| match p.get(name) {
+        None | Some("off") => false,
+        Some("on") => true,
+        Some(v) => die(&format!("Invalid {name} [{v}]: on or off\n")),
+    };
+    if on("auth") {
+        a.extensions = a.extensions.with(Extensions::AUTH);
+    }
+    if let Some(list) = p.get("auth-chunks") {
+        a.auth_chunks = list
+            .split(',')
+            .map(|t| t.trim().parse::<u8>())
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|_| die(&format!("Invalid auth-chunks [{list}]\n")));
+    }
+    if on("asconf") {
+        a.extensions = a.extensions.with(Extensions::ASCONF);
+    }
+    a.nat_friendly = on("nat-friendly");
     if let Some(n) = count(p, "streams") {
         a.outbound_streams = u16::try_from(n.max(1)).unwrap_or(u16::MAX);
     }
