@@ -9,8 +9,12 @@
 //! USCTP_KERNEL_CASES=a,b runs only the cases whose names contain a or b; the PR-SCTP and
 //! large-message cases of pr_sctp.rs: USCTP_KERNEL_CASES="usctp -> kernel,kernel -> usctp";
 //! the stream reconfiguration cases of reconfig.rs: USCTP_KERNEL_CASES="RFC 6525"; the AUTH
-//! cases of auth.rs: USCTP_KERNEL_CASES="RFC 4895".
+//! cases of auth.rs: USCTP_KERNEL_CASES="RFC 4895"; the ASCONF cases of asconf.rs:
+//! USCTP_KERNEL_CASES="RFC 5061".
 
+mod asconf;
+#[path = "../asconf_interop/mod.rs"]
+mod asconf_interop;
 mod auth;
 #[path = "../auth_interop/mod.rs"]
 mod auth_interop;
@@ -30,6 +34,8 @@ mod vm;
 
 use std::time::Instant;
 
+use asconf::asconf_case;
+use asconf_interop::AsconfKind;
 use auth::auth_case;
 use auth_interop::AuthKind;
 use cases::{failover, usctp_to_kernel, End};
@@ -207,6 +213,18 @@ fn kernel_sctp_interop() {
             cases.push((
                 leak(format!("{t} RFC 4895 {}", kind.name())),
                 Box::new(move |vm, p| auth_case(vm, rt, p, net, kind, port, gport)),
+            ));
+        }
+    }
+    // ASCONF (RFC 5061) with AUTH on path A, raw IPv4 and UDP 9899 (asconf.rs).
+    for (i, net) in [raw4, udp4].into_iter().enumerate() {
+        let t = if net.udp { "udp4" } else { "raw4" };
+        for (j, kind) in AsconfKind::ALL.into_iter().enumerate() {
+            let port = 46001 + 10 * i as u16 + j as u16;
+            let gport = 6401 + 10 * i as u16 + j as u16;
+            cases.push((
+                leak(format!("{t} RFC 5061 {}", kind.name())),
+                Box::new(move |vm, p| asconf_case(vm, rt, p, net, kind, port, gport)),
             ));
         }
     }
