@@ -15,10 +15,9 @@
 //! source address the kernel picks (its first), so its DELETE-IP of that address comes from
 //! that very address; usctp refuses it as RFC 5061 §5.2 requires (Error Cause "Request to
 //! Delete Source IP Address") and sends the ASCONF-ACK to that source, which usrsctp has
-//! already unbound: it answers the ACK with an ABORT with the T bit, apparently as out of
-//! the blue (seen in a run). Over raw IP
-//! usrsctp sends the DELETE-IP from its new address. The Linux kernel does both ways over UDP
-//! too (interop_kernel `RFC 5061`).
+//! already unbound: it answers the ACK with an ABORT with the T bit, apparently as out of the
+//! blue (seen in a run). Over raw IP usrsctp sends the DELETE-IP from its new address. The
+//! Linux kernel does both ways over UDP too (interop_kernel `RFC 5061`).
 //!
 //! The verdicts read the capture (tshark: CRC32c good, nothing malformed, no expert error):
 //! ADD-IP / SET-PRIMARY / DELETE-IP in ASCONF chunks and ASCONF-ACKs without an Error Cause
