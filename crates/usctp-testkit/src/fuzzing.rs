@@ -19,6 +19,7 @@ mod assoc_paths;
 mod association;
 mod endpoint;
 mod input;
+mod signing;
 mod sim;
 mod templates;
 mod templates_ext;

@@ -13,7 +13,8 @@ mod sctp;
 mod transfer;
 
 pub use failover::{
-    run_failover, run_failover_with, Cut, EventRecord, FailoverReport, FailoverSpec, Side,
+    run_failover, run_failover_with, AddressChange, Cut, EventRecord, FailoverReport, FailoverSpec,
+    Side,
 };
 pub use run_error::RunError;
 pub use sctp::SctpNode;

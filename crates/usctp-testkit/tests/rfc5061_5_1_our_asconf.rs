@@ -151,10 +151,18 @@ struct Net {
 
 impl Net {
     fn new(seed: u64, client_addrs: &[IpAddr], bound: &[IpAddr], server_addrs: &[IpAddr]) -> Self {
+        Self::with(seed, (client_addrs, bound, asconf_on()), server_addrs)
+    }
+
+    fn with(
+        seed: u64,
+        (client_addrs, bound, client_cfg): (&[IpAddr], &[IpAddr], AssociationConfig),
+        server_addrs: &[IpAddr],
+    ) -> Self {
         let mut sim = Sim::new(seed);
         let now = sim.now();
         let cep = Endpoint::new(
-            endpoint_config(seed ^ 1, asconf_on()),
+            endpoint_config(seed ^ 1, client_cfg),
             CLIENT_PORT,
             bound.to_vec(),
             now,
@@ -362,4 +370,44 @@ fn rfc5061_5_3_deleting_the_primary_moves_traffic_to_the_other_path_with_nothing
         .unwrap()
         .local_addresses()
         .contains(&c0));
+}
+
+#[test]
+fn rfc5061_4_2_4_nat_friendly_client_announces_its_other_address_from_it() {
+    let (c0, c1, s0, s1) = (addr(1, 0), addr(1, 1), addr(2, 0), addr(2, 1));
+    let mut cfg = AssociationConfig::default();
+    cfg.nat_friendly = true; // brings ASCONF and AUTH
+    let mut net = Net::with(13, (&[c0, c1], &[c0, c1], cfg), &[s0, s1]);
+    // The server first knows only the INIT's source: the INIT listed no address.
+    let both = net.sim.run_until_cond(Duration::from_secs(10), |s| {
+        let st = s
+            .node(net.server)
+            .ep
+            .association(net.ids.1)
+            .unwrap()
+            .stats();
+        st.paths.len() == 2
+            && st
+                .paths
+                .iter()
+                .all(|p| p.state == usctp_proto::PathState::Active)
+    });
+    assert!(both, "{:?}", net.server_stats());
+    let st = net.server_stats();
+    let added = st.paths.iter().find(|p| p.remote.ip == c1).unwrap();
+    assert_eq!(added.origin, usctp_proto::PathOrigin::Asconf);
+    let cid = net.ids.0;
+    let done = Event::AddressRequestDone(AddressRequest::AddSource(c1));
+    assert!(net.sim.node(net.client).events_of(cid).any(|e| *e == done));
+    // Both directions fail over: cut path 0, the transfer completes over path 1.
+    let link = net.sim.link_between(c0, s0).unwrap();
+    let at = net.sim.elapsed();
+    net.sim
+        .link_mut(link)
+        .cut(at, at + Duration::from_secs(3600));
+    net.server_sends(300, 1000);
+    let done = net.sim.run_until_cond(Duration::from_secs(60), |s| {
+        s.node(net.client).messages.len() == 300
+    });
+    assert!(done, "delivered {}", net.delivered());
 }

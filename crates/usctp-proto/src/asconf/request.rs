@@ -49,6 +49,18 @@ impl Requests {
         true
     }
 
+    /// Take `r` back if it waits in the queue (not sent yet).
+    pub(crate) fn cancel(&mut self, r: AddressRequest) -> bool {
+        let before = self.queue.len();
+        self.queue.retain(|q| *q != r);
+        self.queue.len() != before
+    }
+
+    /// Whether `r` is the request outstanding.
+    pub(crate) fn in_flight(&self, r: AddressRequest) -> bool {
+        self.outstanding.as_ref().is_some_and(|o| o.request == r)
+    }
+
     /// The next request to send and its serial number, when none is outstanding.
     pub(crate) fn next(&mut self) -> Option<(AddressRequest, u32)> {
         if self.outstanding.is_some() {

@@ -12,7 +12,7 @@ use usctp_wire::param::{AddIpAddress, DeleteIpAddress, Parameter, SetPrimaryAddr
 use super::{AssocError, Association, State};
 use crate::asconf::{AddressRequest, AsconfState, Outstanding};
 use crate::event::Event;
-use crate::path::{select_local, PathId};
+use crate::path::{nearer, select_local, PathId};
 use crate::timer::TimerKind;
 use crate::Extensions;
 
@@ -41,21 +41,39 @@ impl Association {
     /// ASCONF; [`Event::AddressRequestDone`] or [`Event::AddressRequestFailed`] tells the
     /// outcome. Until then packets do not leave from it.
     pub fn add_local_address(&mut self, addr: IpAddr) -> Result<(), AssocError> {
-        if self.local_addrs.contains(&addr) {
-            return Err(AssocError::AddressInUse(addr));
+        // Added again before its deletion went out: the deletion is taken back; while the
+        // deletion is in flight, the addition follows it.
+        match self.pending_change(AddressRequest::Delete(addr)) {
+            Some(true) => return Ok(()),
+            Some(false) => {}
+            None if self.local_addrs.contains(&addr) => return Err(AssocError::AddressInUse(addr)),
+            None => {}
         }
         self.request_address_change(AddressRequest::Add(addr))
+    }
+
+    /// Whether `r` is pending: `Some(true)` when it was still queued and is now taken back,
+    /// `Some(false)` when it is in flight, `None` when it is neither.
+    fn pending_change(&mut self, r: AddressRequest) -> Option<bool> {
+        let s = self.asconf.as_deref_mut()?;
+        if s.requests.cancel(r) {
+            return Some(true);
+        }
+        s.requests.in_flight(r).then_some(false)
     }
 
     /// Remove `addr` from the association (RFC 5061 Delete IP Address). Packets stop
     /// leaving from it at once; the peer is asked by an ASCONF sent from another address.
     /// The last address cannot be removed.
     pub fn remove_local_address(&mut self, addr: IpAddr) -> Result<(), AssocError> {
-        if !self.local_addrs.contains(&addr) {
-            return Err(AssocError::UnknownAddress(addr));
-        }
-        if self.local_addrs.len() < 2 {
-            return Err(AssocError::LastAddress(addr));
+        match self.pending_change(AddressRequest::Add(addr)) {
+            Some(true) => return Ok(()),
+            Some(false) => {}
+            None if !self.local_addrs.contains(&addr) => {
+                return Err(AssocError::UnknownAddress(addr))
+            }
+            None if self.local_addrs.len() < 2 => return Err(AssocError::LastAddress(addr)),
+            None => {}
         }
         self.request_address_change(AddressRequest::Delete(addr))?;
         self.move_paths_off(addr);
@@ -297,6 +315,12 @@ impl Association {
                     let mut v = self.local_addrs.to_vec();
                     v.push(a);
                     self.local_addrs = Arc::from(v);
+                }
+                // Paths to which the new address is nearer leave from it from now on.
+                for p in self.paths.iter_mut() {
+                    if nearer(a, p.local, p.remote.ip) {
+                        p.local = Some(a);
+                    }
                 }
             }
             AddressRequest::AddSource(a) => {

@@ -21,6 +21,17 @@ pub(crate) fn select_local(local: &[IpAddr], remote: IpAddr, index: usize) -> Op
     ties().nth(index % ties().count())
 }
 
+/// Whether `candidate` is a better source toward `remote` than `current` (a longer shared
+/// prefix, or `current` of the wrong family or none).
+pub(crate) fn nearer(candidate: IpAddr, current: Option<IpAddr>, remote: IpAddr) -> bool {
+    let Some(c) = common_prefix(candidate, remote) else {
+        return false;
+    };
+    current
+        .and_then(|cur| common_prefix(cur, remote))
+        .is_none_or(|cur| c > cur)
+}
+
 /// Leading bits two addresses share; `None` across families.
 fn common_prefix(a: IpAddr, b: IpAddr) -> Option<u32> {
     match (a, b) {

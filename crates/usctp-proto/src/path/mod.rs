@@ -9,7 +9,7 @@ mod rto;
 mod stats;
 
 pub use destination::PathCounters;
-pub(crate) use local::select_local;
+pub(crate) use local::{nearer, select_local};
 pub(crate) use manager::PathManager;
 pub(crate) use rto::RtoEstimator;
 pub use stats::{AssociationStats, PathOrigin, PathStats};

@@ -45,6 +45,21 @@ impl FromStr for Cut {
     }
 }
 
+/// A scheduled address change (RFC 5061): one side unbinds its address of `path` at `from`
+/// and binds it again at `until`, through `Endpoint::remove_address` / `add_address`; the
+/// peer learns each by an ASCONF. Needs ASCONF in `FailoverSpec::assoc`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddressChange {
+    /// Whose address.
+    pub side: Side,
+    /// Its path index.
+    pub path: usize,
+    /// When it is deleted (virtual time since the start).
+    pub from: Duration,
+    /// When it is added back; `None`: never.
+    pub until: Option<Duration>,
+}
+
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct FailoverSpec {
@@ -64,6 +79,8 @@ pub struct FailoverSpec {
     pub duration: Duration,
     /// Outages.
     pub cuts: Vec<Cut>,
+    /// Addresses deleted and added back while the association runs.
+    pub address_changes: Vec<AddressChange>,
     /// Random loss on every link, each direction.
     pub loss: f64,
     /// After `duration`, how long to wait for outstanding echoes before shutting down.
@@ -83,6 +100,7 @@ impl Default for FailoverSpec {
             size: 100,
             duration: Duration::from_secs(10),
             cuts: Vec::new(),
+            address_changes: Vec::new(),
             loss: 0.0,
             drain_limit: Duration::from_secs(600),
             assoc: AssociationConfig::default(),

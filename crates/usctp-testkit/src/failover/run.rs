@@ -78,7 +78,33 @@ struct Run<'a> {
     back_on_primary: bool,
     /// The client has asked for the shutdown: the server may refuse echoes from now on.
     shutting_down: bool,
+    /// Address changes (delete or add, side, address, when) not made yet, earliest first.
+    changes: VecDeque<(Duration, Side, IpAddr, bool)>,
     error: Option<RunError>,
+}
+
+/// The changes of `spec` as (when, side, address, add), in time order.
+fn address_changes(
+    spec: &FailoverSpec,
+    caddrs: &[IpAddr],
+    saddrs: &[IpAddr],
+) -> VecDeque<(Duration, Side, IpAddr, bool)> {
+    let mut v = Vec::new();
+    for c in &spec.address_changes {
+        let addrs = match c.side {
+            Side::Client => caddrs,
+            Side::Server => saddrs,
+        };
+        let Some(&ip) = addrs.get(c.path) else {
+            continue;
+        };
+        v.push((c.from, c.side, ip, false));
+        if let Some(u) = c.until {
+            v.push((u, c.side, ip, true));
+        }
+    }
+    v.sort_by_key(|c| c.0);
+    v.into()
 }
 
 /// Run one scenario and check it.
@@ -133,6 +159,7 @@ pub fn run_failover_with(
         on_event,
         back_on_primary: false,
         shutting_down: false,
+        changes: address_changes(spec, &caddrs, &saddrs),
         error: refused,
     };
     if run.error.is_none() {
@@ -161,7 +188,8 @@ impl Run<'_> {
             if self.finished().is_some() || self.error.is_some() {
                 break;
             }
-            if self.sim.next_event_time().is_some_and(|t| t <= next_send) {
+            let change_due = self.changes.front().is_some_and(|c| c.0 <= next_send);
+            if change_due || self.sim.next_event_time().is_some_and(|t| t <= next_send) {
                 self.step();
                 continue;
             }
@@ -233,9 +261,34 @@ impl Run<'_> {
     }
 
     fn step(&mut self) -> bool {
+        let due = self.changes.front().map(|c| c.0);
+        if let Some(at) = due.filter(|at| self.sim.next_event_time().is_none_or(|t| *at <= t)) {
+            self.sim.run_until(at.max(self.sim.elapsed()));
+            self.change_address();
+            return true;
+        }
         let more = self.sim.step();
         self.collect();
         more
+    }
+
+    /// Make the next address change (refusals, such as the last address, are skipped).
+    fn change_address(&mut self) {
+        let Some((_, side, ip, add)) = self.changes.pop_front() else {
+            return;
+        };
+        let node = match side {
+            Side::Client => self.client,
+            Side::Server => self.server,
+        };
+        self.sim.with_node(node, |n, _| {
+            if add {
+                n.ep.add_address(ip);
+            } else {
+                let _ = n.ep.remove_address(ip);
+            }
+        });
+        self.collect();
     }
 
     fn send_one(&mut self) {
@@ -358,6 +411,9 @@ impl Run<'_> {
                     | Event::PathAdded { .. }
                     | Event::PathStateChanged { .. }
                     | Event::PrimaryChanged { .. }
+                    | Event::PathRemoved { .. }
+                    | Event::AddressRequestDone(_)
+                    | Event::AddressRequestFailed { .. }
                     | Event::Closed(_)
                     | Event::ShutdownComplete
             );

@@ -11,6 +11,7 @@
 //! is a path action: cut, restore, peer source switch, heartbeat answer, ICMP, set primary,
 //! full SACK) and its operands.
 
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -20,6 +21,7 @@ use usctp_wire::{crc, CommonHeader, Packet, ParseOptions, StreamId, Verification
 use super::assoc_paths::Homing;
 use super::drain;
 use super::input::Input;
+use super::signing;
 use super::templates::PeerView;
 use usctp_proto::{
     AssocId, AssociationConfig, DatagramMeta, Endpoint, EndpointConfig, Event, Extensions,
@@ -92,7 +94,9 @@ impl Harness {
         // to be authenticated, so its DATA still counts, and its AUTH chunks never verify.
         cfg.extensions = match which {
             240.. => Extensions::NONE,
-            _ if which % 4 == 1 => Extensions::default().with(Extensions::AUTH),
+            _ if which % 8 == 1 => Extensions::default().with(Extensions::AUTH),
+            // ASCONF (RFC 5061) brings AUTH; the peer signs its ASCONFs when the input says.
+            _ if which % 8 == 5 => Extensions::default().with(Extensions::ASCONF),
             _ => Extensions::default(),
         };
         if net.multihomed() {
@@ -114,6 +118,8 @@ impl Harness {
                 cookie: None,
                 data_bytes: 0,
                 addrs: net.listed_peer_addrs(),
+                auth_key: None,
+                asconf_serial: 1000,
             },
             sut_tag: 0,
             id: None,
@@ -216,8 +222,18 @@ impl Harness {
             0..=2 => {
                 let vtag = self.vtag(input);
                 let n = 1 + input.u8() % 3;
-                let chunks = (0..n).map(|_| self.peer.chunk(input)).collect();
-                self.send(vtag, chunks);
+                let chunks: Vec<Chunk> = (0..n).map(|_| self.peer.chunk(input)).collect();
+                // ASCONF and ASCONF-ACK count only authenticated (RFC 5061 §4.1.1): sign
+                // when the input says, so they reach the SUT's handlers.
+                let at = chunks
+                    .iter()
+                    .position(|c| matches!(c, Chunk::Asconf(_) | Chunk::AsconfAck(_)));
+                match (at, self.peer.auth_key.clone()) {
+                    (Some(at), Some(key)) if input.bool() => {
+                        self.handle(signing::signed_packet(vtag, &chunks, at, &key));
+                    }
+                    _ => self.send(vtag, chunks),
+                }
             }
             3 => {
                 let vtag = self.vtag(input);
@@ -252,10 +268,19 @@ impl Harness {
             }
             5 => {
                 let now = self.now;
-                match input.u8() % 3 {
+                // Address changes (RFC 5061) among the SUT's addresses and one more.
+                let sut = self.net.sut.clone();
+                let ip = match input.u8() as usize % (sut.len() + 1) {
+                    k if k < sut.len() => sut[k],
+                    _ => EXTRA_SUT_ADDR,
+                };
+                match input.u8() % 6 {
                     0 => drop(self.user(|a| a.shutdown(now))),
                     1 => drop(self.user(|a| a.abort(None))),
-                    _ => drop(self.user(|a| a.abort(Some(Bytes::from_static(b"bye"))))),
+                    2 => drop(self.user(|a| a.abort(Some(Bytes::from_static(b"bye"))))),
+                    3 => drop(self.user(|a| a.add_local_address(ip))),
+                    4 => drop(self.user(|a| a.remove_local_address(ip))),
+                    _ => drop(self.user(|a| a.set_peer_primary(ip))),
                 }
             }
             6 => {
@@ -329,11 +354,13 @@ impl Harness {
                     Chunk::Init(i) => {
                         self.sut_tag = i.initiate_tag.0;
                         self.peer.sut_tsn = i.initial_tsn.0;
+                        self.peer.auth_key = signing::association_key(&i.params);
                     }
                     Chunk::InitAck(a) => {
                         self.sut_tag = a.initiate_tag.0;
                         self.peer.sut_tsn = a.initial_tsn.0;
                         self.peer.cookie = a.state_cookie();
+                        self.peer.auth_key = signing::association_key(&a.params);
                     }
                     _ => {}
                 }
@@ -369,6 +396,9 @@ impl Harness {
         self.pump();
     }
 }
+
+/// An address the SUT's host may add to its associations.
+const EXTRA_SUT_ADDR: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 9, 9, 9));
 
 pub(super) fn header(vtag: u32) -> CommonHeader {
     CommonHeader {

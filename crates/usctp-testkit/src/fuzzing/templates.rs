@@ -9,10 +9,7 @@ use usctp_wire::chunk::{
     Abort, Chunk, CookieAck, CookieEcho, Data, ForwardTsn, GapBlock, Heartbeat, HeartbeatAck, Init,
     InitAck, OperationError, Sack, Shutdown, ShutdownAck, ShutdownComplete,
 };
-use usctp_wire::param::{
-    ChunkList, ForwardTsnSupported, Parameter, Random, RequestedHmacAlgorithm, StateCookie,
-    SupportedExtensions,
-};
+use usctp_wire::param::{ForwardTsnSupported, Parameter, StateCookie, SupportedExtensions};
 use usctp_wire::{Ppid, Ssn, StreamId, Tsn, VerificationTag};
 
 use super::input::Input;
@@ -27,6 +24,10 @@ pub(super) struct PeerView {
     pub(super) data_bytes: usize,
     /// Addresses listed in its INIT and INIT ACK (none when single-homed).
     pub(super) addrs: Vec<IpAddr>,
+    /// The AUTH association key, once the SUT's INIT or INIT ACK showed its RANDOM.
+    pub(super) auth_key: Option<Vec<u8>>,
+    /// The serial number of the peer's next ASCONF (RFC 5061: from its initial TSN).
+    pub(super) asconf_serial: u32,
 }
 
 impl PeerView {
@@ -159,29 +160,22 @@ impl PeerView {
     }
 }
 
-/// PR-SCTP, RE-CONFIG and AUTH offered, as usrsctp offers them (RFC 3758 §3.1, RFC 5061
-/// §4.2.7, RFC 4895 §3: a RANDOM of 32 bytes, no chunk asked to be authenticated, SHA-1).
-fn extension_offer() -> [Parameter; 5] {
-    [
-        ForwardTsnSupported.into(),
-        SupportedExtensions {
-            chunk_types: vec![
-                chunk_type::FORWARD_TSN,
-                chunk_type::RE_CONFIG,
-                chunk_type::AUTH,
-            ],
-        }
-        .into(),
-        Random {
-            random: Bytes::from_static(&[0x5a; 32]),
-        }
-        .into(),
-        ChunkList {
-            chunk_types: Vec::new(),
-        }
-        .into(),
-        RequestedHmacAlgorithm { hmac_ids: vec![1] }.into(),
-    ]
+/// PR-SCTP, RE-CONFIG, AUTH and ASCONF offered, as usrsctp offers them (RFC 3758 §3.1,
+/// RFC 5061 §4.2.7, RFC 4895 §3: a RANDOM of 32 bytes, no chunk asked to be authenticated,
+/// SHA-1).
+fn extension_offer() -> impl Iterator<Item = Parameter> {
+    let listed = SupportedExtensions {
+        chunk_types: vec![
+            chunk_type::FORWARD_TSN,
+            chunk_type::RE_CONFIG,
+            chunk_type::AUTH,
+            chunk_type::ASCONF,
+            chunk_type::ASCONF_ACK,
+        ],
+    };
+    [ForwardTsnSupported.into(), listed.into()]
+        .into_iter()
+        .chain(super::signing::peer_params())
 }
 
 trait IntoAck {

@@ -1,14 +1,20 @@
 //! Extension chunks for the `association` target: FORWARD TSN with stream entries,
-//! I-FORWARD-TSN, AUTH, and RE-CONFIG with one or two requests or responses, their sequence
-//! numbers and TSNs near the values a real peer would use.
+//! I-FORWARD-TSN, AUTH, RE-CONFIG with one or two requests or responses, ASCONF and
+//! ASCONF-ACK, their sequence and serial numbers and TSNs near the values a real peer would
+//! use.
 
+use std::net::{IpAddr, Ipv4Addr};
+
+use usctp_wire::cause::{DeleteLastRemainingAddress, ErrorCause};
 use usctp_wire::chunk::{
-    Auth, Chunk, ForwardTsn, ForwardTsnStream, IForwardTsn, IForwardTsnStream, ReConfig,
+    Asconf, AsconfAck, Auth, Chunk, ForwardTsn, ForwardTsnStream, IForwardTsn, IForwardTsnStream,
+    ReConfig,
 };
 use usctp_wire::param::{
-    AddIncomingStreamsRequest, AddOutgoingStreamsRequest, IncomingSsnResetRequest,
-    OutgoingSsnResetRequest, Parameter, ReconfigResult, ReconfigurationResponse,
-    SsnTsnResetRequest,
+    AdaptationLayerIndication, AddIncomingStreamsRequest, AddIpAddress, AddOutgoingStreamsRequest,
+    DeleteIpAddress, ErrorCauseIndication, IncomingSsnResetRequest, OutgoingSsnResetRequest,
+    Parameter, ReconfigResult, ReconfigurationResponse, SetPrimaryAddress, SsnTsnResetRequest,
+    SuccessIndication,
 };
 use usctp_wire::{Mid, Ssn, StreamId, Tsn};
 
@@ -21,7 +27,9 @@ const PEER_INITIAL: u32 = 1000;
 impl PeerView {
     /// One extension chunk.
     pub(super) fn ext_chunk(&mut self, input: &mut Input<'_>) -> Chunk {
-        match input.u8() % 5 {
+        match input.u8() % 7 {
+            5 => Chunk::Asconf(self.asconf(input)),
+            6 => Chunk::AsconfAck(self.asconf_ack(input)),
             0 => Chunk::ForwardTsn(ForwardTsn {
                 new_cum_tsn: self.peer_tsn(input),
                 streams: (0..input.u8() % 4)
@@ -54,6 +62,82 @@ impl PeerView {
                     .collect(),
             }),
         }
+    }
+
+    /// An ASCONF (RFC 5061 §4.1.1): the next serial number, the last one again, or another;
+    /// the lookup address, then ADD-IP / DELETE-IP / SET-PRIMARY of the peer's addresses,
+    /// the wildcard or others, and now and then an Adaptation Layer Indication.
+    fn asconf(&mut self, input: &mut Input<'_>) -> Asconf {
+        let serial = match input.u8() % 4 {
+            0 | 1 => {
+                self.asconf_serial = self.asconf_serial.wrapping_add(1);
+                self.asconf_serial.wrapping_sub(1)
+            }
+            2 => self.asconf_serial.wrapping_sub(1),
+            _ => input.u32(),
+        };
+        let mut params = vec![Parameter::from(self.asconf_addr(input))];
+        for i in 0..1 + input.u8() % 3 {
+            let (correlation_id, address) = (u32::from(i), self.asconf_addr(input));
+            params.push(match input.u8() % 4 {
+                0 => AddIpAddress {
+                    correlation_id,
+                    address,
+                }
+                .into(),
+                1 => DeleteIpAddress {
+                    correlation_id,
+                    address,
+                }
+                .into(),
+                2 => SetPrimaryAddress {
+                    correlation_id,
+                    address,
+                }
+                .into(),
+                _ => AdaptationLayerIndication {
+                    indication: input.u32(),
+                }
+                .into(),
+            });
+        }
+        Asconf { serial, params }
+    }
+
+    /// An address for an ASCONF: one the peer listed, the wildcard, or another.
+    fn asconf_addr(&self, input: &mut Input<'_>) -> IpAddr {
+        let k = usize::from(input.u8());
+        match k % 4 {
+            0 => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            1 => IpAddr::V4(Ipv4Addr::from(input.u32())),
+            _ => self
+                .addrs
+                .get(k % self.addrs.len().max(1))
+                .copied()
+                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        }
+    }
+
+    /// An ASCONF-ACK for a serial number near the SUT's first (its initial TSN), with success
+    /// and error indications.
+    fn asconf_ack(&mut self, input: &mut Input<'_>) -> AsconfAck {
+        let serial = self.sut_tsn.wrapping_add(u32::from(input.u8() % 4));
+        let params = (0..input.u8() % 3)
+            .map(|_| match input.u8() % 2 {
+                0 => SuccessIndication {
+                    correlation_id: serial,
+                }
+                .into(),
+                _ => ErrorCauseIndication {
+                    correlation_id: serial,
+                    causes: vec![ErrorCause::from(DeleteLastRemainingAddress {
+                        request: input.blob(),
+                    })],
+                }
+                .into(),
+            })
+            .collect();
+        AsconfAck { serial, params }
     }
 
     fn peer_tsn(&self, input: &mut Input<'_>) -> Tsn {
