@@ -10,6 +10,9 @@
 //! * `asconf_peer_adds_sets_primary_deletes`: usrsctp `usrsctp_bindx` add, SCTP_SET_PEER_PRIMARY_ADDR,
 //!   `usrsctp_bindx` remove of its first address; usctp reports PathAdded, PrimaryRequested and
 //!   PathRemoved and sends to the new primary.
+//! * `sctpt_client_asconf` (raw IP): the same changes as the first case typed at the prompt of
+//!   `sctpt client --asconf on --auth-chunks 0` (`!add`, `!primary`, `!del` between echoed
+//!   lines) against a usrsctp_peer that echoes and requires DATA authenticated.
 //!
 //! Over UDP only the first case runs: usrsctp's UDP-encapsulated packets leave from whatever
 //! source address the kernel picks (its first), so its DELETE-IP of that address comes from
@@ -142,6 +145,88 @@ fn run_case(
     verdict.map(note).map_err(note)
 }
 
+/// The sctpt case: `sctpt client --asconf on --auth-chunks 0` over raw IP, its lines and
+/// address commands (`SCTPT_SCRIPT`) typed at its prompt a second apart, against a
+/// usrsctp_peer that echoes and requires DATA authenticated.
+fn run_sctpt(lab: &Lab) -> Result<String, String> {
+    let name = "usrsctp_raw_sctpt_client_asconf";
+    let pcap = lab.dir.join(format!("{name}.pcap"));
+    let out = lab.dir.join(format!("{name}.peer"));
+    let cap = Capture::start(&lab.a, &pcap, &[])?;
+    let ad = addrs();
+    let mut args: Vec<String> = ["--role", "server", "--lport", "6001", "--timeout", "30"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(["--rto".into(), pr_interop::PEER_RTO.into()]);
+    args.extend(["--udp", "0", "--rudp", "0", "--echo"].map(String::from));
+    args.extend(["--auth-chunks".into(), "0".into()]);
+    args.extend(AsconfKind::UsctpChanges.peer_args(&ad));
+    let peer = lab.peer(&args, &out)?;
+    std::thread::sleep(Duration::from_millis(300));
+    let (u1, u2) = (ad.usctp[0].to_string(), ad.usctp[1].to_string());
+    let mut sctpt = std::process::Command::new("ip")
+        .args(["netns", "exec", &lab.a, "timeout", "30"])
+        .arg(env!("CARGO_BIN_EXE_sctpt"))
+        .args([
+            "client",
+            "--addr",
+            &IpAddr::from(PEER_IP).to_string(),
+            "--port",
+            "6001",
+        ])
+        .args([
+            "--laddr",
+            &u1,
+            "--asconf",
+            "on",
+            "--auth-chunks",
+            "0",
+            "--log",
+            "7",
+        ])
+        .args([
+            "--rto-initial",
+            "1000",
+            "--rto-min",
+            "500",
+            "--rto-max",
+            "1000",
+        ])
+        .args(["--hb-interval", "500"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("sctpt: {e}"))?;
+    if let Some(mut stdin) = sctpt.stdin.take() {
+        use std::io::Write;
+        for l in SCTPT_SCRIPT {
+            std::thread::sleep(Duration::from_millis(1000));
+            let l = l.replace("U1", &u1).replace("U2", &u2);
+            if writeln!(stdin, "{l}").is_err() {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(1000));
+    }
+    let o = sctpt
+        .wait_with_output()
+        .map_err(|e| format!("sctpt: {e}"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::write(lab.dir.join(format!("{name}.sctpt")), &text).map_err(|e| e.to_string())?;
+    let (p, peer_ok) = peer_done(peer, &out);
+    let drops = cap.stop(&pcap);
+    let verdict = decode(&pcap.display().to_string(), &ad.usctp)
+        .and_then(|pkts| check_sctpt(&ad, &text, o.status.success(), &p, peer_ok, &pkts));
+    let note = |s: String| format!("{s}; capture: {drops} packets dropped by the kernel");
+    verdict.map(note).map_err(note)
+}
+
 type Case<'a> = (String, Box<dyn Fn() -> Result<String, String> + 'a>);
 
 #[test]
@@ -200,6 +285,10 @@ fn usrsctp_asconf_interop() {
             ));
         }
     }
+    cases.push((
+        "usrsctp raw sctpt_client_asconf".into(),
+        Box::new(move || run_sctpt(lab)),
+    ));
     let only = std::env::var("USCTP_ASCONF_CASES").unwrap_or_default();
     let t0 = Instant::now();
     let mut failed = Vec::new();

@@ -275,3 +275,88 @@ pub fn check(
         };
     Ok(format!("{s}; tshark clean ({} packets)", pkts.len()))
 }
+
+/// The lines typed at sctpt's prompt in the sctpt case, in order (`!` lines are its address
+/// commands), with `U1` / `U2` standing for usctp's first and second address.
+pub const SCTPT_SCRIPT: [&str; 6] = ["one", "!add U2", "!primary U2", "two", "!del U1", "three"];
+
+/// The sctpt case: usctp's changes typed at `sctpt client --asconf on --auth-chunks 0`'s
+/// prompt, a peer that echoes and requires DATA authenticated (`--auth-chunks 0`).
+pub fn check_sctpt(
+    ad: &Addrs,
+    out: &str,
+    sctpt_ok: bool,
+    peer: &PeerOut,
+    peer_ok: bool,
+    pkts: &[SPkt],
+) -> Result<String, String> {
+    let tail = || out.lines().rev().take(6).collect::<Vec<_>>().join(" | ");
+    if !sctpt_ok || !peer_ok {
+        return Err(format!(
+            "sctpt ok {sctpt_ok}: {}; peer ok {peer_ok}: {}",
+            tail(),
+            peer.tail()
+        ));
+    }
+    let u = ad.usctp;
+    for l in SCTPT_SCRIPT {
+        let l = l
+            .replace("U1", &u[0].to_string())
+            .replace("U2", &u[1].to_string());
+        let want = match l.strip_prefix('!') {
+            Some(_) => format!("asconf> {l} requested"),
+            None => format!("recv> {l}"),
+        };
+        if !out.contains(&want) {
+            return Err(format!("sctpt printed no `{want}`: {}", tail()));
+        }
+    }
+    if peer.msgs.len() != 3 {
+        return Err(format!("the peer received {} messages", peer.msgs.len()));
+    }
+    let paddr = peer_paddr(&peer.text);
+    for (state, ip) in [("added", u[1]), ("removed", u[0])] {
+        if !paddr
+            .iter()
+            .any(|l| l.starts_with(&format!("state={state} addr={ip} ")))
+        {
+            return Err(format!("the peer reported no {state} {ip}: {paddr:?}"));
+        }
+    }
+    if let Some(p) = pkts.iter().find(|p| p.has(ABORT)) {
+        return Err(format!("frame {}: an ABORT", p.frame));
+    }
+    in_order(
+        pkts,
+        &[
+            (true, SHUTDOWN),
+            (false, SHUTDOWN_ACK),
+            (true, SHUTDOWN_COMPLETE),
+        ],
+    )?;
+    let data: Vec<&SPkt> = pkts
+        .iter()
+        .filter(|p| p.from_usctp && p.has(DATA))
+        .collect();
+    if let Some(p) = data.iter().find(|p| !p.auth_before(DATA)) {
+        return Err(format!(
+            "frame {}: usctp's DATA without AUTH before it",
+            p.frame
+        ));
+    }
+    let want = [(ADD_IP, u[1]), (SET_PRIMARY, u[1]), (DELETE_IP, u[0])];
+    let (acked, s) = exchange(pkts, true, &want)?;
+    let (hb_src, d) = confirmed_then_data(pkts, false, u[1], acked[1])?;
+    unused_after(pkts, false, u[0], acked[2])?;
+    unused_after(pkts, true, u[0], acked[2])?;
+    Ok(format!(
+        "sctpt: 3 lines echoed, !add / !primary / !del requested; {s}; usctp's {} DATA \
+         packets with AUTH first; the peer: HEARTBEAT to {} answered (from {hb_src}) before \
+         its DATA there, DATA to the new primary from frame {d}, nothing to {} after the \
+         DELETE-IP's ACK; tshark clean ({} packets)",
+        data.len(),
+        u[1],
+        u[0],
+        pkts.len()
+    ))
+}
