@@ -411,3 +411,61 @@ fn rfc5061_4_2_4_nat_friendly_client_announces_its_other_address_from_it() {
     });
     assert!(done, "delivered {}", net.delivered());
 }
+
+#[test]
+fn rfc5061_4_2_4_nat_friendly_client_of_a_single_homed_server_fails_over_on_its_side_too() {
+    // The Kubernetes shape: the service has one address, the client two. The ASCONF for c1
+    // leaves from c1 toward the one server address; when c0's link dies, the server sends to
+    // c1 and the client's one path tries its other announced source.
+    let (c0, c1, s0) = (addr(1, 0), addr(1, 1), addr(2, 0));
+    let mut cfg = AssociationConfig::default();
+    cfg.nat_friendly = true;
+    cfg.rto_min = Duration::from_millis(100);
+    cfg.rto_initial = Duration::from_millis(200);
+    let mut net = Net::with(14, (&[c0, c1], &[c0, c1], cfg), &[s0]);
+    let both = net.sim.run_until_cond(Duration::from_secs(10), |s| {
+        let st = s
+            .node(net.server)
+            .ep
+            .association(net.ids.1)
+            .unwrap()
+            .stats();
+        st.paths.len() == 2
+            && st
+                .paths
+                .iter()
+                .all(|p| p.state == usctp_proto::PathState::Active)
+    });
+    assert!(both, "{:?}", net.server_stats());
+    let link = net.sim.link_between(c0, s0).unwrap();
+    let at = net.sim.elapsed();
+    net.sim
+        .link_mut(link)
+        .cut(at, at + Duration::from_secs(3600));
+    net.server_sends(100, 1000);
+    let cid = net.ids.0;
+    net.sim.with_node(net.client, |n, _| {
+        n.ep.with_association(cid, |a| {
+            for i in 0..100u8 {
+                a.send(StreamId(0), Bytes::from(vec![i; 500])).unwrap();
+            }
+        })
+    });
+    let done = net.sim.run_until_cond(Duration::from_secs(120), |s| {
+        s.node(net.client).messages.len() == 100 && s.node(net.server).messages.len() == 100
+    });
+    assert!(
+        done,
+        "client got {}, server got {}",
+        net.delivered(),
+        net.sim.node(net.server).messages.len()
+    );
+    let client = net
+        .sim
+        .node(net.client)
+        .ep
+        .association(cid)
+        .unwrap()
+        .stats();
+    assert_eq!(client.paths[0].local, Some(c1), "{client:?}");
+}

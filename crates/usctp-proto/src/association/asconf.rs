@@ -11,7 +11,7 @@ use usctp_wire::param::{AddIpAddress, DeleteIpAddress, Parameter, SetPrimaryAddr
 
 use super::{AssocError, Association, State};
 use crate::asconf::{AddressRequest, AsconfState, Outstanding};
-use crate::event::Event;
+use crate::event::{Event, PathState};
 use crate::path::{nearer, select_local, PathId};
 use crate::timer::TimerKind;
 use crate::Extensions;
@@ -374,6 +374,39 @@ impl Association {
             src,
             chunk: chunk.into(),
         });
+    }
+
+    /// NAT-friendly: when no path works, the failing `path` tries its next announced local
+    /// address, so an association with a single-homed peer (a Kubernetes service) can fail
+    /// over on our side too. Only announced addresses: from any other the peer would see an
+    /// unknown source.
+    pub(super) fn rotate_source(&mut self, path: PathId) {
+        if !self.cfg.nat_friendly || self.paths.iter().any(|p| p.state == PathState::Active) {
+            return;
+        }
+        let Some(p) = self.paths.get(path) else {
+            return;
+        };
+        let (current, remote) = (p.local, p.remote.ip);
+        let announced = |a: &IpAddr| {
+            a.is_ipv4() == remote.is_ipv4()
+                && self
+                    .asconf
+                    .as_deref()
+                    .is_some_and(|s| s.announced(Some(*a)))
+        };
+        let candidates: Vec<IpAddr> = self.local_addrs.iter().copied().filter(announced).collect();
+        let at = candidates.iter().position(|a| Some(*a) == current);
+        let next = match at {
+            Some(i) => candidates.get((i + 1) % candidates.len()).copied(),
+            None => candidates.first().copied(),
+        };
+        if let (Some(next), Some(p)) = (next, self.paths.get_mut(path)) {
+            if Some(next) != current {
+                tracing::debug!(assoc = self.id.0, path = path.0, %next, "path tries another source");
+                p.local = Some(next);
+            }
+        }
     }
 
     /// Whether a HEARTBEAT may go to `path`: not from an address still unannounced.

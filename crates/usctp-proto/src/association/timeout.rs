@@ -138,6 +138,7 @@ impl Association {
         }
         // RFC 3758 §3.5 A5: what the policies give up is skipped at once.
         self.send_forward_tsn(now);
+        self.rotate_source(path);
         if failing {
             self.probe_now(path, now);
         }
@@ -170,6 +171,7 @@ impl Association {
             return;
         }
         if self.paths.probe_outstanding(path) {
+            self.rotate_source(path);
             // Unconfirmed paths back off too, so an address that never answers (perhaps a
             // third party's, RFC 5062 §4.1) sees ever rarer probes. RFC 9260 §8.1: only the
             // path that carries data counts against the association, so an idle dead path
