@@ -1,7 +1,9 @@
 /* The actions both peers run after the association is up: send the messages, then the
- * stream reconfiguration requests (RFC 6525) the options ask for. Included by each peer after
- * it has defined `o`, `failed`, `send_msg`, `pump` and `sockopt_set` (its socket API's
- * setsockopt on the association's socket). */
+ * stream reconfiguration requests (RFC 6525) the options ask for, then the address steps
+ * (RFC 5061) and the messages after them. Included by each peer after it has defined `o`,
+ * `failed`, `send_msg`, `pump`, `to_addr`, `sockopt_set` (its socket API's setsockopt on the
+ * association's socket) and `peer_bindx` (sctp_bindx on it: 0 or an errno). Also the AUTH /
+ * ASCONF socket options of the setup (`ext_setup`). */
 #ifndef PEER_ACTIONS_H
 #define PEER_ACTIONS_H
 
@@ -23,14 +25,50 @@ static void reconf(const char *name, int opt, const void *v, socklen_t len)
 		failed = 1;
 }
 
-static void actions(void)
+/* A setsockopt at IPPROTO_SCTP on the socket being set up: 0 or an errno (reported). */
+typedef int (*set_fn)(void *sock, int name, const void *v, socklen_t len, const char *what);
+
+/* AUTH (RFC 4895) and ASCONF (RFC 5061) before the association, with the extra events. */
+static void ext_setup(void *s, set_fn set)
+{
+	struct sctp_assoc_value av = {.assoc_id = SCTP_FUTURE_ASSOC, .assoc_value = 1};
+	union {
+		struct sctp_hmacalgo h;
+		unsigned char b[sizeof(struct sctp_hmacalgo) + 2 * sizeof(uint16_t)];
+	} hm;
+	size_t i;
+	if (!ext_on(&o))
+		return;
+	set(s, SCTP_AUTH_SUPPORTED, &av, sizeof av, "SCTP_AUTH_SUPPORTED");
+	if (o.asconf)
+		set(s, SCTP_ASCONF_SUPPORTED, &av, sizeof av, "SCTP_ASCONF_SUPPORTED");
+	if (o.hmac) { /* SHA-1 alone, or SHA-256 then SHA-1 (SHA-1 is mandatory) */
+		memset(&hm, 0, sizeof hm);
+		hm.h.shmac_number_of_idents = o.hmac == 1 ? 1 : 2;
+		hm.h.shmac_idents[0] = (uint16_t)o.hmac;
+		hm.h.shmac_idents[1] = 1;
+		set(s, SCTP_HMAC_IDENT, &hm, sizeof hm, "SCTP_HMAC_IDENT");
+	}
+	for (i = 0; i < o.n_auth; i++) {
+		struct sctp_authchunk ac = {.sauth_chunk = o.auth_chunks[i]};
+		set(s, SCTP_AUTH_CHUNK, &ac, sizeof ac, "SCTP_AUTH_CHUNK");
+	}
+	for (i = 0; i < sizeof peer_ext_events / sizeof peer_ext_events[0]; i++) {
+		struct sctp_event ev = {.se_assoc_id = SCTP_FUTURE_ASSOC,
+					.se_type = peer_ext_events[i], .se_on = 1};
+		set(s, SCTP_EVENT, &ev, sizeof ev, "SCTP_EVENT");
+	}
+}
+
+/* Messages first .. first+n-1. */
+static void send_n(unsigned long first, unsigned long n)
 {
 	unsigned char *msg = malloc(o.size);
 	if (!msg) {
 		perror("malloc");
 		exit(1);
 	}
-	for (unsigned long i = 0; i < o.count && !failed; i++) {
+	for (unsigned long i = first; i < first + n && !failed; i++) {
 		fill_msg(msg, o.size, (uint32_t)i);
 		if (send_msg(msg, o.size, o.sid, htonl(o.ppid)) != 0)
 			failed = 1;
@@ -39,6 +77,32 @@ static void actions(void)
 		pump(o.interval_ms);
 	}
 	free(msg);
+}
+
+/* One address step (0 remove, 1 add, 2 ask the peer to make it its primary), then receive
+ * for --step ms. The port is ours (--lport, or 0 where the stack fills it in). */
+static void addr_step(const char *name, const char *addr, int what)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = to_addr(addr, o.lport, strchr(addr, ':') ? AF_INET6 : AF_INET, &ss);
+	int err;
+	if (what == 2) {
+		struct sctp_setpeerprim sp;
+		memset(&sp, 0, sizeof sp);
+		memcpy(&sp.sspp_addr, &ss, len);
+		err = sockopt_set(SCTP_SET_PEER_PRIMARY_ADDR, &sp, sizeof sp) ? errno : 0;
+	} else {
+		err = peer_bindx(&ss, len, what);
+	}
+	action_result(name, err);
+	if (err)
+		failed = 1;
+	pump(o.step_ms);
+}
+
+static void actions(void)
+{
+	send_n(0, o.count);
 	if (o.reset_dir) {
 		size_t len = sizeof(struct sctp_reset_streams) + o.nreset * sizeof(uint16_t);
 		struct sctp_reset_streams *rs = calloc(1, len);
@@ -58,6 +122,13 @@ static void actions(void)
 					      .sas_outstrms = (uint16_t)o.add_out};
 		reconf("add_streams", SCTP_ADD_STREAMS, &as, sizeof as);
 	}
+	if (o.bindx_add)
+		addr_step("bindx_add", o.bindx_add, 1);
+	if (o.peer_primary)
+		addr_step("peer_primary", o.peer_primary, 2);
+	if (o.bindx_rem)
+		addr_step("bindx_rem", o.bindx_rem, 0);
+	send_n(o.count, o.send_after);
 }
 
 #endif

@@ -4,7 +4,9 @@
  * name the RFC 6458 structures alike, so the notification printer here serves both.
  *
  * Output (stdout, one line each, fields key=value):
- *   up role=R in=N out=N                     the association is established
+ *   up role=R in=N out=N pr=N reconf=N auth=N asconf=N
+ *                                            the association is established (the
+ *                                            extensions: 1 when in force)
  *   msg sid=S ssn=N ppid=P len=L idx=I pieces=K eor
  *                                            one complete message (idx: the sender's message
  *                                            number, in the first 4 bytes; pieces: the reads it
@@ -17,6 +19,9 @@
  *   event stream_change flags=F in=N out=N
  *   event assoc_reset flags=F local_tsn=T remote_tsn=T
  *   event partial_delivery indication=aborted|N sid=S seq=N
+ *   event paddr_change state=added|removed|made_prim|confirmed|... addr=A error=E
+ *   event auth indication=new_key|no_auth|free_key|N key=K
+ *                                            (with --auth-chunks, --hmac or --asconf)
  *   action NAME ok|error=MSG                 the result of a --reset-streams/--add-streams/...
  *   summary role=R sent=N received=N bytes=B abandoned=N events=N [stack-specific fields]
  *                                            abandoned: SCTP_SEND_FAILED_EVENTs (usrsctp sends
@@ -30,6 +35,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +44,7 @@
 #include <time.h>
 
 #define MAX_RESET 64
+#define MAX_AUTH_CHUNKS 16
 
 struct opts {
 	int server;
@@ -61,6 +68,13 @@ struct opts {
 	unsigned timeout_s;
 	unsigned rto_init, rto_min, rto_max; /* 0: stack default */
 	int verbose;
+	unsigned n_auth; /* chunk types the peer must authenticate (SCTP_AUTH_CHUNK) */
+	uint8_t auth_chunks[MAX_AUTH_CHUNKS];
+	unsigned hmac;                               /* HMAC id offered first; 0: default */
+	int asconf;                                  /* offer ASCONF (RFC 5061) and AUTH */
+	const char *bindx_add, *peer_primary, *bindx_rem; /* the address steps */
+	unsigned long send_after;                    /* messages sent after the steps */
+	unsigned step_ms;                            /* receiving after each step */
 };
 
 static const char peer_usage[] =
@@ -91,6 +105,18 @@ static const char peer_usage[] =
 	"                      default 1000; server default: until the peer ends the association)\n"
 	"  --timeout S         give up after S seconds in all (default 60)\n"
 	"  -v, --verbose       one line per read too (\"piece sid=.. len=..\")\n"
+	"  --auth-chunks LIST  AUTH (RFC 4895): require these chunk types authenticated by the\n"
+	"                      other end (SCTP_AUTH_CHUNK; e.g. 0 for DATA)\n"
+	"  --hmac sha1|sha256  AUTH: offer only SHA-1, or SHA-256 first and then SHA-1\n"
+	"                      (SCTP_HMAC_IDENT; usrsctp has SHA-1 only)\n"
+	"  --asconf            offer ASCONF (RFC 5061) with AUTH\n"
+	"  --bindx-add ADDR    after the other actions: add ADDR to the association (sctp_bindx\n"
+	"                      SCTP_BINDX_ADD_ADDR: ASCONF ADD-IP); bind --local first\n"
+	"  --peer-primary ADDR then ask the peer to make our ADDR its primary\n"
+	"                      (SCTP_SET_PEER_PRIMARY_ADDR: ASCONF SET-PRIMARY)\n"
+	"  --bindx-rem ADDR    then remove ADDR (SCTP_BINDX_REM_ADDR: ASCONF DELETE-IP)\n"
+	"  --step MS           receive for MS after each of those steps (default 1000)\n"
+	"  --send-after N      then send N more messages (their idx follow --send's)\n"
 	"  -h, --help\n"
 	"PR-SCTP and stream reconfiguration (all of SCTP_ENABLE_RESET_STREAM_REQ, _RESET_ASSOC_REQ,\n"
 	"_CHANGE_ASSOC_REQ) are always enabled; every notification is subscribed to and printed.\n";
@@ -143,6 +169,20 @@ static void parse_list(struct opts *o, const char *s)
 	}
 }
 
+static void parse_auth_chunks(struct opts *o, const char *s)
+{
+	char buf[256], *tok, *save;
+	snprintf(buf, sizeof buf, "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned long t = parse_num(tok, "chunk type");
+		if (o->n_auth == MAX_AUTH_CHUNKS || t > 255) {
+			fprintf(stderr, "--auth-chunks: at most %d types of 0..255\n", MAX_AUTH_CHUNKS);
+			exit(2);
+		}
+		o->auth_chunks[o->n_auth++] = (uint8_t)t;
+	}
+}
+
 static void parse_args(struct opts *o, int argc, char **argv, unsigned udp_default)
 {
 	static const struct option lo[] = {
@@ -154,7 +194,10 @@ static void parse_args(struct opts *o, int argc, char **argv, unsigned udp_defau
 		{"reset-streams", 1, 0, 'x'}, {"reset-assoc", 0, 0, 'X'},
 		{"add-streams", 1, 0, 'A'}, {"echo", 0, 0, 'e'}, {"rcvbuf", 1, 0, 'b'},
 		{"sndbuf", 1, 0, 'B'}, {"hold", 1, 0, 'H'}, {"timeout", 1, 0, 't'},
-		{"verbose", 0, 0, 'v'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+		{"verbose", 0, 0, 'v'}, {"help", 0, 0, 'h'}, {"auth-chunks", 1, 0, 'c'},
+		{"hmac", 1, 0, 'M'}, {"asconf", 0, 0, 'C'}, {"bindx-add", 1, 0, 'D'},
+		{"peer-primary", 1, 0, 'Y'}, {"bindx-rem", 1, 0, 'E'}, {"step", 1, 0, 'Z'},
+		{"send-after", 1, 0, 'N'}, {0, 0, 0, 0}};
 	int c, role = 0, rudp_set = 0;
 	memset(o, 0, sizeof *o);
 	o->rport = 5001;
@@ -164,6 +207,7 @@ static void parse_args(struct opts *o, int argc, char **argv, unsigned udp_defau
 	o->add_out = o->add_in = -1;
 	o->hold_ms = -1;
 	o->timeout_s = 60;
+	o->step_ms = 1000;
 	while ((c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -216,6 +260,20 @@ static void parse_args(struct opts *o, int argc, char **argv, unsigned udp_defau
 		case 'H': o->hold_ms = (long)parse_num(optarg, "hold"); break;
 		case 't': o->timeout_s = (unsigned)parse_num(optarg, "timeout"); break;
 		case 'v': o->verbose = 1; break;
+		case 'c': parse_auth_chunks(o, optarg); break;
+		case 'M':
+			if (strcmp(optarg, "sha1") && strcmp(optarg, "sha256")) {
+				fprintf(stderr, "bad --hmac: %s (sha1 or sha256)\n", optarg);
+				exit(2);
+			}
+			o->hmac = strcmp(optarg, "sha1") ? 3 : 1;
+			break;
+		case 'C': o->asconf = 1; break;
+		case 'D': o->bindx_add = optarg; break;
+		case 'Y': o->peer_primary = optarg; break;
+		case 'E': o->bindx_rem = optarg; break;
+		case 'Z': o->step_ms = (unsigned)parse_num(optarg, "step"); break;
+		case 'N': o->send_after = parse_num(optarg, "count"); break;
 		case 'h': usage_exit(argv[0], udp_default, 0); break;
 		default: usage_exit(argv[0], udp_default, 2);
 		}
@@ -281,6 +339,30 @@ static const char *state_name(unsigned s)
 	case SCTP_CANT_STR_ASSOC: return "cant_start";
 	default: return "?";
 	}
+}
+
+static const char *paddr_state(unsigned s)
+{
+	switch (s) {
+	case SCTP_ADDR_AVAILABLE: return "available";
+	case SCTP_ADDR_UNREACHABLE: return "unreachable";
+	case SCTP_ADDR_REMOVED: return "removed";
+	case SCTP_ADDR_ADDED: return "added";
+	case SCTP_ADDR_MADE_PRIM: return "made_prim";
+	case SCTP_ADDR_CONFIRMED: return "confirmed";
+	default: return "?";
+	}
+}
+
+/* The address of a sockaddr_storage as text ("?" for another family). */
+static const char *addr_text(const struct sockaddr_storage *ss, char *buf, socklen_t len)
+{
+	const void *a = ss->ss_family == AF_INET6 ?
+				(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
+				(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+	if (!inet_ntop(ss->ss_family, a, buf, len))
+		snprintf(buf, len, "?");
+	return buf;
 }
 
 /* print_notification: one "event ..." line; returns the sn_type. */
@@ -361,6 +443,30 @@ static unsigned print_notification(const void *buf, size_t len)
 		printf(" sid=%u seq=%u\n", n->sn_pdapi_event.pdapi_stream,
 		       n->sn_pdapi_event.pdapi_seq);
 		break;
+	case SCTP_PEER_ADDR_CHANGE: {
+		char a[INET6_ADDRSTRLEN];
+		struct sockaddr_storage ss; /* a copy: Linux packs the structure */
+		memcpy(&ss, (const char *)buf + offsetof(struct sctp_paddr_change, spc_aaddr),
+		       sizeof ss);
+		printf("event paddr_change state=%s addr=%s error=%u\n",
+		       paddr_state(n->sn_paddr_change.spc_state), addr_text(&ss, a, sizeof a),
+		       n->sn_paddr_change.spc_error);
+		break;
+	}
+	case SCTP_AUTHENTICATION_EVENT: {
+		unsigned ind = n->sn_authkey_event.auth_indication;
+		printf("event auth indication=");
+		if (ind == SCTP_AUTH_NEW_KEY)
+			printf("new_key");
+		else if (ind == SCTP_AUTH_NO_AUTH)
+			printf("no_auth");
+		else if (ind == SCTP_AUTH_FREE_KEY)
+			printf("free_key");
+		else
+			printf("%u", ind);
+		printf(" key=%u\n", n->sn_authkey_event.auth_keynumber);
+		break;
+	}
 	default:
 		printf("event type=%u flags=%u\n", n->sn_header.sn_type, n->sn_header.sn_flags);
 	}
@@ -371,6 +477,14 @@ static unsigned print_notification(const void *buf, size_t len)
 static const uint16_t peer_events[] = {
 	SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT, SCTP_PARTIAL_DELIVERY_EVENT,
 	SCTP_STREAM_RESET_EVENT, SCTP_STREAM_CHANGE_EVENT, SCTP_ASSOC_RESET_EVENT};
+
+/* And with --auth-chunks, --hmac or --asconf. */
+static const uint16_t peer_ext_events[] = {SCTP_PEER_ADDR_CHANGE, SCTP_AUTHENTICATION_EVENT};
+
+static int ext_on(const struct opts *o)
+{
+	return o->n_auth || o->hmac || o->asconf;
+}
 
 static void action_result(const char *name, int err)
 {

@@ -8,8 +8,16 @@
 //! downloads about 90 MB of Debian packages into /var/cache/usctp-kernel-vm.
 //! USCTP_KERNEL_CASES=a,b runs only the cases whose names contain a or b; the PR-SCTP and
 //! large-message cases of pr_sctp.rs: USCTP_KERNEL_CASES="usctp -> kernel,kernel -> usctp";
-//! the stream reconfiguration cases of reconfig.rs: USCTP_KERNEL_CASES="RFC 6525".
+//! the stream reconfiguration cases of reconfig.rs: USCTP_KERNEL_CASES="RFC 6525"; the AUTH
+//! cases of auth.rs: USCTP_KERNEL_CASES="RFC 4895"; the ASCONF cases of asconf.rs:
+//! USCTP_KERNEL_CASES="RFC 5061".
 
+mod asconf;
+#[path = "../asconf_interop/mod.rs"]
+mod asconf_interop;
+mod auth;
+#[path = "../auth_interop/mod.rs"]
+mod auth_interop;
 mod capture;
 mod cases;
 mod first_sack;
@@ -26,6 +34,10 @@ mod vm;
 
 use std::time::Instant;
 
+use asconf::asconf_case;
+use asconf_interop::AsconfKind;
+use auth::auth_case;
+use auth_interop::AuthKind;
 use cases::{failover, usctp_to_kernel, End};
 use first_sack::first_data_sacked;
 use kernel_client::kernel_to_usctp;
@@ -181,6 +193,38 @@ fn kernel_sctp_interop() {
             cases.push((
                 leak(format!("{t} RFC 6525 {}", kind.name())),
                 Box::new(move |vm, p| reconfig_case(vm, rt, p, net, kind, port, gport)),
+            ));
+        }
+    }
+    // AUTH (RFC 4895), DATA authenticated, raw IPv4 and UDP 9899 (auth.rs).
+    for (i, net) in [raw4, udp4].into_iter().enumerate() {
+        let t = if net.udp { "udp4" } else { "raw4" };
+        let kinds = [
+            AuthKind::UsctpSends,
+            AuthKind::PeerSends,
+            AuthKind::Echo {
+                peer_hmac: "sha256",
+            },
+            AuthKind::Echo { peer_hmac: "sha1" },
+        ];
+        for (j, kind) in kinds.into_iter().enumerate() {
+            let port = 45001 + 10 * i as u16 + j as u16;
+            let gport = 6301 + 10 * i as u16 + j as u16;
+            cases.push((
+                leak(format!("{t} RFC 4895 {}", kind.name())),
+                Box::new(move |vm, p| auth_case(vm, rt, p, net, kind, port, gport)),
+            ));
+        }
+    }
+    // ASCONF (RFC 5061) with AUTH on path A, raw IPv4 and UDP 9899 (asconf.rs).
+    for (i, net) in [raw4, udp4].into_iter().enumerate() {
+        let t = if net.udp { "udp4" } else { "raw4" };
+        for (j, kind) in AsconfKind::ALL.into_iter().enumerate() {
+            let port = 46001 + 10 * i as u16 + j as u16;
+            let gport = 6401 + 10 * i as u16 + j as u16;
+            cases.push((
+                leak(format!("{t} RFC 5061 {}", kind.name())),
+                Box::new(move |vm, p| asconf_case(vm, rt, p, net, kind, port, gport)),
             ));
         }
     }

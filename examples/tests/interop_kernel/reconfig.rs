@@ -39,7 +39,7 @@ fn bind(rt: &Runtime, net: Net, port: u16) -> Result<Endpoint, String> {
 }
 
 /// kernel_peer ARGS in the guest's background; its output (and `exit N`) in /tmp/NAME.out.
-fn guest_start(vm: &Vm, name: &str, args: &str) -> Result<(), String> {
+pub fn guest_start(vm: &Vm, name: &str, args: &str) -> Result<(), String> {
     vm.exec(
         10,
         &format!(
@@ -51,7 +51,7 @@ fn guest_start(vm: &Vm, name: &str, args: &str) -> Result<(), String> {
 }
 
 /// Wait (20 s at most) for kernel_peer NAME to end: its output, and whether it exited 0.
-fn guest_wait(vm: &Vm, name: &str) -> Result<(PeerLines, bool), String> {
+pub fn guest_wait(vm: &Vm, name: &str) -> Result<(PeerLines, bool), String> {
     let text = vm.exec(
         30,
         &format!(

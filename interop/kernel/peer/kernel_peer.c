@@ -8,6 +8,11 @@
  *
  *   kernel_peer --role client|server [options]      (-h lists them; see peer_common.h)
  *
+ * With --auth-chunks / --hmac / --asconf it also sets up AUTH (RFC 4895) and ASCONF (RFC 5061)
+ * per socket (SCTP_AUTH_SUPPORTED / SCTP_ASCONF_SUPPORTED; the sysctls net.sctp.auth_enable /
+ * addip_enable do the same for every socket); --bindx-add / --peer-primary / --bindx-rem
+ * change the association's addresses once it is up.
+ *
  * Default raw IP. --rudp PORT sends in UDP to the peer's port PORT (SCTP_REMOTE_UDP_ENCAPS_PORT);
  * the kernel's own UDP port is the sysctl net.sctp.udp_port, so --udp only tells it (it must
  * match). PR-SCTP and RE-CONFIG need net.sctp.prsctp_enable / reconf_enable or the socket
@@ -64,6 +69,12 @@ static socklen_t to_addr(const char *addr, unsigned port, int af, struct sockadd
 bad:
 	fprintf(stderr, "kernel_peer: bad address %s\n", addr);
 	exit(2);
+}
+
+/* ext_setup's setter: sso on a kernel socket. */
+static int ext_sso(void *s, int name, const void *v, socklen_t len, const char *what)
+{
+	return sso(*(int *)s, IPPROTO_SCTP, name, v, len, what);
 }
 
 /* Everything set before the association: the accepted socket inherits it. */
@@ -212,6 +223,12 @@ static int sockopt_set(int opt, const void *v, socklen_t len)
 	return setsockopt(sock, IPPROTO_SCTP, opt, v, len);
 }
 
+static int peer_bindx(struct sockaddr_storage *ss, socklen_t len, int add)
+{
+	return setsockopt(sock, IPPROTO_SCTP, add ? SCTP_SOCKOPT_BINDX_ADD : SCTP_SOCKOPT_BINDX_REM,
+			  ss, len) ? errno : 0;
+}
+
 #include "../../common/peer_actions.h"
 
 static sctp_assoc_t assoc_id;
@@ -219,19 +236,22 @@ static sctp_assoc_t assoc_id;
 static void print_up(void)
 {
 	struct sctp_status st;
-	struct sctp_assoc_value pr, rc;
+	const int opts[] = {SCTP_PR_SUPPORTED, SCTP_RECONFIG_SUPPORTED, SCTP_AUTH_SUPPORTED,
+			    SCTP_ASCONF_SUPPORTED};
+	unsigned v[4];
 	socklen_t len = sizeof st;
 	memset(&st, 0, sizeof st);
 	getsockopt(sock, IPPROTO_SCTP, SCTP_STATUS, &st, &len);
 	assoc_id = st.sstat_assoc_id;
-	pr.assoc_id = rc.assoc_id = st.sstat_assoc_id;
-	pr.assoc_value = rc.assoc_value = 0;
-	len = sizeof pr;
-	getsockopt(sock, IPPROTO_SCTP, SCTP_PR_SUPPORTED, &pr, &len);
-	len = sizeof rc;
-	getsockopt(sock, IPPROTO_SCTP, SCTP_RECONFIG_SUPPORTED, &rc, &len);
-	printf("up role=%s in=%u out=%u pr=%u reconf=%u\n", o.server ? "server" : "client",
-	       st.sstat_instrms, st.sstat_outstrms, pr.assoc_value, rc.assoc_value);
+	for (int i = 0; i < 4; i++) {
+		struct sctp_assoc_value av = {.assoc_id = st.sstat_assoc_id, .assoc_value = 0};
+		len = sizeof av;
+		getsockopt(sock, IPPROTO_SCTP, opts[i], &av, &len);
+		v[i] = av.assoc_value;
+	}
+	printf("up role=%s in=%u out=%u pr=%u reconf=%u auth=%u asconf=%u\n",
+	       o.server ? "server" : "client", st.sstat_instrms, st.sstat_outstrms, v[0], v[1],
+	       v[2], v[3]);
 }
 
 int main(int argc, char **argv)
@@ -253,6 +273,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setup(s);
+	ext_setup(&s, ext_sso);
 	if (o.laddr || o.lport) {
 		sl = to_addr(o.laddr, o.lport, af, &ss);
 		if (bind(s, (struct sockaddr *)&ss, sl) < 0) {

@@ -4,6 +4,11 @@
  *
  *   usrsctp_peer --role client|server [options]     (-h lists them; see peer_common.h)
  *
+ * With --auth-chunks / --hmac / --asconf it also sets up AUTH (RFC 4895) and ASCONF (RFC 5061);
+ * --bindx-add / --peer-primary / --bindx-rem change the association's addresses once it is
+ * up (the address must be on an interface when usrsctp_init runs: usrsctp reads the
+ * interfaces once).
+ *
  * SCTP runs over UDP encapsulation (RFC 6951) on --udp (default 9899) towards the peer's
  * --rudp; with --udp 0 --rudp 0 usrsctp uses raw IP sockets (root, and no SCTP in the host
  * kernel to answer the same packets). One one-to-one association: the client connects, the
@@ -20,6 +25,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <usrsctp.h>
+
+/* usrsctp names the union's AUTH event member sn_auth_event; RFC 6458 and Linux
+ * sn_authkey_event. */
+#define sn_authkey_event sn_auth_event
 
 #include "../../common/peer_common.h"
 
@@ -58,6 +67,12 @@ static socklen_t to_addr(const char *addr, unsigned port, int af, struct sockadd
 bad:
 	fprintf(stderr, "usrsctp_peer: bad address %s\n", addr);
 	exit(2);
+}
+
+/* ext_setup's setter: sso on a usrsctp socket. */
+static int ext_sso(void *s, int name, const void *v, socklen_t len, const char *what)
+{
+	return sso(s, IPPROTO_SCTP, name, v, len, what);
 }
 
 /* Everything set before the association: inherited by the accepted socket. */
@@ -194,23 +209,33 @@ static int sockopt_set(int opt, const void *v, socklen_t len)
 	return usrsctp_setsockopt(sock, IPPROTO_SCTP, opt, v, len);
 }
 
+static int peer_bindx(struct sockaddr_storage *ss, socklen_t len, int add)
+{
+	(void)len;
+	return usrsctp_bindx(sock, (struct sockaddr *)ss, 1,
+			     add ? SCTP_BINDX_ADD_ADDR : SCTP_BINDX_REM_ADDR) ? errno : 0;
+}
+
 #include "../../common/peer_actions.h"
 
 static void print_up(void)
 {
 	struct sctp_status st;
-	struct sctp_assoc_value pr, rc;
+	const int opts[] = {SCTP_PR_SUPPORTED, SCTP_RECONFIG_SUPPORTED, SCTP_AUTH_SUPPORTED,
+			    SCTP_ASCONF_SUPPORTED};
+	unsigned v[4];
 	socklen_t len = sizeof st;
 	memset(&st, 0, sizeof st);
 	usrsctp_getsockopt(sock, IPPROTO_SCTP, SCTP_STATUS, &st, &len);
-	pr.assoc_id = rc.assoc_id = st.sstat_assoc_id;
-	pr.assoc_value = rc.assoc_value = 0;
-	len = sizeof pr;
-	usrsctp_getsockopt(sock, IPPROTO_SCTP, SCTP_PR_SUPPORTED, &pr, &len);
-	len = sizeof rc;
-	usrsctp_getsockopt(sock, IPPROTO_SCTP, SCTP_RECONFIG_SUPPORTED, &rc, &len);
-	printf("up role=%s in=%u out=%u pr=%u reconf=%u\n", o.server ? "server" : "client",
-	       st.sstat_instrms, st.sstat_outstrms, pr.assoc_value, rc.assoc_value);
+	for (int i = 0; i < 4; i++) {
+		struct sctp_assoc_value av = {.assoc_id = st.sstat_assoc_id, .assoc_value = 0};
+		len = sizeof av;
+		usrsctp_getsockopt(sock, IPPROTO_SCTP, opts[i], &av, &len);
+		v[i] = av.assoc_value;
+	}
+	printf("up role=%s in=%u out=%u pr=%u reconf=%u auth=%u asconf=%u\n",
+	       o.server ? "server" : "client", st.sstat_instrms, st.sstat_outstrms, v[0], v[1],
+	       v[2], v[3]);
 }
 
 int main(int argc, char **argv)
@@ -238,6 +263,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setup(s);
+	ext_setup(s, ext_sso);
 	if (o.laddr || o.lport) {
 		sl = to_addr(o.laddr, o.lport, af, &ss);
 		if (usrsctp_bind(s, (struct sockaddr *)&ss, sl) < 0) {
