@@ -5,7 +5,7 @@
 #             HEARTBEAT to the server's second address arrives from NAT B's address, which the
 #             server does not know. Pass: the server answers it with an ABORT (T bit), seen in
 #             the server's capture
-#   friendly  --asconf on at both ends, --nat-friendly on at the client: the INIT carries no
+#   friendly  --asconf on at both ends, --nat-friendly heartbeat at the client: the INIT carries no
 #             address, the second path is added by an ASCONF (wildcard address) through NAT B.
 #             Pass: both paths confirmed through the NATs, then path A cut for 4 s during
 #             ctraffic with sent == received
@@ -73,7 +73,7 @@ nat_control() {
 
 nat_friendly() {
     nat_server --asconf on
-    solo_ctraffic c "$NAT_SECS" 4 --addr "$NAT_SERVER" --laddr "$NAT_CLIENT" --asconf on --nat-friendly on
+    solo_ctraffic c "$NAT_SECS" 4 --addr "$NAT_SERVER" --laddr "$NAT_CLIENT" --asconf on --nat-friendly heartbeat
     sleep 4
     nat_cut a
     sleep 4

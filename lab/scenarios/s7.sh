@@ -12,7 +12,7 @@
 #           address, no ABORT, ctraffic loses nothing
 #   drop    fix: the client drops out-of-the-blue HEARTBEATs (--ootb-heartbeat drop). Pass:
 #           the HEARTBEATs arrive and draw no ABORT, ctraffic loses nothing on the primary
-#   natf    fix: NAT-friendly client (--asconf on at both ends, --nat-friendly on): the
+#   natf    fix: NAT-friendly client (--asconf on at both ends, --nat-friendly heartbeat): the
 #           second path is added by ASCONF through the node and confirmed; net A is cut
 #           mid-transfer. Pass: the path confirmed, DATA over net B both ways, nothing lost
 
@@ -116,7 +116,7 @@ s7_fix() {
 s7_natf() {
     s7_server --asconf on
     solo_ctraffic t221 $((S7_SECS + 4)) 4 --addr "$K8S_VIP" --port "$K8S_PORT" --laddr "$K8S_CLIENT" \
-        --asconf on --nat-friendly on
+        --asconf on --nat-friendly heartbeat
     sleep 4
     k8s_cut_a
     sleep 4
