@@ -1,5 +1,5 @@
 //! `sctpt server`'s services seen from a usctp peer in the test over UDP encapsulation on
-//! loopback (UDP ports 7130-7133): echo answers on the message's stream, with its PPID and
+//! loopback (UDP ports 7130-7133, 7138-7139): echo answers on the message's stream, with its PPID and
 //! U flag, as usrsctp's echo_server does; daytime sends on stream 0 with PPID 0, the
 //! kernel's defaults, and shuts down.
 
@@ -80,4 +80,26 @@ async fn daytime_comes_on_stream_0_with_ppid_0() {
     assert!(end.is_err());
     assert_eq!(a.shutdown().await, Ok(()));
     ep.close().await;
+}
+
+/// `--advertise`: the INIT ACK lists the given addresses, not the bound one (a VIP), and the
+/// peer makes a path of each.
+#[tokio::test]
+async fn advertise_lists_other_addresses_than_the_bound_ones() {
+    let listed = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 5));
+    let server = Server::start(&[
+        "--addr=127.0.0.1",
+        "--port=6138",
+        "--udp-port=7138",
+        "--advertise=127.0.0.1,127.0.0.5",
+    ]);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (ep, a) = connect(7139, 6138, 7138).await;
+    let stats = a.stats().await.expect("stats");
+    let peers: Vec<IpAddr> = stats.paths.iter().map(|p| p.remote.ip).collect();
+    assert_eq!(peers, [LO, listed]);
+    a.shutdown().await.expect("graceful close");
+    ep.close().await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    drop(server.stop());
 }

@@ -166,6 +166,11 @@ pub const TUNABLES: &[Extra] = &[
          server must answer it (usctp does, Linux and usrsctp ABORT)",
         || "off".into(),
     ),
+    opt(
+        "advertise",
+        "Addresses the INIT / INIT ACK lists instead of the bound ones (comma list; none: no \
+         address parameters, the peer takes the packet's source)",
+    ),
     with(
         "ootb-heartbeat",
         "abort: answer a HEARTBEAT no association claims with ABORT (RFC 9260 §8.4); drop: \

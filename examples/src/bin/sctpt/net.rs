@@ -151,6 +151,16 @@ impl Net {
             Some("drop") => cfg.protocol.abort_ootb_heartbeats = false,
             Some(v) => die(&format!("Invalid ootb-heartbeat [{v}]: abort or drop\n")),
         }
+        // The addresses the INIT / INIT ACK lists, when not the bound ones (a VIP behind a
+        // load balancer, or none at all behind a NAT).
+        match p.get("advertise") {
+            None => {}
+            Some("none") => cfg.protocol.advertised_addresses = Some(Vec::new()),
+            Some(list) => match parse_addrs(list) {
+                Some(v) => cfg.protocol.advertised_addresses = Some(v),
+                None => die(&format!("Invalid advertise [{list}]\n")),
+            },
+        }
         cfg.accept_backlog = 64;
         Some(cfg)
     }
