@@ -40,7 +40,7 @@ use std::fs::File;
 use std::net::IpAddr;
 use std::process::Child;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use asconf_interop::*;
 use pr_interop::{tune, Capture, PeerOut, UDP_PORT};
@@ -227,36 +227,15 @@ fn run_sctpt(lab: &Lab) -> Result<String, String> {
     verdict.map(note).map_err(note)
 }
 
-type Case<'a> = (String, Box<dyn Fn() -> Result<String, String> + 'a>);
-
 #[test]
 fn usrsctp_asconf_interop() {
-    if !nix::unistd::Uid::effective().is_root() {
-        println!("SKIPPED interop_usrsctp_asconf: needs root (network namespaces)");
-        return;
-    }
-    let require = std::env::var("USCTP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
-    if let Err(e) = usrsctp_lab::sh(
+    let Some((lab, rt)) = usrsctp_lab::open(
         "interop_usrsctp_asconf",
-        "pkg_need ip tcpdump tshark gcc ethtool",
-    ) {
-        assert!(!require, "tools: {e}");
-        println!("SKIPPED interop_usrsctp_asconf: tools missing: {e}");
+        "h21",
+        "ip tcpdump tshark gcc ethtool",
+    ) else {
         return;
-    }
-    let lab = match Lab::up("h21", "interop_usrsctp_asconf") {
-        Ok(l) => l,
-        Err(e) if !require && e.contains("usrsctp_peer_build") => {
-            println!("SKIPPED interop_usrsctp_asconf: usrsctp_peer not built: {e}");
-            return;
-        }
-        Err(e) => panic!("lab: {e}"),
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
     let (rt, lab) = (&rt, &lab);
     let second = |ns: &str, side: char, ip: [u8; 4]| {
         let dev = format!("{}{side}{}", lab.tag, std::process::id());
@@ -268,7 +247,7 @@ fn usrsctp_asconf_interop() {
     if let Err(e) = second(&lab.a, 'a', USCTP_IP2).and(second(&lab.b, 'b', PEER_IP2)) {
         panic!("second addresses: {e}");
     }
-    let mut cases: Vec<Case<'_>> = Vec::new();
+    let mut cases: Vec<usrsctp_lab::Case<'_>> = Vec::new();
     for udp in [false, true] {
         let t = if udp { "udp" } else { "raw" };
         // Over UDP usrsctp cannot delete the address its UDP socket sends from (module doc).
@@ -289,29 +268,5 @@ fn usrsctp_asconf_interop() {
         "usrsctp raw sctpt_client_asconf".into(),
         Box::new(move || run_sctpt(lab)),
     ));
-    let only = std::env::var("USCTP_ASCONF_CASES").unwrap_or_default();
-    let t0 = Instant::now();
-    let mut failed = Vec::new();
-    let mut ran = 0;
-    for (name, case) in &cases {
-        if !only.is_empty() && !only.split(',').any(|o| name.contains(o)) {
-            continue;
-        }
-        ran += 1;
-        let t = Instant::now();
-        let r = case();
-        let secs = t.elapsed().as_secs_f64();
-        match r {
-            Ok(d) => println!("PASS {name} ({secs:.1} s): {d}"),
-            Err(e) => {
-                println!("FAIL {name} ({secs:.1} s): {e}");
-                failed.push(name.clone());
-            }
-        }
-    }
-    println!(
-        "interop_usrsctp_asconf: {ran} cases in {:.1} s",
-        t0.elapsed().as_secs_f64()
-    );
-    assert!(failed.is_empty(), "failed cases: {failed:?}");
+    usrsctp_lab::run_cases("interop_usrsctp_asconf", "USCTP_ASCONF_CASES", &cases);
 }

@@ -25,7 +25,7 @@ use std::fs::File;
 use std::net::IpAddr;
 use std::process::Child;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use auth_interop::*;
 use pr_interop::{tune, Capture, PeerOut, UDP_PORT};
@@ -119,43 +119,22 @@ fn run_case(
     verdict.map(note).map_err(note)
 }
 
-type Case<'a> = (String, Box<dyn Fn() -> Result<String, String> + 'a>);
-
 #[test]
 fn usrsctp_auth_interop() {
-    if !nix::unistd::Uid::effective().is_root() {
-        println!("SKIPPED interop_usrsctp_auth: needs root (network namespaces)");
-        return;
-    }
-    let require = std::env::var("USCTP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
-    if let Err(e) = usrsctp_lab::sh(
+    let Some((lab, rt)) = usrsctp_lab::open(
         "interop_usrsctp_auth",
-        "pkg_need ip tcpdump tshark gcc ethtool",
-    ) {
-        assert!(!require, "tools: {e}");
-        println!("SKIPPED interop_usrsctp_auth: tools missing: {e}");
+        "h20",
+        "ip tcpdump tshark gcc ethtool",
+    ) else {
         return;
-    }
-    let lab = match Lab::up("h20", "interop_usrsctp_auth") {
-        Ok(l) => l,
-        Err(e) if !require && e.contains("usrsctp_peer_build") => {
-            println!("SKIPPED interop_usrsctp_auth: usrsctp_peer not built: {e}");
-            return;
-        }
-        Err(e) => panic!("lab: {e}"),
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
     let (rt, lab) = (&rt, &lab);
     let kinds = [
         AuthKind::UsctpSends,
         AuthKind::PeerSends,
         AuthKind::Echo { peer_hmac: "sha1" },
     ];
-    let mut cases: Vec<Case<'_>> = Vec::new();
+    let mut cases: Vec<usrsctp_lab::Case<'_>> = Vec::new();
     for udp in [false, true] {
         let t = if udp { "udp" } else { "raw" };
         for kind in kinds {
@@ -166,29 +145,5 @@ fn usrsctp_auth_interop() {
             ));
         }
     }
-    let only = std::env::var("USCTP_AUTH_CASES").unwrap_or_default();
-    let t0 = Instant::now();
-    let mut failed = Vec::new();
-    let mut ran = 0;
-    for (name, case) in &cases {
-        if !only.is_empty() && !only.split(',').any(|o| name.contains(o)) {
-            continue;
-        }
-        ran += 1;
-        let t = Instant::now();
-        let r = case();
-        let secs = t.elapsed().as_secs_f64();
-        match r {
-            Ok(d) => println!("PASS {name} ({secs:.1} s): {d}"),
-            Err(e) => {
-                println!("FAIL {name} ({secs:.1} s): {e}");
-                failed.push(name.clone());
-            }
-        }
-    }
-    println!(
-        "interop_usrsctp_auth: {ran} cases in {:.1} s",
-        t0.elapsed().as_secs_f64()
-    );
-    assert!(failed.is_empty(), "failed cases: {failed:?}");
+    usrsctp_lab::run_cases("interop_usrsctp_auth", "USCTP_AUTH_CASES", &cases);
 }

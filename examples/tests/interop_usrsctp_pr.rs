@@ -29,7 +29,7 @@ use std::net::IpAddr;
 use std::path::Path;
 use std::process::Child;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pr_interop::*;
 use tokio::runtime::Runtime;
@@ -278,35 +278,17 @@ fn large(rt: &Runtime, lab: &Lab, name: &str, udp: bool) -> Result<String, Strin
     })
 }
 
-type Case<'a> = (String, Box<dyn Fn() -> Result<String, String> + 'a>);
-
 #[test]
 fn usrsctp_pr_sctp_interop() {
-    if !nix::unistd::Uid::effective().is_root() {
-        println!("SKIPPED interop_usrsctp_pr: needs root (network namespaces)");
+    let Some((lab, rt)) = usrsctp_lab::open(
+        "interop_usrsctp_pr",
+        "h10",
+        "ip tcpdump tshark nft gcc ethtool",
+    ) else {
         return;
-    }
-    let require = std::env::var("USCTP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
-    if let Err(e) = lab_sh("pkg_need ip tcpdump tshark nft gcc ethtool") {
-        assert!(!require, "tools: {e}");
-        println!("SKIPPED interop_usrsctp_pr: tools missing: {e}");
-        return;
-    }
-    let lab = match Lab::up("h10", "interop_usrsctp_pr") {
-        Ok(l) => l,
-        Err(e) if !require && e.contains("usrsctp_peer_build") => {
-            println!("SKIPPED interop_usrsctp_pr: usrsctp_peer not built: {e}");
-            return;
-        }
-        Err(e) => panic!("lab: {e}"),
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
     let (rt, lab) = (&rt, &lab);
-    let mut cases: Vec<Case<'_>> = Vec::new();
+    let mut cases: Vec<usrsctp_lab::Case<'_>> = Vec::new();
     for udp in [false, true] {
         let t = if udp { "udp" } else { "raw" };
         for (what, policy) in [("ttl", Policy::Ttl(50)), ("rtx", Policy::Rtx(0))] {
@@ -327,33 +309,5 @@ fn usrsctp_pr_sctp_interop() {
             Box::new(move || large(rt, lab, &n.replace(' ', "_"), udp)),
         ));
     }
-    let only = std::env::var("USCTP_PR_CASES").unwrap_or_default();
-    let t0 = Instant::now();
-    let mut failed = Vec::new();
-    for (name, case) in &cases {
-        if !only.is_empty() && !only.split(',').any(|o| name.contains(o)) {
-            continue;
-        }
-        let t = Instant::now();
-        let r = case();
-        let secs = t.elapsed().as_secs_f64();
-        match r {
-            Ok(d) => println!("PASS {name} ({secs:.1} s): {d}"),
-            Err(e) => {
-                println!("FAIL {name} ({secs:.1} s): {e}");
-                failed.push(name.clone());
-            }
-        }
-    }
-    println!(
-        "interop_usrsctp_pr: {} cases in {:.1} s",
-        cases.len(),
-        t0.elapsed().as_secs_f64()
-    );
-    assert!(failed.is_empty(), "failed cases: {failed:?}");
-}
-
-/// [`usrsctp_lab::sh`] under this test's log tag.
-fn lab_sh(script: &str) -> Result<String, String> {
-    usrsctp_lab::sh("interop_usrsctp_pr", script)
+    usrsctp_lab::run_cases("interop_usrsctp_pr", "USCTP_PR_CASES", &cases);
 }

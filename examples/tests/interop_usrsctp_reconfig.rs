@@ -38,7 +38,7 @@ use std::net::IpAddr;
 use std::path::Path;
 use std::process::Child;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pr_interop::{tune, Capture, UDP_PORT};
 use reconfig_interop::*;
@@ -135,35 +135,17 @@ fn run_case(rt: &Runtime, lab: &Lab, name: &str, udp: bool, kind: Kind) -> Resul
     verdict.map(note).map_err(note)
 }
 
-type Case<'a> = (String, Box<dyn Fn() -> Result<String, String> + 'a>);
-
 #[test]
 fn usrsctp_reconfig_interop() {
-    if !nix::unistd::Uid::effective().is_root() {
-        println!("SKIPPED interop_usrsctp_reconfig: needs root (network namespaces)");
+    let Some((lab, rt)) = usrsctp_lab::open(
+        "interop_usrsctp_reconfig",
+        "h11",
+        "ip tcpdump tshark gcc ethtool",
+    ) else {
         return;
-    }
-    let require = std::env::var("USCTP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
-    if let Err(e) = lab_sh("pkg_need ip tcpdump tshark gcc ethtool") {
-        assert!(!require, "tools: {e}");
-        println!("SKIPPED interop_usrsctp_reconfig: tools missing: {e}");
-        return;
-    }
-    let lab = match Lab::up("h11", "interop_usrsctp_reconfig") {
-        Ok(l) => l,
-        Err(e) if !require && e.contains("usrsctp_peer_build") => {
-            println!("SKIPPED interop_usrsctp_reconfig: usrsctp_peer not built: {e}");
-            return;
-        }
-        Err(e) => panic!("lab: {e}"),
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
     let (rt, lab) = (&rt, &lab);
-    let mut cases: Vec<Case<'_>> = Vec::new();
+    let mut cases: Vec<usrsctp_lab::Case<'_>> = Vec::new();
     for udp in [false, true] {
         let t = if udp { "udp" } else { "raw" };
         for kind in Kind::ALL {
@@ -174,34 +156,5 @@ fn usrsctp_reconfig_interop() {
             ));
         }
     }
-    let only = std::env::var("USCTP_RECONFIG_CASES").unwrap_or_default();
-    let t0 = Instant::now();
-    let mut failed = Vec::new();
-    let mut ran = 0;
-    for (name, case) in &cases {
-        if !only.is_empty() && !only.split(',').any(|o| name.contains(o)) {
-            continue;
-        }
-        ran += 1;
-        let t = Instant::now();
-        let r = case();
-        let secs = t.elapsed().as_secs_f64();
-        match r {
-            Ok(d) => println!("PASS {name} ({secs:.1} s): {d}"),
-            Err(e) => {
-                println!("FAIL {name} ({secs:.1} s): {e}");
-                failed.push(name.clone());
-            }
-        }
-    }
-    println!(
-        "interop_usrsctp_reconfig: {ran} cases in {:.1} s",
-        t0.elapsed().as_secs_f64()
-    );
-    assert!(failed.is_empty(), "failed cases: {failed:?}");
-}
-
-/// [`usrsctp_lab::sh`] under this test's log tag.
-fn lab_sh(script: &str) -> Result<String, String> {
-    usrsctp_lab::sh("interop_usrsctp_reconfig", script)
+    usrsctp_lab::run_cases("interop_usrsctp_reconfig", "USCTP_RECONFIG_CASES", &cases);
 }

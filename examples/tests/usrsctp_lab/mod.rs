@@ -1,5 +1,6 @@
 //! Two network namespaces joined by a veth, with the project's usrsctp_peer built for namespace
-//! B: what the usrsctp interop tests (`interop_usrsctp_pr`, `interop_usrsctp_reconfig`) share.
+//! B, and the frame of a test that runs named cases there: what the usrsctp interop tests
+//! (`interop_usrsctp_pr`, `_reconfig`, `_auth`, `_asconf`) share.
 //! Names carry the test's tag and the process id; everything is deleted on drop (`KEEP=1`
 //! keeps the captures and outputs).
 
@@ -7,6 +8,71 @@ use std::fs::File;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+/// One case: its name and what runs it (a summary, or why it failed).
+pub type Case<'a> = (String, Box<dyn Fn() -> Result<String, String> + 'a>);
+
+/// The lab for `test` (namespace tag `tag`) and a tokio runtime, once root, the tools
+/// (`tools`, for `pkg_need`) and the peer's build are there; `None` (with a SKIPPED line)
+/// otherwise, unless USCTP_REQUIRE_TOOLS=1 makes missing tools a failure.
+pub fn open(
+    test: &'static str,
+    tag: &'static str,
+    tools: &str,
+) -> Option<(Lab, tokio::runtime::Runtime)> {
+    if !nix::unistd::Uid::effective().is_root() {
+        println!("SKIPPED {test}: needs root (network namespaces)");
+        return None;
+    }
+    let require = std::env::var("USCTP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+    if let Err(e) = sh(test, &format!("pkg_need {tools}")) {
+        assert!(!require, "tools: {e}");
+        println!("SKIPPED {test}: tools missing: {e}");
+        return None;
+    }
+    let lab = match Lab::up(tag, test) {
+        Ok(l) => l,
+        Err(e) if !require && e.contains("usrsctp_peer_build") => {
+            println!("SKIPPED {test}: usrsctp_peer not built: {e}");
+            return None;
+        }
+        Err(e) => panic!("lab: {e}"),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    Some((lab, rt))
+}
+
+/// Run the cases whose names contain one of the comma-separated words of `$filter_var`
+/// (all when unset), printing PASS or FAIL with each one's time; fail if any failed.
+pub fn run_cases(test: &str, filter_var: &str, cases: &[Case<'_>]) {
+    let only = std::env::var(filter_var).unwrap_or_default();
+    let t0 = Instant::now();
+    let mut failed = Vec::new();
+    let mut ran = 0;
+    for (name, case) in cases {
+        if !only.is_empty() && !only.split(',').any(|o| name.contains(o)) {
+            continue;
+        }
+        ran += 1;
+        let t = Instant::now();
+        let r = case();
+        let secs = t.elapsed().as_secs_f64();
+        match r {
+            Ok(d) => println!("PASS {name} ({secs:.1} s): {d}"),
+            Err(e) => {
+                println!("FAIL {name} ({secs:.1} s): {e}");
+                failed.push(name.clone());
+            }
+        }
+    }
+    println!("{test}: {ran} cases in {:.1} s", t0.elapsed().as_secs_f64());
+    assert!(failed.is_empty(), "failed cases: {failed:?}");
+}
 
 /// usctp's address (namespace A) and the peer's (namespace B).
 pub const USCTP_IP: [u8; 4] = [10, 79, 1, 1];
