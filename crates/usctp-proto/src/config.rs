@@ -103,6 +103,9 @@ pub struct AssociationConfig {
     /// from an address it does not know yet, as usctp does where ASCONF is in force; Linux
     /// and usrsctp answer it with an ABORT that ends the association. Default: off.
     pub nat_open_with_heartbeat: bool,
+    /// The Adaptation Layer Indication our INIT and INIT ACK carry (RFC 5061 §4.2.6), for the
+    /// peer's upper layer; the peer's arrives as `Event::AdaptationIndication`. Default: none.
+    pub adaptation_indication: Option<u32>,
 }
 
 impl AssociationConfig {
@@ -114,6 +117,12 @@ impl AssociationConfig {
         } else {
             1
         }
+    }
+
+    /// Our Adaptation Layer Indication parameter, if configured (RFC 5061 §4.2.6).
+    pub(crate) fn adaptation_param(&self) -> Option<usctp_wire::param::Parameter> {
+        self.adaptation_indication
+            .map(|indication| usctp_wire::param::AdaptationLayerIndication { indication }.into())
     }
 
     /// What the INIT / INIT ACK offers: `extensions`, plus ASCONF for `nat_friendly`, plus
@@ -163,6 +172,7 @@ impl Default for AssociationConfig {
             auth_keys: crate::SharedKeys::default(),
             nat_friendly: false,
             nat_open_with_heartbeat: false,
+            adaptation_indication: None,
         }
     }
 }

@@ -82,6 +82,7 @@ impl Association {
         let mut params = address_params(advertised);
         let offered = a.cfg.offered_extensions();
         params.extend(offered.offer());
+        params.extend(a.cfg.adaptation_param());
         if offered.contains(Extensions::AUTH) {
             // RFC 4895 §6.1: our RANDOM, CHUNKS and HMAC-ALGO; kept for the key vector.
             let auth = AuthParams::ours(&a.cfg, rng);
@@ -131,6 +132,9 @@ impl Association {
         a.queue(Some(PathId(0)), CookieAck);
         a.set_state(State::Established, "valid COOKIE ECHO");
         a.events.push_back(Event::Connected);
+        if let Some(x) = c.adaptation {
+            a.events.push_back(Event::AdaptationIndication(x));
+        }
         a.start_heartbeats(now);
         a
     }
@@ -233,6 +237,9 @@ impl Association {
         // retransmitted to another of the peer's addresses).
         let back = self.paths.find(meta.src).unwrap_or(PathId(0));
         self.queue(Some(back), CookieEcho { cookie });
+        if let Some(a) = scan.adaptation {
+            self.events.push_back(Event::AdaptationIndication(a));
+        }
         // RFC 5061 §4.2.7: in force is what we offered and the INIT ACK offers too.
         self.set_extensions(scan.extensions);
         self.auth = None;

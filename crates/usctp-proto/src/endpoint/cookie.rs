@@ -26,6 +26,8 @@ const VERSION: u8 = 1;
 const HAS_TIE_TAGS: u8 = 0x80;
 /// Flag in the version byte: AUTH parameters (ours, then the peer's) follow the addresses.
 const HAS_AUTH: u8 = 0x40;
+/// Flag in the version byte: the peer's Adaptation Layer Indication comes last.
+const HAS_ADAPTATION: u8 = 0x20;
 
 /// Why a COOKIE ECHO was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -158,7 +160,7 @@ pub(crate) fn signed_len(c: &CookieContents) -> usize {
         .auth
         .as_ref()
         .map_or(0, |a| a.local.encoded_len() + a.peer.encoded_len());
-    FIXED_LEN + tie_tags + addrs + auth + MAC_LEN
+    FIXED_LEN + tie_tags + addrs + auth + 4 * usize::from(c.adaptation.is_some()) + MAC_LEN
 }
 
 /// The MAC at the end of a cookie (what identifies it once its secret has rotated away).
@@ -214,7 +216,12 @@ fn encoded_len(ip: IpAddr) -> usize {
 fn encode(c: &CookieContents, out: &mut Vec<u8>) {
     let tie_tags = has_tie_tags(c);
     let auth = if c.auth.is_some() { HAS_AUTH } else { 0 };
-    out.push(VERSION | auth | if tie_tags { HAS_TIE_TAGS } else { 0 });
+    let adaptation = if c.adaptation.is_some() {
+        HAS_ADAPTATION
+    } else {
+        0
+    };
+    out.push(VERSION | auth | adaptation | if tie_tags { HAS_TIE_TAGS } else { 0 });
     out.extend_from_slice(&c.created_ms.to_be_bytes());
     out.extend_from_slice(&c.lifetime_ms.to_be_bytes());
     for v in [
@@ -259,6 +266,9 @@ fn encode(c: &CookieContents, out: &mut Vec<u8>) {
         a.local.encode(out);
         a.peer.encode(out);
     }
+    if let Some(a) = c.adaptation {
+        out.extend_from_slice(&a.to_be_bytes());
+    }
 }
 
 /// A cursor for decoding our own (already authenticated) cookie body.
@@ -287,7 +297,7 @@ impl Cur<'_> {
 fn decode(body: &[u8]) -> Option<CookieContents> {
     let mut r = Cur(body);
     let version = r.u8()?;
-    if version & !(HAS_TIE_TAGS | HAS_AUTH) != VERSION {
+    if version & !(HAS_TIE_TAGS | HAS_AUTH | HAS_ADAPTATION) != VERSION {
         return None;
     }
     let mut c = CookieContents {
@@ -307,6 +317,7 @@ fn decode(body: &[u8]) -> Option<CookieContents> {
         features: Extensions::NONE,
         peer_addresses: AddrList::default(),
         auth: None,
+        adaptation: None,
     };
     if version & HAS_TIE_TAGS != 0 {
         c.local_tie_tag = VerificationTag(r.u32()?);
@@ -329,6 +340,9 @@ fn decode(body: &[u8]) -> Option<CookieContents> {
         let local = AuthParams::decode(&mut r.0)?;
         let peer = AuthParams::decode(&mut r.0)?;
         c.auth = Some(Box::new(CookieAuth { local, peer }));
+    }
+    if version & HAS_ADAPTATION != 0 {
+        c.adaptation = Some(r.u32()?);
     }
     r.0.is_empty().then_some(c)
 }
@@ -360,6 +374,7 @@ mod tests {
             ]
             .into(),
             auth: None,
+            adaptation: None,
         }
     }
 
@@ -390,7 +405,7 @@ mod tests {
     }
 
     #[test]
-    fn auth_parameters_round_trip() {
+    fn auth_and_adaptation_round_trip() {
         let (s, mut rng) = signer(1);
         let cfg = crate::AssociationConfig {
             auth_chunks: vec![0, 0xc1],
@@ -401,6 +416,7 @@ mod tests {
         peer.hmacs = vec![1, 2, 3];
         let mut c = contents();
         c.auth = Some(Box::new(CookieAuth { local, peer }));
+        c.adaptation = Some(0x1234_5678);
         let cookie = s.sign(&c);
         assert_eq!(cookie.len(), cookie.capacity());
         assert_eq!(s.verify(&cookie, 2_000), Ok(c));

@@ -208,11 +208,13 @@ impl Endpoint {
                 })),
                 _ => None,
             },
+            adaptation: scan.adaptation,
         };
         let advertised = self.cfg.advertised_addresses.as_deref();
         let mut params = address_params(advertised.unwrap_or(&self.local_addrs));
         params.extend(ours.offer());
         params.extend(local_auth.iter().flat_map(AuthParams::to_params));
+        params.extend(self.assoc_cfg.adaptation_param());
         let ack = InitAck {
             initiate_tag: local_tag,
             a_rwnd: rwnd,

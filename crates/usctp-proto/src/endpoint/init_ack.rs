@@ -67,6 +67,7 @@ mod tests {
                 .collect::<Vec<_>>()
                 .into(),
             auth: None,
+            adaptation: None,
         }
     }
 

@@ -43,6 +43,8 @@ pub(crate) struct CookieContents {
     /// With AUTH in force: both sides' RANDOM, CHUNKS and HMAC-ALGO (RFC 4895 §6.1), so
     /// that the association made from the cookie knows the keys.
     pub auth: Option<Box<CookieAuth>>,
+    /// The peer's Adaptation Layer Indication from its INIT (RFC 5061 §4.2.6).
+    pub adaptation: Option<u32>,
 }
 
 /// The AUTH parameters a cookie carries: ours (from the INIT ACK) and the peer's (from its

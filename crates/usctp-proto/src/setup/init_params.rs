@@ -18,6 +18,8 @@ pub(crate) struct InitScan {
     pub extensions: Extensions,
     /// The peer's AUTH parameters, when we offer AUTH (RFC 4895 §6.1).
     pub auth: PeerAuth,
+    /// The peer's Adaptation Layer Indication (RFC 5061 §4.2.6).
+    pub adaptation: Option<u32>,
 }
 
 /// Walk the parameters by their action bits (RFC 9260 §3.2.1). A parameter counts as
@@ -30,6 +32,7 @@ pub(crate) fn scan_init_params(params: &[Parameter], ours: Extensions) -> InitSc
     for (i, p) in params.iter().enumerate() {
         match p {
             Parameter::CookiePreservative(c) => scan.preservative = c.increment_ms,
+            Parameter::AdaptationLayerIndication(a) => scan.adaptation = Some(a.indication),
             p if handled(p, ours) => {}
             p => {
                 let action = UnknownAction::for_param(p.param_type());
@@ -72,7 +75,8 @@ fn handled(p: &Parameter, ours: Extensions) -> bool {
         | Parameter::HostNameAddress(_)
         | Parameter::SupportedAddressTypes(_)
         | Parameter::UnrecognizedParameter(_)
-        | Parameter::SupportedExtensions(_) => true,
+        | Parameter::SupportedExtensions(_)
+        | Parameter::AdaptationLayerIndication(_) => true,
         Parameter::ForwardTsnSupported(_) => ours.contains(Extensions::PR_SCTP),
         Parameter::Random(_) | Parameter::ChunkList(_) | Parameter::RequestedHmacAlgorithm(_) => {
             ours.contains(Extensions::AUTH)
