@@ -1,5 +1,5 @@
 //! RFC 9260 §3.2.1: a parameter the codec knows but the SUT does not support (AUTH's RANDOM,
-//! Adaptation Layer Indication, ECN Capable, Zero Checksum Acceptable, ...) is handled by its
+//! an ASCONF parameter outside an ASCONF, ECN Capable, Zero Checksum Acceptable, ...) is handled by its
 //! upper two type bits exactly like an unknown one: in an INIT, reported in the INIT ACK's
 //! Unrecognized Parameters; in an INIT ACK, reported in an ERROR bundled with the COOKIE
 //! ECHO. Parameters the SUT acts on are never reported.
@@ -12,8 +12,8 @@ use common::tester::*;
 use usctp_wire::cause::ErrorCause;
 use usctp_wire::chunk::Chunk;
 use usctp_wire::param::{
-    AdaptationLayerIndication, CookiePreservative, EcnCapable, ForwardTsnSupported, HeartbeatInfo,
-    Parameter, Random, SupportedAddressTypes, SupportedExtensions, ZeroChecksumAcceptable,
+    AddIpAddress, CookiePreservative, EcnCapable, ForwardTsnSupported, HeartbeatInfo, Parameter,
+    Random, SupportedAddressTypes, SupportedExtensions, ZeroChecksumAcceptable,
 };
 
 /// Known to the codec, not supported: types 0x8000-0x8002 say skip (bits 10), 0xC006 skip
@@ -26,8 +26,17 @@ fn unsupported() -> Vec<Parameter> {
             random: Bytes::from_static(&[7; 32]),
         }
         .into(),
-        AdaptationLayerIndication { indication: 0x1234 }.into(),
+        add_ip(0x1234),
     ]
+}
+
+/// An ASCONF parameter (type 0xC001, bits 11), which has no place in an INIT or INIT ACK.
+fn add_ip(correlation_id: u32) -> Parameter {
+    AddIpAddress {
+        correlation_id,
+        address: std::net::IpAddr::from([192, 0, 2, 1]),
+    }
+    .into()
 }
 
 /// Supported: never reported.
@@ -61,9 +70,9 @@ fn wire(params: &[Parameter]) -> Vec<Vec<u8>> {
     params.iter().map(Parameter::to_vec).collect()
 }
 
-/// What must be reported of `unsupported()`: Adaptation Layer Indication alone.
+/// What must be reported of `unsupported()`: the Add IP Address parameter alone.
 fn to_report() -> Vec<Vec<u8>> {
-    wire(&[AdaptationLayerIndication { indication: 0x1234 }.into()])
+    wire(&[add_ip(0x1234)])
 }
 
 #[test]
@@ -101,12 +110,11 @@ fn rfc9260_3_2_1_known_unsupported_param_with_stop_bits_ends_the_scan() {
     let hb = Parameter::from(HeartbeatInfo {
         info: Bytes::from_static(b"x"),
     });
-    let ali = |indication| Parameter::from(AdaptationLayerIndication { indication });
-    let params = vec![ali(1), hb, ali(2), ForwardTsnSupported.into()];
+    let params = vec![add_ip(1), hb, add_ip(2), ForwardTsnSupported.into()];
     let out = t.send_tag(0, vec![init_with(params)]);
     let ack = init_ack_of(&out).expect("INIT ACK");
     let reported = unrecognized(&ack);
-    assert_eq!(reported, wire(&[ali(1)]));
+    assert_eq!(reported, wire(&[add_ip(1)]));
     // The offer after the stop is not taken either.
     let cookie = ack.state_cookie().unwrap();
     t.sut_tag = ack.initiate_tag.0;

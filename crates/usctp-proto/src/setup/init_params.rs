@@ -88,7 +88,8 @@ fn handled(p: &Parameter, ours: Extensions) -> bool {
 #[cfg(test)]
 mod tests {
     use usctp_wire::param::{
-        AdaptationLayerIndication, EcnCapable, ForwardTsnSupported, SupportedExtensions,
+        AdaptationLayerIndication, AddIpAddress, EcnCapable, ForwardTsnSupported,
+        SupportedExtensions,
     };
 
     use super::*;
@@ -107,6 +108,11 @@ mod tests {
             Parameter::from(std::net::IpAddr::from([127, 0, 0, 1])),
             EcnCapable.into(),
             AdaptationLayerIndication { indication: 7 }.into(),
+            AddIpAddress {
+                correlation_id: 1,
+                address: std::net::IpAddr::from([192, 0, 2, 1]),
+            }
+            .into(),
             ForwardTsnSupported.into(),
             SupportedExtensions {
                 chunk_types: vec![0xc0],
@@ -114,12 +120,14 @@ mod tests {
             .into(),
         ];
         let scan = scan_init_params(&params, Extensions::PR_SCTP.with(Extensions::RECONFIG));
-        // 0x8000: skip; 0xC006: skip and report; 0xC000 is ours.
-        assert_eq!(reported(&scan), [0xc006]);
+        // 0x8000: skip; 0xC001 (outside an ASCONF): skip and report; 0xC000 is ours, and so
+        // is the Adaptation Layer Indication (RFC 5061 §4.2.6).
+        assert_eq!(reported(&scan), [0xc001]);
         assert_eq!(scan.extensions, Extensions::PR_SCTP);
+        assert_eq!(scan.adaptation, Some(7));
         // PR-SCTP switched off: Forward-TSN-Supported is reported (RFC 3758 §3.3.1).
         let scan = scan_init_params(&params, Extensions::RECONFIG);
-        assert_eq!(reported(&scan), [0xc006, 0xc000]);
+        assert_eq!(reported(&scan), [0xc001, 0xc000]);
         assert_eq!(scan.extensions, Extensions::NONE);
     }
 }
