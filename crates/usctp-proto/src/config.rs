@@ -103,9 +103,49 @@ pub struct AssociationConfig {
     /// from an address it does not know yet, as usctp does where ASCONF is in force; Linux
     /// and usrsctp answer it with an ABORT that ends the association. Default: off.
     pub nat_open_with_heartbeat: bool,
+    /// Packetization Layer Path MTU Discovery (RFC 8899) on every path; `None`: off, and
+    /// the path MTU only falls on ICMP Packet Too Big. Default: off.
+    pub plpmtud: Option<PlpmtudConfig>,
+}
+
+/// PLPMTUD parameters (RFC 8899 §5.1). Probes are HEARTBEAT + PAD (§6.2.1); the search
+/// runs from BASE_PLPMTU (1200) up to `max_mtu`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PlpmtudConfig {
+    /// MAX_PLPMTU: the largest IP packet probed, normally the interface MTU.
+    pub max_mtu: usize,
+    /// MAX_PROBES: unanswered probes of one size before it counts as too big (§5.1.2).
+    pub max_probes: u32,
+    /// PROBE_TIMER: how long a probe waits for its HEARTBEAT ACK (§5.1.1: at least 1 s).
+    pub probe_timer: Duration,
+    /// PMTU_RAISE_TIMER: after a search completes, probe again for a larger MTU this
+    /// often (§5.1.1: 600 s).
+    pub raise_interval: Duration,
+}
+
+impl Default for PlpmtudConfig {
+    fn default() -> Self {
+        Self {
+            max_mtu: 1500,
+            max_probes: 3,
+            probe_timer: Duration::from_secs(1),
+            raise_interval: Duration::from_secs(600),
+        }
+    }
 }
 
 impl AssociationConfig {
+    /// The path MTU a new path starts with: BASE_PLPMTU with PLPMTUD (RFC 8899 §5.1.4),
+    /// else `initial_mtu`.
+    pub(crate) fn start_mtu(&self) -> usize {
+        if self.plpmtud.is_some() {
+            crate::path::BASE_PLPMTU
+        } else {
+            self.initial_mtu
+        }
+    }
+
     /// How many of the peer's addresses become paths: `max_peer_addresses`, or only the
     /// packet's source without `use_peer_address_list`.
     pub(crate) fn peer_address_limit(&self) -> usize {
@@ -163,6 +203,7 @@ impl Default for AssociationConfig {
             auth_keys: crate::SharedKeys::default(),
             nat_friendly: false,
             nat_open_with_heartbeat: false,
+            plpmtud: None,
         }
     }
 }

@@ -149,7 +149,7 @@ impl Association {
             .paths
             .add(remote, how, now, &self.cfg, &mut self.events)
         {
-            self.tx.add_path(p, self.cfg.initial_mtu);
+            self.tx.add_path(p, self.cfg.start_mtu());
         }
     }
 
@@ -329,6 +329,7 @@ impl Association {
                 self.timers.set(TimerKind::Heartbeat(id), at);
             }
         }
+        self.start_plpmtud(now);
     }
 
     /// When the next idle heartbeat for `path` is due (RFC 9260 §8.3); `None` when heartbeats

@@ -68,6 +68,9 @@ impl Association {
         }
         self.reconfig_poll(now);
         self.asconf_poll(now);
+        if let Some(t) = self.poll_plpmtud_probe(buf) {
+            return Some(t);
+        }
         let data_path = self.paths.data_path();
         // RFC 9260 §6.4: chunks marked by a T3 expiry go to another path than the one that
         // timed out; new data stays on the data path.
