@@ -106,6 +106,13 @@ pub struct AssociationConfig {
     /// Packetization Layer Path MTU Discovery (RFC 8899) on every path; `None`: off, and
     /// the path MTU only falls on ICMP Packet Too Big. Default: off.
     pub plpmtud: Option<PlpmtudConfig>,
+    /// Zero checksum (RFC 9653): the Error Detection Method Identifier of the lower layer
+    /// that protects every packet (1: DTLS, RFC 9653 §7; the in-memory transport qualifies
+    /// too). Set only when that is true: with it, the Zero Checksum Acceptable parameter is
+    /// offered and, where the peer offers the same method, packets after setup are sent with
+    /// checksum 0 and received ones with checksum 0 accepted. `None`: every packet carries
+    /// and needs a CRC32c. Default: `None`.
+    pub zero_checksum: Option<u32>,
 }
 
 /// PLPMTUD parameters (RFC 8899 §5.1). Probes are HEARTBEAT + PAD (§6.2.1); the search
@@ -164,7 +171,18 @@ impl AssociationConfig {
         } else {
             self.extensions
         };
+        let ext = ext.without(crate::Extensions::ZERO_CHECKSUM);
+        let ext = match self.zero_checksum {
+            Some(_) => ext.with(crate::Extensions::ZERO_CHECKSUM),
+            None => ext,
+        };
         ext.with_requirements()
+    }
+
+    /// The Zero Checksum Acceptable parameter we offer, if any (RFC 9653 §4).
+    pub(crate) fn zero_checksum_param(&self) -> Option<usctp_wire::param::Parameter> {
+        let edmid = self.zero_checksum?;
+        Some(usctp_wire::param::ZeroChecksumAcceptable { edmid }.into())
     }
 }
 
@@ -204,6 +222,7 @@ impl Default for AssociationConfig {
             nat_friendly: false,
             nat_open_with_heartbeat: false,
             plpmtud: None,
+            zero_checksum: None,
         }
     }
 }

@@ -193,7 +193,7 @@ impl Association {
                 auth.sign(from_auth);
             }
         }
-        let len = b.finish(true);
+        let len = b.finish(!self.sends_zero_checksum());
         if let Some(p) = self.paths.get_mut(path) {
             p.counters.packets_sent += 1;
             p.counters.bytes_sent += len as u64;
