@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::Pair;
-use usctp_proto::{AssocId, AssociationConfig, PathId, PlpmtudConfig};
+use usctp_proto::{
+    AssocId, AssociationConfig, IcmpKind, IcmpReport, PathId, PlpmtudConfig, TransportAddr,
+};
 use usctp_sim::{Direction, DropReason, EventKind, LinkConfig};
 
 const SEED: u64 = 0x8899;
@@ -132,4 +134,69 @@ fn rfc8899_4_3_black_hole_without_icmp_recovers_and_the_mtu_rises_again() {
     p.sim.run_for(Duration::from_secs(70));
     assert_eq!(mtu(&p, id), 9000, "seed {SEED}: the MTU rises again");
     assert_eq!(sizes.borrow().last(), Some(&9000));
+}
+
+#[test]
+fn rfc8899_6_2_over_udp_encapsulation_the_probe_counts_the_udp_header() {
+    let mut p = Pair::new(SEED, 1, link(), config(Duration::from_secs(600)));
+    let sizes = probe_sizes(&mut p);
+    let remote = [TransportAddr::udp(p.server_addrs[0], 9899)];
+    let id = p
+        .sim
+        .with_node(p.client, |n, now| {
+            n.ep.connect(now, &remote, common::SERVER_PORT, None)
+        })
+        .unwrap();
+    p.assoc = Some(id);
+    p.sim.run_for(Duration::from_secs(3));
+    assert!(p.client_connected() && p.server_connected());
+    assert_eq!(mtu(&p, id), 9000);
+    assert_eq!(*sizes.borrow(), [9000], "IP + UDP + SCTP = the probed size");
+    assert_eq!(p.sim.stats().dropped.get(DropReason::Mtu), 0);
+    for _ in 0..20 {
+        assert!(p.send(0, Bytes::from(vec![1u8; 8000])));
+    }
+    p.sim.run_for(Duration::from_secs(5));
+    assert_eq!(delivered(&p), 20);
+    assert_eq!(p.sim.stats().dropped.get(DropReason::Mtu), 0, "data fits");
+}
+
+#[test]
+fn rfc8899_4_6_packet_too_big_is_checked_against_the_search() {
+    let mut p = Pair::new(SEED, 1, link(), config(Duration::from_secs(30)));
+    let id = p.establish();
+    p.sim.run_for(Duration::from_secs(2));
+    assert_eq!(mtu(&p, id), 9000);
+    let tag = p
+        .sim
+        .node(p.client)
+        .ep
+        .association(id)
+        .unwrap()
+        .peer_tag()
+        .0;
+    let ptb = |mtu: usize| {
+        let mut q = vec![0u8; 12];
+        q[..2].copy_from_slice(&common::CLIENT_PORT.to_be_bytes());
+        q[2..4].copy_from_slice(&common::SERVER_PORT.to_be_bytes());
+        q[4..8].copy_from_slice(&tag.to_be_bytes());
+        IcmpReport {
+            dst: TransportAddr::raw(p.server_addrs[0]),
+            kind: IcmpKind::PacketTooBig { mtu },
+            quoted: Bytes::from(q),
+        }
+    };
+    let (big, small) = (ptb(9500), ptb(4000));
+    p.sim
+        .with_node(p.client, |n, now| n.ep.handle_icmp(now, &big));
+    assert_eq!(mtu(&p, id), 9000, "never raised by ICMP");
+    p.sim
+        .with_node(p.client, |n, now| n.ep.handle_icmp(now, &small));
+    assert_eq!(mtu(&p, id), 4000, "lowered at once");
+    // The link still carries 9000: the search stays below the reported size until
+    // PMTU_RAISE_TIMER, then finds 9000 again.
+    p.sim.run_for(Duration::from_secs(10));
+    assert_eq!(mtu(&p, id), 4000);
+    p.sim.run_for(Duration::from_secs(30));
+    assert_eq!(mtu(&p, id), 9000);
 }
