@@ -200,3 +200,36 @@ fn rfc8899_4_6_packet_too_big_is_checked_against_the_search() {
     p.sim.run_for(Duration::from_secs(30));
     assert_eq!(mtu(&p, id), 9000);
 }
+
+#[test]
+fn rfc8899_4_lost_probes_count_no_path_error() {
+    // The path carries 1400 from the start: every larger probe is lost, MAX_PROBES times per
+    // size, yet the path stays active with no error counted (a heartbeat would count one).
+    let mut l = link();
+    l.mtu = Some(1400);
+    let mut p = Pair::new(SEED, 1, l, config(Duration::from_secs(600)));
+    let sizes = probe_sizes(&mut p);
+    let id = p.establish();
+    p.sim.run_for(Duration::from_secs(30));
+    let a = p.sim.node(p.client).ep.association(id).unwrap().stats();
+    let path = a.path(PathId(0)).cloned().unwrap();
+    assert!(
+        (1400 - 64..=1400).contains(&path.mtu),
+        "seed {SEED}: {}",
+        path.mtu
+    );
+    assert_eq!(path.error_count, 0);
+    assert_eq!(a.error_count, 0);
+    assert_eq!(path.state, usctp_proto::PathState::Active);
+    let sizes = sizes.borrow();
+    assert_eq!(
+        sizes.iter().filter(|&&s| s == 9000).count(),
+        3,
+        "MAX_PROBES"
+    );
+    assert!(!p
+        .sim
+        .node(p.client)
+        .events_of(id)
+        .any(|e| matches!(e, usctp_proto::Event::PathStateChanged { .. })));
+}
