@@ -106,9 +106,56 @@ pub struct AssociationConfig {
     /// The Adaptation Layer Indication our INIT and INIT ACK carry (RFC 5061 §4.2.6), for the
     /// peer's upper layer; the peer's arrives as `Event::AdaptationIndication`. Default: none.
     pub adaptation_indication: Option<u32>,
+    /// Packetization Layer Path MTU Discovery (RFC 8899) on every path; `None`: off, and
+    /// the path MTU only falls on ICMP Packet Too Big. Default: off.
+    pub plpmtud: Option<PlpmtudConfig>,
+    /// Zero checksum (RFC 9653): the Error Detection Method Identifier of the lower layer
+    /// that protects every packet (1: DTLS, RFC 9653 §7; the in-memory transport qualifies
+    /// too). Set only when that is true: with it, the Zero Checksum Acceptable parameter is
+    /// offered and, where the peer offers the same method, packets after setup are sent with
+    /// checksum 0 and received ones with checksum 0 accepted. `None`: every packet carries
+    /// and needs a CRC32c. Default: `None`.
+    pub zero_checksum: Option<u32>,
+}
+
+/// PLPMTUD parameters (RFC 8899 §5.1). Probes are HEARTBEAT + PAD (§6.2.1); the search
+/// runs from BASE_PLPMTU (1200) up to `max_mtu`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PlpmtudConfig {
+    /// MAX_PLPMTU: the largest IP packet probed, normally the interface MTU.
+    pub max_mtu: usize,
+    /// MAX_PROBES: unanswered probes of one size before it counts as too big (§5.1.2).
+    pub max_probes: u32,
+    /// PROBE_TIMER: how long a probe waits for its HEARTBEAT ACK (§5.1.1: at least 1 s).
+    pub probe_timer: Duration,
+    /// PMTU_RAISE_TIMER: after a search completes, probe again for a larger MTU this
+    /// often (§5.1.1: 600 s).
+    pub raise_interval: Duration,
+}
+
+impl Default for PlpmtudConfig {
+    fn default() -> Self {
+        Self {
+            max_mtu: 1500,
+            max_probes: 3,
+            probe_timer: Duration::from_secs(1),
+            raise_interval: Duration::from_secs(600),
+        }
+    }
 }
 
 impl AssociationConfig {
+    /// The path MTU a new path starts with: BASE_PLPMTU with PLPMTUD (RFC 8899 §5.1.4),
+    /// else `initial_mtu`.
+    pub(crate) fn start_mtu(&self) -> usize {
+        if self.plpmtud.is_some() {
+            crate::path::BASE_PLPMTU
+        } else {
+            self.initial_mtu
+        }
+    }
+
     /// How many of the peer's addresses become paths: `max_peer_addresses`, or only the
     /// packet's source without `use_peer_address_list`.
     pub(crate) fn peer_address_limit(&self) -> usize {
@@ -133,7 +180,18 @@ impl AssociationConfig {
         } else {
             self.extensions
         };
+        let ext = ext.without(crate::Extensions::ZERO_CHECKSUM);
+        let ext = match self.zero_checksum {
+            Some(_) => ext.with(crate::Extensions::ZERO_CHECKSUM),
+            None => ext,
+        };
         ext.with_requirements()
+    }
+
+    /// The Zero Checksum Acceptable parameter we offer, if any (RFC 9653 §4).
+    pub(crate) fn zero_checksum_param(&self) -> Option<usctp_wire::param::Parameter> {
+        let edmid = self.zero_checksum?;
+        Some(usctp_wire::param::ZeroChecksumAcceptable { edmid }.into())
     }
 }
 
@@ -173,6 +231,8 @@ impl Default for AssociationConfig {
             nat_friendly: false,
             nat_open_with_heartbeat: false,
             adaptation_indication: None,
+            plpmtud: None,
+            zero_checksum: None,
         }
     }
 }

@@ -28,6 +28,9 @@ pub(crate) enum TimerKind {
     Reconfig,
     /// T-4 RTO: ASCONF retransmission (RFC 5061 §5.1 A4).
     Asconf,
+    /// PLPMTUD of one destination: PROBE_TIMER while searching, PMTU_RAISE_TIMER once
+    /// complete (RFC 8899 §5.1.1).
+    Plpmtud(PathId),
 }
 
 /// The deadlines of one association. Small (a handful of kinds per path), so a vector with
@@ -60,9 +63,10 @@ impl Timers {
 
     /// Stop every timer of one path (the path is gone).
     pub(crate) fn stop_path(&mut self, path: PathId) {
-        self.armed.retain(
-            |(k, _)| !matches!(k, TimerKind::T3Rtx(p) | TimerKind::Heartbeat(p) if *p == path),
-        );
+        self.armed.retain(|(k, _)| {
+            !matches!(k, TimerKind::T3Rtx(p) | TimerKind::Heartbeat(p)
+                    | TimerKind::Plpmtud(p) if *p == path)
+        });
     }
 
     /// Stop everything.

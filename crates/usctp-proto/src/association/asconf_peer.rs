@@ -182,8 +182,11 @@ impl Association {
         else {
             return Err(ResourceShortage { request: copy(p) }.into());
         };
-        self.tx.add_path(id, self.cfg.initial_mtu);
+        self.tx.add_path(id, self.cfg.start_mtu());
         self.timers.set(TimerKind::Heartbeat(id), now);
+        if self.cfg.plpmtud.is_some() {
+            self.timers.set(TimerKind::Plpmtud(id), now);
+        }
         Ok(())
     }
 

@@ -43,6 +43,9 @@ impl Association {
 
     /// A HEARTBEAT ACK: confirm the path and take an RTT sample if the nonce matches.
     pub(super) fn on_heartbeat_ack(&mut self, now: Instant, h: &HeartbeatAck) {
+        if self.on_plpmtud_ack(now, &h.info) {
+            return;
+        }
         if let Some((path, _rtt)) = self.paths.on_heartbeat_ack(&h.info, now, &mut self.events) {
             self.assoc_errors = 0;
             if let Some(at) = self.next_heartbeat(path, now) {

@@ -83,6 +83,7 @@ impl Association {
         let offered = a.cfg.offered_extensions();
         params.extend(offered.offer());
         params.extend(a.cfg.adaptation_param());
+        params.extend(a.cfg.zero_checksum_param());
         if offered.contains(Extensions::AUTH) {
             // RFC 4895 §6.1: our RANDOM, CHUNKS and HMAC-ALGO; kept for the key vector.
             let auth = AuthParams::ours(&a.cfg, rng);
@@ -153,7 +154,7 @@ impl Association {
             .paths
             .add(remote, how, now, &self.cfg, &mut self.events)
         {
-            self.tx.add_path(p, self.cfg.initial_mtu);
+            self.tx.add_path(p, self.cfg.start_mtu());
         }
     }
 
@@ -206,7 +207,11 @@ impl Association {
             let cause = usctp_wire::cause::UnresolvableAddress::of(name);
             return self.refuse_init_ack(&ack, cause.into());
         }
-        let scan = crate::setup::scan_init_params(&ack.params, self.cfg.offered_extensions());
+        let scan = crate::setup::scan_init_params(
+            &ack.params,
+            self.cfg.offered_extensions(),
+            self.cfg.zero_checksum,
+        );
         if let PeerAuth::Invalid(why) = scan.auth {
             // RFC 4895 §6.1: a RANDOM not of 32 bytes (or an HMAC-ALGO without SHA-1)
             // aborts the association, with a Protocol Violation.
@@ -336,6 +341,7 @@ impl Association {
                 self.timers.set(TimerKind::Heartbeat(id), at);
             }
         }
+        self.start_plpmtud(now);
     }
 
     /// When the next idle heartbeat for `path` is due (RFC 9260 §8.3); `None` when heartbeats

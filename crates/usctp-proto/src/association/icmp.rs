@@ -100,7 +100,8 @@ impl Association {
                 if let Some(p) = self.paths.get_mut(path) {
                     p.counters.icmp_too_big += 1;
                 }
-                if let Some(new) = self.paths.lower_mtu(path, mtu) {
+                let probed = self.plpmtud_ptb(now, path, mtu);
+                if let Some(new) = probed.or_else(|| self.paths.lower_mtu(path, mtu)) {
                     tracing::debug!(assoc = self.id.0, path = path.0, new, "path MTU lowered");
                     self.tx.set_path_mtu(path, new);
                 }

@@ -11,6 +11,7 @@ mod forward_tsn;
 mod handshake;
 mod icmp;
 mod output;
+mod plpmtud;
 mod reconfig;
 mod reconfig_peer;
 mod shutdown;
@@ -213,7 +214,7 @@ impl Association {
         } = ctx;
         let paths = PathManager::new(first_path.0, first_path.1, now, &cfg);
         let mut tx = Sender::new(local_initial_tsn, cfg.outbound_streams, 0, &cfg);
-        tx.add_path(PathId(0), cfg.initial_mtu);
+        tx.add_path(PathId(0), cfg.start_mtu());
         // Built in its box: the association is large and is never moved afterwards.
         Box::new(Self {
             id,

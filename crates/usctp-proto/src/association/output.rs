@@ -68,6 +68,9 @@ impl Association {
         }
         self.reconfig_poll(now);
         self.asconf_poll(now);
+        if let Some(t) = self.poll_plpmtud_probe(buf) {
+            return Some(t);
+        }
         let data_path = self.paths.data_path();
         // RFC 9260 §6.4: chunks marked by a T3 expiry go to another path than the one that
         // timed out; new data stays on the data path.
@@ -136,7 +139,7 @@ impl Association {
                 auth.sign(from_auth);
             }
         }
-        let len = b.finish(true);
+        let len = b.finish(!self.sends_zero_checksum());
         if let Some(p) = self.paths.get_mut(dest) {
             p.counters.packets_sent += 1;
             p.counters.bytes_sent += len as u64;
@@ -195,6 +198,14 @@ impl Association {
         }
         // An ABORT ends the association: nothing may follow it.
         (matches!(self.state, State::Closed), echo)
+    }
+
+    /// Whether packets go out with checksum 0 (RFC 9653 §5.2): negotiated, and past the
+    /// handshake, so no INIT and no COOKIE ECHO (the peer has no association to allow it
+    /// yet) ever does.
+    pub(crate) fn sends_zero_checksum(&self) -> bool {
+        self.extensions.contains(crate::Extensions::ZERO_CHECKSUM)
+            && !matches!(self.state, State::CookieWait | State::CookieEchoed)
     }
 
     fn is_active(&self, path: PathId) -> bool {

@@ -28,6 +28,7 @@ impl Association {
                 TimerKind::Heartbeat(path) => self.on_heartbeat_timer(now, path),
                 TimerKind::Reconfig => self.on_reconfig_timer(now),
                 TimerKind::Asconf => self.on_t4(now),
+                TimerKind::Plpmtud(path) => self.on_plpmtud_timer(now, path),
                 TimerKind::T5ShutdownGuard => {
                     self.abort_with(None, CloseReason::ShutdownGuardExpired)
                 }
@@ -135,6 +136,7 @@ impl Association {
             return;
         }
         self.tx.on_t3_timeout(path);
+        self.plpmtud_suspect(now, path);
         self.paths.avoid_for_retransmission(path);
         let failing = self.paths.on_timeout(path, now, &mut self.events);
         if self.count_assoc_error() {

@@ -126,7 +126,11 @@ impl Endpoint {
             }
             None => None,
         };
-        let scan = scan_init_params(&init.params, self.assoc_cfg.offered_extensions());
+        let scan = scan_init_params(
+            &init.params,
+            self.assoc_cfg.offered_extensions(),
+            self.assoc_cfg.zero_checksum,
+        );
         if let PeerAuth::Invalid(why) = scan.auth {
             // RFC 4895 §6.1: a RANDOM not of 32 bytes (or an HMAC-ALGO without SHA-1)
             // aborts the association, with a Protocol Violation.
@@ -213,6 +217,7 @@ impl Endpoint {
         let advertised = self.cfg.advertised_addresses.as_deref();
         let mut params = address_params(advertised.unwrap_or(&self.local_addrs));
         params.extend(ours.offer());
+        params.extend(self.assoc_cfg.zero_checksum_param());
         params.extend(local_auth.iter().flat_map(AuthParams::to_params));
         params.extend(self.assoc_cfg.adaptation_param());
         let ack = InitAck {

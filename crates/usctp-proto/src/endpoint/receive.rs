@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use usctp_wire::chunk::Chunk;
-use usctp_wire::{CommonHeader, Packet, ParseOptions};
+use usctp_wire::{ChecksumCheck, CommonHeader, Packet, ParseOptions};
 
 use super::peer_key::PeerKey;
 use super::Endpoint;
@@ -41,23 +41,33 @@ impl Endpoint {
         // Where the first AUTH chunk starts: its HMAC covers the bytes from there on
         // (RFC 4895 §6.3). Noted while parsing, which costs a compare per chunk.
         let mut auth_at = None;
-        let parsed =
-            Packet::chunks(&data, ParseOptions::default()).and_then(|(header, mut iter)| {
-                for _ in 0..limit.saturating_add(1) {
-                    let at = iter.offset();
-                    let Some(c) = iter.next() else { break };
-                    let c = c?;
-                    if auth_at.is_none() && matches!(c, Chunk::Auth(_)) {
-                        auth_at = Some(at);
-                    }
-                    chunks.push(c);
+        // RFC 9653 §5.3: a zero checksum passes parsing; `dispatch` then accepts it only for
+        // an association that negotiated it. Any other value is verified.
+        let zero = data.get(8..12) == Some(&[0; 4][..]);
+        let opts = ParseOptions {
+            checksum: if zero {
+                ChecksumCheck::AllowZero
+            } else {
+                ChecksumCheck::Verify
+            },
+        };
+        let parsed = Packet::chunks(&data, opts).and_then(|(header, mut iter)| {
+            for _ in 0..limit.saturating_add(1) {
+                let at = iter.offset();
+                let Some(c) = iter.next() else { break };
+                let c = c?;
+                if auth_at.is_none() && matches!(c, Chunk::Auth(_)) {
+                    auth_at = Some(at);
                 }
-                Ok(header)
-            });
+                chunks.push(c);
+            }
+            Ok(header)
+        });
         let packet = ReceivedPacket {
             bytes: &data,
             auth_at,
         };
+        let parsed = parsed.map(|h| (h, zero));
         self.dispatch(now, &meta, (parsed, &packet), &mut chunks);
         chunks.clear();
         self.chunk_buf = chunks;
@@ -70,18 +80,24 @@ impl Endpoint {
         now: Instant,
         meta: &DatagramMeta,
         (parsed, packet): (
-            Result<CommonHeader, usctp_wire::ParseError>,
+            Result<(CommonHeader, bool), usctp_wire::ParseError>,
             &ReceivedPacket<'_>,
         ),
         chunks: &mut Vec<Chunk>,
     ) {
-        let Ok(header) = parsed else {
+        let Ok((header, zero)) = parsed else {
             // RFC 9260 §6.8: a packet with a bad checksum is silently discarded.
             self.stats.malformed += 1;
             return;
         };
         if header.dst_port != self.port || header.src_port == 0 || !is_unicast(meta.src.ip) {
             self.stats.discarded += 1;
+            return;
+        }
+        let is_setup = |c: &Chunk| matches!(c, Chunk::Init(_) | Chunk::CookieEcho(_));
+        if zero && (chunks.is_empty() || chunks.iter().any(is_setup)) {
+            // RFC 9653 §5.3: INIT and COOKIE ECHO always carry a CRC32c.
+            self.stats.malformed += 1;
             return;
         }
         match chunks.first() {
@@ -93,6 +109,10 @@ impl Endpoint {
             }
             Some(Chunk::CookieEcho(_)) => self.on_cookie_echo(now, meta, (&header, packet), chunks),
             Some(_) => match self.lookup(meta, &header, chunks) {
+                // RFC 9653 §5.3: checksum 0 only for an association that negotiated it;
+                // elsewhere it is a bad checksum, silently discarded (RFC 9260 §6.8).
+                Some(id) if zero && !self.accepts_zero_checksum(id) => self.stats.malformed += 1,
+                None if zero => self.stats.malformed += 1,
                 Some(id) => self.deliver(now, id, meta, (&header, packet), chunks),
                 None if self.answer_nat_probe(meta, &header, chunks) => {}
                 None => self.out_of_the_blue(meta, &header, chunks),
@@ -186,6 +206,13 @@ impl Endpoint {
         });
         self.reply(meta.src, meta.dst, reply_header, &[ack]);
         true
+    }
+
+    /// Whether association `id` negotiated zero checksums (RFC 9653).
+    fn accepts_zero_checksum(&self, id: AssocId) -> bool {
+        self.assocs
+            .get(id)
+            .is_some_and(|a| a.extensions().contains(crate::Extensions::ZERO_CHECKSUM))
     }
 
     /// Hand a packet to its association.

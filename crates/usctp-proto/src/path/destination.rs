@@ -62,6 +62,8 @@ pub(crate) struct Path {
     pub origin: PathOrigin,
     /// The peer deleted the address (RFC 5061): the slot waits for reuse.
     pub(crate) removed: bool,
+    /// PLPMTUD search state (RFC 8899), when on.
+    pub(crate) plpmtud: Option<super::Plpmtud>,
 }
 
 impl Path {
@@ -84,7 +86,7 @@ impl Path {
             },
             rto: RtoEstimator::new(cfg.rto_initial, cfg.rto_min, cfg.rto_max),
             error_count: 0,
-            mtu: cfg.initial_mtu,
+            mtu: cfg.start_mtu(),
             counters: PathCounters::default(),
             last_confirmed: confirmed.then_some(now),
             last_data_sent: None,
@@ -92,6 +94,7 @@ impl Path {
             last_icmp_error: None,
             origin: PathOrigin::Handshake,
             removed: false,
+            plpmtud: cfg.plpmtud.map(|c| super::Plpmtud::new(c.max_mtu)),
         }
     }
 

@@ -127,6 +127,11 @@ impl PathManager {
         self.paths.iter().filter(|p| !p.removed)
     }
 
+    /// The ids of the paths in use.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = PathId> + '_ {
+        self.live().map(|p| p.id)
+    }
+
     /// The path to `remote`, if any.
     pub(crate) fn find(&self, remote: TransportAddr) -> Option<PathId> {
         self.live().find(|p| p.remote == remote).map(|p| p.id)

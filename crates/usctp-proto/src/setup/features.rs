@@ -18,7 +18,7 @@ pub struct Extensions(u32);
 
 /// Each extension: its bit (stable: it is stored in State Cookies), name, and the chunk
 /// types that Supported Extensions lists for it (the first one decides the peer's offer).
-const TABLE: [(Extensions, &str, &[u8]); 4] = [
+const TABLE: [(Extensions, &str, &[u8]); 5] = [
     (Extensions::PR_SCTP, "PR-SCTP", &[chunk::FORWARD_TSN]),
     (Extensions::RECONFIG, "RE-CONFIG", &[chunk::RE_CONFIG]),
     (Extensions::AUTH, "AUTH", &[chunk::AUTH]),
@@ -27,6 +27,8 @@ const TABLE: [(Extensions, &str, &[u8]); 4] = [
         "ASCONF",
         &[chunk::ASCONF, chunk::ASCONF_ACK],
     ),
+    // Negotiated with its own parameter, not Supported Extensions.
+    (Extensions::ZERO_CHECKSUM, "ZERO-CHECKSUM", &[]),
 ];
 
 impl Extensions {
@@ -43,9 +45,14 @@ impl Extensions {
     /// Dynamic address reconfiguration, ASCONF and ASCONF-ACK (RFC 5061). Needs AUTH
     /// (RFC 5061 §4.1.1): offering it offers AUTH too, and it is in force only where AUTH is.
     pub const ASCONF: Self = Self(1 << 3);
+    /// Zero checksum (RFC 9653): packets after setup carry checksum 0. Offered only with
+    /// [`AssociationConfig::zero_checksum`](crate::AssociationConfig::zero_checksum), with
+    /// the Zero Checksum Acceptable parameter; in force when the peer names the same method.
+    pub const ZERO_CHECKSUM: Self = Self(1 << 4);
 
     /// Every extension this version knows.
-    const KNOWN: u32 = Self::PR_SCTP.0 | Self::RECONFIG.0 | Self::AUTH.0 | Self::ASCONF.0;
+    const KNOWN: u32 =
+        Self::PR_SCTP.0 | Self::RECONFIG.0 | Self::AUTH.0 | Self::ASCONF.0 | Self::ZERO_CHECKSUM.0;
 
     /// Every extension of `other` is in `self`.
     pub const fn contains(self, other: Self) -> bool {
@@ -212,7 +219,15 @@ mod tests {
     fn bits_round_trip_and_unknown_bits_are_dropped() {
         let e = Extensions::PR_SCTP.with(Extensions::RECONFIG);
         assert_eq!(Extensions::from_bits(e.bits()), e);
-        assert_eq!(Extensions::from_bits(0xffff_fff0), Extensions::NONE);
+        assert_eq!(Extensions::from_bits(0xffff_ffe0), Extensions::NONE);
+        let z = Extensions::ZERO_CHECKSUM;
+        assert_eq!(Extensions::from_bits(z.bits()), z);
+        assert_eq!(format!("{z:?}"), r#"{"ZERO-CHECKSUM"}"#);
+        assert_eq!(
+            z.offer().count(),
+            0,
+            "its own parameter, not Supported Extensions"
+        );
         assert_eq!(format!("{e:?}"), r#"{"PR-SCTP", "RE-CONFIG"}"#);
     }
 }

@@ -26,7 +26,11 @@ pub(crate) struct InitScan {
 /// recognized only when we act on it: one the codec knows but we do not support (or have
 /// switched off, e.g. Forward-TSN-Supported without PR-SCTP, RFC 3758 §3.3.1) is skipped and
 /// reported by its type bits like an unknown one.
-pub(crate) fn scan_init_params(params: &[Parameter], ours: Extensions) -> InitScan {
+pub(crate) fn scan_init_params(
+    params: &[Parameter],
+    ours: Extensions,
+    edmid: Option<u32>,
+) -> InitScan {
     let mut scan = InitScan::default();
     let mut end = params.len();
     for (i, p) in params.iter().enumerate() {
@@ -60,6 +64,12 @@ pub(crate) fn scan_init_params(params: &[Parameter], ours: Extensions) -> InitSc
             scan.extensions = scan.extensions.with(Extensions::AUTH);
         }
     }
+    // RFC 9653 §5.1: zero checksum when both name the same error detection method.
+    let same_method =
+        |p: &Parameter| matches!(p, Parameter::ZeroChecksumAcceptable(z) if Some(z.edmid) == edmid);
+    if ours.contains(Extensions::ZERO_CHECKSUM) && processed.iter().any(same_method) {
+        scan.extensions = scan.extensions.with(Extensions::ZERO_CHECKSUM);
+    }
     scan.extensions = scan.extensions.in_force();
     scan
 }
@@ -81,6 +91,7 @@ fn handled(p: &Parameter, ours: Extensions) -> bool {
         Parameter::Random(_) | Parameter::ChunkList(_) | Parameter::RequestedHmacAlgorithm(_) => {
             ours.contains(Extensions::AUTH)
         }
+        Parameter::ZeroChecksumAcceptable(_) => ours.contains(Extensions::ZERO_CHECKSUM),
         _ => false,
     }
 }
@@ -119,15 +130,34 @@ mod tests {
             }
             .into(),
         ];
-        let scan = scan_init_params(&params, Extensions::PR_SCTP.with(Extensions::RECONFIG));
+        let scan = scan_init_params(
+            &params,
+            Extensions::PR_SCTP.with(Extensions::RECONFIG),
+            None,
+        );
         // 0x8000: skip; 0xC001 (outside an ASCONF): skip and report; 0xC000 is ours, and so
         // is the Adaptation Layer Indication (RFC 5061 §4.2.6).
         assert_eq!(reported(&scan), [0xc001]);
         assert_eq!(scan.extensions, Extensions::PR_SCTP);
         assert_eq!(scan.adaptation, Some(7));
         // PR-SCTP switched off: Forward-TSN-Supported is reported (RFC 3758 §3.3.1).
-        let scan = scan_init_params(&params, Extensions::RECONFIG);
+        let scan = scan_init_params(&params, Extensions::RECONFIG, None);
         assert_eq!(reported(&scan), [0xc001, 0xc000]);
         assert_eq!(scan.extensions, Extensions::NONE);
+    }
+
+    #[test]
+    fn zero_checksum_needs_the_same_method_and_our_offer() {
+        use usctp_wire::param::ZeroChecksumAcceptable;
+        let params: Vec<Parameter> = vec![ZeroChecksumAcceptable { edmid: 1 }.into()];
+        let z = Extensions::ZERO_CHECKSUM;
+        assert_eq!(scan_init_params(&params, z, Some(1)).extensions, z);
+        let other = scan_init_params(&params, z, Some(2));
+        assert_eq!(other.extensions, Extensions::NONE);
+        assert!(other.reports.is_empty(), "known, so not reported");
+        // Not ours: 0x8001 is skipped silently (RFC 9260 §3.2.1, action bits 10).
+        let off = scan_init_params(&params, Extensions::NONE, None);
+        assert_eq!(off.extensions, Extensions::NONE);
+        assert!(off.reports.is_empty());
     }
 }
