@@ -312,3 +312,54 @@ fn rfc8260_2_3_2_i_forward_tsn_skips_an_abandoned_message_and_frees_its_stream()
     assert_eq!(acks, [Tsn(TSN0 + 2)]);
     assert!(t.alive());
 }
+
+#[test]
+fn rfc8260_2_3_1_abandoned_messages_are_skipped_with_i_forward_tsn_never_forward_tsn() {
+    let mut t = i_data_tester(true);
+    let now = t.now;
+    let opts = usctp_proto::SendOptions::default()
+        .stream(4)
+        .max_retransmissions(0);
+    t.user(|a| a.send_with(now, Bytes::from_static(b"stale"), &opts))
+        .unwrap();
+    // The peer never acknowledges: T3 fires and the message is given up, not resent.
+    let sent = t.run(Duration::from_secs(4));
+    let chunks: Vec<Chunk> = packets(&sent).into_iter().flat_map(|p| p.chunks).collect();
+    assert!(!chunks.iter().any(|c| matches!(c, Chunk::ForwardTsn(_))));
+    let skips: Vec<_> = chunks
+        .iter()
+        .filter_map(|c| match c {
+            Chunk::IForwardTsn(f) => Some(f.clone()),
+            _ => None,
+        })
+        .collect();
+    let expect = IForwardTsn {
+        new_cum_tsn: Tsn(t.sut_tsn),
+        streams: vec![IForwardTsnStream {
+            stream: StreamId(4),
+            unordered: false,
+            mid: Mid(0),
+        }],
+    };
+    assert_eq!(skips.first(), Some(&expect), "{chunks:?}");
+}
+
+#[test]
+fn rfc8260_2_3_2_an_out_of_date_i_forward_tsn_still_skips_its_messages() {
+    // Every fragment sent of MID 0 arrived; its sender cut it short and abandoned it. The
+    // I-FORWARD-TSN's TSN is already acknowledged, yet MID 1 must not wait for MID 0's end.
+    let mut t = i_data_tester(true);
+    t.send(vec![idata(TSN0, 5, 0, 0, b"cut", true, false)]);
+    t.send(vec![idata(TSN0 + 1, 5, 1, 0, b"after", true, true)]);
+    assert!(t.messages().is_empty());
+    let skip = IForwardTsn {
+        new_cum_tsn: Tsn(TSN0),
+        streams: vec![IForwardTsnStream {
+            stream: StreamId(5),
+            unordered: false,
+            mid: Mid(0),
+        }],
+    };
+    t.send(vec![Chunk::IForwardTsn(skip)]);
+    assert_eq!(t.messages(), [Bytes::from_static(b"after")]);
+}

@@ -72,8 +72,10 @@ impl Receiver {
         let mut out = ForwardOutcome::default();
         if self.tracker.forward(f.new_cum_tsn).is_none() {
             self.timing.mark_urgent();
-            return out;
         }
+        // The skips apply even when the TSN is out of date: the sender names the messages
+        // it abandoned, and when every fragment it sent was received already, the rest of
+        // a message cut short would otherwise be awaited for ever.
         let ready_before = self.ready.len();
         for s in &f.streams {
             // RFC 9260 §6.5: a stream the peer may not use has nothing to skip.
