@@ -25,8 +25,9 @@ pub struct SctpNode {
     pub messages: Vec<(AssocId, Message)>,
     /// Every piece of every partially delivered message, as read (RFC 6458 §3.1.4).
     pub pieces: Vec<(AssocId, Message)>,
-    /// The partial message of each association that is still missing its end.
-    partial: HashMap<AssocId, (Message, BytesMut)>,
+    /// The partial messages still missing their end, by association, stream and U flag
+    /// (one at a time per association with DATA; one per stream with I-DATA, RFC 8260).
+    partial: HashMap<(AssocId, u16, bool), (Message, BytesMut)>,
     /// Read messages as soon as they are ready (default true).
     pub auto_read: bool,
     addrs: Vec<IpAddr>,
@@ -71,13 +72,14 @@ impl SctpNode {
 
     /// Record one read: a whole message, or a piece joined to those before it.
     fn take(&mut self, id: AssocId, m: Message) {
+        let key = (id, m.stream.0, m.unordered);
         if m.aborted {
             // PR-SCTP: the sender abandoned the message being delivered in pieces.
-            self.partial.remove(&id);
+            self.partial.remove(&key);
             self.pieces.push((id, m));
             return;
         }
-        let first = !self.partial.contains_key(&id);
+        let first = !self.partial.contains_key(&key);
         if first && m.end_of_message {
             self.messages.push((id, m));
             return;
@@ -85,7 +87,7 @@ impl SctpNode {
         self.pieces.push((id, m.clone()));
         let (head, buf) = self
             .partial
-            .entry(id)
+            .entry(key)
             .or_insert_with(|| (m.clone(), BytesMut::new()));
         buf.extend_from_slice(&m.payload);
         if m.end_of_message {
@@ -94,14 +96,18 @@ impl SctpNode {
                 end_of_message: true,
                 ..head.clone()
             };
-            self.partial.remove(&id);
+            self.partial.remove(&key);
             self.messages.push((id, whole));
         }
     }
 
     /// Bytes of the unfinished partial message of `id` read so far.
     pub fn partial_bytes(&self, id: AssocId) -> usize {
-        self.partial.get(&id).map_or(0, |(_, b)| b.len())
+        self.partial
+            .iter()
+            .filter(|(k, _)| k.0 == id)
+            .map(|(_, (_, b))| b.len())
+            .sum()
     }
 
     /// Events of one association.

@@ -144,7 +144,8 @@ impl Association {
     }
 
     /// The next message or piece of one, as the core delivers it: a message larger than the
-    /// partial delivery point comes in pieces, in order, with nothing between them, and
+    /// partial delivery point comes in pieces, in order, with nothing between them (but
+    /// pieces of messages on other streams, with I-DATA, RFC 8260), and
     /// [`Message::end_of_message`] set on the last (RFC 6458 MSG_EOR). Memory stays within
     /// the receive window whatever the message size. After a [`recv`](Self::recv) that
     /// joined part of a message, the part joined comes first, as one piece.
@@ -152,14 +153,8 @@ impl Association {
         if let Some(m) = self.shared.lock().joining.take_partial() {
             return Ok(m);
         }
-        self.next(|g, m| {
-            if g.joining.discarding() {
-                g.joining.discard(&m);
-                return None;
-            }
-            Some(Ok(m))
-        })
-        .await
+        self.next(|g, m| (!g.joining.discard(&m)).then_some(Ok(m)))
+            .await
     }
 
     /// Take messages from the driver until `take` makes something of one.

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use usctp_wire::cause::{ErrorCause, InvalidStreamIdentifier, NoUserData, ProtocolViolation};
-use usctp_wire::chunk::{Data, OperationError, Sack};
+use usctp_wire::chunk::{Data, IData, OperationError, Sack};
 
 use super::Association;
 use crate::event::CloseReason;
@@ -20,7 +20,30 @@ impl Association {
             return; // RFC 6525 §5.2.2 E2
         }
         let Some(rx) = self.receiver() else { return };
-        match rx.on_data(d) {
+        let outcome = rx.on_data(d);
+        self.on_rx_outcome(outcome);
+    }
+
+    /// One I-DATA chunk, I-DATA in force (RFC 8260 §2.1).
+    pub(super) fn on_idata(&mut self, d: &IData) {
+        if !self.state.accepts_peer_data() {
+            return;
+        }
+        let Some(rx) = self.receiver() else { return };
+        let outcome = rx.on_idata(d);
+        self.on_rx_outcome(outcome);
+    }
+
+    /// RFC 8260 §2.2: with I-DATA in force, a DATA chunk aborts the association.
+    pub(super) fn on_data_instead_of_idata(&mut self) {
+        let cause = ErrorCause::from(ProtocolViolation {
+            info: bytes::Bytes::from_static(b"DATA chunk while I-DATA is in force"),
+        });
+        self.abort_with(Some(cause.clone()), CloseReason::ProtocolError(cause));
+    }
+
+    fn on_rx_outcome(&mut self, outcome: RxOutcome) {
+        match outcome {
             RxOutcome::Accepted => self.accepted_data = true,
             RxOutcome::InvalidStream(stream) => {
                 // RFC 9260 §6.5: acknowledge, discard, and report with an ERROR.
@@ -33,9 +56,9 @@ impl Association {
                 );
             }
             RxOutcome::BrokenFragments(_) => {
-                // RFC 9260 §6.9: a message's fragments carry consecutive TSNs.
+                // RFC 9260 §6.9, RFC 8260 §2.1: the framing of a fragmented message is broken.
                 let cause = ErrorCause::from(ProtocolViolation {
-                    info: bytes::Bytes::from_static(b"B fragment inside a fragmented message"),
+                    info: bytes::Bytes::from_static(b"broken fragmentation of a message"),
                 });
                 self.abort_with(Some(cause.clone()), CloseReason::ProtocolError(cause));
             }

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use usctp_wire::chunk::{Chunk, ForwardTsn};
+use usctp_wire::chunk::{Chunk, ForwardTsn, IForwardTsn};
 
 use super::Association;
 use crate::event::Event;
@@ -15,6 +15,7 @@ impl Association {
         let ext = ext.in_force();
         self.extensions = ext;
         self.tx.set_pr_enabled(ext.contains(Extensions::PR_SCTP));
+        self.tx.set_i_data(ext.contains(Extensions::I_DATA));
     }
 
     /// A FORWARD TSN from the peer (RFC 3758 §3.6): skip what it abandoned and deliver what
@@ -22,6 +23,19 @@ impl Association {
     pub(super) fn on_forward_tsn(&mut self, f: &ForwardTsn) {
         let Some(rx) = self.receiver() else { return };
         let outcome = rx.on_forward_tsn(f);
+        if let Some(stream) = outcome.aborted_partial {
+            self.events
+                .push_back(Event::PartialDeliveryAborted { stream });
+        }
+        if outcome.delivered {
+            self.accepted_data = true;
+        }
+    }
+
+    /// An I-FORWARD-TSN from the peer (RFC 8260 §2.3.2), I-DATA and PR-SCTP in force.
+    pub(super) fn on_i_forward_tsn(&mut self, f: &IForwardTsn) {
+        let Some(rx) = self.receiver() else { return };
+        let outcome = rx.on_i_forward_tsn(f);
         if let Some(stream) = outcome.aborted_partial {
             self.events
                 .push_back(Event::PartialDeliveryAborted { stream });
@@ -39,6 +53,17 @@ impl Association {
         // Only DATA may ride with a COOKIE ECHO (RFC 9260 §5.1): before the peer has the
         // association a FORWARD TSN would be out of the blue; it goes once established.
         if !self.state.sends_data() || !self.tx.awaiting_forward_ack() {
+            return;
+        }
+        // RFC 8260 §2.3.1: I-FORWARD-TSN instead of FORWARD TSN with I-DATA in force.
+        if self.tx.i_data() {
+            if let Some(f) = self.tx.i_forward_tsn() {
+                self.pending
+                    .retain(|p| !matches!(p.chunk, Chunk::IForwardTsn(_)));
+                self.queue(None, f);
+                let path = self.paths.data_path();
+                self.arm_t3(path, now, false);
+            }
             return;
         }
         if let Some(f) = self.tx.forward_tsn() {

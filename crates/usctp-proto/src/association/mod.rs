@@ -540,10 +540,24 @@ impl Association {
             match chunk {
                 // RFC 9260 §9.2: DATA after the peer's SHUTDOWN is discarded without a SACK.
                 Chunk::Data(_) if !self.state.accepts_peer_data() => {}
+                // RFC 8260 §2.2: DATA while I-DATA is in force is a protocol violation.
+                Chunk::Data(_) if self.extensions.contains(Extensions::I_DATA) => {
+                    self.on_data_instead_of_idata();
+                    break;
+                }
                 Chunk::Data(d) => {
                     had_data = true;
                     immediate |= d.immediate;
                     self.on_data(&d);
+                }
+                // RFC 8260 §2.2: I-DATA only when negotiated; otherwise by its type bits.
+                Chunk::IData(_)
+                    if self.extensions.contains(Extensions::I_DATA)
+                        && !self.state.accepts_peer_data() => {}
+                Chunk::IData(d) if self.extensions.contains(Extensions::I_DATA) => {
+                    had_data = true;
+                    immediate |= d.immediate;
+                    self.on_idata(&d);
                 }
                 Chunk::Sack(s) => self.on_sack(now, &s),
                 Chunk::InitAck(a) => self.on_init_ack(now, meta, a),
@@ -556,10 +570,25 @@ impl Association {
                 Chunk::ShutdownComplete(_) => self.on_shutdown_complete(),
                 Chunk::Error(e) => self.on_error(now, e),
                 // RFC 3758 §3.3.1: without PR-SCTP negotiated it is an unrecognized chunk.
-                Chunk::ForwardTsn(f) if self.extensions.contains(Extensions::PR_SCTP) => {
+                // RFC 8260 §2.3.1: not with I-DATA in force, where I-FORWARD-TSN replaces it.
+                Chunk::ForwardTsn(f)
+                    if self.extensions.contains(Extensions::PR_SCTP)
+                        && !self.extensions.contains(Extensions::I_DATA) =>
+                {
                     if self.state.accepts_peer_data() {
                         had_data = true;
                         self.on_forward_tsn(&f);
+                    }
+                }
+                // RFC 8260 §2.3: with I-DATA and PR-SCTP in force; otherwise by its type bits.
+                Chunk::IForwardTsn(f)
+                    if self
+                        .extensions
+                        .contains(Extensions::I_DATA.with(Extensions::PR_SCTP)) =>
+                {
+                    if self.state.accepts_peer_data() {
+                        had_data = true;
+                        self.on_i_forward_tsn(&f);
                     }
                 }
                 // RFC 6525: only when negotiated; otherwise by its type bits, below.

@@ -281,7 +281,7 @@ impl Association {
         let oversized = self.tx.first_marked_len().filter(|&n| n > limit);
         while b.max_data_payload() > 0 && (!rtx_only || self.tx.has_marked_retransmissions()) {
             // RFC 4895 §6.2: room for the AUTH chunk if this DATA is the first to need it.
-            let auth = auth_overhead(self.auth.as_deref(), *auth_at, chunk_types::DATA);
+            let auth = auth_overhead(self.auth.as_deref(), *auth_at, self.data_chunk_type());
             let room = b
                 .max_data_payload()
                 .saturating_sub(auth)
@@ -292,10 +292,10 @@ impl Association {
             if sent && self.tx.defer_new_data(room, limit) {
                 break;
             }
-            let Some(d) = self.tx.next_chunk(now, dest, room) else {
+            let Some(d) = self.tx.next_wire_chunk(now, dest, room) else {
                 break;
             };
-            let pushed = push_authenticated(b, self.auth.as_deref(), auth_at, &Chunk::Data(d));
+            let pushed = push_authenticated(b, self.auth.as_deref(), auth_at, &d);
             debug_assert!(pushed, "next_chunk respects max_payload");
             sent = true;
             if oversized.is_some() {
@@ -313,9 +313,23 @@ impl Association {
 
     /// Packet size needed to resend the first marked chunk, if it no longer fits a fragment.
     fn oversized_rtx_packet(&self) -> usize {
-        let auth = auth_overhead(self.auth.as_deref(), None, chunk_types::DATA);
+        let auth = auth_overhead(self.auth.as_deref(), None, self.data_chunk_type());
+        let header = if self.tx.i_data() {
+            usctp_wire::chunk::IData::HEADER_LEN
+        } else {
+            usctp_wire::chunk::Data::HEADER_LEN
+        };
         self.tx.first_marked_len().map_or(0, |n| {
-            CommonHeader::LEN + auth + usctp_wire::chunk::Data::HEADER_LEN + n.next_multiple_of(4)
+            CommonHeader::LEN + auth + header + n.next_multiple_of(4)
         })
+    }
+
+    /// The chunk type user messages go in: I-DATA when in force (RFC 8260 §2.2), else DATA.
+    fn data_chunk_type(&self) -> u8 {
+        if self.tx.i_data() {
+            chunk_types::I_DATA
+        } else {
+            chunk_types::DATA
+        }
     }
 }

@@ -1,8 +1,9 @@
 //! FORWARD TSN at the receiver (RFC 3758 §3.6): move the cumulative ack past abandoned data,
-//! drop its fragments, move ordered streams past its SSNs, deliver what that frees.
+//! drop its fragments, move ordered streams past its SSNs, deliver what that frees. And
+//! I-FORWARD-TSN (RFC 8260 §2.3.2), the same by (stream, U, MID).
 
 use bytes::Bytes;
-use usctp_wire::chunk::ForwardTsn;
+use usctp_wire::chunk::{ForwardTsn, IForwardTsn};
 use usctp_wire::StreamId;
 
 use super::{Message, Receiver};
@@ -56,6 +57,40 @@ impl Receiver {
         // framing there is caught by the next DATA chunk.
         if !self.reassembly.is_idle() {
             let _ = self.progress_partial();
+        }
+        out.delivered = self.ready.len() > ready_before;
+        out
+    }
+}
+
+impl Receiver {
+    /// One I-FORWARD-TSN (I-DATA and PR-SCTP in force, RFC 8260 §2.3.2): the cumulative ack
+    /// moves as for FORWARD TSN; each entry drops the fragments of its stream's messages up
+    /// to its MID (ordered or unordered by its U flag), and ordered delivery moves past it.
+    pub(crate) fn on_i_forward_tsn(&mut self, f: &IForwardTsn) -> ForwardOutcome {
+        self.timing.on_chunk(self.tracker.has_gaps());
+        let mut out = ForwardOutcome::default();
+        if self.tracker.forward(f.new_cum_tsn).is_none() {
+            self.timing.mark_urgent();
+        }
+        // The skips apply even when the TSN is out of date: the sender names the messages
+        // it abandoned, and when every fragment it sent was received already, the rest of
+        // a message cut short would otherwise be awaited for ever.
+        let ready_before = self.ready.len();
+        for s in &f.streams {
+            // RFC 9260 §6.5: a stream the peer may not use has nothing to skip.
+            if s.stream.0 >= self.inbound_streams {
+                continue;
+            }
+            let released = self.interleaved.skip(
+                s.stream,
+                s.unordered,
+                s.mid.0,
+                self.pd_point,
+                &mut self.ready,
+                &mut out.aborted_partial,
+            );
+            self.held = self.held.saturating_sub(released);
         }
         out.delivered = self.ready.len() > ready_before;
         out

@@ -9,12 +9,13 @@ use std::collections::VecDeque;
 use std::time::Instant;
 
 use bytes::Bytes;
-use usctp_wire::chunk::{Data, Sack};
+use usctp_wire::chunk::{Data, IData, Sack};
 use usctp_wire::{Ppid, StreamId, Tsn};
 
 use crate::config::AssociationConfig;
 
 mod forward;
+mod interleave;
 mod range_set;
 mod reassembly;
 mod sack_timing;
@@ -31,6 +32,7 @@ mod tests_forward;
 #[cfg(test)]
 mod tests_partial;
 
+use interleave::Interleaved;
 use reassembly::{Assembled, Pulled, Reassembly};
 use sack_timing::SackTiming;
 use stream_order::StreamOrder;
@@ -97,6 +99,8 @@ pub(crate) struct Receiver {
     timing: SackTiming,
     reassembly: Reassembly,
     order: StreamOrder,
+    /// I-DATA reassembly and ordering (RFC 8260).
+    interleaved: Interleaved,
     ready: VecDeque<Message>,
     /// The message being delivered in pieces (payload empty), if any.
     partial: Option<Assembled>,
@@ -131,6 +135,7 @@ impl Receiver {
             timing: SackTiming::new(cfg.sack_delay, cfg.sack_frequency),
             reassembly: Reassembly::default(),
             order: StreamOrder::default(),
+            interleaved: Interleaved::default(),
             ready: VecDeque::new(),
             partial: None,
             held_back: VecDeque::new(),
@@ -146,33 +151,11 @@ impl Receiver {
 
     /// Take one DATA chunk of the current packet.
     pub(crate) fn on_data(&mut self, chunk: &Data) -> RxOutcome {
-        self.timing.on_chunk(self.tracker.has_gaps());
-        let len = chunk.payload.len();
-        // RFC 9260 §6.2: DATA with no user data is a protocol violation.
-        if len == 0 {
-            return RxOutcome::NoUserData(chunk.tsn);
-        }
-        let tsn = match self.tracker.classify(chunk.tsn) {
-            TsnStatus::New(t) => t,
-            TsnStatus::Duplicate => {
-                self.timing.mark_urgent();
-                return RxOutcome::Duplicate;
-            }
-            TsnStatus::TooFar => {
-                self.timing.mark_urgent();
-                return RxOutcome::WindowFull;
-            }
+        let tsn = match self.admit(chunk.tsn, chunk.stream, chunk.payload.len()) {
+            Ok(tsn) => tsn,
+            Err(outcome) => return outcome,
         };
-        if !self.fits(tsn, len) {
-            // RFC 9260 §6.2: drop it and SACK at once with the current window.
-            self.timing.mark_urgent();
-            return RxOutcome::WindowFull;
-        }
-        self.tracker.record(tsn);
-        // RFC 9260 §6.5: acknowledge the TSN, discard the data.
-        if chunk.stream.0 >= self.inbound_streams {
-            return RxOutcome::InvalidStream(chunk.stream);
-        }
+        let len = chunk.payload.len();
         self.held += len;
         if let Some(m) = self.reassembly.insert(tsn, chunk) {
             if self.partial.is_some() {
@@ -187,6 +170,57 @@ impl Receiver {
             return RxOutcome::BrokenFragments(chunk.tsn);
         }
         RxOutcome::Accepted
+    }
+
+    /// Take one I-DATA chunk of the current packet (RFC 8260 §2.1): the TSN rules are those
+    /// of DATA; reassembly and ordering go by (stream, U, MID, FSN).
+    pub(crate) fn on_idata(&mut self, chunk: &IData) -> RxOutcome {
+        if let Err(outcome) = self.admit(chunk.tsn, chunk.stream, chunk.payload.len()) {
+            return outcome;
+        }
+        self.held += chunk.payload.len();
+        match self
+            .interleaved
+            .insert(chunk, self.pd_point, &mut self.ready)
+        {
+            Ok(released) => {
+                self.held = self.held.saturating_sub(released);
+                RxOutcome::Accepted
+            }
+            Err(_) => RxOutcome::BrokenFragments(chunk.tsn),
+        }
+    }
+
+    /// The TSN and window rules common to DATA and I-DATA: `Ok` with the unwrapped TSN when
+    /// the chunk's data is to be kept.
+    fn admit(&mut self, tsn: Tsn, stream: StreamId, len: usize) -> Result<u64, RxOutcome> {
+        self.timing.on_chunk(self.tracker.has_gaps());
+        // RFC 9260 §6.2: DATA with no user data is a protocol violation.
+        if len == 0 {
+            return Err(RxOutcome::NoUserData(tsn));
+        }
+        let unwrapped = match self.tracker.classify(tsn) {
+            TsnStatus::New(t) => t,
+            TsnStatus::Duplicate => {
+                self.timing.mark_urgent();
+                return Err(RxOutcome::Duplicate);
+            }
+            TsnStatus::TooFar => {
+                self.timing.mark_urgent();
+                return Err(RxOutcome::WindowFull);
+            }
+        };
+        if !self.fits(unwrapped, len) {
+            // RFC 9260 §6.2: drop it and SACK at once with the current window.
+            self.timing.mark_urgent();
+            return Err(RxOutcome::WindowFull);
+        }
+        self.tracker.record(unwrapped);
+        // RFC 9260 §6.5: acknowledge the TSN, discard the data.
+        if stream.0 >= self.inbound_streams {
+            return Err(RxOutcome::InvalidStream(stream));
+        }
+        Ok(unwrapped)
     }
 
     /// Start and continue partial deliveries (RFC 6458 §3.1.4) as far as the held fragments

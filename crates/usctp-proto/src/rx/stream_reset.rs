@@ -1,5 +1,5 @@
 //! The receiver's part in stream reconfiguration (RFC 6525 §5.2.2, §5.2.4, §5.2.5): incoming
-//! streams back to SSN 0, the TSN restart of an SSN/TSN reset, more inbound streams.
+//! streams back to SSN 0 (and MID 0 with I-DATA), the TSN restart of an SSN/TSN reset, more inbound streams.
 
 use usctp_wire::chunk::Data;
 use usctp_wire::{StreamId, Tsn};
@@ -12,9 +12,13 @@ impl Receiver {
     /// RFC 6525 §5.2.2 E3: the listed incoming streams (all when empty) expect SSN 0 next.
     pub(crate) fn reset_streams(&mut self, streams: &[StreamId]) {
         let dropped = if streams.is_empty() {
-            self.order.reset_all()
+            self.order.reset_all() + self.interleaved.reset_all()
         } else {
-            streams.iter().map(|s| self.order.reset(s.0)).sum()
+            let i = &mut self.interleaved;
+            streams
+                .iter()
+                .map(|s| self.order.reset(s.0) + i.reset_stream(*s))
+                .sum()
         };
         self.held = self.held.saturating_sub(dropped);
     }
@@ -27,6 +31,7 @@ impl Receiver {
         self.tracker = fresh.tracker;
         self.reassembly = fresh.reassembly;
         self.order = fresh.order;
+        self.interleaved = fresh.interleaved;
         let waiting: usize = self.held_back.iter().map(|m| m.payload.len()).sum();
         let ready: usize = self.ready.iter().map(|m| m.payload.len()).sum();
         self.held = waiting + ready;

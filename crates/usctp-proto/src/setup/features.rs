@@ -18,7 +18,7 @@ pub struct Extensions(u32);
 
 /// Each extension: its bit (stable: it is stored in State Cookies), name, and the chunk
 /// types that Supported Extensions lists for it (the first one decides the peer's offer).
-const TABLE: [(Extensions, &str, &[u8]); 5] = [
+const TABLE: [(Extensions, &str, &[u8]); 6] = [
     (Extensions::PR_SCTP, "PR-SCTP", &[chunk::FORWARD_TSN]),
     (Extensions::RECONFIG, "RE-CONFIG", &[chunk::RE_CONFIG]),
     (Extensions::AUTH, "AUTH", &[chunk::AUTH]),
@@ -29,6 +29,7 @@ const TABLE: [(Extensions, &str, &[u8]); 5] = [
     ),
     // Negotiated with its own parameter, not Supported Extensions.
     (Extensions::ZERO_CHECKSUM, "ZERO-CHECKSUM", &[]),
+    (Extensions::I_DATA, "I-DATA", &[chunk::I_DATA]),
 ];
 
 impl Extensions {
@@ -50,9 +51,18 @@ impl Extensions {
     /// the Zero Checksum Acceptable parameter; in force when the peer names the same method.
     pub const ZERO_CHECKSUM: Self = Self(1 << 4);
 
+    /// Message interleaving, I-DATA and I-FORWARD-TSN (RFC 8260). Not offered by default.
+    /// In force, every user message goes as I-DATA and DATA from the peer aborts (RFC 8260
+    /// §2.2); with PR-SCTP, abandoned messages are skipped with I-FORWARD-TSN (§2.3).
+    pub const I_DATA: Self = Self(1 << 5);
+
     /// Every extension this version knows.
-    const KNOWN: u32 =
-        Self::PR_SCTP.0 | Self::RECONFIG.0 | Self::AUTH.0 | Self::ASCONF.0 | Self::ZERO_CHECKSUM.0;
+    const KNOWN: u32 = Self::PR_SCTP.0
+        | Self::RECONFIG.0
+        | Self::AUTH.0
+        | Self::ASCONF.0
+        | Self::ZERO_CHECKSUM.0
+        | Self::I_DATA.0;
 
     /// Every extension of `other` is in `self`.
     pub const fn contains(self, other: Self) -> bool {
@@ -116,11 +126,15 @@ impl Extensions {
     /// (RFC 3758 §3.1), and Supported Extensions listing each extension's chunk type (RFC 5061
     /// §4.2.7); both, in this order, as usrsctp sends them. Nothing when `self` is empty.
     pub(crate) fn offer(self) -> impl Iterator<Item = Parameter> {
-        let chunk_types: Vec<u8> = TABLE
+        let mut chunk_types: Vec<u8> = TABLE
             .iter()
             .filter(|(e, ..)| self.contains(*e))
             .flat_map(|&(.., t)| t.iter().copied())
             .collect();
+        // RFC 8260 §2.3.1: I-FORWARD-TSN is listed where both I-DATA and PR-SCTP are.
+        if self.contains(Self::I_DATA.with(Self::PR_SCTP)) {
+            chunk_types.push(chunk::I_FORWARD_TSN);
+        }
         let listed = (!chunk_types.is_empty()).then(|| SupportedExtensions { chunk_types }.into());
         let fwd = self
             .contains(Self::PR_SCTP)
@@ -210,16 +224,38 @@ mod tests {
         let both = [listed(vec![0x82, 0xc0, 0x40])];
         assert_eq!(
             Extensions::offered_by(&both),
-            Extensions::PR_SCTP.with(Extensions::RECONFIG)
+            Extensions::PR_SCTP
+                .with(Extensions::RECONFIG)
+                .with(Extensions::I_DATA)
         );
         assert_eq!(Extensions::offered_by(&[]), Extensions::NONE);
+    }
+
+    #[test]
+    fn i_data_is_offered_with_i_forward_tsn_only_with_pr_sctp() {
+        let listed = |t: Vec<u8>| -> Parameter { SupportedExtensions { chunk_types: t }.into() };
+        let alone: Vec<_> = Extensions::I_DATA.offer().collect();
+        assert_eq!(alone, [listed(vec![0x40])]);
+        let with_pr: Vec<_> = Extensions::I_DATA
+            .with(Extensions::PR_SCTP)
+            .offer()
+            .collect();
+        assert_eq!(
+            with_pr,
+            [ForwardTsnSupported.into(), listed(vec![0xc0, 0x40, 0xc2])]
+        );
+        assert_eq!(
+            Extensions::offered_by(&[listed(vec![0x40])]),
+            Extensions::I_DATA
+        );
+        assert!(!Extensions::default().contains(Extensions::I_DATA));
     }
 
     #[test]
     fn bits_round_trip_and_unknown_bits_are_dropped() {
         let e = Extensions::PR_SCTP.with(Extensions::RECONFIG);
         assert_eq!(Extensions::from_bits(e.bits()), e);
-        assert_eq!(Extensions::from_bits(0xffff_ffe0), Extensions::NONE);
+        assert_eq!(Extensions::from_bits(0xffff_ffc0), Extensions::NONE);
         let z = Extensions::ZERO_CHECKSUM;
         assert_eq!(Extensions::from_bits(z.bits()), z);
         assert_eq!(format!("{z:?}"), r#"{"ZERO-CHECKSUM"}"#);
@@ -228,6 +264,7 @@ mod tests {
             0,
             "its own parameter, not Supported Extensions"
         );
+        assert_eq!(Extensions::from_bits(1 << 5), Extensions::I_DATA);
         assert_eq!(format!("{e:?}"), r#"{"PR-SCTP", "RE-CONFIG"}"#);
     }
 }

@@ -214,6 +214,9 @@ impl Sender {
         let Some(pr) = self.out.get(idx).and_then(|e| e.pr.clone()) else {
             return;
         };
+        if self.i_data {
+            return self.abandon_sent_interleaved(&pr, reason);
+        }
         // Fragments of a message have consecutive TSNs (RFC 9260 §6.9): walk to its ends.
         let mut first = idx;
         while first > 0 && self.out.get(first).is_some_and(|e| !e.data.beginning) {
@@ -248,6 +251,42 @@ impl Sender {
                 };
                 let at = e.sent_at;
                 self.out.push_abandoned(end, Some(pr.clone()), at);
+            }
+        }
+        self.record_abandoned(pr.report(reason, true));
+    }
+
+    /// [`abandon_sent`](Self::abandon_sent) with I-DATA, whose fragments of a message need
+    /// not have consecutive TSNs: every held chunk sharing the message's policy. The rest of
+    /// a message cut short is never sent; the I-FORWARD-TSN names its MID (RFC 8260 §2.3.1).
+    fn abandon_sent_interleaved(&mut self, pr: &Arc<PrMessage>, reason: AbandonReason) {
+        let mut complete = false;
+        let mut last = None;
+        for i in 0..self.out.len() {
+            if self.out.get(i).is_some_and(|e| same(&e.pr, pr)) {
+                complete |= self.out.get(i).is_some_and(|e| e.data.ending);
+                self.out.abandon(i);
+                last = Some(i);
+            }
+        }
+        if !complete {
+            self.queue.drop_message(pr);
+            // As for DATA: the unsent end takes a TSN, abandoned unsent, so that an
+            // I-FORWARD-TSN must go out even when the peer holds every fragment sent.
+            if let Some(e) = last.and_then(|i| self.out.get(i)) {
+                let end = Data {
+                    tsn: Tsn(self.out.next_tsn() as u32),
+                    beginning: false,
+                    ending: true,
+                    immediate: false,
+                    payload: Bytes::new(),
+                    ..e.data.clone()
+                };
+                let (at, mid, fsn) = (e.sent_at, e.mid, e.fsn.wrapping_add(1));
+                self.out.push_abandoned(end, Some(pr.clone()), at);
+                if let Some(e) = self.out.last_mut() {
+                    (e.mid, e.fsn) = (mid, fsn);
+                }
             }
         }
         self.record_abandoned(pr.report(reason, true));

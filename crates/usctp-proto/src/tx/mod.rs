@@ -7,6 +7,7 @@
 
 mod abandon;
 mod congestion;
+mod i_forward;
 mod outstanding;
 mod sack_processing;
 mod send_options;

@@ -34,6 +34,10 @@ pub(crate) struct Entry {
     pub reneged: bool,
     /// Its message's PR-SCTP policy (RFC 7496); `None` for a reliable message.
     pub pr: Option<Arc<PrMessage>>,
+    /// Message identifier and fragment sequence number, sent when I-DATA is in force
+    /// (RFC 8260 §2.1).
+    pub mid: u32,
+    pub fsn: u32,
     path: PathId,
     acked: bool,
     marked: bool,
@@ -143,6 +147,17 @@ impl Outstanding {
         self.entries.get(idx)
     }
     /// Mutable access for the fields that do not affect accounting.
+    /// The entry of unwrapped TSN `tsn`.
+    pub(super) fn by_tsn(&self, tsn: u64) -> Option<&Entry> {
+        self.entries
+            .get(usize::try_from(tsn.checked_sub(self.base)?).ok()?)
+    }
+
+    /// The newest entry.
+    pub(super) fn last_mut(&mut self) -> Option<&mut Entry> {
+        self.entries.back_mut()
+    }
+
     pub(super) fn get_mut(&mut self, idx: usize) -> Option<&mut Entry> {
         self.entries.get_mut(idx)
     }
@@ -178,6 +193,8 @@ impl Outstanding {
             acked: false,
             marked: false,
             abandoned: false,
+            mid: 0,
+            fsn: 0,
             data,
         };
         self.held += e.len();
@@ -202,6 +219,8 @@ impl Outstanding {
             acked: false,
             marked: false,
             abandoned: true,
+            mid: 0,
+            fsn: 0,
             data,
         };
         self.held += e.len();

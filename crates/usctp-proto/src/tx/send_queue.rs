@@ -11,6 +11,7 @@ use usctp_wire::{Ppid, Ssn, StreamId};
 use super::abandon::{AbandonReason, AbandonedMessage, PrMessage};
 use super::{SendError, SendOptions};
 
+mod interleave;
 mod reset;
 
 /// One fragment of a user message, ready to get a TSN.
@@ -18,6 +19,11 @@ mod reset;
 pub(crate) struct Fragment {
     pub stream: StreamId,
     pub ssn: Ssn,
+    /// Message identifier, for I-DATA (RFC 8260 §2.1): per stream, ordered and unordered
+    /// apart.
+    pub mid: u32,
+    /// Fragment sequence number, for I-DATA: 0 for the first fragment.
+    pub fsn: u32,
     pub ppid: Ppid,
     pub unordered: bool,
     pub beginning: bool,
@@ -42,6 +48,9 @@ struct Pending {
 #[derive(Debug, Default)]
 struct OutStream {
     next_ssn: Ssn,
+    /// Next I-DATA message identifiers, ordered and unordered (RFC 8260 §2.1).
+    next_mid: u32,
+    next_unordered_mid: u32,
     queue: VecDeque<Pending>,
 }
 
@@ -51,6 +60,8 @@ struct OutStream {
 struct InProgress {
     stream: StreamId,
     ssn: Ssn,
+    mid: u32,
+    fsn: u32,
     ppid: Ppid,
     unordered: bool,
     payload: Bytes,
@@ -75,6 +86,9 @@ pub(crate) struct SendQueue {
     /// Streams with queued messages, each once, in round-robin order.
     ready: VecDeque<u16>,
     current: Option<InProgress>,
+    /// With I-DATA, messages cut after a fragment to let another stream's go (RFC 8260).
+    parked: VecDeque<InProgress>,
+    interleave: bool,
     /// User bytes not yet sent (including the rest of `current`).
     bytes: usize,
     /// Queued messages with a lifetime: `drop_expired` has nothing to look at without them.
@@ -89,6 +103,8 @@ impl SendQueue {
             streams: BTreeMap::new(),
             ready: VecDeque::new(),
             current: None,
+            parked: VecDeque::new(),
+            interleave: false,
             bytes: 0,
             timed: 0,
             outbound_streams,
@@ -177,6 +193,7 @@ impl SendQueue {
     pub(super) fn peek_len(&self, max_payload: usize) -> Option<usize> {
         let remaining = match &self.current {
             Some(c) => c.payload.len() - c.offset,
+            None if self.interleave => self.next_turn_len()?,
             None => {
                 let id = self.ready.front()?;
                 self.streams.get(id)?.queue.front()?.payload.len()
@@ -190,6 +207,9 @@ impl SendQueue {
         if self.current.is_some() {
             return None;
         }
+        if self.interleave {
+            return self.next_unstarted_turn_len();
+        }
         let id = self.ready.front()?;
         Some(self.streams.get(id)?.queue.front()?.payload.len())
     }
@@ -200,7 +220,11 @@ impl SendQueue {
             return None;
         }
         if self.current.is_none() {
-            self.current = Some(self.start_next_message()?);
+            self.current = Some(if self.interleave {
+                self.next_turn()?
+            } else {
+                self.start_next_message()?
+            });
         }
         let c = self.current.as_mut()?;
         let n = (c.payload.len() - c.offset).min(max_payload);
@@ -208,6 +232,8 @@ impl SendQueue {
         let frag = Fragment {
             stream: c.stream,
             ssn: c.ssn,
+            mid: c.mid,
+            fsn: c.fsn,
             ppid: c.ppid,
             unordered: c.unordered,
             beginning: c.offset == 0,
@@ -219,9 +245,12 @@ impl SendQueue {
             pr: c.pr.clone(),
         };
         c.offset += n;
+        c.fsn = c.fsn.wrapping_add(1);
         self.bytes -= n;
         if frag.ending {
             self.current = None;
+        } else {
+            self.maybe_park();
         }
         Some(frag)
     }
@@ -243,9 +272,19 @@ impl SendQueue {
             s.next_ssn = ssn.next();
             ssn
         };
+        // RFC 8260 §2.1: the MID counts messages per stream, ordered and unordered apart.
+        let next = if m.unordered {
+            &mut s.next_unordered_mid
+        } else {
+            &mut s.next_mid
+        };
+        let mid = *next;
+        *next = mid.wrapping_add(1);
         Some(InProgress {
             stream: StreamId(id),
             ssn,
+            mid,
+            fsn: 0,
             ppid: m.ppid,
             unordered: m.unordered,
             payload: m.payload,

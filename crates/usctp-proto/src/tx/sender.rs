@@ -85,6 +85,8 @@ pub(crate) struct Sender {
     pub(super) pr_stats: PrStats,
     /// A sent chunk was abandoned since the last FORWARD TSN was built.
     pub(super) forward_due: bool,
+    /// I-DATA in force (RFC 8260): user messages go as I-DATA.
+    pub(super) i_data: bool,
 }
 
 impl Sender {
@@ -113,7 +115,19 @@ impl Sender {
             abandoned: VecDeque::new(),
             pr_stats: PrStats::default(),
             forward_due: false,
+            i_data: false,
         }
+    }
+
+    /// I-DATA in force (RFC 8260 §2.2): every user message goes as I-DATA.
+    pub(crate) fn set_i_data(&mut self, on: bool) {
+        self.i_data = on;
+        self.queue.set_interleave(on);
+    }
+
+    /// Whether user messages go as I-DATA.
+    pub(crate) fn i_data(&self) -> bool {
+        self.i_data
     }
 
     /// Add a destination with the RFC 9260 §7.2 congestion controller (initial cwnd, ssthresh =

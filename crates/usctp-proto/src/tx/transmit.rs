@@ -2,8 +2,8 @@
 
 use std::time::Instant;
 
-use usctp_wire::chunk::Data;
-use usctp_wire::Tsn;
+use usctp_wire::chunk::{Chunk, Data, IData};
+use usctp_wire::{Fsn, Mid, Ppid, Tsn};
 
 use super::sender::Sender;
 use crate::path::PathId;
@@ -55,8 +55,45 @@ impl Sender {
             payload: f.payload,
         };
         self.out.push(data.clone(), f.pr, path, now);
+        if let Some(e) = self.out.last_mut() {
+            (e.mid, e.fsn) = (f.mid, f.fsn);
+        }
         self.on_sent(pi, len, now);
         Some(data)
+    }
+
+    /// [`next_chunk`](Self::next_chunk) as the chunk to send: I-DATA with the entry's MID
+    /// and FSN when I-DATA is in force (RFC 8260 §2.1; `max_payload` then counts the larger
+    /// header), DATA otherwise.
+    pub(crate) fn next_wire_chunk(
+        &mut self,
+        now: Instant,
+        path: PathId,
+        max_payload: usize,
+    ) -> Option<Chunk> {
+        if !self.i_data {
+            return self.next_chunk(now, path, max_payload).map(Chunk::Data);
+        }
+        let room = max_payload.saturating_sub(IData::HEADER_LEN - Data::HEADER_LEN);
+        let d = self.next_chunk(now, path, room)?;
+        let base = self.out.base();
+        let unwrapped = base + u64::from(d.tsn.0.wrapping_sub(base as u32));
+        let (mid, fsn) = self
+            .out
+            .by_tsn(unwrapped)
+            .map_or((0, 0), |e| (e.mid, e.fsn));
+        Some(Chunk::IData(IData {
+            tsn: d.tsn,
+            stream: d.stream,
+            mid: Mid(mid),
+            ppid: if d.beginning { d.ppid } else { Ppid(0) },
+            fsn: Fsn(if d.beginning { 0 } else { fsn }),
+            unordered: d.unordered,
+            beginning: d.beginning,
+            ending: d.ending,
+            immediate: d.immediate,
+            payload: d.payload,
+        }))
     }
 
     /// The sender's own reasons for the I bit on a new chunk of `len` bytes, just taken from

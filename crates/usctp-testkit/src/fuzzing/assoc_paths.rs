@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use bytes::Bytes;
-use usctp_wire::chunk::{Chunk, HeartbeatAck, Sack};
+use usctp_wire::chunk::{Chunk, Data, HeartbeatAck, IData, Sack};
 use usctp_wire::{CommonHeader, Packet, Tsn, VerificationTag};
 
 use super::association::{Harness, PEER_PORT, SUT_PORT};
@@ -89,12 +89,12 @@ impl Homing {
         for c in &p.chunks {
             match c {
                 Chunk::Heartbeat(hb) => self.heartbeats[k] = Some(hb.info.clone()),
-                Chunk::Data(d) => {
+                Chunk::Data(Data { tsn, .. }) | Chunk::IData(IData { tsn, .. }) => {
                     let newer = self
                         .highest_tsn
-                        .is_none_or(|t| d.tsn.0.wrapping_sub(t.0) as i32 > 0);
+                        .is_none_or(|t| tsn.0.wrapping_sub(t.0) as i32 > 0);
                     if newer {
-                        self.highest_tsn = Some(d.tsn);
+                        self.highest_tsn = Some(*tsn);
                     }
                 }
                 _ => {}
@@ -272,7 +272,7 @@ impl Harness {
         }
         for c in &p.chunks {
             assert!(
-                !matches!(c, Chunk::Data(_) | Chunk::Sack(_)),
+                !matches!(c, Chunk::Data(_) | Chunk::IData(_) | Chunk::Sack(_)),
                 "DATA or SACK sent to unconfirmed {dst}: {c:?}"
             );
         }

@@ -97,6 +97,8 @@ impl Harness {
             _ if which % 8 == 1 => Extensions::default().with(Extensions::AUTH),
             // ASCONF (RFC 5061) brings AUTH; the peer signs its ASCONFs when the input says.
             _ if which % 8 == 5 => Extensions::default().with(Extensions::ASCONF),
+            // I-DATA (RFC 8260): the peer's DATA then aborts, its I-DATA is reassembled.
+            _ if which % 8 == 3 => Extensions::default().with(Extensions::I_DATA),
             _ => Extensions::default(),
         };
         if net.multihomed() {

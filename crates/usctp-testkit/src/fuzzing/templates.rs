@@ -6,11 +6,11 @@ use bytes::Bytes;
 use usctp_wire::cause::StaleCookie;
 use usctp_wire::chunk::types as chunk_type;
 use usctp_wire::chunk::{
-    Abort, Chunk, CookieAck, CookieEcho, Data, ForwardTsn, GapBlock, Heartbeat, HeartbeatAck, Init,
-    InitAck, OperationError, Sack, Shutdown, ShutdownAck, ShutdownComplete,
+    Abort, Chunk, CookieAck, CookieEcho, Data, ForwardTsn, GapBlock, Heartbeat, HeartbeatAck,
+    IData, Init, InitAck, OperationError, Sack, Shutdown, ShutdownAck, ShutdownComplete,
 };
 use usctp_wire::param::{ForwardTsnSupported, Parameter, StateCookie, SupportedExtensions};
-use usctp_wire::{Ppid, Ssn, StreamId, Tsn, VerificationTag};
+use usctp_wire::{Fsn, Mid, Ppid, Ssn, StreamId, Tsn, VerificationTag};
 
 use super::input::Input;
 
@@ -34,7 +34,7 @@ impl PeerView {
     /// One chunk chosen and shaped by the input.
     pub(super) fn chunk(&mut self, input: &mut Input<'_>) -> Chunk {
         match input.u8() % 15 {
-            0 => Chunk::Data(self.data(input)),
+            0 => self.data(input),
             1 => Chunk::Sack(self.sack(input)),
             2 => Chunk::Heartbeat(Heartbeat { info: input.blob() }),
             3 => Chunk::Abort(Abort {
@@ -78,8 +78,9 @@ impl PeerView {
         }
     }
 
-    /// DATA near the peer's next TSN; offset 0 takes the next TSN.
-    fn data(&mut self, input: &mut Input<'_>) -> Data {
+    /// DATA near the peer's next TSN; offset 0 takes the next TSN. A quarter go as I-DATA
+    /// (RFC 8260), the SSN as MID and two flag bits as FSN.
+    fn data(&mut self, input: &mut Input<'_>) -> Chunk {
         let delta = input.u8() as i8;
         let tsn = self.next_tsn.wrapping_add_signed(i32::from(delta));
         if delta == 0 {
@@ -90,7 +91,7 @@ impl PeerView {
         let ssn = Ssn(u16::from(input.u8() % 8));
         let payload = Bytes::from(vec![0x5a; usize::from(input.u16() % 2048)]);
         self.data_bytes += payload.len();
-        Data {
+        let d = Data {
             tsn: Tsn(tsn),
             stream,
             ssn,
@@ -100,7 +101,26 @@ impl PeerView {
             ending: flags & 6 != 4,
             immediate: flags & 8 != 0,
             payload,
+        };
+        if flags & 0x30 != 0x30 {
+            return Chunk::Data(d);
         }
+        Chunk::IData(IData {
+            tsn: d.tsn,
+            stream: d.stream,
+            mid: Mid(u32::from(d.ssn.0)),
+            ppid: d.ppid,
+            fsn: Fsn(if d.beginning {
+                0
+            } else {
+                u32::from(flags >> 6)
+            }),
+            unordered: d.unordered,
+            beginning: d.beginning,
+            ending: d.ending,
+            immediate: d.immediate,
+            payload: d.payload,
+        })
     }
 
     /// A SACK whose cumulative ack lies near the SUT's TSNs, with arbitrary gaps and dups.
@@ -160,7 +180,7 @@ impl PeerView {
     }
 }
 
-/// PR-SCTP, RE-CONFIG, AUTH and ASCONF offered, as usrsctp offers them (RFC 3758 §3.1,
+/// PR-SCTP, RE-CONFIG, AUTH, ASCONF and I-DATA offered, as usrsctp offers them (RFC 3758 §3.1,
 /// RFC 5061 §4.2.7, RFC 4895 §3: a RANDOM of 32 bytes, no chunk asked to be authenticated,
 /// SHA-1).
 fn extension_offer() -> impl Iterator<Item = Parameter> {
@@ -171,6 +191,8 @@ fn extension_offer() -> impl Iterator<Item = Parameter> {
             chunk_type::AUTH,
             chunk_type::ASCONF,
             chunk_type::ASCONF_ACK,
+            chunk_type::I_DATA,
+            chunk_type::I_FORWARD_TSN,
         ],
     };
     [ForwardTsnSupported.into(), listed.into()]

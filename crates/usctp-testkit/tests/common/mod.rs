@@ -41,6 +41,17 @@ pub fn endpoint_config(seed: u64, assoc: AssociationConfig) -> EndpointConfig {
 
 impl Pair {
     pub fn new(seed: u64, paths: u8, link: LinkConfig, assoc: AssociationConfig) -> Self {
+        Self::new_with(seed, paths, link, assoc.clone(), assoc)
+    }
+
+    /// As [`Pair::new`], the client and the server each with its own configuration.
+    pub fn new_with(
+        seed: u64,
+        paths: u8,
+        link: LinkConfig,
+        assoc: AssociationConfig,
+        server_assoc: AssociationConfig,
+    ) -> Self {
         let mut sim = Sim::new(seed);
         let now = sim.now();
         let caddrs: Vec<_> = (0..paths).map(|p| addr(1, p)).collect();
@@ -52,7 +63,7 @@ impl Pair {
             now,
         );
         let sep = Endpoint::new(
-            endpoint_config(seed ^ 2, assoc),
+            endpoint_config(seed ^ 2, server_assoc),
             SERVER_PORT,
             saddrs.clone(),
             now,

@@ -9,6 +9,7 @@ impl SendQueue {
     /// Messages of `stream` are queued, or one is being fragmented.
     pub(in crate::tx) fn stream_pending(&self, stream: StreamId) -> bool {
         self.current.as_ref().is_some_and(|c| c.stream == stream)
+            || self.parked.iter().any(|c| c.stream == stream)
             || self
                 .streams
                 .get(&stream.0)
@@ -21,6 +22,8 @@ impl SendQueue {
         for (id, s) in &mut self.streams {
             if streams.is_empty() || streams.contains(&StreamId(*id)) {
                 s.next_ssn = Ssn(0);
+                s.next_mid = 0;
+                s.next_unordered_mid = 0;
             }
         }
     }
