@@ -413,8 +413,11 @@ impl Association {
         // in a loop.
         let sack = match self.state {
             State::Closed => None,
-            _ if !self.paths.iter().any(|p| p.is_confirmed()) => None,
-            _ => self.rx.as_deref().and_then(Receiver::sack_deadline),
+            _ => self
+                .rx
+                .as_deref()
+                .and_then(Receiver::sack_deadline)
+                .filter(|_| self.paths.iter().any(|p| p.is_confirmed())),
         };
         match (self.timers.next(), sack) {
             (Some(a), Some(b)) => Some(a.min(b)),
