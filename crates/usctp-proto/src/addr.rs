@@ -69,6 +69,9 @@ pub struct Transmit {
     pub src: Option<IpAddr>,
     /// Length of the SCTP packet appended to the buffer.
     pub len: usize,
+    /// The packet is a retransmission larger than the path MTU now allows: send it without
+    /// DF so that IPv4 routers may fragment it (RFC 9260 §7.3). Every other packet keeps DF.
+    pub may_fragment: bool,
 }
 
 #[cfg(test)]

@@ -87,14 +87,11 @@ impl Association {
             None if self.may_send_data() => rtx_path,
             None => return None,
         };
-        let (remote, mut local, max) = {
+        let (remote, mut local, path_max) = {
             let p = self.paths.get(dest)?;
-            (
-                p.remote,
-                p.local,
-                p.max_packet().max(self.oversized_rtx_packet()),
-            )
+            (p.remote, p.local, p.max_packet())
         };
+        let max = path_max.max(self.oversized_rtx_packet());
         let first = self
             .pending
             .front()
@@ -148,6 +145,7 @@ impl Association {
             dst: remote,
             src: local,
             len,
+            may_fragment: len > path_max,
         })
     }
 
