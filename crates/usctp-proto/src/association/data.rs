@@ -7,7 +7,7 @@ use usctp_wire::chunk::{Data, IData, OperationError, Sack};
 
 use super::Association;
 use crate::event::CloseReason;
-use crate::rx::RxOutcome;
+use crate::rx::{AsideChunk, RxOutcome};
 use crate::tx::SackOutcome;
 
 impl Association {
@@ -16,7 +16,8 @@ impl Association {
         if !self.state.accepts_peer_data() {
             return;
         }
-        if self.set_aside_for_reset(d) {
+        let key = (d.tsn, d.stream, d.payload.len());
+        if self.set_aside_for_reset(key, || AsideChunk::Data(d.clone())) {
             return; // RFC 6525 §5.2.2 E2
         }
         let Some(rx) = self.receiver() else { return };
@@ -28,6 +29,10 @@ impl Association {
     pub(super) fn on_idata(&mut self, d: &IData) {
         if !self.state.accepts_peer_data() {
             return;
+        }
+        let key = (d.tsn, d.stream, d.payload.len());
+        if self.set_aside_for_reset(key, || AsideChunk::IData(d.clone())) {
+            return; // RFC 6525 §5.2.2 E2, with MIDs (RFC 8260 §2.3)
         }
         let Some(rx) = self.receiver() else { return };
         let outcome = rx.on_idata(d);
