@@ -36,7 +36,7 @@ pub(crate) use addr_list::AddrList;
 pub use asconf::AddressRequest;
 pub use association::{AssocError, Association, IcmpKind, IcmpReport, State};
 pub use auth::{AuthKeyError, AuthStats, HmacAlgorithm, SharedKeys};
-pub use config::{AssociationConfig, EndpointConfig, PlpmtudConfig};
+pub use config::{AssociationConfig, EndpointConfig, FsnNumbering, PlpmtudConfig};
 pub use endpoint::{AcceptFilter, ConnectError, Endpoint, EndpointStats, Incoming};
 pub use event::{AssocId, CloseReason, Event, PathState};
 pub use path::{AssociationStats, PathCounters, PathId, PathOrigin, PathStats};

@@ -69,7 +69,7 @@ pub use usctp_proto::{
 };
 pub use usctp_proto::{AddressRequest, AssocError, PathCounters, PathId, PathOrigin};
 pub use usctp_proto::{AuthKeyError, AuthStats, HmacAlgorithm, SharedKeys};
-pub use usctp_proto::{ReconfigRequest, ReconfigResult, StreamDirection};
+pub use usctp_proto::{FsnNumbering, ReconfigRequest, ReconfigResult, StreamDirection};
 pub use usctp_transport::{
     kernel_sctp_loaded, Faults, FaultyTransport, MemoryNetwork, MemoryTransport, RawConfig,
     RawTransport, Transport, TransportAddr, TransportError, UdpConfig, UdpStats, UdpTransport,

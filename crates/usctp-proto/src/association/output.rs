@@ -5,10 +5,11 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use usctp_wire::chunk::{types as chunk_types, Chunk};
-use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
+use usctp_wire::{CommonHeader, Fsn, PacketBuilder, VerificationTag};
 
 use super::{Association, State};
 use crate::auth::{auth_overhead, push_authenticated};
+use crate::config::FsnNumbering;
 use crate::path::PathId;
 use crate::Transmit;
 
@@ -290,9 +291,14 @@ impl Association {
             if sent && self.tx.defer_new_data(room, limit) {
                 break;
             }
-            let Some(d) = self.tx.next_wire_chunk(now, dest, room) else {
+            let Some(mut d) = self.tx.next_wire_chunk(now, dest, room) else {
                 break;
             };
+            if let Chunk::IData(i) = &mut d {
+                if !i.beginning && self.cfg.i_data_fsn == FsnNumbering::SecondIsZero {
+                    i.fsn = Fsn(i.fsn.0.wrapping_sub(1));
+                }
+            }
             let pushed = push_authenticated(b, self.auth.as_deref(), auth_at, &d);
             debug_assert!(pushed, "next_chunk respects max_payload");
             sent = true;
