@@ -116,6 +116,10 @@ pub struct AssociationConfig {
     /// checksum 0 and received ones with checksum 0 accepted. `None`: every packet carries
     /// and needs a CRC32c. Default: `None`.
     pub zero_checksum: Option<u32>,
+    /// Which stream's message goes next (RFC 8260 §3); per-stream priorities and weights
+    /// are set with `Association::set_stream_priority`. Without I-DATA the scheduler
+    /// decides between whole messages, with I-DATA between fragments. Default: round robin.
+    pub scheduler: crate::StreamScheduler,
 }
 
 /// PLPMTUD parameters (RFC 8899 §5.1). Probes are HEARTBEAT + PAD (§6.2.1); the search
@@ -233,6 +237,7 @@ impl Default for AssociationConfig {
             adaptation_indication: None,
             plpmtud: None,
             zero_checksum: None,
+            scheduler: crate::StreamScheduler::RoundRobin,
         }
     }
 }
