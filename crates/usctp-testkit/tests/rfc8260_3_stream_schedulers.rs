@@ -350,3 +350,32 @@ fn rfc8260_3_invalid_stream_is_refused_and_values_read_back() {
         assert_eq!(t.user(|a| a.stream_priority(n - 1)), Ok(7));
     }
 }
+
+#[test]
+fn rfc8260_3_every_scheduler_delivers_a_lossy_transfer_intact() {
+    for scheduler in StreamScheduler::ALL {
+        for i_data in [false, true] {
+            let mut assoc = usctp_proto::AssociationConfig::default();
+            assoc.scheduler = scheduler;
+            if i_data {
+                assoc.extensions = assoc.extensions.with(Extensions::I_DATA);
+            }
+            let spec = usctp_testkit::TransferSpec {
+                seed: 3,
+                loss: 0.05,
+                reorder: 0.02,
+                messages: 120,
+                size: 2500,
+                streams: 4,
+                stream_priorities: vec![(0, 3), (1, 1), (2, 2)],
+                assoc,
+                ..usctp_testkit::TransferSpec::default()
+            };
+            let r = usctp_testkit::run_transfer(&spec);
+            assert!(
+                r.is_perfect() && r.sent == spec.messages,
+                "{scheduler} i_data={i_data}: {r}"
+            );
+        }
+    }
+}
