@@ -692,4 +692,25 @@ mod tests {
         assert_eq!(got, [3, 1]);
         assert_eq!(q.outbound_streams(), 2);
     }
+
+    #[test]
+    fn fcfs_order_follows_the_new_head_after_a_message_is_abandoned_for_room() {
+        let limits = Limits {
+            queue_limit: 1000,
+            max_message: 600,
+        };
+        let mut q = SendQueue::new(4, limits, StreamScheduler::Fcfs);
+        let mut abandoned = VecDeque::new();
+        for (stream, priority) in [(1, 5), (0, 1), (1, 1), (2, 0)] {
+            let o = opts(stream, 0, false).priority(priority);
+            let r = q.push(Bytes::from(vec![0; 300]), &o, 0, None, true, &mut abandoned);
+            assert_eq!(r, Ok(()));
+        }
+        // RFC 7496 §3.3: stream 1's first message (priority 5) made room for stream 2's.
+        assert_eq!(abandoned.len(), 1);
+        let got: Vec<_> = std::iter::from_fn(|| q.pop_fragment(600))
+            .map(|f| f.stream.0)
+            .collect();
+        assert_eq!(got, [0, 1, 2]);
+    }
 }

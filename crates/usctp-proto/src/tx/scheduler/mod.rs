@@ -133,22 +133,43 @@ impl Sched {
     }
 }
 
-impl std::ops::Deref for Sched {
-    type Target = dyn Scheduler;
-    fn deref(&self) -> &Self::Target {
-        match self {
-            Self::Standard(s) => s,
-            Self::Custom(s) => &**s,
+/// Calls on the inline round robin are static (inlined on the hot path), others virtual.
+macro_rules! dispatch {
+    ($self:ident, $s:ident => $call:expr) => {
+        match $self {
+            Sched::Standard($s) => $call,
+            Sched::Custom($s) => $call,
         }
-    }
+    };
 }
 
-impl std::ops::DerefMut for Sched {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        match self {
-            Self::Standard(s) => s,
-            Self::Custom(s) => &mut **s,
-        }
+impl Sched {
+    pub(crate) fn ready(&mut self, stream: u16, seq: u64, value: u16) {
+        dispatch!(self, s => s.ready(stream, seq, value))
+    }
+
+    pub(crate) fn next(&self) -> Option<u16> {
+        dispatch!(self, s => s.next())
+    }
+
+    pub(crate) fn sent(&mut self, stream: u16, bytes: usize) {
+        dispatch!(self, s => s.sent(stream, bytes))
+    }
+
+    pub(crate) fn turn_end(&mut self, stream: u16, more: Option<u64>) {
+        dispatch!(self, s => s.turn_end(stream, more))
+    }
+
+    pub(crate) fn update(&mut self, stream: u16, candidate: Option<u64>) {
+        dispatch!(self, s => s.update(stream, candidate))
+    }
+
+    pub(crate) fn packet_end(&mut self) {
+        dispatch!(self, s => s.packet_end())
+    }
+
+    pub(crate) fn set_value(&mut self, stream: u16, value: u16) {
+        dispatch!(self, s => s.set_value(stream, value))
     }
 }
 
