@@ -55,9 +55,10 @@ struct OutStream {
     next_mid: u32,
     next_unordered_mid: u32,
     queue: VecDeque<Pending>,
-    /// With I-DATA, the stream's message cut after a fragment to let another stream's go
-    /// (RFC 8260 §3): at most one per stream, so MIDs leave a stream in order.
-    parked: Option<InProgress>,
+    /// With I-DATA, `seq` of the stream's message cut after a fragment to let another
+    /// stream's go (RFC 8260 §3), held in `SendQueue::parked`: at most one per stream, so
+    /// MIDs leave a stream in order.
+    parked: Option<u64>,
     /// Priority or weight, as the scheduler reads it.
     value: u16,
 }
@@ -65,10 +66,7 @@ struct OutStream {
 impl OutStream {
     /// `seq` of the message the stream would send next (its parked one first).
     fn candidate(&self) -> Option<u64> {
-        match &self.parked {
-            Some(p) => Some(p.seq),
-            None => self.queue.front().map(|m| m.seq),
-        }
+        self.parked.or_else(|| self.queue.front().map(|m| m.seq))
     }
 }
 
@@ -106,6 +104,9 @@ pub(crate) struct SendQueue {
     sched: Sched,
     /// The message of the stream whose turn it is.
     current: Option<InProgress>,
+    /// With I-DATA, messages cut after a fragment (one per stream at most); kept apart so
+    /// that the per-stream state stays small.
+    parked: Vec<InProgress>,
     /// I-DATA in force: a turn is one fragment, not one message.
     interleave: bool,
     /// `seq` of the next message queued.
@@ -124,6 +125,7 @@ impl SendQueue {
             streams: BTreeMap::new(),
             sched: Sched::new(scheduler),
             current: None,
+            parked: Vec::new(),
             interleave: false,
             next_seq: 0,
             bytes: 0,
@@ -237,10 +239,11 @@ impl SendQueue {
     /// Length left of the message stream `id` would send next, and whether it was started.
     fn candidate_len(&self, id: u16) -> Option<(usize, bool)> {
         let s = self.streams.get(&id)?;
-        match &s.parked {
-            Some(p) => Some((p.payload.len() - p.offset, true)),
-            None => Some((s.queue.front()?.payload.len(), false)),
+        if s.parked.is_some() {
+            let p = self.parked.iter().find(|p| p.stream.0 == id)?;
+            return Some((p.payload.len() - p.offset, true));
         }
+        Some((s.queue.front()?.payload.len(), false))
     }
 
     /// A packet with new data is complete (for the per-packet scheduler).
@@ -275,8 +278,7 @@ impl SendQueue {
         }
         while self.current.is_none() {
             let id = self.sched.next()?;
-            let parked = self.streams.get_mut(&id).and_then(|s| s.parked.take());
-            self.current = parked.or_else(|| self.start_next_message(id));
+            self.current = self.take_candidate(id);
             if self.current.is_none() {
                 // Nothing there after all: take the stream out of the schedule.
                 self.sched.update(id, None);
@@ -319,12 +321,19 @@ impl SendQueue {
     fn park(&mut self) {
         let Some(c) = self.current.take() else { return };
         let (id, seq) = (c.stream.0, c.seq);
-        self.streams.entry(id).or_default().parked = Some(c);
+        self.streams.entry(id).or_default().parked = Some(seq);
+        self.parked.push(c);
         self.sched.turn_end(id, Some(seq));
     }
 
-    fn start_next_message(&mut self, id: u16) -> Option<InProgress> {
+    /// Stream `id`'s parked message, or its next one started.
+    fn take_candidate(&mut self, id: u16) -> Option<InProgress> {
         let s = self.streams.get_mut(&id)?;
+        if s.parked.take().is_some() {
+            if let Some(i) = self.parked.iter().position(|p| p.stream.0 == id) {
+                return Some(self.parked.swap_remove(i));
+            }
+        }
         let m = s.queue.pop_front()?;
         self.timed -= usize::from(timed(&m.pr));
         // RFC 9260 §6.6: ordered messages carry the stream's next SSN, assigned when the

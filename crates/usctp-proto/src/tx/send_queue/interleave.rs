@@ -22,13 +22,13 @@ impl SendQueue {
         if self.current.as_ref().is_some_and(is) {
             self.drop_current();
         }
-        let hit = self
-            .streams
-            .iter_mut()
-            .find(|(_, s)| s.parked.as_ref().is_some_and(is))
-            .and_then(|(&id, s)| Some((id, s.parked.take()?)));
-        if let Some((id, c)) = hit {
+        if let Some(i) = self.parked.iter().position(is) {
+            let c = self.parked.swap_remove(i);
             self.bytes -= c.payload.len() - c.offset;
+            let id = c.stream.0;
+            if let Some(s) = self.streams.get_mut(&id) {
+                s.parked = None;
+            }
             self.refresh(id);
         }
     }
