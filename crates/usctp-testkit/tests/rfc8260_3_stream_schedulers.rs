@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::tester::*;
-use usctp_proto::{AssocError, Extensions, SendOptions, StreamScheduler};
+use common::Pair;
+use usctp_proto::{AssocError, AssocId, Association, Extensions, SendOptions, StreamScheduler};
 use usctp_wire::chunk::Chunk;
 use usctp_wire::param::SupportedExtensions;
 use usctp_wire::StreamId;
@@ -378,4 +379,51 @@ fn rfc8260_3_every_scheduler_delivers_a_lossy_transfer_intact() {
             );
         }
     }
+}
+
+/// A user call on the client's association `id`.
+fn on<R>(p: &mut Pair, id: AssocId, f: impl FnOnce(&mut Association) -> R) -> R {
+    let client = p.client;
+    p.sim
+        .with_node(client, |n, _| n.ep.with_association(id, f))
+        .unwrap()
+}
+
+#[test]
+fn rfc8260_3_priorities_follow_added_streams_and_survive_a_stream_reset() {
+    let mut cfg = quiet();
+    cfg.extensions = Extensions::RECONFIG;
+    cfg.scheduler = StreamScheduler::Priority;
+    let link = usctp_sim::LinkConfig::with_latency(Duration::from_millis(10));
+    let mut p = Pair::new(5, 1, link, cfg);
+    let c = p.establish();
+    let (out, _) = on(&mut p, c, |a| a.stream_counts());
+    let refused = on(&mut p, c, |a| a.set_stream_priority(out, 1));
+    assert!(matches!(refused, Err(AssocError::InvalidStream { .. })));
+    on(&mut p, c, |a| a.add_streams(2, 0)).unwrap();
+    p.sim.run_for(Duration::from_secs(1));
+    // The added streams take values like the others.
+    on(&mut p, c, |a| a.set_stream_priority(out, 2)).unwrap();
+    on(&mut p, c, |a| a.set_stream_priority(0, 9)).unwrap();
+    on(&mut p, c, |a| a.reset_streams(&[0])).unwrap();
+    p.sim.run_for(Duration::from_secs(1));
+    let value = on(&mut p, c, |a| a.stream_priority(0));
+    assert_eq!(value, Ok(9), "a stream reset keeps the value");
+    // Both queued in one call, before anything can go out.
+    on(&mut p, c, |a| {
+        for stream in [0, out] {
+            a.send(StreamId(stream), Bytes::from_static(b"after"))?;
+        }
+        Ok::<_, AssocError>(())
+    })
+    .unwrap();
+    p.sim.run_for(Duration::from_secs(1));
+    let got: Vec<u16> = p
+        .sim
+        .node(p.server)
+        .messages
+        .iter()
+        .map(|(_, m)| m.stream.0)
+        .collect();
+    assert_eq!(got, [out, 0], "priority 2 before 9");
 }
