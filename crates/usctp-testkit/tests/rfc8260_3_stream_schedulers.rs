@@ -354,8 +354,15 @@ fn rfc8260_3_invalid_stream_is_refused_and_values_read_back() {
 
 #[test]
 fn rfc8260_3_every_scheduler_delivers_a_lossy_transfer_intact() {
+    // With PR-SCTP too: abandoned messages leave the schedule (also a parked I-DATA one).
+    let ttl = usctp_testkit::PrPolicy::Ttl(Duration::from_millis(300));
     for scheduler in StreamScheduler::ALL {
-        for i_data in [false, true] {
+        for (i_data, pr) in [
+            (false, None),
+            (true, None),
+            (false, Some(ttl)),
+            (true, Some(ttl)),
+        ] {
             let mut assoc = usctp_proto::AssociationConfig::default();
             assoc.scheduler = scheduler;
             if i_data {
@@ -370,13 +377,20 @@ fn rfc8260_3_every_scheduler_delivers_a_lossy_transfer_intact() {
                 streams: 4,
                 stream_priorities: vec![(0, 3), (1, 1), (2, 2)],
                 assoc,
+                pr,
                 ..usctp_testkit::TransferSpec::default()
             };
             let r = usctp_testkit::run_transfer(&spec);
             assert!(
-                r.is_perfect() && r.sent == spec.messages,
-                "{scheduler} i_data={i_data}: {r}"
+                r.is_consistent() && r.sent == spec.messages,
+                "{scheduler} i_data={i_data} pr={pr:?}: {r}"
             );
+            if pr.is_none() {
+                assert!(
+                    r.is_perfect() && r.abandoned == 0,
+                    "{scheduler} {i_data}: {r}"
+                );
+            }
         }
     }
 }
