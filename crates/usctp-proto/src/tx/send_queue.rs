@@ -70,8 +70,9 @@ impl OutStream {
     }
 }
 
-/// The message being fragmented: the scheduler finishes it before moving on, because DATA
-/// fragments of one message need consecutive TSNs (RFC 9260 §6.9).
+/// A message being fragmented. With DATA its turn lasts until its last fragment, because
+/// fragments of one message need consecutive TSNs (RFC 9260 §6.9); with I-DATA it is parked
+/// after each fragment.
 #[derive(Debug)]
 struct InProgress {
     stream: StreamId,
