@@ -119,6 +119,10 @@ pub struct AssociationConfig {
     /// How the peer numbers the fragments of an I-DATA message after the first (RFC 8260
     /// §2.1), for sending and receiving. Default: as the RFC says.
     pub i_data_fsn: FsnNumbering,
+    /// Which stream's message goes next (RFC 8260 §3); per-stream priorities and weights
+    /// are set with `Association::set_stream_priority`. Without I-DATA the scheduler
+    /// decides between whole messages, with I-DATA between fragments. Default: round robin.
+    pub scheduler: crate::StreamScheduler,
 }
 
 /// The Fragment Sequence Numbers of an I-DATA message's fragments after the first.
@@ -251,6 +255,7 @@ impl Default for AssociationConfig {
             plpmtud: None,
             zero_checksum: None,
             i_data_fsn: FsnNumbering::Rfc8260,
+            scheduler: crate::StreamScheduler::RoundRobin,
         }
     }
 }

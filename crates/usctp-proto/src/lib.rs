@@ -43,5 +43,5 @@ pub use path::{AssociationStats, PathCounters, PathId, PathOrigin, PathStats};
 pub use reconfig::{ReconfigRequest, StreamDirection};
 pub use rx::Message;
 pub use setup::Extensions;
-pub use tx::{AbandonReason, AbandonedMessage, PrStats, SendError, SendOptions};
+pub use tx::{AbandonReason, AbandonedMessage, PrStats, SendError, SendOptions, StreamScheduler};
 pub use usctp_wire::param::ReconfigResult;

@@ -307,6 +307,7 @@ impl Association {
             }
         }
         if sent {
+            self.tx.packet_end();
             self.burst_left = self.burst_left.saturating_sub(1);
             if let Some(p) = self.paths.get_mut(dest) {
                 p.last_data_sent = Some(now);

@@ -193,6 +193,19 @@ impl Driver {
                     .with_association(id, |a| req.apply(a).map_err(Error::from_core));
                 let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
             }
+            Command::SetStreamPriority(id, stream, value, reply) => {
+                let r = self.ep.with_association(id, |a| {
+                    a.set_stream_priority(stream, value)
+                        .map_err(Error::from_core)
+                });
+                let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
+            }
+            Command::StreamPriority(id, stream, reply) => {
+                let r = self
+                    .ep
+                    .with_association(id, |a| a.stream_priority(stream).map_err(Error::from_core));
+                let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
+            }
             Command::AuthKey(id, op, reply) => {
                 let r = self
                     .ep
