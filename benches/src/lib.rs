@@ -9,6 +9,7 @@ pub mod cpu;
 pub mod dcsctp_pair;
 pub mod failover;
 pub mod handshake;
+pub mod hol;
 pub mod link;
 pub mod memory;
 pub mod report;
