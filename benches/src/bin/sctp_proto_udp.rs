@@ -3,6 +3,8 @@
 //! ```text
 //! sctp-proto-udp recv PORT COUNT LENGTH [gso]  # prints "bytes=.. messages=.. secs=.."
 //! sctp-proto-udp send PORT COUNT LENGTH [gso]  # to 127.0.0.1:PORT
+//! sctp-proto-udp echo PORT 0 LENGTH            # send every message back
+//! sctp-proto-udp ping PORT SECS LENGTH         # one at a time; prints "rtts=.. p50_us=.."
 //! ```
 //!
 //! One thread, a non-blocking std UDP socket, `poll(2)` to wait; one `send` per SCTP packet
@@ -317,6 +319,89 @@ fn recv(port: u16, count: u64, length: usize, cfg: &PairConfig, gso: bool) -> Re
     Ok(())
 }
 
+/// Answer every message with one of `length` bytes until the peer has been silent for
+/// [`SILENCE`] (after the first packet).
+fn echo(port: u16, length: usize, cfg: &PairConfig) -> Result<(), String> {
+    let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, port)).map_err(|e| format!("bind: {e}"))?;
+    let mut s = Side::new(sock, server_endpoint(cfg), false).map_err(|e| format!("socket: {e}"))?;
+    let reply = Bytes::from(vec![0x62u8; length]);
+    let mut answered = 0u64;
+    while s.assoc.is_none() || s.heard.elapsed() < SILENCE {
+        if s.receive() == 0 {
+            s.wait(Duration::from_millis(50));
+        }
+        while answered < s.messages {
+            let Some((_, a)) = s.assoc.as_mut() else {
+                break;
+            };
+            a.stream(STREAM)
+                .and_then(|mut st| st.write_sctp(&reply, PPI))
+                .map_err(|e| format!("echo write: {e}"))?;
+            answered += 1;
+        }
+        s.transmit();
+    }
+    Ok(())
+}
+
+/// Send one message of `length` bytes, wait for its echo, again for `secs` seconds; print
+/// the round trips' percentiles.
+fn ping(port: u16, secs: u64, length: usize, cfg: &PairConfig) -> Result<(), String> {
+    let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| format!("bind: {e}"))?;
+    let peer = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let mut s = Side::new(sock, Endpoint::new(endpoint_config(cfg), None), false)
+        .map_err(|e| format!("socket: {e}"))?;
+    let (h, mut a) =
+        s.ep.connect(client_config(cfg), peer)
+            .map_err(|e| format!("connect: {e:?}"))?;
+    a.open_stream(STREAM, PPI)
+        .map_err(|e| format!("open_stream: {e:?}"))?;
+    s.assoc = Some((h, a));
+    while !s.connected {
+        s.transmit();
+        if s.receive() == 0 {
+            s.wait(Duration::from_millis(50));
+        }
+        if s.heard.elapsed() > SILENCE {
+            return Err("handshake: peer silent".into());
+        }
+    }
+    let message = Bytes::from(vec![0x61u8; length]);
+    let end = Instant::now() + Duration::from_secs(secs);
+    let mut rtts = Vec::new();
+    while Instant::now() < end {
+        let before = (s.messages, s.bytes);
+        let t0 = Instant::now();
+        if let Some((_, a)) = s.assoc.as_mut() {
+            a.stream(STREAM)
+                .and_then(|mut st| st.write_sctp(&message, PPI))
+                .map_err(|e| format!("write: {e}"))?;
+        }
+        s.transmit();
+        while s.messages == before.0 {
+            if s.receive() == 0 {
+                s.wait(Duration::from_millis(50));
+                if s.heard.elapsed() > SILENCE {
+                    return Err("no echo: peer silent".into());
+                }
+                // Timers (a retransmission) while waiting.
+                s.transmit();
+            }
+        }
+        rtts.push(t0.elapsed());
+        if s.messages != before.0 + 1 || s.bytes != before.1 + length as u64 {
+            return Err(format!(
+                "echo of {} bytes, sent {length}",
+                s.bytes - before.1
+            ));
+        }
+        // Acknowledge the echo (or arm the delayed SACK) before the next request.
+        s.transmit();
+    }
+    println!("{}", usctp_benches::latency::summary(rtts));
+    Ok(())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let num = |i: usize| args.get(i).and_then(|a| a.parse::<u64>().ok());
@@ -342,6 +427,8 @@ fn main() {
     let r = match role.as_str() {
         "send" => send(port, count, length as usize, &cfg, gso),
         "recv" => recv(port, count, length as usize, &cfg, gso),
+        "echo" => echo(port, length as usize, &cfg),
+        "ping" => ping(port, count, length as usize, &cfg),
         _ => Err(format!("unknown role {role}")),
     };
     if let Err(e) = r {

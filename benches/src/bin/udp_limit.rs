@@ -4,7 +4,12 @@
 //! ```text
 //! udp-limit recv PORT COUNT LENGTH [gro]   # prints "bytes=.. messages=.. secs=.."
 //! udp-limit send PORT COUNT LENGTH [gso]   # to 127.0.0.1:PORT
+//! udp-limit echo PORT                      # send every datagram back
+//! udp-limit ping PORT SECS LENGTH          # one at a time; prints "rtts=.. p50_us=.."
 //! ```
+//!
+//! `echo` and `ping` are the floor of the ping-pong latency rows: one datagram out, its echo
+//! back, the next only then. `echo` stops after a second of silence.
 //!
 //! `send` makes one `send` per datagram, or with `gso` one per 50 datagrams (UDP_SEGMENT);
 //! `recv` reads one datagram per call, or with `gro` coalesced runs (UDP_GRO). The receiver
@@ -113,13 +118,62 @@ fn recv(port: u16, count: usize, length: usize, gro: bool) -> std::io::Result<()
     Ok(())
 }
 
+fn echo(port: u16) -> std::io::Result<()> {
+    let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, port))?;
+    let mut buf = vec![0u8; 65_536];
+    let mut started = false;
+    loop {
+        sock.set_read_timeout(started.then_some(SILENCE))?;
+        match sock.recv_from(&mut buf) {
+            Ok((n, from)) => {
+                started = true;
+                sock.send_to(&buf[..n], from)?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => return Ok(()),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn ping(port: u16, secs: usize, length: usize) -> std::io::Result<()> {
+    let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
+    sock.connect((Ipv4Addr::LOCALHOST, port))?;
+    sock.set_read_timeout(Some(SILENCE))?;
+    let out = vec![0x61u8; length];
+    let mut back = vec![0u8; 65_536];
+    let end = Instant::now() + Duration::from_secs(secs as u64);
+    let mut rtts = Vec::new();
+    while Instant::now() < end {
+        let t0 = Instant::now();
+        sock.send(&out)?;
+        // A lost datagram or a short echo ends the run: the row must not hide it.
+        let n = sock.recv(&mut back)?;
+        if n != length {
+            return Err(std::io::Error::other(format!(
+                "echo of {n} bytes, sent {length}"
+            )));
+        }
+        rtts.push(t0.elapsed());
+    }
+    println!("{}", usctp_benches::latency::summary(rtts));
+    Ok(())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let num = |i: usize| args.get(i).and_then(|a| a.parse::<usize>().ok());
     let (Some(role), Some(port), Some(count), Some(length)) =
         (args.first(), num(1), num(2), num(3))
     else {
-        eprintln!("usage: udp-limit recv|send PORT COUNT LENGTH [gro|gso]");
+        if let (Some("echo"), Some(port)) = (args.first().map(String::as_str), num(1)) {
+            if let Err(e) = echo(u16::try_from(port).unwrap_or(0)) {
+                eprintln!("udp-limit: {e}");
+                std::process::exit(1);
+            }
+            return;
+        }
+        eprintln!("usage: udp-limit recv|send PORT COUNT LENGTH [gro|gso] | echo PORT | ping PORT SECS LENGTH");
         std::process::exit(2);
     };
     let port = u16::try_from(port).unwrap_or(0);
@@ -127,6 +181,7 @@ fn main() {
     let r = match (role.as_str(), opt) {
         ("send", None | Some("gso")) => send(port, count, length.max(1), opt.is_some()),
         ("recv", None | Some("gro")) => recv(port, count, length.max(1), opt.is_some()),
+        ("ping", None) => ping(port, count, length.max(1)),
         _ => {
             eprintln!("udp-limit: unknown role or option");
             std::process::exit(2);
