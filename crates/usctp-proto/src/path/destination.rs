@@ -62,8 +62,9 @@ pub(crate) struct Path {
     pub origin: PathOrigin,
     /// The peer deleted the address (RFC 5061): the slot waits for reuse.
     pub(crate) removed: bool,
-    /// PLPMTUD search state (RFC 8899), when on.
-    pub(crate) plpmtud: Option<super::Plpmtud>,
+    /// PLPMTUD search state (RFC 8899), when on; boxed, as it is off by default and every
+    /// path of every association carries the field.
+    pub(crate) plpmtud: Option<Box<super::Plpmtud>>,
 }
 
 impl Path {
@@ -94,7 +95,7 @@ impl Path {
             last_icmp_error: None,
             origin: PathOrigin::Handshake,
             removed: false,
-            plpmtud: cfg.plpmtud.map(|c| super::Plpmtud::new(c.max_mtu)),
+            plpmtud: cfg.plpmtud.map(|c| Box::new(super::Plpmtud::new(c.max_mtu))),
         }
     }
 
