@@ -51,6 +51,7 @@ mod error;
 mod events;
 mod shared;
 mod stats;
+mod workers;
 
 pub use association::Association;
 pub use config::{AcceptFilter, EndpointConfig, TransportConfig};
@@ -61,6 +62,10 @@ pub use events::Events;
 pub use futures_core::Stream;
 pub use stats::AssocStats;
 pub use usctp_proto::PathStats;
+/// The worker of a sharded endpoint that owns associations between SCTP ports
+/// `(peer, local)`, of `workers` (see [`EndpointConfig::workers`]).
+pub use usctp_transport::shard::worker_for;
+pub use workers::WorkerStats;
 
 pub use usctp_proto::Message;
 pub use usctp_proto::{
