@@ -20,14 +20,31 @@ impl UdpTransport {
     /// Any other socket of the same user bound with `SO_REUSEPORT` to that port would join
     /// the group and shift the indices: this is why the kernel only allows it per user.
     pub fn bind_workers(cfg: &UdpConfig, workers: usize) -> Result<Vec<Self>, TransportError> {
-        let first = Self::bind_with(cfg, true)?;
-        let same_port = UdpConfig {
-            port: first.port(),
-            ..cfg.clone()
-        };
-        let mut all = vec![first];
-        for _ in 1..workers {
-            all.push(Self::bind_with(&same_port, true)?);
+        let here = tokio::runtime::Handle::current();
+        Self::bind_workers_on(cfg, &vec![here; workers])
+    }
+
+    /// [`bind_workers`](Self::bind_workers), worker `i`'s sockets registered with the
+    /// runtime `runtimes[i]` (one runtime per worker thread).
+    pub fn bind_workers_on(
+        cfg: &UdpConfig,
+        runtimes: &[tokio::runtime::Handle],
+    ) -> Result<Vec<Self>, TransportError> {
+        let workers = runtimes.len();
+        let mut all: Vec<Self> = Vec::with_capacity(workers);
+        for rt in runtimes {
+            let _in = rt.enter();
+            let t = match all.first() {
+                None => Self::bind_with(cfg, true)?,
+                Some(first) => {
+                    let same_port = UdpConfig {
+                        port: first.port(),
+                        ..cfg.clone()
+                    };
+                    Self::bind_with(&same_port, true)?
+                }
+            };
+            all.push(t);
         }
         // The group's index of a socket is its bind order; the program applies to the group
         // (any member may attach it).

@@ -65,6 +65,9 @@ pub struct EndpointConfig {
     /// all paths of an association reach one worker. Associations whose ports are the same
     /// (say, from one peer endpoint) share a worker. UDP and raw transports only.
     pub workers: usize,
+    /// Run each worker's driver on a thread of its own with a current-thread runtime
+    /// (default false: tasks on the runtime that calls `bind`).
+    pub worker_threads: bool,
 }
 
 impl EndpointConfig {
@@ -97,6 +100,7 @@ impl EndpointConfig {
             accept_backlog: 1024,
             accept_filter: None,
             workers: 1,
+            worker_threads: false,
         }
     }
 

@@ -7,7 +7,7 @@ use std::time::Instant;
 use tokio::sync::{mpsc, oneshot, watch, Mutex};
 use usctp_proto::TransportAddr;
 use usctp_transport::shard::worker_for;
-use usctp_transport::{check_local_address, RawTransport, Transport, UdpTransport};
+use usctp_transport::{check_local_address, Transport};
 
 use crate::config::{EndpointConfig, TransportConfig};
 use crate::driver::{AddressOp, Command, Driver};
@@ -88,15 +88,18 @@ impl Endpoint {
             }
         }
         let n = config.workers.max(1);
-        let transports: Vec<Arc<dyn Transport>> = if n == 1 {
-            vec![match &config.transport {
-                TransportConfig::Udp(udp) => Arc::new(UdpTransport::bind(udp)?),
-                TransportConfig::Raw(raw) => Arc::new(RawTransport::bind(raw)?),
-                TransportConfig::Custom(t) => Arc::clone(t),
-            }]
+        let mut threads = if config.worker_threads {
+            workers::runtimes(n)?
         } else {
-            workers::transports(&config, n)?
+            Vec::new()
         };
+        let handles: Vec<_> = if threads.is_empty() {
+            vec![tokio::runtime::Handle::current(); n]
+        } else {
+            threads.iter().map(|rt| rt.handle().clone()).collect()
+        };
+        let transports = workers::transports(&config, &handles)?;
+        threads.reverse(); // popped in worker order below
         let udp_port = transports.first().and_then(|t| t.local_udp_port());
         let assoc = &config.protocol.association;
         let recv_limits = RecvLimits {
@@ -130,17 +133,26 @@ impl Endpoint {
             }
             let (cmd, cmd_rx) = mpsc::unbounded_channel();
             let (done_tx, done) = watch::channel(false);
+            let rt = threads.pop();
+            // On a thread of its own, the worker reports done once its runtime is gone.
+            let (driver_done, thread_done) = match rt {
+                Some(_) => (watch::channel(false).0, Some(done_tx)),
+                None => (done_tx, None),
+            };
             let driver = Driver::new(
                 core,
                 transport,
                 cmd_rx,
                 cmd.downgrade(),
                 incoming_tx.clone(),
-                done_tx,
+                driver_done,
                 recv_limits,
             )
             .on_worker(i);
-            tokio::spawn(driver.run());
+            match (rt, thread_done) {
+                (Some(rt), Some(done_tx)) => workers::spawn_thread(i, rt, driver, done_tx)?,
+                _ => drop(tokio::spawn(driver.run())),
+            }
             workers.push(Worker {
                 cmd,
                 done,

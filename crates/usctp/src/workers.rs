@@ -3,39 +3,94 @@
 //! (`usctp_transport::shard`), and `connect` picks the worker the same way, so every
 //! packet of an association, on every path, reaches the driver that owns it.
 //!
-//! The drivers are tasks on the caller's runtime: the sockets register with that runtime's
-//! reactor, the application's own tasks (accept loops, readers) share its threads, and a
-//! multi-threaded runtime runs the drivers in parallel (benches/README.md measures it).
+//! The drivers are tasks on the caller's runtime by default: the sockets register with that
+//! runtime's reactor, the application's own tasks (accept loops, readers) share its threads,
+//! and a multi-threaded runtime runs the drivers in parallel. With
+//! [`EndpointConfig::worker_threads`] each worker has a thread and a current-thread runtime
+//! of its own instead (benches/README.md compares them).
 
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use tokio::runtime::{Handle, Runtime};
+use tokio::sync::watch;
 use usctp_transport::{Datagram, IcmpReport, Outgoing, RawTransport, Transport, UdpTransport};
 
 use crate::config::{EndpointConfig, TransportConfig};
+use crate::driver::Driver;
 use crate::BindError;
 
 /// The chunk types counted per worker (RFC 9260 §3.2).
 const INIT: u8 = 1;
 const COOKIE_ECHO: u8 = 10;
 
-/// One transport per worker, worker `i` at index `i`.
+/// One transport per worker, worker `i` at index `i`, its sockets registered with the
+/// runtime `runtimes[i]`. One worker: the endpoint's usual sockets (no `SO_REUSEPORT`).
 pub(crate) fn transports(
     config: &EndpointConfig,
-    workers: usize,
+    runtimes: &[Handle],
 ) -> Result<Vec<Arc<dyn Transport>>, BindError> {
+    let workers = runtimes.len();
+    if let [rt] = runtimes {
+        let _in = rt.enter();
+        return Ok(vec![match &config.transport {
+            TransportConfig::Udp(udp) => Arc::new(UdpTransport::bind(udp)?),
+            TransportConfig::Raw(raw) => Arc::new(RawTransport::bind(raw)?),
+            TransportConfig::Custom(t) => Arc::clone(t),
+        }]);
+    }
     Ok(match &config.transport {
-        TransportConfig::Udp(udp) => UdpTransport::bind_workers(udp, workers)?
+        TransportConfig::Udp(udp) => UdpTransport::bind_workers_on(udp, runtimes)?
             .into_iter()
             .map(|t| Arc::new(t) as Arc<dyn Transport>)
             .collect(),
-        TransportConfig::Raw(raw) => (0..workers)
-            .map(|w| Ok(Arc::new(RawTransport::bind_worker(raw, w, workers)?) as _))
+        TransportConfig::Raw(raw) => runtimes
+            .iter()
+            .enumerate()
+            .map(|(w, rt)| {
+                let _in = rt.enter();
+                Ok(Arc::new(RawTransport::bind_worker(raw, w, workers)?) as _)
+            })
             .collect::<Result<_, BindError>>()?,
         TransportConfig::Custom(_) => return Err(BindError::WorkersNeedSockets),
     })
+}
+
+/// A current-thread runtime per worker, for [`EndpointConfig::worker_threads`].
+pub(crate) fn runtimes(workers: usize) -> Result<Vec<Runtime>, BindError> {
+    (0..workers)
+        .map(|_| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| thread_error("worker runtime", e))
+        })
+        .collect()
+}
+
+/// Run `driver` on its own thread in `rt`; `done` is told once the runtime, and with it
+/// the worker's sockets, is gone.
+pub(crate) fn spawn_thread(
+    worker: usize,
+    rt: Runtime,
+    driver: Driver,
+    done: watch::Sender<bool>,
+) -> Result<(), BindError> {
+    std::thread::Builder::new()
+        .name(format!("usctp-worker-{worker}"))
+        .spawn(move || {
+            rt.block_on(driver.run());
+            drop(rt);
+            let _ = done.send(true);
+        })
+        .map(drop)
+        .map_err(|e| thread_error("worker thread", e))
+}
+
+fn thread_error(op: &'static str, source: io::Error) -> BindError {
+    BindError::Transport(usctp_transport::TransportError::Io { op, source })
 }
 
 /// What one worker of a sharded endpoint received (see

@@ -71,8 +71,20 @@ async fn all_paths_active(a: &Association, paths: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rfc9260_2_3_every_path_of_a_multihomed_association_reaches_one_worker() {
-    const SERVER: u16 = 5100;
-    let server = bind(&[LO1, LO2], SERVER, 2).await;
+    every_path_on_one_worker(5100, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rfc9260_2_3_every_path_reaches_one_worker_with_worker_threads() {
+    every_path_on_one_worker(5150, true).await;
+}
+
+async fn every_path_on_one_worker(server_port: u16, threads: bool) {
+    #[allow(non_snake_case)]
+    let SERVER = server_port;
+    let mut c = cfg(&[LO1, LO2], SERVER, 2);
+    c.worker_threads = threads;
+    let server = Endpoint::bind(c).await.expect("bind");
     for w in 0..2 {
         let before = server.worker_stats();
         let port = ports_for(w, 2, SERVER, 20_000, 1)[0];

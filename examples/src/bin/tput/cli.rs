@@ -158,6 +158,10 @@ pub struct Common {
     /// (`EndpointConfig::workers`; give `--threads` as many to run them in parallel).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub workers: u16,
+    /// Run each endpoint worker on a thread of its own (a current-thread runtime each)
+    /// instead of as a task on tput's runtime.
+    #[arg(long)]
+    pub worker_threads: bool,
 }
 
 impl Common {
@@ -183,6 +187,7 @@ impl Common {
         };
         let mut cfg = EndpointConfig::new(self.local.clone(), port, transport);
         cfg.workers = usize::from(self.workers);
+        cfg.worker_threads = self.worker_threads;
         let a = &mut cfg.protocol.association;
         if let Some(v) = self.rwnd {
             a.receive_window = v;
