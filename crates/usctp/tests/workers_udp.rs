@@ -361,3 +361,17 @@ async fn rfc9260_9_1_closing_a_sharded_endpoint_stops_every_worker_and_closes_it
         "tasks left behind"
     );
 }
+
+#[tokio::test]
+async fn workers_need_a_transport_that_binds_its_own_sockets() {
+    let net = usctp::MemoryNetwork::new();
+    let t = net.bind(&[LO1], 5800).expect("memory transport");
+    let mut c = EndpointConfig::new(
+        vec![LO1],
+        5800,
+        TransportConfig::Custom(std::sync::Arc::new(t)),
+    );
+    c.workers = 2;
+    let e = Endpoint::bind(c).await.expect_err("refused");
+    assert!(matches!(e, usctp::BindError::WorkersNeedSockets), "{e}");
+}

@@ -96,6 +96,7 @@ pub async fn run(args: ServerArgs) -> i32 {
     let mut ended = 0u64;
     let mut totals = (0u64, 0u64);
     let mut per_worker = vec![0u64; ep.workers()];
+    let cpu0 = Cpu::now();
     loop {
         tokio::select! {
             a = ep.accept() => {
@@ -147,10 +148,14 @@ pub async fn run(args: ServerArgs) -> i32 {
             }
         }
     }
+    let cpu = Cpu::now().since(cpu0);
+    let cpu_s = (cpu.user + cpu.sys).as_secs_f64();
     eprintln!(
         "tput server: {ended} associations ended; total {} messages, {} bytes; associations \
-         per worker {per_worker:?}",
-        totals.0, totals.1
+         per worker {per_worker:?}; process cpu {cpu_s:.3} s = {:.2} cpu-s/GB in all",
+        totals.0,
+        totals.1,
+        cpu_s / (totals.1.max(1) as f64 / 1e9),
     );
     ep.close().await;
     0
