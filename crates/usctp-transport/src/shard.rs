@@ -50,7 +50,7 @@ pub fn worker_for(peer: u16, local: u16, workers: usize) -> usize {
 
 /// Where the SCTP common header starts in what the BPF program sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
+pub(crate) enum Layout {
     /// At offset 0: the UDP payload (reuseport programs run after the UDP header is pulled)
     /// or an IPv6 raw socket (no IP header).
     Sctp,
@@ -117,7 +117,7 @@ fn hash_mod(layout: Layout, workers: usize) -> Vec<sock_filter> {
 /// The `SO_ATTACH_REUSEPORT_CBPF` program of a UDP group: returns the worker index, which
 /// is the socket's index in the group (its bind order). A packet too short to hold the
 /// ports makes the program fail, which the kernel treats as index 0.
-pub fn reuseport_program(workers: usize) -> Vec<sock_filter> {
+pub(crate) fn reuseport_program(workers: usize) -> Vec<sock_filter> {
     let mut p = hash_mod(Layout::Sctp, workers);
     p.push(op(RET | RET_A, 0));
     p
@@ -125,7 +125,7 @@ pub fn reuseport_program(workers: usize) -> Vec<sock_filter> {
 
 /// The `SO_ATTACH_FILTER` program of worker `worker`'s raw socket: keeps the packets whose
 /// port hash picks it, drops the others.
-pub fn raw_filter(layout: Layout, worker: usize, workers: usize) -> Vec<sock_filter> {
+pub(crate) fn raw_filter(layout: Layout, worker: usize, workers: usize) -> Vec<sock_filter> {
     let mut p = hash_mod(layout, workers);
     let mut jeq = op(JMP | JEQ, u32::try_from(worker).unwrap_or(u32::MAX));
     jeq.jf = 1;
