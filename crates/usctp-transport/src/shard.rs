@@ -51,8 +51,9 @@ pub fn worker_for(peer: u16, local: u16, workers: usize) -> usize {
 /// Where the SCTP common header starts in what the BPF program sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Layout {
-    /// At offset 0: the UDP payload (reuseport programs run after the UDP header is pulled)
-    /// or an IPv6 raw socket (no IP header).
+    /// At offset 0: the UDP payload (Linux runs the reuseport program with the UDP header
+    /// pulled: `udp4_lib_lookup2` / `udp6_lib_lookup2` pass `sizeof(struct udphdr)` to
+    /// `reuseport_select_sock`), or an IPv6 raw socket (no IP header).
     Sctp,
     /// After an IPv4 header of IHL words (IPv4 raw sockets see the IP header).
     Ipv4,

@@ -18,7 +18,8 @@ impl UdpTransport {
     /// names for their SCTP (source, destination) ports.
     ///
     /// Any other socket of the same user bound with `SO_REUSEPORT` to that port would join
-    /// the group and shift the indices: this is why the kernel only allows it per user.
+    /// the group and shift the indices (the kernel allows this within one user only). The
+    /// sockets stay unconnected: a group with a connected socket ignores the program.
     pub fn bind_workers(cfg: &UdpConfig, workers: usize) -> Result<Vec<Self>, TransportError> {
         let here = tokio::runtime::Handle::current();
         Self::bind_workers_on(cfg, &vec![here; workers])

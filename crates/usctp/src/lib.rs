@@ -6,7 +6,8 @@
 //! association events, and shut down gracefully.
 //!
 //! One driver task per endpoint owns the sans-IO protocol state (`usctp-proto`) and the
-//! sockets; handles talk to it over channels.
+//! sockets; handles talk to it over channels. With [`EndpointConfig::workers`] > 1 each
+//! worker has its own driver, sockets and state, and packets are steered by SCTP ports.
 //!
 //! # Example
 //!
