@@ -54,12 +54,16 @@ async fn rfc9260_9_1_closing_an_endpoint_on_worker_threads_ends_the_threads_and_
     c.worker_threads = true;
     let server = Endpoint::bind(c).await.expect("bind");
     let udp = server.local_udp_port().expect("udp port");
+    // A new thread names itself once it runs: wait for all three.
+    let want = ["usctp-worker-0", "usctp-worker-1", "usctp-worker-2"];
+    let deadline = Instant::now() + Duration::from_secs(2);
     let mut names = worker_threads();
+    while names.len() < want.len() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        names = worker_threads();
+    }
     names.sort();
-    assert_eq!(
-        names,
-        ["usctp-worker-0", "usctp-worker-1", "usctp-worker-2"]
-    );
+    assert_eq!(names, want);
     let mut clients = Vec::new();
     for port in 24_000..24_004u16 {
         let client = bind(&[LO1], port, 1).await;
