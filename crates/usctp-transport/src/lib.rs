@@ -25,6 +25,8 @@ mod fault;
 mod local;
 mod memory;
 mod raw;
+pub mod shard;
+mod shard_bind;
 mod udp;
 mod udp_send;
 

@@ -95,13 +95,22 @@ impl RawTransport {
     /// Without CAP_NET_RAW this fails with [`TransportError::PermissionDenied`], whose text
     /// says so and suggests UDP encapsulation.
     pub fn bind(cfg: &RawConfig) -> Result<Self, TransportError> {
+        Self::bind_with(cfg, None)
+    }
+
+    /// [`bind`](Self::bind), each socket with the socket filter `filter` makes for its
+    /// family (a sharded endpoint's worker, see shard_bind.rs).
+    pub(crate) fn bind_with(
+        cfg: &RawConfig,
+        filter: Option<&dyn Fn(Domain) -> Vec<libc::sock_filter>>,
+    ) -> Result<Self, TransportError> {
         let v4 = if cfg.ipv4 {
-            Some(open(Domain::IPV4, cfg)?)
+            Some(open(Domain::IPV4, cfg, filter)?)
         } else {
             None
         };
         let v6 = if cfg.ipv6 {
-            match open(Domain::IPV6, cfg) {
+            match open(Domain::IPV6, cfg, filter) {
                 Ok(s) => Some(s),
                 Err(TransportError::Io { source, .. })
                     if v4.is_some() && source.raw_os_error() == Some(libc::EAFNOSUPPORT) =>
@@ -150,9 +159,16 @@ pub(crate) fn socket_error(e: io::Error) -> TransportError {
     }
 }
 
-fn open(domain: Domain, cfg: &RawConfig) -> Result<RawSock, TransportError> {
+fn open(
+    domain: Domain,
+    cfg: &RawConfig,
+    filter: Option<&dyn Fn(Domain) -> Vec<libc::sock_filter>>,
+) -> Result<RawSock, TransportError> {
     let socket =
         Socket::new(domain, Type::RAW, Some(Protocol::from(IPPROTO_SCTP))).map_err(socket_error)?;
+    if let Some(f) = filter {
+        crate::shard_bind::attach_raw_filter(&socket, &f(domain))?;
+    }
     socket
         .set_nonblocking(true)
         .map_err(|e| TransportError::io("O_NONBLOCK", e))?;

@@ -93,9 +93,19 @@ pub struct UdpTransport {
 impl UdpTransport {
     /// Bind the sockets. Must be called inside a tokio runtime.
     pub fn bind(cfg: &UdpConfig) -> Result<Self, TransportError> {
+        Self::bind_with(cfg, false)
+    }
+
+    /// [`bind`](Self::bind), with `SO_REUSEPORT` set before binding when `reuse_port`
+    /// (the sockets of a sharded endpoint's workers, see shard_bind.rs).
+    pub(crate) fn bind_with(cfg: &UdpConfig, reuse_port: bool) -> Result<Self, TransportError> {
         let mut port = cfg.port;
         let v4 = if cfg.ipv4 {
-            let s = bind_one(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)), cfg)?;
+            let s = bind_one(
+                SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
+                cfg,
+                reuse_port,
+            )?;
             port =
                 s.io.local_addr()
                     .map_err(|e| TransportError::io("local_addr", e))?
@@ -105,7 +115,11 @@ impl UdpTransport {
             None
         };
         let v6 = if cfg.ipv6 {
-            match bind_one(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)), cfg) {
+            match bind_one(
+                SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
+                cfg,
+                reuse_port,
+            ) {
                 Ok(s) => {
                     port =
                         s.io.local_addr()
@@ -155,7 +169,7 @@ fn no_ipv6(e: &io::Error) -> bool {
     ) || e.raw_os_error() == Some(97) // EAFNOSUPPORT on Linux
 }
 
-fn bind_one(addr: SocketAddr, cfg: &UdpConfig) -> Result<Sock, TransportError> {
+fn bind_one(addr: SocketAddr, cfg: &UdpConfig, reuse_port: bool) -> Result<Sock, TransportError> {
     let what = if addr.is_ipv4() {
         "UDP/IPv4"
     } else {
@@ -167,6 +181,11 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig) -> Result<Sock, TransportError> {
         socket
             .set_only_v6(true)
             .map_err(|e| TransportError::io("IPV6_V6ONLY", e))?;
+    }
+    if reuse_port {
+        socket
+            .set_reuse_port(true)
+            .map_err(|e| TransportError::io("SO_REUSEPORT", e))?;
     }
     // Best effort: the kernel caps these at its limits.
     let _ = socket.set_recv_buffer_size(cfg.buffer_size);

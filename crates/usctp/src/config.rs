@@ -60,6 +60,14 @@ pub struct EndpointConfig {
     /// INIT arrives and again at its COOKIE ECHO; refused INITs are answered with ABORT.
     /// `None` accepts all (subject to `accept`).
     pub accept_filter: Option<AcceptFilter>,
+    /// Workers serving the endpoint (default 1): each has its own sockets, driver task and
+    /// protocol state, and the kernel steers every packet by a hash of its SCTP ports, so
+    /// all paths of an association reach one worker. Associations whose ports are the same
+    /// (say, from one peer endpoint) share a worker. UDP and raw transports only.
+    pub workers: usize,
+    /// Run each worker's driver on a thread of its own with a current-thread runtime
+    /// (default false: tasks on the runtime that calls `bind`).
+    pub worker_threads: bool,
 }
 
 impl EndpointConfig {
@@ -91,6 +99,8 @@ impl EndpointConfig {
             accept: true,
             accept_backlog: 1024,
             accept_filter: None,
+            workers: 1,
+            worker_threads: false,
         }
     }
 

@@ -6,18 +6,29 @@ use std::time::Instant;
 
 use tokio::sync::{mpsc, oneshot, watch, Mutex};
 use usctp_proto::TransportAddr;
-use usctp_transport::{check_local_address, RawTransport, Transport, UdpTransport};
+use usctp_transport::shard::worker_for;
+use usctp_transport::{check_local_address, Transport};
 
 use crate::config::{EndpointConfig, TransportConfig};
 use crate::driver::{AddressOp, Command, Driver};
 use crate::shared::RecvLimits;
+use crate::workers::{self, Counted, Counters, WorkerStats};
 use crate::{Association, BindError, ConnectError, Error};
+
+/// The channels to one worker's driver.
+#[derive(Debug)]
+struct Worker {
+    cmd: mpsc::UnboundedSender<Command>,
+    done: watch::Receiver<bool>,
+    /// What it received (sharded endpoints only).
+    counters: Option<Arc<Counters>>,
+}
 
 #[derive(Debug)]
 struct Inner {
-    cmd: mpsc::UnboundedSender<Command>,
+    /// One (the default), or one per worker, worker `i` at index `i`.
+    workers: Vec<Worker>,
     incoming: Mutex<mpsc::Receiver<Association>>,
-    done: watch::Receiver<bool>,
     port: u16,
     udp_port: Option<u16>,
 }
@@ -29,6 +40,11 @@ struct Inner {
 /// handles and all associations are dropped, the driver finishes the graceful shutdowns
 /// the drops started and then exits, closing its sockets; [`Endpoint::close`] stops it at
 /// once.
+///
+/// With [`EndpointConfig::workers`] > 1 there is one driver per worker, each with its own
+/// sockets: the kernel hands each packet to the worker its SCTP ports hash to
+/// ([`worker_for`](crate::worker_for)), `connect` goes to the same worker, and this handle
+/// covers all of them (accept, addresses, close).
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     inner: Arc<Inner>,
@@ -71,12 +87,20 @@ impl Endpoint {
                 check_local_address(*ip)?;
             }
         }
-        let transport: Arc<dyn Transport> = match &config.transport {
-            TransportConfig::Udp(udp) => Arc::new(UdpTransport::bind(udp)?),
-            TransportConfig::Raw(raw) => Arc::new(RawTransport::bind(raw)?),
-            TransportConfig::Custom(t) => Arc::clone(t),
+        let n = config.workers.max(1);
+        let mut threads = if config.worker_threads {
+            workers::runtimes(n)?
+        } else {
+            Vec::new()
         };
-        let udp_port = transport.local_udp_port();
+        let handles: Vec<_> = if threads.is_empty() {
+            vec![tokio::runtime::Handle::current(); n]
+        } else {
+            threads.iter().map(|rt| rt.handle().clone()).collect()
+        };
+        let transports = workers::transports(&config, &handles)?;
+        threads.reverse(); // popped in worker order below
+        let udp_port = transports.first().and_then(|t| t.local_udp_port());
         let assoc = &config.protocol.association;
         let recv_limits = RecvLimits {
             buffered: usize::try_from(assoc.receive_window)
@@ -84,34 +108,61 @@ impl Endpoint {
                 .max(1),
             message: assoc.max_message_size,
         };
-        let mut core = usctp_proto::Endpoint::new(
-            config.protocol.clone(),
-            config.port,
-            config.local_addrs.clone(),
-            Instant::now(),
-        );
-        core.set_accepting(config.accept);
-        if let Some(f) = config.accept_filter.clone() {
-            core.set_accept_filter(move |i| (f.0)(i));
-        }
-        let (cmd, cmd_rx) = mpsc::unbounded_channel();
         let (incoming_tx, incoming) = mpsc::channel(config.accept_backlog.max(1));
-        let (done_tx, done) = watch::channel(false);
-        let driver = Driver::new(
-            core,
-            transport,
-            cmd_rx,
-            cmd.downgrade(),
-            incoming_tx,
-            done_tx,
-            recv_limits,
-        );
-        tokio::spawn(driver.run());
+        let mut workers = Vec::with_capacity(n);
+        for (i, mut transport) in transports.into_iter().enumerate() {
+            let mut protocol = config.protocol.clone();
+            // Distinct tags and secrets per worker even when the tests fix the seed.
+            protocol.rng_seed = protocol.rng_seed.map(|s| s.wrapping_add(i as u64));
+            let mut core = usctp_proto::Endpoint::new(
+                protocol,
+                config.port,
+                config.local_addrs.clone(),
+                Instant::now(),
+            );
+            core.set_accepting(config.accept);
+            if let Some(f) = config.accept_filter.clone() {
+                core.set_accept_filter(move |i| (f.0)(i));
+            }
+            let counters = (n > 1).then(|| Arc::new(Counters::default()));
+            if let Some(c) = &counters {
+                transport = Arc::new(Counted {
+                    inner: transport,
+                    counters: Arc::clone(c),
+                });
+            }
+            let (cmd, cmd_rx) = mpsc::unbounded_channel();
+            let (done_tx, done) = watch::channel(false);
+            let rt = threads.pop();
+            // On a thread of its own, the worker reports done once its runtime is gone.
+            let (driver_done, thread_done) = match rt {
+                Some(_) => (watch::channel(false).0, Some(done_tx)),
+                None => (done_tx, None),
+            };
+            let driver = Driver::new(
+                core,
+                transport,
+                cmd_rx,
+                cmd.downgrade(),
+                incoming_tx.clone(),
+                driver_done,
+                recv_limits,
+            )
+            .on_worker(i);
+            match (rt, thread_done) {
+                (Some(rt), Some(done_tx)) => workers::spawn_thread(i, rt, driver, done_tx)?,
+                _ => drop(tokio::spawn(driver.run())),
+            }
+            workers.push(Worker {
+                cmd,
+                done,
+                counters,
+            });
+        }
         Ok(Self {
             inner: Arc::new(Inner {
-                cmd,
+                workers,
                 incoming: Mutex::new(incoming),
-                done,
                 port: config.port,
                 udp_port,
             }),
@@ -131,12 +182,30 @@ impl Endpoint {
     }
 
     async fn endpoint_address(&self, op: AddressOp) -> Result<usize, Error> {
-        let (reply, rx) = oneshot::channel();
+        let mut asked = 0;
+        for w in &self.inner.workers {
+            let (reply, rx) = oneshot::channel();
+            w.cmd
+                .send(Command::EndpointAddress(op, reply))
+                .map_err(|_| Error::EndpointClosed)?;
+            asked += rx.await.map_err(|_| Error::EndpointClosed)??;
+        }
+        Ok(asked)
+    }
+
+    /// How many workers serve the endpoint ([`EndpointConfig::workers`]).
+    pub fn workers(&self) -> usize {
+        self.inner.workers.len()
+    }
+
+    /// What each worker received, worker `i` at index `i`; empty with a single worker
+    /// (nothing is counted then).
+    pub fn worker_stats(&self) -> Vec<WorkerStats> {
         self.inner
-            .cmd
-            .send(Command::EndpointAddress(op, reply))
-            .map_err(|_| Error::EndpointClosed)?;
-        rx.await.map_err(|_| Error::EndpointClosed)?
+            .workers
+            .iter()
+            .filter_map(|w| w.counters.as_ref().map(|c| c.snapshot()))
+            .collect()
     }
 
     /// The SCTP port.
@@ -167,7 +236,12 @@ impl Endpoint {
             port,
             reply,
         };
+        // Where the peer's packets will arrive: the worker their ports hash to.
+        let w = worker_for(port, self.inner.port, self.inner.workers.len());
         self.inner
+            .workers
+            .get(w)
+            .ok_or(ConnectError::EndpointClosed)?
             .cmd
             .send(cmd)
             .map_err(|_| ConnectError::EndpointClosed)?;
@@ -181,19 +255,23 @@ impl Endpoint {
         self.inner.incoming.lock().await.recv().await
     }
 
-    /// Abort every association, stop the driver and close the sockets; completes when the
-    /// driver has exited.
+    /// Abort every association, stop the drivers and close the sockets; completes when
+    /// every driver has exited.
     pub async fn close(&self) {
-        let _ = self.inner.cmd.send(Command::Close);
+        for w in &self.inner.workers {
+            let _ = w.cmd.send(Command::Close);
+        }
         self.closed().await;
     }
 
-    /// Completes when the driver has exited.
+    /// Completes when every driver has exited.
     pub async fn closed(&self) {
-        let mut done = self.inner.done.clone();
-        while !*done.borrow_and_update() {
-            if done.changed().await.is_err() {
-                return;
+        for w in &self.inner.workers {
+            let mut done = w.done.clone();
+            while !*done.borrow_and_update() {
+                if done.changed().await.is_err() {
+                    break;
+                }
             }
         }
     }

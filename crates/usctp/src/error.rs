@@ -19,6 +19,10 @@ pub enum BindError {
     /// `bind` was called outside a tokio runtime.
     #[error("Endpoint::bind must run inside a tokio runtime")]
     NoRuntime,
+    /// More than one worker was asked for with a custom transport: each worker binds its
+    /// own sockets, so it needs the UDP or raw transport.
+    #[error("EndpointConfig::workers > 1 needs the UDP or raw transport (each worker binds its own sockets)")]
+    WorkersNeedSockets,
 }
 
 /// Why [`Endpoint::connect`](crate::Endpoint::connect) failed.

@@ -6,7 +6,8 @@
 //! association events, and shut down gracefully.
 //!
 //! One driver task per endpoint owns the sans-IO protocol state (`usctp-proto`) and the
-//! sockets; handles talk to it over channels.
+//! sockets; handles talk to it over channels. With [`EndpointConfig::workers`] > 1 each
+//! worker has its own driver, sockets and state, and packets are steered by SCTP ports.
 //!
 //! # Example
 //!
@@ -51,6 +52,7 @@ mod error;
 mod events;
 mod shared;
 mod stats;
+mod workers;
 
 pub use association::Association;
 pub use config::{AcceptFilter, EndpointConfig, TransportConfig};
@@ -61,6 +63,10 @@ pub use events::Events;
 pub use futures_core::Stream;
 pub use stats::AssocStats;
 pub use usctp_proto::PathStats;
+/// The worker of a sharded endpoint that owns associations between SCTP ports
+/// `(peer, local)`, of `workers` (see [`EndpointConfig::workers`]).
+pub use usctp_transport::shard::worker_for;
+pub use workers::WorkerStats;
 
 pub use usctp_proto::Message;
 pub use usctp_proto::{

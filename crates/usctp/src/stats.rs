@@ -29,6 +29,9 @@ pub struct AssocStats {
     pub messages_sent: u64,
     /// Messages handed to the application (or waiting for `recv`).
     pub messages_received: u64,
+    /// The worker that owns the association (0 unless
+    /// [`EndpointConfig::workers`](crate::EndpointConfig::workers) > 1).
+    pub worker: usize,
 }
 
 impl AssocStats {
@@ -46,6 +49,7 @@ impl AssocStats {
             auth: core.auth,
             messages_sent: sent,
             messages_received: received,
+            worker: 0,
         }
     }
 }

@@ -56,6 +56,8 @@ pub(crate) struct Driver {
     /// No more commands can arrive (every handle is gone).
     orphaned: bool,
     closing: bool,
+    /// Which worker of a sharded endpoint this is (reported in stats).
+    worker: usize,
 }
 
 impl Driver {
@@ -81,7 +83,14 @@ impl Driver {
             limits,
             orphaned: false,
             closing: false,
+            worker: 0,
         }
+    }
+
+    /// This driver is worker `worker` of a sharded endpoint.
+    pub fn on_worker(mut self, worker: usize) -> Self {
+        self.worker = worker;
+        self
     }
 
     pub async fn run(mut self) {
@@ -247,7 +256,11 @@ impl Driver {
                 let s = self
                     .ep
                     .association(id)
-                    .map(|a| crate::AssocStats::of(a, sent, received));
+                    .map(|a| crate::AssocStats::of(a, sent, received))
+                    .map(|s| crate::AssocStats {
+                        worker: self.worker,
+                        ..s
+                    });
                 let _ = reply.send(s);
             }
             Command::Dropped(id) => {

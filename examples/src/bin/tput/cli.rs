@@ -90,6 +90,14 @@ pub struct ClientArgs {
     /// Seconds to wait for the handshake.
     #[arg(long, default_value_t = 10.0)]
     pub connect_timeout: f64,
+    /// Associations sending at once, each from its own endpoint (its own SCTP port, so that a
+    /// server with `--workers` spreads them); prints each and the aggregate.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub assocs: u16,
+    /// SCTP port of the first association's endpoint (the next ones count up); default: one
+    /// from the process id.
+    #[arg(long)]
+    pub sport: Option<u16>,
 }
 
 /// Options of both roles: addresses, ports, transport, tunables, output.
@@ -146,6 +154,14 @@ pub struct Common {
     /// usctp's driver task hand over without cross-thread wake-ups).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: u16,
+    /// Endpoint workers, each with its own sockets and driver, packets steered by SCTP ports
+    /// (`EndpointConfig::workers`; give `--threads` as many to run them in parallel).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub workers: u16,
+    /// Run each endpoint worker on a thread of its own (a current-thread runtime each)
+    /// instead of as a task on tput's runtime.
+    #[arg(long)]
+    pub worker_threads: bool,
 }
 
 impl Common {
@@ -170,6 +186,8 @@ impl Common {
             TransportConfig::Udp(udp)
         };
         let mut cfg = EndpointConfig::new(self.local.clone(), port, transport);
+        cfg.workers = usize::from(self.workers);
+        cfg.worker_threads = self.worker_threads;
         let a = &mut cfg.protocol.association;
         if let Some(v) = self.rwnd {
             a.receive_window = v;

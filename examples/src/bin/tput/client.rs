@@ -50,29 +50,68 @@ where
     (ok, err)
 }
 
-/// Run the client; returns the exit status.
+/// Run the client: `--assocs` associations at once, each from its own endpoint; returns
+/// the exit status.
 pub async fn run(args: ClientArgs) -> i32 {
+    let args = std::sync::Arc::new(args);
+    let base = args.sport.unwrap_or_else(ephemeral_port);
+    let start = Instant::now();
+    let cpu0 = Cpu::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..args.assocs {
+        let args = std::sync::Arc::clone(&args);
+        let port = base.wrapping_add(i).max(1);
+        tasks.spawn(async move { one(&args, port).await });
+    }
+    let (mut status, mut bytes, mut ok) = (0, 0u64, 0u16);
+    while let Some(r) = tasks.join_next().await {
+        match r {
+            Ok(Ok(report)) => {
+                bytes += report.bytes;
+                ok += u16::from(report.end == "shutdown");
+            }
+            Ok(Err(s)) => status = s,
+            Err(e) => status = super::fail(&format!("task: {e}")),
+        }
+    }
+    if args.assocs > 1 {
+        let s = start.elapsed().as_secs_f64();
+        let cpu = Cpu::now().since(cpu0);
+        println!(
+            "tput client aggregate: {} associations ({ok} shut down), {bytes} bytes in {s:.3} s: \
+             goodput {:.2} MB/s; cpu {:.3} s user + {:.3} s sys",
+            args.assocs,
+            bytes as f64 / s / 1e6,
+            cpu.user.as_secs_f64(),
+            cpu.sys.as_secs_f64(),
+        );
+    }
+    status
+}
+
+/// One association from an endpoint on SCTP `port`: its report, or the exit status.
+async fn one(args: &ClientArgs, port: u16) -> Result<Report, i32> {
     let c = &args.common;
-    let mut cfg = match c.endpoint(ephemeral_port(), 0) {
+    let mut cfg = match c.endpoint(port, 0) {
         Ok(cfg) => cfg,
-        Err(e) => return super::fail(&e),
+        Err(e) => return Err(super::fail(&e)),
     };
     let a = &mut cfg.protocol.association;
     a.outbound_streams = a.outbound_streams.max(args.streams);
     a.max_message_size = a.max_message_size.max(args.length);
     if args.length == 0 {
-        return super::fail("--length must be at least 1");
+        return Err(super::fail("--length must be at least 1"));
     }
     let ep = match Endpoint::bind(cfg).await {
         Ok(ep) => ep,
-        Err(e) => return super::fail(&format!("bind: {e}")),
+        Err(e) => return Err(super::fail(&format!("bind: {e}"))),
     };
     let peers: Vec<_> = args.remote.iter().map(|ip| c.peer(*ip)).collect();
     let limit = Duration::from_secs_f64(args.connect_timeout.max(0.0));
     let assoc = match tokio::time::timeout(limit, ep.connect(&peers, c.port)).await {
         Ok(Ok(a)) => a,
-        Ok(Err(e)) => return super::fail(&format!("connect: {e}")),
-        Err(_) => return super::fail("connect: timed out"),
+        Ok(Err(e)) => return Err(super::fail(&format!("connect: {e}"))),
+        Err(_) => return Err(super::fail("connect: timed out")),
     };
     let cpu0 = Cpu::now();
     let start = Instant::now();
@@ -138,5 +177,8 @@ pub async fn run(args: ClientArgs) -> i32 {
     report.print(c.json);
     drop(assoc);
     ep.close().await;
-    i32::from(report.end != "shutdown" && !args.abort)
+    if report.end != "shutdown" && !args.abort {
+        return Err(1);
+    }
+    Ok(report)
 }

@@ -46,13 +46,14 @@ impl Count {
 
 type Live = Arc<Mutex<Vec<Arc<Mutex<Count>>>>>;
 
-async fn peer_addrs(a: &Association) -> Vec<IpAddr> {
+/// The peer's addresses, primary first, and the endpoint worker that owns `a`.
+async fn peer_addrs(a: &Association) -> (Vec<IpAddr>, usize) {
     let Some(st) = a.stats().await else {
-        return Vec::new();
+        return (Vec::new(), 0);
     };
     let mut paths = st.paths;
     paths.sort_by_key(|p| p.id != st.primary);
-    paths.into_iter().map(|p| p.remote.ip).collect()
+    (paths.into_iter().map(|p| p.remote.ip).collect(), st.worker)
 }
 
 /// Receive until the association ends; returns its report.
@@ -94,14 +95,20 @@ pub async fn run(args: ServerArgs) -> i32 {
     let mut next_id = 0u64;
     let mut ended = 0u64;
     let mut totals = (0u64, 0u64);
+    let mut per_worker = vec![0u64; ep.workers()];
+    let cpu0 = Cpu::now();
     loop {
         tokio::select! {
             a = ep.accept() => {
                 let Some(a) = a else { break };
                 next_id += 1;
+                let (peer, worker) = peer_addrs(&a).await;
+                if let Some(n) = per_worker.get_mut(worker) {
+                    *n += 1;
+                }
                 let count = Arc::new(Mutex::new(Count {
                     id: next_id,
-                    peer: peer_addrs(&a).await,
+                    peer,
                     messages: 0,
                     bytes: 0,
                     accepted: Instant::now(),
@@ -141,9 +148,14 @@ pub async fn run(args: ServerArgs) -> i32 {
             }
         }
     }
+    let cpu = Cpu::now().since(cpu0);
+    let cpu_s = (cpu.user + cpu.sys).as_secs_f64();
     eprintln!(
-        "tput server: {ended} associations ended; total {} messages, {} bytes",
-        totals.0, totals.1
+        "tput server: {ended} associations ended; total {} messages, {} bytes; associations \
+         per worker {per_worker:?}; process cpu {cpu_s:.3} s = {:.2} cpu-s/GB in all",
+        totals.0,
+        totals.1,
+        cpu_s / (totals.1.max(1) as f64 / 1e9),
     );
     ep.close().await;
     0
