@@ -10,7 +10,7 @@ use usctp_transport::{check_local_address, RawTransport, Transport, UdpTransport
 
 use crate::config::{EndpointConfig, TransportConfig};
 use crate::driver::{AddressOp, Command, Driver};
-use crate::shared::RecvLimits;
+use crate::shared::{RecvLimits, SendLimits};
 use crate::{Association, BindError, ConnectError, Error};
 
 #[derive(Debug)]
@@ -84,6 +84,10 @@ impl Endpoint {
                 .max(1),
             message: assoc.max_message_size,
         };
+        let send_limits = SendLimits {
+            budget: assoc.send_queue_limit,
+            message: assoc.max_message_size,
+        };
         let mut core = usctp_proto::Endpoint::new(
             config.protocol.clone(),
             config.port,
@@ -104,7 +108,7 @@ impl Endpoint {
             cmd.downgrade(),
             incoming_tx,
             done_tx,
-            recv_limits,
+            (recv_limits, send_limits),
         );
         tokio::spawn(driver.run());
         Ok(Self {
