@@ -94,10 +94,11 @@ impl SendQueue {
 
     /// Open the budget of `limit` bytes, messages up to `max` bytes on `streams` streams.
     pub fn open(&self, limit: usize, max: usize, streams: u16) {
-        // Permits are counted in u32 per acquire: larger messages cannot be waited for.
-        let limit = limit.clamp(1, Semaphore::MAX_PERMITS);
         let mut q = self.lock();
+        // As the core: a message above the queue limit could never be accepted. Permits
+        // are counted in u32 per acquire: larger messages cannot be waited for.
         q.max = max.min(limit).min(u32::MAX as usize);
+        let limit = limit.clamp(1, Semaphore::MAX_PERMITS);
         q.streams = streams;
         drop(q);
         self.budget.add_permits(limit);

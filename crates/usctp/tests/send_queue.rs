@@ -12,8 +12,9 @@ use std::time::Duration;
 
 use common::{fast, LO1};
 use tokio::time::timeout;
+use usctp::TransportConfig;
+use usctp::{AbandonReason, FaultyTransport, MemoryNetwork, SendOptions, TransportAddr};
 use usctp::{Association, CloseReason, Endpoint, EndpointConfig, Error, Event, Faults};
-use usctp::{FaultyTransport, MemoryNetwork, TransportAddr, TransportConfig};
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -301,4 +302,35 @@ async fn rfc9260_9_2_shutdown_delivers_messages_still_in_the_submission_queue() 
         .expect("in time")
         .expect("shutdown");
     assert_eq!(recv_tags(&b, 5).await, [0, 1, 2, 3, 4]);
+}
+
+#[tokio::test]
+async fn rfc7496_3_3_a_higher_priority_message_makes_room_when_the_budget_is_spent() {
+    let faults = Faults::new(14);
+    let (_c, _s, a, _b) = pair(8_000, &faults).await;
+    faults.block_sends_to(LO1);
+    let low = SendOptions::new(0).priority(10);
+    for i in 0..8 {
+        at_once(a.send_with(msg(i, 1000), low.clone()))
+            .await
+            .expect("send");
+    }
+    // The budget is spent; the core abandons an unsent lower-priority message for this one.
+    let high = SendOptions::new(0).priority(0);
+    at_once(a.send_with(msg(8, 1000), high))
+        .await
+        .expect("room made");
+    loop {
+        match timeout(WAIT, a.event()).await.expect("event in time") {
+            Some(Event::Abandoned(m)) => {
+                assert_eq!(m.reason, AbandonReason::Priority);
+                assert!(!m.sent);
+                break;
+            }
+            Some(_) => {}
+            None => panic!("ended"),
+        }
+    }
+    // Still exact: nothing more fits without the priority policy.
+    assert!(!sends_within(&a, msg(9, 1), Duration::from_millis(200)).await);
 }
