@@ -133,6 +133,9 @@ impl Association {
     /// lower-priority messages; that wait is not cancel-safe (dropped, the message may or may
     /// not have been queued).
     pub async fn send_with(&self, data: impl Into<Bytes>, opts: SendOptions) -> Result<(), Error> {
+        // The fast path never waits: take part in tokio's cooperative budget so that a loop
+        // of sends still lets the driver (and other tasks on this thread) run.
+        tokio::task::consume_budget().await;
         let m = Submission::new(data.into(), opts);
         let sendq = &self.shared.sendq;
         let r = match sendq.try_push(m) {
