@@ -14,7 +14,7 @@ use usctp_benches::dcsctp_pair::DcsctpPair;
 use usctp_benches::report::{markdown, median, Row};
 use usctp_benches::sctp_proto_pair::SctpProtoPair;
 use usctp_benches::usctp_pair::UsctpPair;
-use usctp_benches::{bulk, failover, handshake, memory, Contender, PairConfig};
+use usctp_benches::{bulk, failover, handshake, hol, memory, Contender, PairConfig};
 
 struct Counting;
 
@@ -175,6 +175,63 @@ fn in_memory(a: &Args, rows: &mut Vec<Row>) {
     }
 }
 
+/// 100-byte messages: messages per CPU second, usctp against sctp-proto.
+fn small_messages(a: &Args, rows: &mut Vec<Row>) {
+    let cfg = PairConfig::default();
+    let size = 100;
+    let total = if a.quick { 1 << 20 } else { 32 << 20 };
+    let (mut us, mut sp) = (Samples::default(), Samples::default());
+    for run in 0..a.runs {
+        eprintln!("in memory {size} B, run {}", run + 1);
+        for i in 0..2 {
+            if (run + i) % 2 == 0 {
+                sample::<UsctpPair>(&mut us, &cfg, size, total);
+            } else {
+                sample::<SctpProtoPair>(&mut sp, &cfg, size, total);
+            }
+        }
+    }
+    let per_s = |s: &Samples| median(&s.mb) * 1e6 / size as f64;
+    rows.push(Row {
+        scenario: format!("in memory, {size} B messages"),
+        metric: "messages per CPU second ↑".into(),
+        usctp: per_s(&us),
+        peer: "sctp-proto".into(),
+        peer_value: Some(per_s(&sp)),
+    });
+}
+
+/// Head-of-line blocking across streams (RFC 8260 §1) on the simulator: usctp with I-DATA
+/// against usctp with DATA, virtual time.
+fn head_of_line(a: &Args, rows: &mut Vec<Row>) {
+    let (mut small, mut large) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
+    for seed in 1..=a.runs as u64 {
+        for (i, i_data) in [true, false].into_iter().enumerate() {
+            let r = hol::run(seed, i_data).expect("head-of-line run: both messages arrive");
+            eprintln!(
+                "head of line, I-DATA {i_data}: 100 B after {:?}, 4 MiB after {:?}",
+                r.small, r.large
+            );
+            small[i].push(r.small.as_secs_f64() * 1000.0);
+            large[i].push(r.large.as_secs_f64() * 1000.0);
+        }
+    }
+    let scenario = "sim, 10 ms RTT, 100 Mbit/s: 100 B on stream 1 sent right after 4 MiB on \
+        stream 0; usctp with I-DATA vs with DATA";
+    for (metric, v) in [
+        ("100 B message delivered after, virtual ms ↓", &small),
+        ("4 MiB message delivered after, virtual ms ↓", &large),
+    ] {
+        rows.push(Row {
+            scenario: scenario.into(),
+            metric: metric.into(),
+            usctp: median(&v[0]),
+            peer: "usctp with DATA".into(),
+            peer_value: Some(median(&v[1])),
+        });
+    }
+}
+
 fn handshakes(a: &Args, rows: &mut Vec<Row>) {
     let cfg = PairConfig::default();
     let n = if a.quick { 500 } else { 50_000 };
@@ -295,8 +352,14 @@ fn main() {
     if want("inmem") {
         in_memory(&a, &mut rows);
     }
+    if want("small") {
+        small_messages(&a, &mut rows);
+    }
     if want("handshake") {
         handshakes(&a, &mut rows);
+    }
+    if want("hol") {
+        head_of_line(&a, &mut rows);
     }
     if want("failover") {
         failover_rows(&a, &mut rows);

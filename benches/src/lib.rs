@@ -9,6 +9,8 @@ pub mod cpu;
 pub mod dcsctp_pair;
 pub mod failover;
 pub mod handshake;
+pub mod hol;
+pub mod latency;
 pub mod link;
 pub mod memory;
 pub mod report;

@@ -7,6 +7,9 @@
 //! stops the run at once with the stack's reason on stderr. Messages larger than the
 //! receive window reach the receiver in pieces (partial delivery) and are joined there.
 //!
+//! `--scheduler` picks the sender's stream scheduler (RFC 8260 §3) and `--stream-priority`
+//! its per-stream values; `--i-data` lets it interleave fragments.
+//!
 //! ```text
 //! cargo run --release -p usctp-examples --example sim_transfer -- \
 //!     --seed 7 --loss 0.2 --reorder 0.05 --duplicate 0.05 --messages 1000 --size 1200
@@ -15,7 +18,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use usctp::AssociationConfig;
+use usctp::{AssociationConfig, Extensions, StreamScheduler};
 use usctp_testkit::{run_transfer, PrPolicy, TransferSpec};
 
 /// Bulk transfer over the deterministic simulator.
@@ -64,6 +67,33 @@ struct Args {
     /// PR-SCTP policy of every message: `ttl:MS` (lifetime) or `rtx:N` (retransmissions).
     #[arg(long)]
     pr: Option<PrPolicy>,
+    /// Stream scheduler of the sender (RFC 8260 §3): fcfs, rr, rr-packet, priority, fb, wfq.
+    #[arg(long, default_value_t = StreamScheduler::default())]
+    scheduler: StreamScheduler,
+    /// Per-stream priority (lower first) or WFQ weight of the sender: `S:V[,S:V...]`.
+    #[arg(long)]
+    stream_priority: Option<Priorities>,
+    /// Offer I-DATA on both ends (RFC 8260): the scheduler then picks per fragment.
+    #[arg(long)]
+    i_data: bool,
+}
+
+/// `S:V[,S:V...]`: (stream, value) pairs.
+#[derive(Debug, Clone)]
+struct Priorities(Vec<(u16, u16)>);
+
+impl std::str::FromStr for Priorities {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let n = |x: &str| x.trim().parse::<u16>().map_err(|e| format!("{x:?}: {e}"));
+        s.split(',')
+            .map(|item| {
+                let (st, v) = item.split_once(':').ok_or("expected S:V")?;
+                Ok((n(st)?, n(v)?))
+            })
+            .collect::<Result<_, String>>()
+            .map(Self)
+    }
 }
 
 fn main() -> ExitCode {
@@ -74,6 +104,10 @@ fn main() -> ExitCode {
         .unwrap_or(a.size.max(assoc.max_message_size));
     assoc.max_message_size = max;
     assoc.send_queue_limit = assoc.send_queue_limit.max(max);
+    assoc.scheduler = a.scheduler;
+    if a.i_data {
+        assoc.extensions = assoc.extensions.with(Extensions::I_DATA);
+    }
     let spec = TransferSpec {
         assoc,
         seed: a.seed,
@@ -89,6 +123,7 @@ fn main() -> ExitCode {
         trace: a.trace,
         pcap: a.pcap,
         pr: a.pr,
+        stream_priorities: a.stream_priority.map(|p| p.0).unwrap_or_default(),
         ..TransferSpec::default()
     };
     let r = run_transfer(&spec);

@@ -371,10 +371,32 @@ fn client_option_values_are_checked() {
             &["server", "--udp-port=7191", "--ootb-heartbeat=ignore"],
             "Invalid ootb-heartbeat [ignore]: abort or drop\n",
         ),
+        (
+            &["server", "--udp-port=7192", "--scheduler=lifo"],
+            "Invalid scheduler [lifo]\n",
+        ),
+        (
+            &["server", "--udp-port=7193", "--stream-priority=1:2,3"],
+            "Invalid stream-priority [1:2,3]\n",
+        ),
     ];
     for (args, err) in cases {
         let out = run(args, b"", Duration::from_secs(10));
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert_eq!(text(&out.stderr), *err, "{args:?}");
+    }
+}
+
+#[test]
+fn usctp_help_lists_the_stream_scheduler_options() {
+    let default = usctp::AssociationConfig::default().scheduler;
+    for cmd in ["server", "client", "ctraffic"] {
+        let help = usctp_help(cmd);
+        let line = option_line(&help, "scheduler");
+        assert!(line.ends_with(&format!("(default {default}) ")), "{line}");
+        for name in usctp::StreamScheduler::ALL.map(|s| s.name()) {
+            assert!(line.contains(name), "{name}: {line}");
+        }
+        option_line(&help, "stream-priority");
     }
 }

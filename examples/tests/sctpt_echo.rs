@@ -1,5 +1,5 @@
 //! `sctpt server`'s services seen from a usctp peer in the test over UDP encapsulation on
-//! loopback (UDP ports 7130-7133, 7138-7139): echo answers on the message's stream, with its PPID and
+//! loopback (UDP ports 7130-7139): echo answers on the message's stream, with its PPID and
 //! U flag, as usrsctp's echo_server does; daytime sends on stream 0 with PPID 0, the
 //! kernel's defaults, and shuts down.
 
@@ -9,7 +9,7 @@ use std::time::Duration;
 use usctp::{Association, Endpoint, EndpointConfig, SendOptions, TransportAddr};
 
 mod sctpt_util;
-use sctpt_util::Server;
+use sctpt_util::{run, text, Server};
 
 const LO: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 const LIMIT: Duration = Duration::from_secs(10);
@@ -102,4 +102,52 @@ async fn advertise_lists_other_addresses_than_the_bound_ones() {
     ep.close().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     drop(server.stop());
+}
+
+/// `--scheduler` and `--stream-priority` (RFC 8260 §3) on both ends: the values are set on
+/// each association once it is up, and one beyond the outbound streams is refused.
+#[tokio::test]
+async fn echo_with_a_stream_scheduler_and_stream_priorities() {
+    let server = Server::start(&[
+        "--addr=127.0.0.1",
+        "--port=6134",
+        "--udp-port=7134",
+        "--scheduler=priority",
+        "--stream-priority=0:5,1:1",
+    ]);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (ep, a) = connect(7135, 6134, 7134).await;
+    for stream in [0u16, 1] {
+        a.send(stream, "scheduled").await.expect("send");
+        let m = tokio::time::timeout(LIMIT, a.recv())
+            .await
+            .expect("echo in time")
+            .expect("echo");
+        assert_eq!((m.stream.0, &m.payload[..]), (stream, &b"scheduled"[..]));
+    }
+    a.shutdown().await.expect("graceful close");
+    ep.close().await;
+    let client = |udp: &str, priorities: &str| {
+        let args = [
+            "client",
+            "--addr=127.0.0.1",
+            "--laddr=127.0.0.1",
+            "--port=6134",
+            udp,
+            "--encap-port=7134",
+            "--size=100",
+            "--scheduler=wfq",
+            priorities,
+        ];
+        run(&args, b"", LIMIT)
+    };
+    let ok = client("--udp-port=7136", "--stream-priority=0:3");
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let refused = client("--udp-port=7137", "--stream-priority=10:3");
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(
+        text(&refused.stderr),
+        "stream-priority 10:3: stream 10 is not below the 10 outbound streams\n"
+    );
+    drop(server);
 }

@@ -75,6 +75,7 @@ struct opts {
 	const char *bindx_add, *peer_primary, *bindx_rem; /* the address steps */
 	unsigned long send_after;                    /* messages sent after the steps */
 	unsigned step_ms;                            /* receiving after each step */
+	unsigned long ping_ms;                       /* client: ping-pong for this long */
 };
 
 static const char peer_usage[] =
@@ -117,6 +118,9 @@ static const char peer_usage[] =
 	"  --bindx-rem ADDR    then remove ADDR (SCTP_BINDX_REM_ADDR: ASCONF DELETE-IP)\n"
 	"  --step MS           receive for MS after each of those steps (default 1000)\n"
 	"  --send-after N      then send N more messages (their idx follow --send's)\n"
+	"  --ping MS           client, instead of the actions: send a --size message, wait for\n"
+	"                      its echo, again for MS; print round-trip percentiles (usrsctp\n"
+	"                      peer only)\n"
 	"  -h, --help\n"
 	"PR-SCTP and stream reconfiguration (all of SCTP_ENABLE_RESET_STREAM_REQ, _RESET_ASSOC_REQ,\n"
 	"_CHANGE_ASSOC_REQ) are always enabled; every notification is subscribed to and printed.\n";
@@ -197,7 +201,7 @@ static void parse_args(struct opts *o, int argc, char **argv, unsigned udp_defau
 		{"verbose", 0, 0, 'v'}, {"help", 0, 0, 'h'}, {"auth-chunks", 1, 0, 'c'},
 		{"hmac", 1, 0, 'M'}, {"asconf", 0, 0, 'C'}, {"bindx-add", 1, 0, 'D'},
 		{"peer-primary", 1, 0, 'Y'}, {"bindx-rem", 1, 0, 'E'}, {"step", 1, 0, 'Z'},
-		{"send-after", 1, 0, 'N'}, {0, 0, 0, 0}};
+		{"send-after", 1, 0, 'N'}, {"ping", 1, 0, 'G'}, {0, 0, 0, 0}};
 	int c, role = 0, rudp_set = 0;
 	memset(o, 0, sizeof *o);
 	o->rport = 5001;
@@ -274,6 +278,7 @@ static void parse_args(struct opts *o, int argc, char **argv, unsigned udp_defau
 		case 'E': o->bindx_rem = optarg; break;
 		case 'Z': o->step_ms = (unsigned)parse_num(optarg, "step"); break;
 		case 'N': o->send_after = parse_num(optarg, "count"); break;
+		case 'G': o->ping_ms = parse_num(optarg, "ping"); break;
 		case 'h': usage_exit(argv[0], udp_default, 0); break;
 		default: usage_exit(argv[0], udp_default, 2);
 		}

@@ -60,6 +60,15 @@ pub struct DatagramMeta {
     pub dst: IpAddr,
 }
 
+/// An address a path may go to or come from: unicast only (RFC 9260 §5.1.2: what cannot
+/// be used is ignored).
+pub(crate) fn is_unicast(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => !(v4.is_unspecified() || v4.is_multicast() || v4.is_broadcast()),
+        IpAddr::V6(v6) => !(v6.is_unspecified() || v6.is_multicast()),
+    }
+}
+
 /// A packet the caller must send: the bytes were appended to the caller's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Transmit {
@@ -69,6 +78,9 @@ pub struct Transmit {
     pub src: Option<IpAddr>,
     /// Length of the SCTP packet appended to the buffer.
     pub len: usize,
+    /// The packet is a retransmission larger than the path MTU now allows: send it without
+    /// DF so that IPv4 routers may fragment it (RFC 9260 §7.3). Every other packet keeps DF.
+    pub may_fragment: bool,
 }
 
 #[cfg(test)]

@@ -116,6 +116,27 @@ pub struct AssociationConfig {
     /// checksum 0 and received ones with checksum 0 accepted. `None`: every packet carries
     /// and needs a CRC32c. Default: `None`.
     pub zero_checksum: Option<u32>,
+    /// How the peer numbers the fragments of an I-DATA message after the first (RFC 8260
+    /// §2.1), for sending and receiving. Default: as the RFC says.
+    pub i_data_fsn: FsnNumbering,
+    /// Which stream's message goes next (RFC 8260 §3); per-stream priorities and weights
+    /// are set with `Association::set_stream_priority`. Without I-DATA the scheduler
+    /// decides between whole messages, with I-DATA between fragments. Default: round robin.
+    pub scheduler: crate::StreamScheduler,
+}
+
+/// The Fragment Sequence Numbers of an I-DATA message's fragments after the first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum FsnNumbering {
+    /// RFC 8260 §2.1: the first fragment is FSN 0 (its field carries the PPID), the second
+    /// 1, and so on. usrsctp and FreeBSD number them so.
+    #[default]
+    Rfc8260,
+    /// The second fragment is FSN 0, the third 1: what Linux kernel SCTP sends and expects
+    /// (checked against 6.1). With the RFC's numbering a Linux receiver never completes a
+    /// fragmented message, and its fragments break ours; set this for Linux peers.
+    SecondIsZero,
 }
 
 /// PLPMTUD parameters (RFC 8899 §5.1). Probes are HEARTBEAT + PAD (§6.2.1); the search
@@ -233,6 +254,8 @@ impl Default for AssociationConfig {
             adaptation_indication: None,
             plpmtud: None,
             zero_checksum: None,
+            i_data_fsn: FsnNumbering::Rfc8260,
+            scheduler: crate::StreamScheduler::RoundRobin,
         }
     }
 }

@@ -80,6 +80,9 @@ pub struct Datagram {
     pub dst: Addr,
     /// The payload, for example an SCTP common header and chunks.
     pub payload: Bytes,
+    /// Sent without DF: over IPv4 a link with a smaller MTU fragments it (and the receiver
+    /// reassembles it) instead of dropping it. IPv6 routers never fragment (RFC 8200 §5).
+    pub may_fragment: bool,
 }
 
 impl Datagram {
@@ -95,6 +98,7 @@ impl Datagram {
             src: self.dst,
             dst: self.src,
             payload,
+            may_fragment: false,
         }
     }
 }
@@ -118,6 +122,7 @@ mod tests {
             src,
             dst,
             payload: Bytes::from(vec![0; 100]),
+            may_fragment: false,
         };
         assert_eq!(d(Addr::raw(v4), Addr::raw(v4)).wire_len(), 120);
         assert_eq!(d(Addr::udp(v4, 9899), Addr::udp(v4, 9899)).wire_len(), 128);

@@ -28,7 +28,7 @@
 //!     fn poll_transmit(&mut self, _now: Instant) -> Option<Datagram> {
 //!         let payload = Bytes::from_static(b"hi");
 //!         std::mem::take(&mut self.pending)
-//!             .then(|| Datagram { src: self.me, dst: self.peer, payload })
+//!             .then(|| Datagram { src: self.me, dst: self.peer, payload, may_fragment: false })
 //!     }
 //! }
 //!

@@ -36,6 +36,14 @@ pub enum RunError {
         /// The stack's reason.
         error: AssocError,
     },
+    /// A stream's priority or weight was refused (a stream beyond the outbound streams).
+    #[error("stream priority of stream {stream}: {error}")]
+    StreamPriority {
+        /// The stream.
+        stream: u16,
+        /// The stack's reason.
+        error: AssocError,
+    },
 }
 
 /// Fit `cfg`, used by both ends, to a run that sends on `streams` streams: ask for that many

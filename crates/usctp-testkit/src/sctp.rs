@@ -152,6 +152,7 @@ impl Node for SctpNode {
             src,
             dst,
             payload: Bytes::copy_from_slice(&self.buf),
+            may_fragment: t.may_fragment,
         })
     }
 

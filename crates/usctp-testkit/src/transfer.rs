@@ -47,6 +47,9 @@ pub struct TransferSpec {
     pub pcap: Option<std::path::PathBuf>,
     /// Send every message with this PR-SCTP policy (PR-SCTP is then offered by both ends).
     pub pr: Option<PrPolicy>,
+    /// (stream, value) priorities or weights set on the sender's association for its stream
+    /// scheduler (`assoc.scheduler`, RFC 8260 §3) before it sends.
+    pub stream_priorities: Vec<(u16, u16)>,
 }
 
 /// A PR-SCTP policy for every message of a transfer (RFC 7496).
@@ -101,6 +104,7 @@ impl Default for TransferSpec {
             trace: false,
             pcap: None,
             pr: None,
+            stream_priorities: Vec::new(),
         }
     }
 }
@@ -280,6 +284,15 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
             return stopped(r, RunError::Connect(e));
         }
     };
+    for &(stream, value) in &spec.stream_priorities {
+        let r = sim.with_node(client, |n, _| {
+            n.ep.with_association(id, |a| a.set_stream_priority(stream, value))
+        });
+        if let Some(Err(error)) = r {
+            let r = report(spec, 0, &sim, (client, server), "error");
+            return stopped(r, RunError::StreamPriority { stream, error });
+        }
+    }
     // Feed the queue as back-pressure allows.
     let mut next = 0usize;
     let mut held: Option<(u16, Bytes)> = None;

@@ -14,13 +14,13 @@ use usctp_proto::{
     AssocError, AssociationConfig, Event, Extensions, ReconfigRequest, ReconfigResult,
     StreamDirection,
 };
-use usctp_wire::chunk::{Chunk, CookieAck, ReConfig};
+use usctp_wire::chunk::{Chunk, CookieAck, IData, ReConfig};
 use usctp_wire::param::{
     AddIncomingStreamsRequest, AddOutgoingStreamsRequest, IncomingSsnResetRequest,
     OutgoingSsnResetRequest, Parameter, ReconfigurationResponse, SsnTsnResetRequest,
     SupportedExtensions,
 };
-use usctp_wire::{Packet, StreamId, Tsn};
+use usctp_wire::{Mid, Packet, StreamId, Tsn};
 
 const RE_CONFIG: u8 = 0x82;
 
@@ -624,4 +624,47 @@ fn rfc6525_5_1_1_unanswered_request_counts_against_association_max_retrans() {
         "two retransmissions, then the association gives up"
     );
     assert!(t.saw(|e| *e == Event::Closed(usctp_proto::CloseReason::CommunicationLost)));
+}
+
+/// The same with I-DATA in force (RFC 8260 §2.3: a reset sets the stream's MIDs back to 0):
+/// I-DATA past the deferred reset's last TSN carries the MIDs that follow the reset and waits
+/// for it, acknowledged, rather than being taken for an old message.
+#[test]
+fn rfc6525_5_2_2_i_data_past_the_last_tsn_waits_for_the_deferred_reset() {
+    let mut cfg = reconfig_cfg();
+    cfg.extensions = Extensions::RECONFIG.with(Extensions::I_DATA);
+    let offer = SupportedExtensions {
+        chunk_types: vec![RE_CONFIG, 0x40],
+    };
+    let mut t = Tester::connected_offering(cfg, vec![offer.into()]);
+    let idata = |tsn: u32, stream: u16, mid: u32, payload: &'static [u8]| {
+        Chunk::IData(IData {
+            tsn: Tsn(tsn),
+            stream: StreamId(stream),
+            mid: Mid(mid),
+            beginning: true,
+            ending: true,
+            payload: Bytes::from_static(payload),
+            ..IData::default()
+        })
+    };
+    t.send(vec![idata(TSN0, 1, 0, b"a")]);
+    t.send(vec![idata(TSN0 + 2, 1, 2, b"c")]);
+    let out = t.send(vec![reconfig(vec![out_reset(TSN0, TSN0 + 2, &[1])])]);
+    assert_eq!(responses(&out), [(TSN0, ReconfigResult::InProgress)]);
+    // MID 0 again, past the last TSN, and a fragment of another message after it.
+    t.send(vec![idata(TSN0 + 3, 1, 0, b"d")]);
+    t.send(vec![idata(TSN0 + 4, 2, 0, b"x")]);
+    let out = t.send(vec![idata(TSN0 + 4, 2, 0, b"x")]);
+    let gaps: Vec<_> = sacks(&out)
+        .iter()
+        .flat_map(|s| s.gap_blocks.iter().map(|g| (g.start, g.end)))
+        .collect();
+    assert_eq!(gaps, [(2, 4)], "TSN0+2..TSN0+4 acked");
+    assert_eq!(t.messages(), [&b"a"[..], b"x"]);
+    let out = t.send(vec![idata(TSN0 + 1, 1, 1, b"b")]);
+    assert_eq!(responses(&out), [(TSN0, ReconfigResult::SuccessPerformed)]);
+    assert_eq!(t.messages(), [&b"b"[..], b"c", b"d"]);
+    t.send(vec![idata(TSN0 + 5, 1, 1, b"e")]);
+    assert_eq!(t.messages(), [&b"e"[..]]);
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use common::tester::*;
 use common::Pair;
-use usctp_proto::{AssociationConfig, CloseReason, Extensions};
+use usctp_proto::{AssociationConfig, CloseReason, Extensions, FsnNumbering};
 use usctp_sim::LinkConfig;
 use usctp_testkit::{run_transfer, PrPolicy, TransferSpec};
 use usctp_wire::chunk::{Chunk, IData, IForwardTsn, IForwardTsnStream};
@@ -163,7 +163,10 @@ fn rfc8260_2_3_pr_sctp_with_i_data_abandons_with_i_forward_tsn() {
 
 /// The SUT connected to a tester that offers I-DATA (and PR-SCTP when `pr`).
 fn i_data_tester(pr: bool) -> Tester {
-    let mut cfg = with_i_data(quiet());
+    i_data_tester_with(pr, with_i_data(quiet()))
+}
+
+fn i_data_tester_with(pr: bool, mut cfg: AssociationConfig) -> Tester {
     let mut types = vec![0x40];
     let mut extra = Vec::new();
     if pr {
@@ -362,4 +365,46 @@ fn rfc8260_2_3_2_an_out_of_date_i_forward_tsn_still_skips_its_messages() {
     };
     t.send(vec![Chunk::IForwardTsn(skip)]);
     assert_eq!(t.messages(), [Bytes::from_static(b"after")]);
+}
+
+/// Linux numbers the fragments after the first from FSN 0 (the first one's FSN is 0 too,
+/// implied); `FsnNumbering::SecondIsZero` speaks that both ways. With the RFC's numbering its
+/// second fragment repeats FSN 0 and the message's framing is broken.
+#[test]
+fn rfc8260_2_1_fsn_numbering_of_linux_peers_both_ways() {
+    let linux_fragments = || {
+        vec![
+            idata(TSN0, 1, 0, 0, b"ab", true, false),
+            idata(TSN0 + 1, 1, 0, 0, b"cd", false, false),
+            idata(TSN0 + 2, 1, 0, 1, b"ef", false, true),
+        ]
+    };
+    let mut cfg = with_i_data(quiet());
+    cfg.i_data_fsn = FsnNumbering::SecondIsZero;
+    let mut t = i_data_tester_with(false, cfg);
+    for c in linux_fragments() {
+        t.send(vec![c]);
+    }
+    assert_eq!(t.messages(), [&b"abcdef"[..]]);
+
+    let now = t.now;
+    let from = t.log.len();
+    t.user(|a| {
+        a.send_with(now, pattern(3000), &Default::default())
+            .unwrap()
+    });
+    t.run(Duration::from_millis(10));
+    let fsns: Vec<_> = i_data_of(&t.log[from..])
+        .iter()
+        .map(|d| (d.beginning, d.fsn.0))
+        .collect();
+    assert_eq!(fsns, [(true, 0), (false, 0), (false, 1)]);
+
+    // The same fragments with the RFC's numbering: a broken message, the association ends.
+    let mut t = i_data_tester(false);
+    for c in linux_fragments() {
+        t.send(vec![c]);
+    }
+    assert!(t.messages().is_empty());
+    assert!(t.saw(|e| matches!(e, usctp_proto::Event::Closed(_))));
 }

@@ -233,3 +233,50 @@ fn rfc8899_4_lost_probes_count_no_path_error() {
         .events_of(id)
         .any(|e| matches!(e, usctp_proto::Event::PathStateChanged { .. })));
 }
+
+/// RFC 9260 §7.3: DATA chunks sent at 9000 bytes before the path shrank keep their TSNs and
+/// cannot be cut again (§6.9); their retransmissions leave without DF, so that an IPv4 router
+/// fragments them, and a transfer of large messages survives the black hole. The path goes
+/// potentially failed with the first T3-rtx; the probe that checks the PLPMTU (RFC 8899 §4.3)
+/// is sent all the same, or the black hole would never be found.
+#[test]
+fn rfc9260_7_3_a_retransmission_too_large_for_the_path_leaves_without_df() {
+    let mut p = Pair::new(SEED, 1, link(), config(Duration::from_secs(600)));
+    let id = p.establish();
+    p.sim.run_for(Duration::from_secs(2));
+    assert_eq!(mtu(&p, id), 9000);
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let s = Rc::clone(&sent);
+    let client_ip = common::addr(1, 0);
+    p.sim.observe(move |e: &usctp_sim::Event<'_>| {
+        let d = e.datagram;
+        if e.kind == EventKind::Sent && d.src.ip == client_ip {
+            let heartbeat = d.payload.get(12) == Some(&4);
+            s.borrow_mut()
+                .push((d.wire_len(), d.may_fragment, heartbeat));
+        }
+    });
+
+    for _ in 0..40 {
+        assert!(p.send(0, Bytes::from(vec![9u8; 20_000])));
+    }
+    p.sim.run_for(Duration::from_millis(15));
+    assert!(delivered(&p) < 40, "the change comes mid-transfer");
+    sent.borrow_mut().clear();
+    set_link_mtu(&mut p, 1400);
+    p.sim.run_for(Duration::from_secs(60));
+    assert_eq!(delivered(&p), 40, "seed {SEED}: transfer completes");
+    assert!(!p
+        .sim
+        .node(p.client)
+        .events_of(id)
+        .any(|e| matches!(e, usctp_proto::Event::Closed(_))));
+    let sent = sent.borrow();
+    let without_df: Vec<usize> = sent.iter().filter(|s| s.1).map(|s| s.0).collect();
+    assert!(!without_df.is_empty(), "old chunks were resent without DF");
+    assert!(without_df.iter().all(|&len| len > 1400), "{without_df:?}");
+    // The probes that found the black hole keep DF: they ask whether a size gets through.
+    assert!(sent.iter().any(|s| s.2 && s.0 > 1400));
+    assert!(sent.iter().all(|s| !(s.2 && s.1)));
+    assert!(mtu(&p, id) <= 1400);
+}

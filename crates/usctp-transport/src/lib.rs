@@ -18,6 +18,7 @@
 //! [`check_local_address`] tells whether an address is assigned to this host.
 #![deny(unsafe_code)]
 
+mod dont_fragment;
 mod error;
 mod errqueue;
 mod fault;
@@ -61,6 +62,9 @@ pub struct Outgoing<'a> {
     pub src: Option<IpAddr>,
     /// The SCTP packet.
     pub data: &'a [u8],
+    /// Send it without DF (RFC 9260 §7.3: a retransmission larger than the path MTU);
+    /// never part of a GSO batch.
+    pub may_fragment: bool,
 }
 
 /// A way to send and receive SCTP packets, driven by polling (so it can be used as a trait

@@ -322,6 +322,11 @@ fn recv_v6(fd: i32, buf: &mut [u8]) -> io::Result<Option<Datagram>> {
 }
 
 fn send_one(fd: i32, pkt: &Outgoing<'_>) -> io::Result<()> {
+    let v6 = pkt.dst.ip.is_ipv6();
+    crate::dont_fragment::send_maybe_fragmented(fd, v6, pkt.may_fragment, || sendmsg_one(fd, pkt))
+}
+
+fn sendmsg_one(fd: i32, pkt: &Outgoing<'_>) -> io::Result<()> {
     let iov = [IoSlice::new(pkt.data)];
     let r = match (pkt.dst.ip, pkt.src) {
         (IpAddr::V4(dst), src) => {

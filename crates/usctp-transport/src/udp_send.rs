@@ -3,10 +3,13 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
 use tokio::io::Interest;
+
+use crate::dont_fragment::send_maybe_fragmented;
 
 use crate::{Outgoing, UdpTransport};
 
@@ -92,8 +95,11 @@ impl UdpTransport {
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                 Poll::Ready(Ok(())) => {}
             }
+            let fd = s.io.as_raw_fd();
+            let v6 = pkt.dst.ip.is_ipv6();
             match s.io.try_io(Interest::WRITABLE, || {
-                s.state.try_send((&s.io).into(), &transmit)
+                let send = || s.state.try_send((&s.io).into(), &transmit);
+                send_maybe_fragmented(fd, v6, pkt.may_fragment && segment.is_none(), send)
             }) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 r => {

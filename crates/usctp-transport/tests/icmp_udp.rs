@@ -23,6 +23,7 @@ async fn port_unreachable_is_reported_with_the_quoted_packet() {
         dst,
         src: None,
         data: &packet,
+        may_fragment: false,
     };
     poll_fn(|cx| t.poll_send(cx, &out)).await.expect("send");
     let mut reports = Vec::new();

@@ -13,9 +13,19 @@ const A: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1));
 const B: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
 
 async fn send(t: &impl Transport, dst: TransportAddr, src: Option<IpAddr>, data: &[u8]) {
-    poll_fn(|cx| t.poll_send(cx, &Outgoing { dst, src, data }))
-        .await
-        .expect("send");
+    poll_fn(|cx| {
+        t.poll_send(
+            cx,
+            &Outgoing {
+                dst,
+                src,
+                data,
+                may_fragment: false,
+            },
+        )
+    })
+    .await
+    .expect("send");
 }
 
 async fn recv(t: &impl Transport) -> Option<Datagram> {

@@ -335,6 +335,24 @@ impl Association {
             .await
     }
 
+    /// Set outbound `stream`'s value for the stream scheduler
+    /// (`AssociationConfig::scheduler`, RFC 8260 §3): its priority with
+    /// [`StreamScheduler::Priority`](crate::StreamScheduler::Priority) (lower goes first), its
+    /// weight with [`StreamScheduler::WeightedFair`](crate::StreamScheduler::WeightedFair);
+    /// other schedulers ignore it. Streams not below the outbound stream count are refused.
+    pub async fn set_stream_priority(&self, stream: u16, value: u16) -> Result<(), Error> {
+        let (reply, rx) = oneshot::channel();
+        let cmd = Command::SetStreamPriority(self.id, stream, value, reply);
+        self.ask(cmd, rx).await
+    }
+
+    /// Outbound `stream`'s priority or weight (0 unless set).
+    pub async fn stream_priority(&self, stream: u16) -> Result<u16, Error> {
+        let (reply, rx) = oneshot::channel();
+        self.ask(Command::StreamPriority(self.id, stream, reply), rx)
+            .await
+    }
+
     /// Add SCTP AUTH endpoint-pair shared key `key_id` (RFC 4895 §6.1), or replace the key
     /// with that identifier. Needs AUTH in force ([`Extensions::AUTH`](crate::Extensions::AUTH)
     /// on both sides); endpoint-wide keys go in `AssociationConfig::auth_keys`.

@@ -66,11 +66,11 @@ pub use usctp_proto::PathStats;
 pub use usctp_proto::Message;
 pub use usctp_proto::{
     AbandonReason, AbandonedMessage, AssocId, AssociationConfig, CloseReason, Event, Extensions,
-    Incoming, PathState, PrStats, SendOptions, State,
+    Incoming, PathState, PrStats, SendOptions, State, StreamScheduler,
 };
 pub use usctp_proto::{AddressRequest, AssocError, PathCounters, PathId, PathOrigin};
 pub use usctp_proto::{AuthKeyError, AuthStats, HmacAlgorithm, SharedKeys};
-pub use usctp_proto::{ReconfigRequest, ReconfigResult, StreamDirection};
+pub use usctp_proto::{FsnNumbering, ReconfigRequest, ReconfigResult, StreamDirection};
 pub use usctp_transport::{
     kernel_sctp_loaded, Faults, FaultyTransport, MemoryNetwork, MemoryTransport, RawConfig,
     RawTransport, Transport, TransportAddr, TransportError, UdpConfig, UdpStats, UdpTransport,

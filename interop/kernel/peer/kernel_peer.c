@@ -261,6 +261,10 @@ int main(int argc, char **argv)
 	int af;
 
 	parse_args(&o, argc, argv, 0);
+	if (o.ping_ms) {
+		fprintf(stderr, "kernel_peer: --ping is the usrsctp peer's only\n");
+		return 2;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	alarm(o.timeout_s); /* the default action ends the process: a hung test cannot stay */

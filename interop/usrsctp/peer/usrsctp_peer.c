@@ -16,7 +16,9 @@
  * --ppid, --pr ttl:MS|rtx:N), then does --reset-streams, --reset-assoc, --add-streams in that
  * order (each retried while another reconfiguration request is outstanding), then receives
  * (--echo: sends each message back) for --hold ms or until the peer ends the association,
- * then closes gracefully. Output lines and exit status: peer_common.h.
+ * then closes gracefully. Output lines and exit status: peer_common.h. With --ping MS the
+ * client instead sends one --size message at a time and waits for its echo, for MS, and
+ * prints "rtts=N p50_us=.. p99_us=.. p999_us=.." (benches/udp-pingpong).
  *
  * Build: gcc -Wall -Wextra -Werror -O2 -o usrsctp_peer usrsctp_peer.c -lusrsctp -lpthread
  */
@@ -218,6 +220,82 @@ static int peer_bindx(struct sockaddr_storage *ss, socklen_t len, int add)
 
 #include "../../common/peer_actions.h"
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+/* The q quantile of n sorted round trips (nearest rank), in microseconds. */
+static double quantile_us(const long long *v, size_t n, double q)
+{
+	size_t rank = (size_t)(q * (double)n + 0.999999);
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return n ? (double)v[rank - 1] / 1000.0 : 0.0;
+}
+
+/* ping: blocking send of one message, blocking receive of its echo (notifications skipped),
+ * for o.ping_ms; prints the round trips' percentiles. 0 or 1 (an error or a short echo). */
+static int ping(void)
+{
+	static unsigned char out[1 << 16], in[1 << 16];
+	size_t cap = 1 << 22, n = 0;
+	long long *rtt = malloc(cap * sizeof *rtt);
+	long long end = now_ns() + (long long)o.ping_ms * 1000000LL;
+	if (!rtt || o.size > sizeof out) {
+		fprintf(stderr, "usrsctp_peer: --ping: --size at most %zu\n", sizeof out);
+		return 1;
+	}
+	fill_msg(out, o.size, 0);
+	usrsctp_set_non_blocking(sock, 0);
+	while (now_ns() < end && n < cap) {
+		struct sctp_sndinfo si = {.snd_sid = (uint16_t)o.sid};
+		long long t0 = now_ns();
+		if (usrsctp_sendv(sock, out, o.size, NULL, 0, &si, sizeof si, SCTP_SENDV_SNDINFO,
+				  0) < 0) {
+			fprintf(stderr, "usrsctp_peer: --ping sendv: %s\n", strerror(errno));
+			return 1;
+		}
+		for (;;) {
+			struct sctp_rcvinfo ri;
+			socklen_t infolen = sizeof ri, fromlen = 0;
+			unsigned infotype = 0;
+			int flags = 0;
+			ssize_t r = usrsctp_recvv(sock, in, sizeof in, NULL, &fromlen, &ri, &infolen,
+						  &infotype, &flags);
+			if (r <= 0) {
+				fprintf(stderr, "usrsctp_peer: --ping recvv: %s\n",
+					r ? strerror(errno) : "association ended");
+				return 1;
+			}
+			if (flags & MSG_NOTIFICATION)
+				continue;
+			if (!(flags & MSG_EOR) || (size_t)r != o.size) {
+				fprintf(stderr, "usrsctp_peer: --ping: echo of %zd bytes, sent %zu\n", r,
+					o.size);
+				return 1;
+			}
+			break;
+		}
+		rtt[n++] = now_ns() - t0;
+	}
+	qsort(rtt, n, sizeof *rtt, cmp_ll);
+	printf("rtts=%zu p50_us=%.1f p99_us=%.1f p999_us=%.1f\n", n, quantile_us(rtt, n, 0.5),
+	       quantile_us(rtt, n, 0.99), quantile_us(rtt, n, 0.999));
+	free(rtt);
+	return 0;
+}
+
 static void print_up(void)
 {
 	struct sctp_status st;
@@ -293,6 +371,13 @@ int main(int argc, char **argv)
 		sock = s;
 	}
 	print_up();
+	if (o.ping_ms && !o.server) {
+		failed = ping();
+		usrsctp_close(sock);
+		for (int i = 0; i < 100 && usrsctp_finish() != 0; i++)
+			usleep(100000);
+		return failed;
+	}
 	usrsctp_set_non_blocking(sock, 1);
 	pump(0);
 	actions();

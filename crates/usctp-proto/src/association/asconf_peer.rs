@@ -13,6 +13,7 @@ use usctp_wire::chunk::{Asconf, AsconfAck};
 use usctp_wire::param::{ErrorCauseIndication, Parameter, SuccessIndication};
 
 use super::Association;
+use crate::addr::is_unicast;
 use crate::asconf::Serial;
 use crate::event::Event;
 use crate::path::{select_local, PathId, PathOrigin};
@@ -27,14 +28,6 @@ fn copy(p: &Parameter) -> Bytes {
     let mut raw = Vec::new();
     Parameter::write_list(std::slice::from_ref(p), &mut raw);
     raw.into()
-}
-
-/// An address a path may go to (RFC 9260 §5.1.2: unicast only).
-fn usable(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => !(v4.is_unspecified() || v4.is_multicast() || v4.is_broadcast()),
-        IpAddr::V6(v6) => !(v6.is_unspecified() || v6.is_multicast()),
-    }
 }
 
 impl Association {
@@ -169,7 +162,7 @@ impl Association {
             )
         };
         let unresolvable = || UnresolvableAddress::of(&Parameter::from(addr)).into();
-        if !usable(remote.ip) || (local.is_none() && !self.local_addrs.is_empty()) {
+        if !is_unicast(remote.ip) || (local.is_none() && !self.local_addrs.is_empty()) {
             return Err(unresolvable());
         }
         if self.paths.find(remote).is_some() {

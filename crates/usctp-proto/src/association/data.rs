@@ -4,10 +4,12 @@ use std::time::Instant;
 
 use usctp_wire::cause::{ErrorCause, InvalidStreamIdentifier, NoUserData, ProtocolViolation};
 use usctp_wire::chunk::{Data, IData, OperationError, Sack};
+use usctp_wire::Fsn;
 
 use super::Association;
+use crate::config::FsnNumbering;
 use crate::event::CloseReason;
-use crate::rx::RxOutcome;
+use crate::rx::{AsideChunk, RxOutcome};
 use crate::tx::SackOutcome;
 
 impl Association {
@@ -16,7 +18,8 @@ impl Association {
         if !self.state.accepts_peer_data() {
             return;
         }
-        if self.set_aside_for_reset(d) {
+        let key = (d.tsn, d.stream, d.payload.len());
+        if self.set_aside_for_reset(key, || AsideChunk::Data(d.clone())) {
             return; // RFC 6525 §5.2.2 E2
         }
         let Some(rx) = self.receiver() else { return };
@@ -29,6 +32,20 @@ impl Association {
         if !self.state.accepts_peer_data() {
             return;
         }
+        let key = (d.tsn, d.stream, d.payload.len());
+        if self.set_aside_for_reset(key, || AsideChunk::IData(d.clone())) {
+            return; // RFC 6525 §5.2.2 E2, with MIDs (RFC 8260 §2.3)
+        }
+        let renumbered;
+        let d = if self.cfg.i_data_fsn == FsnNumbering::SecondIsZero && !d.beginning {
+            renumbered = IData {
+                fsn: Fsn(d.fsn.0.wrapping_add(1)),
+                ..d.clone()
+            };
+            &renumbered
+        } else {
+            d
+        };
         let Some(rx) = self.receiver() else { return };
         let outcome = rx.on_idata(d);
         self.on_rx_outcome(outcome);

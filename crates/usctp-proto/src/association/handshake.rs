@@ -14,20 +14,13 @@ use usctp_wire::param::{self, Parameter};
 use usctp_wire::{Tsn, VerificationTag};
 
 use super::{AssocContext, Association, State};
+use crate::addr::is_unicast;
 use crate::auth::{AuthParams, PeerAuth};
 use crate::event::{CloseReason, Event};
 use crate::path::PathId;
 use crate::setup::CookieContents;
 use crate::timer::TimerKind;
 use crate::{AddrList, DatagramMeta, Extensions, TransportAddr};
-
-/// Unicast addresses a peer may list (RFC 9260 §5.1.2: ignore what cannot be used).
-fn usable(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => !(v4.is_unspecified() || v4.is_multicast() || v4.is_broadcast()),
-        IpAddr::V6(v6) => !(v6.is_unspecified() || v6.is_multicast()),
-    }
-}
 
 /// The peer's transport addresses from an INIT / INIT ACK: the packet's source first, then
 /// each listed address (same encapsulation as the source), bounded by `max`.
@@ -36,7 +29,7 @@ pub(crate) fn peer_addresses(params: &[Parameter], src: TransportAddr, max: usiz
     let listed = params
         .iter()
         .filter_map(Parameter::address)
-        .filter(|ip| usable(*ip));
+        .filter(|ip| is_unicast(*ip));
     for ip in listed {
         let a = TransportAddr {
             ip,

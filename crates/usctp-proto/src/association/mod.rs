@@ -14,6 +14,7 @@ mod output;
 mod plpmtud;
 mod reconfig;
 mod reconfig_peer;
+mod scheduling;
 mod shutdown;
 mod state;
 mod stats;

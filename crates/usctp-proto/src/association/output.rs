@@ -5,10 +5,11 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use usctp_wire::chunk::{types as chunk_types, Chunk};
-use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
+use usctp_wire::{CommonHeader, Fsn, PacketBuilder, VerificationTag};
 
 use super::{Association, State};
 use crate::auth::{auth_overhead, push_authenticated};
+use crate::config::FsnNumbering;
 use crate::path::PathId;
 use crate::Transmit;
 
@@ -87,14 +88,11 @@ impl Association {
             None if self.may_send_data() => rtx_path,
             None => return None,
         };
-        let (remote, mut local, max) = {
+        let (remote, mut local, path_max) = {
             let p = self.paths.get(dest)?;
-            (
-                p.remote,
-                p.local,
-                p.max_packet().max(self.oversized_rtx_packet()),
-            )
+            (p.remote, p.local, p.max_packet())
         };
+        let max = path_max.max(self.oversized_rtx_packet());
         let first = self
             .pending
             .front()
@@ -148,6 +146,7 @@ impl Association {
             dst: remote,
             src: local,
             len,
+            may_fragment: len > path_max,
         })
     }
 
@@ -292,9 +291,14 @@ impl Association {
             if sent && self.tx.defer_new_data(room, limit) {
                 break;
             }
-            let Some(d) = self.tx.next_wire_chunk(now, dest, room) else {
+            let Some(mut d) = self.tx.next_wire_chunk(now, dest, room) else {
                 break;
             };
+            if let Chunk::IData(i) = &mut d {
+                if !i.beginning && self.cfg.i_data_fsn == FsnNumbering::SecondIsZero {
+                    i.fsn = Fsn(i.fsn.0.wrapping_sub(1));
+                }
+            }
             let pushed = push_authenticated(b, self.auth.as_deref(), auth_at, &d);
             debug_assert!(pushed, "next_chunk respects max_payload");
             sent = true;
@@ -303,6 +307,7 @@ impl Association {
             }
         }
         if sent {
+            self.tx.packet_end();
             self.burst_left = self.burst_left.saturating_sub(1);
             if let Some(p) = self.paths.get_mut(dest) {
                 p.last_data_sent = Some(now);

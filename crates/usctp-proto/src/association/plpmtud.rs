@@ -43,7 +43,15 @@ impl Association {
         let Some(p) = self.paths.get_mut(path) else {
             return;
         };
-        let active = p.state == PathState::Active;
+        // Searching needs a working path: there a lost probe says the size is too big. The
+        // check after a T3-rtx also runs on a potentially failed path, which the same lost
+        // packets made one (RFC 7829): else a black hole would never be found (RFC 8899 §4.3).
+        let validating = p
+            .plpmtud
+            .as_ref()
+            .is_some_and(|s| s.phase == PmtuPhase::Validate);
+        let active =
+            p.state == PathState::Active || (validating && p.state == PathState::PotentiallyFailed);
         let Some(s) = p.plpmtud.as_mut() else {
             return;
         };
@@ -64,7 +72,6 @@ impl Association {
             return;
         };
         if !active {
-            // Probes only on a working path: a loss there says nothing about size.
             self.timers
                 .set(TimerKind::Plpmtud(path), now + cfg.probe_timer);
             return;
@@ -198,10 +205,12 @@ impl Association {
             p.counters.packets_sent += 1;
             p.counters.bytes_sent += len as u64;
         }
+        // A probe must never be fragmented: it asks whether its size gets through whole.
         Some(Transmit {
             dst: remote,
             src: local,
             len,
+            may_fragment: false,
         })
     }
 }

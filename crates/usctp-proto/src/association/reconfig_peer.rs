@@ -4,16 +4,17 @@
 
 use std::time::Instant;
 
-use usctp_wire::chunk::{Data, ReConfig};
+use usctp_wire::chunk::ReConfig;
 use usctp_wire::param::{
     IncomingSsnResetRequest, NextTsns, OutgoingSsnResetRequest, Parameter, ReconfigResult,
     ReconfigurationResponse,
 };
-use usctp_wire::StreamId;
+use usctp_wire::{StreamId, Tsn};
 
 use super::{Association, State};
 use crate::event::Event;
 use crate::reconfig::{known_params, request_seq, Check, DeferredReset, Request, StreamDirection};
+use crate::rx::AsideChunk;
 
 /// How a request is answered.
 struct Answer {
@@ -165,22 +166,26 @@ impl Association {
 
     /// RFC 6525 §5.2.2 E2: while a reset is deferred, DATA past its last TSN on the streams
     /// it resets is queued (acknowledged, not delivered) until the reset is performed.
-    /// Returns whether `d` was taken (or dropped) here.
-    pub(super) fn set_aside_for_reset(&mut self, d: &Data) -> bool {
+    /// Returns whether the chunk (`d`'s TSN, stream and length) was taken (or dropped) here.
+    pub(super) fn set_aside_for_reset(
+        &mut self,
+        (tsn, stream, len): (Tsn, StreamId, usize),
+        d: impl FnOnce() -> AsideChunk,
+    ) -> bool {
         let waits = self
             .reconfig
             .as_deref()
             .and_then(|r| r.deferred.as_ref())
-            .is_some_and(|def| def.holds(d.tsn, d.stream));
+            .is_some_and(|def| def.holds(tsn, stream));
         if !waits {
             return false;
         }
         let Some(rx) = self.receiver() else {
             return false;
         };
-        if let Some(t) = rx.take_aside(d) {
+        if let Some(t) = rx.take_aside(tsn, len) {
             if let Some(r) = self.reconfig.as_deref_mut() {
-                r.aside.push((t, d.clone()));
+                r.aside.push((t, d()));
             }
         }
         true

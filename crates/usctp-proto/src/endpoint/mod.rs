@@ -306,6 +306,7 @@ impl Endpoint {
                 dst: r.dst,
                 src: r.src,
                 len: r.packet.len(),
+                may_fragment: false,
             });
         }
         while let Some(&id) = self.ready.front() {

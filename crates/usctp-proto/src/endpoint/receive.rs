@@ -9,17 +9,10 @@ use usctp_wire::{ChecksumCheck, CommonHeader, Packet, ParseOptions};
 
 use super::peer_key::PeerKey;
 use super::Endpoint;
+use crate::addr::is_unicast;
 use crate::auth::ReceivedPacket;
 use crate::event::AssocId;
 use crate::DatagramMeta;
-
-/// Unicast source addresses only (RFC 9260 §8.4 rule 1).
-pub(super) fn is_unicast(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => !(v4.is_unspecified() || v4.is_multicast() || v4.is_broadcast()),
-        IpAddr::V6(v6) => !(v6.is_unspecified() || v6.is_multicast()),
-    }
-}
 
 impl Endpoint {
     /// Process one received datagram (the SCTP packet, without IP/UDP headers).

@@ -67,7 +67,7 @@ pub(crate) struct Reconfig {
     pub held: Held,
     /// DATA chunks past a deferred reset's last TSN, with their unwrapped TSNs, waiting for
     /// it (RFC 6525 §5.2.2 E2). Bounded by the receive window, which counts their bytes.
-    pub aside: Vec<(u64, usctp_wire::chunk::Data)>,
+    pub aside: Vec<(u64, crate::rx::AsideChunk)>,
 }
 
 impl Reconfig {

@@ -38,6 +38,8 @@ use sack_timing::SackTiming;
 use stream_order::StreamOrder;
 use tsn_tracker::{TsnStatus, TsnTracker};
 
+pub(crate) use stream_reset::AsideChunk;
+
 /// A user message, or a piece of one, ready for the application.
 ///
 /// A message larger than the partial delivery point

@@ -1,7 +1,7 @@
 //! The receiver's part in stream reconfiguration (RFC 6525 §5.2.2, §5.2.4, §5.2.5): incoming
 //! streams back to SSN 0 (and MID 0 with I-DATA), the TSN restart of an SSN/TSN reset, more inbound streams.
 
-use usctp_wire::chunk::Data;
+use usctp_wire::chunk::{Data, IData};
 use usctp_wire::{StreamId, Tsn};
 
 use super::tsn_tracker::TsnStatus;
@@ -48,16 +48,23 @@ impl Receiver {
     }
 }
 
+/// A chunk kept aside while a reset of its stream waits (RFC 6525 §5.2.2 E2): DATA, or
+/// I-DATA when that is in force (RFC 8260 §2.3: the reset sets the MIDs back to 0).
+#[derive(Debug, Clone)]
+pub(crate) enum AsideChunk {
+    Data(Data),
+    IData(IData),
+}
+
 impl Receiver {
     /// RFC 6525 §5.2.2 E2: a DATA chunk past a deferred reset's Sender's Last Assigned TSN,
     /// on a stream that reset concerns, carries the SSNs that follow the reset: it is
     /// acknowledged (its TSN recorded, its bytes counted against the window) but kept aside
     /// until the reset is performed. Returns its unwrapped TSN when it was taken; `None`
     /// when it is a duplicate or there is no room (dropped, as `on_data` would).
-    pub(crate) fn take_aside(&mut self, chunk: &Data) -> Option<u64> {
+    pub(crate) fn take_aside(&mut self, tsn: Tsn, len: usize) -> Option<u64> {
         self.timing.on_chunk(self.tracker.has_gaps());
-        let len = chunk.payload.len();
-        let t = match self.tracker.classify(chunk.tsn) {
+        let t = match self.tracker.classify(tsn) {
             TsnStatus::New(t) if len > 0 && self.fits(t, len) => t,
             _ => {
                 self.timing.mark_urgent();
@@ -71,7 +78,11 @@ impl Receiver {
 
     /// A chunk kept aside by [`Self::take_aside`], now that its stream was reset: into
     /// reassembly and delivery like any other.
-    pub(crate) fn replay(&mut self, t: u64, chunk: &Data) {
+    pub(crate) fn replay(&mut self, t: u64, chunk: &AsideChunk) {
+        let chunk = match chunk {
+            AsideChunk::Data(d) => d,
+            AsideChunk::IData(d) => return self.replay_idata(d),
+        };
         if chunk.stream.0 >= self.inbound_streams {
             self.held = self.held.saturating_sub(chunk.payload.len());
             return;
@@ -86,6 +97,20 @@ impl Receiver {
         if !self.reassembly.is_idle() {
             // A broken framing here was the peer's; it only stalls its own stream.
             let _ = self.progress_partial();
+        }
+    }
+
+    /// An I-DATA chunk kept aside: into its stream's reassembly, as `on_idata` would (its
+    /// bytes were counted when it was taken).
+    fn replay_idata(&mut self, chunk: &IData) {
+        if chunk.stream.0 >= self.inbound_streams {
+            self.held = self.held.saturating_sub(chunk.payload.len());
+            return;
+        }
+        let pd_point = self.pd_point;
+        // A broken framing here was the peer's; it only stalls its own stream.
+        if let Ok(released) = self.interleaved.insert(chunk, pd_point, &mut self.ready) {
+            self.held = self.held.saturating_sub(released);
         }
     }
 }

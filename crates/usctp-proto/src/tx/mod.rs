@@ -10,6 +10,7 @@ mod congestion;
 mod i_forward;
 mod outstanding;
 mod sack_processing;
+mod scheduler;
 mod send_options;
 mod send_queue;
 mod sender;
@@ -27,6 +28,7 @@ use crate::path::PathId;
 pub use abandon::{AbandonReason, AbandonedMessage, PrStats};
 #[cfg(test)]
 use congestion::{AckEvent, CongestionControl};
+pub use scheduler::StreamScheduler;
 pub use send_options::SendOptions;
 pub(crate) use sender::Sender;
 

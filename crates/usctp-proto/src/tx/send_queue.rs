@@ -1,5 +1,5 @@
-//! User messages waiting for their first transmission: one FIFO per stream, a round-robin
-//! stream scheduler, SSN assignment and fragmentation.
+//! User messages waiting for their first transmission: one FIFO per stream, the stream
+//! scheduler's turns (RFC 8260 §3), SSN assignment and fragmentation.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -9,6 +9,7 @@ use bytes::Bytes;
 use usctp_wire::{Ppid, Ssn, StreamId};
 
 use super::abandon::{AbandonReason, AbandonedMessage, PrMessage};
+use super::scheduler::{Sched, StreamScheduler};
 use super::{SendError, SendOptions};
 
 mod interleave;
@@ -43,6 +44,8 @@ struct Pending {
     payload: Bytes,
     sack_immediately: bool,
     pr: Option<Arc<PrMessage>>,
+    /// Position in the order messages were queued (FCFS).
+    seq: u64,
 }
 
 #[derive(Debug, Default)]
@@ -52,10 +55,24 @@ struct OutStream {
     next_mid: u32,
     next_unordered_mid: u32,
     queue: VecDeque<Pending>,
+    /// With I-DATA, `seq` of the stream's message cut after a fragment to let another
+    /// stream's go (RFC 8260 §3), held in `SendQueue::parked`: at most one per stream, so
+    /// MIDs leave a stream in order.
+    parked: Option<u64>,
+    /// Priority or weight, as the scheduler reads it.
+    value: u16,
 }
 
-/// The message being fragmented: the scheduler finishes it before moving on, because DATA
-/// fragments of one message need consecutive TSNs (RFC 9260 §6.9).
+impl OutStream {
+    /// `seq` of the message the stream would send next (its parked one first).
+    fn candidate(&self) -> Option<u64> {
+        self.parked.or_else(|| self.queue.front().map(|m| m.seq))
+    }
+}
+
+/// A message being fragmented. With DATA its turn lasts until its last fragment, because
+/// fragments of one message need consecutive TSNs (RFC 9260 §6.9); with I-DATA it is parked
+/// after each fragment.
 #[derive(Debug)]
 struct InProgress {
     stream: StreamId,
@@ -68,6 +85,7 @@ struct InProgress {
     sack_immediately: bool,
     pr: Option<Arc<PrMessage>>,
     offset: usize,
+    seq: u64,
 }
 
 /// Bounds on what `push` accepts.
@@ -83,12 +101,17 @@ pub(crate) struct Limits {
 pub(crate) struct SendQueue {
     /// Streams that were ever used; the map keeps their next SSN.
     streams: BTreeMap<u16, OutStream>,
-    /// Streams with queued messages, each once, in round-robin order.
-    ready: VecDeque<u16>,
+    /// Whose turn is next, among the streams with a message to start or resume.
+    sched: Sched,
+    /// The message of the stream whose turn it is.
     current: Option<InProgress>,
-    /// With I-DATA, messages cut after a fragment to let another stream's go (RFC 8260).
-    parked: VecDeque<InProgress>,
+    /// With I-DATA, messages cut after a fragment (one per stream at most); kept apart so
+    /// that the per-stream state stays small.
+    parked: Vec<InProgress>,
+    /// I-DATA in force: a turn is one fragment, not one message.
     interleave: bool,
+    /// `seq` of the next message queued.
+    next_seq: u64,
     /// User bytes not yet sent (including the rest of `current`).
     bytes: usize,
     /// Queued messages with a lifetime: `drop_expired` has nothing to look at without them.
@@ -98,13 +121,14 @@ pub(crate) struct SendQueue {
 }
 
 impl SendQueue {
-    pub(super) fn new(outbound_streams: u16, limits: Limits) -> Self {
+    pub(super) fn new(outbound_streams: u16, limits: Limits, scheduler: StreamScheduler) -> Self {
         Self {
             streams: BTreeMap::new(),
-            ready: VecDeque::new(),
+            sched: Sched::new(scheduler),
             current: None,
-            parked: VecDeque::new(),
+            parked: Vec::new(),
             interleave: false,
+            next_seq: 0,
             bytes: 0,
             timed: 0,
             outbound_streams,
@@ -174,30 +198,65 @@ impl SendQueue {
             now,
         );
         self.timed += usize::from(timed(&pr_msg));
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let in_turn = self.in_turn(stream.0);
         let s = self.streams.entry(stream.0).or_default();
-        if s.queue.is_empty() {
-            self.ready.push_back(stream.0);
-        }
+        let idle = !in_turn && s.candidate().is_none();
         s.queue.push_back(Pending {
             ppid: opts.ppid,
             unordered: opts.unordered,
             payload,
             sack_immediately: policy.sack_immediately,
             pr: pr_msg,
+            seq,
         });
+        if idle {
+            self.sched.ready(stream.0, seq, s.value);
+        }
         self.bytes += size;
         Ok(())
+    }
+
+    /// `id` has a message in progress in its turn.
+    fn in_turn(&self, id: u16) -> bool {
+        self.current.as_ref().is_some_and(|c| c.stream.0 == id)
+    }
+
+    /// Messages of `id` were dropped outside its turn: tell the scheduler what is left.
+    fn refresh(&mut self, id: u16) {
+        if !self.in_turn(id) {
+            let c = self.streams.get(&id).and_then(OutStream::candidate);
+            self.sched.update(id, c);
+        }
+    }
+
+    /// `id`'s turn is over.
+    fn end_turn(&mut self, id: u16) {
+        let more = self.streams.get(&id).and_then(OutStream::candidate);
+        self.sched.turn_end(id, more);
+    }
+
+    /// Length left of the message stream `id` would send next, and whether it was started.
+    fn candidate_len(&self, id: u16) -> Option<(usize, bool)> {
+        let s = self.streams.get(&id)?;
+        if s.parked.is_some() {
+            let p = self.parked.iter().find(|p| p.stream.0 == id)?;
+            return Some((p.payload.len() - p.offset, true));
+        }
+        Some((s.queue.front()?.payload.len(), false))
+    }
+
+    /// A packet with new data is complete (for the per-packet scheduler).
+    pub(super) fn packet_end(&mut self) {
+        self.sched.packet_end();
     }
 
     /// Payload length of the fragment `pop_fragment(max_payload)` would return.
     pub(super) fn peek_len(&self, max_payload: usize) -> Option<usize> {
         let remaining = match &self.current {
             Some(c) => c.payload.len() - c.offset,
-            None if self.interleave => self.next_turn_len()?,
-            None => {
-                let id = self.ready.front()?;
-                self.streams.get(id)?.queue.front()?.payload.len()
-            }
+            None => self.candidate_len(self.sched.next()?)?.0,
         };
         Some(remaining.min(max_payload)).filter(|&n| n > 0)
     }
@@ -207,24 +266,24 @@ impl SendQueue {
         if self.current.is_some() {
             return None;
         }
-        if self.interleave {
-            return self.next_unstarted_turn_len();
+        match self.candidate_len(self.sched.next()?)? {
+            (len, false) => Some(len),
+            (_, true) => None,
         }
-        let id = self.ready.front()?;
-        Some(self.streams.get(id)?.queue.front()?.payload.len())
     }
 
-    /// The next fragment of at most `max_payload` bytes, in round-robin stream order.
+    /// The next fragment of at most `max_payload` bytes, in the scheduler's stream order.
     pub(super) fn pop_fragment(&mut self, max_payload: usize) -> Option<Fragment> {
         if max_payload == 0 {
             return None;
         }
-        if self.current.is_none() {
-            self.current = Some(if self.interleave {
-                self.next_turn()?
-            } else {
-                self.start_next_message()?
-            });
+        while self.current.is_none() {
+            let id = self.sched.next()?;
+            self.current = self.take_candidate(id);
+            if self.current.is_none() {
+                // Nothing there after all: take the stream out of the schedule.
+                self.sched.update(id, None);
+            }
         }
         let c = self.current.as_mut()?;
         let n = (c.payload.len() - c.offset).min(max_payload);
@@ -247,22 +306,37 @@ impl SendQueue {
         c.offset += n;
         c.fsn = c.fsn.wrapping_add(1);
         self.bytes -= n;
+        let id = frag.stream.0;
+        self.sched.sent(id, n);
         if frag.ending {
             self.current = None;
-        } else {
-            self.maybe_park();
+            self.end_turn(id);
+        } else if self.interleave {
+            // RFC 8260 §3: with I-DATA a turn is one fragment.
+            self.park();
         }
         Some(frag)
     }
 
-    fn start_next_message(&mut self) -> Option<InProgress> {
-        let id = self.ready.pop_front()?;
+    /// Put the current message aside until its stream's next turn.
+    fn park(&mut self) {
+        let Some(c) = self.current.take() else { return };
+        let (id, seq) = (c.stream.0, c.seq);
+        self.streams.entry(id).or_default().parked = Some(seq);
+        self.parked.push(c);
+        self.sched.turn_end(id, Some(seq));
+    }
+
+    /// Stream `id`'s parked message, or its next one started.
+    fn take_candidate(&mut self, id: u16) -> Option<InProgress> {
         let s = self.streams.get_mut(&id)?;
+        if s.parked.take().is_some() {
+            if let Some(i) = self.parked.iter().position(|p| p.stream.0 == id) {
+                return Some(self.parked.swap_remove(i));
+            }
+        }
         let m = s.queue.pop_front()?;
         self.timed -= usize::from(timed(&m.pr));
-        if !s.queue.is_empty() {
-            self.ready.push_back(id);
-        }
         // RFC 9260 §6.6: ordered messages carry the stream's next SSN, assigned when the
         // first fragment leaves; unordered ones leave the SSN unused (zero).
         let ssn = if m.unordered {
@@ -291,6 +365,7 @@ impl SendQueue {
             sack_immediately: m.sack_immediately,
             pr: m.pr,
             offset: 0,
+            seq: m.seq,
         })
     }
 
@@ -328,7 +403,7 @@ impl SendQueue {
         }
         // Highest index first, so the indexes still to remove stay valid.
         chosen.sort_unstable_by(|a, b| b.cmp(a));
-        for (id, i) in chosen {
+        for &(id, i) in &chosen {
             let Some(m) = self.streams.get_mut(&id).and_then(|s| s.queue.remove(i)) else {
                 continue;
             };
@@ -338,8 +413,9 @@ impl SendQueue {
                 abandoned.push_back(pr.report(AbandonReason::Priority, false));
             }
         }
-        self.ready
-            .retain(|id| self.streams.get(id).is_some_and(|s| !s.queue.is_empty()));
+        for &(id, _) in &chosen {
+            self.refresh(id);
+        }
         true
     }
 
@@ -353,22 +429,21 @@ impl SendQueue {
         if self.current.is_some() || self.timed == 0 {
             return;
         }
-        while let Some(&id) = self.ready.front() {
+        while let Some(id) = self.sched.next() {
             let Some(s) = self.streams.get_mut(&id) else {
                 return;
             };
-            let expired = s
-                .queue
-                .front()
-                .and_then(|m| m.pr.as_ref())
-                .is_some_and(|pr| pr.expired(now));
+            let expired = s.parked.is_none()
+                && s.queue
+                    .front()
+                    .and_then(|m| m.pr.as_ref())
+                    .is_some_and(|pr| pr.expired(now));
             if !expired {
                 return;
             }
             let Some(m) = s.queue.pop_front() else { return };
-            if s.queue.is_empty() {
-                self.ready.pop_front();
-            }
+            let left = s.candidate();
+            self.sched.update(id, left);
             self.bytes -= m.payload.len();
             self.timed -= usize::from(timed(&m.pr));
             if let Some(pr) = m.pr {
@@ -381,6 +456,7 @@ impl SendQueue {
     pub(super) fn drop_current(&mut self) {
         if let Some(c) = self.current.take() {
             self.bytes -= c.payload.len() - c.offset;
+            self.end_turn(c.stream.0);
         }
     }
 
@@ -389,14 +465,44 @@ impl SendQueue {
     pub(super) fn set_outbound_streams(&mut self, n: u16) -> usize {
         self.outbound_streams = n;
         let dropped = self.streams.split_off(&n);
-        self.ready.retain(|&id| id < n);
         let mut count = 0;
-        for s in dropped.values() {
+        for (id, mut s) in dropped {
             count += s.queue.len();
             self.bytes -= s.queue.iter().map(|m| m.payload.len()).sum::<usize>();
             self.timed -= s.queue.iter().filter(|m| timed(&m.pr)).count();
+            s.queue.clear();
+            if s.parked.is_some() || self.in_turn(id) {
+                // Kept until that message is finished.
+                self.streams.insert(id, s);
+            } else {
+                self.sched.update(id, None);
+            }
         }
         count
+    }
+
+    /// Set `stream`'s priority or weight (RFC 8260 §3.4, §3.6).
+    pub(super) fn set_stream_value(&mut self, stream: u16, value: u16) -> Result<(), SendError> {
+        self.check_stream(stream)?;
+        self.streams.entry(stream).or_default().value = value;
+        self.sched.set_value(stream, value);
+        Ok(())
+    }
+
+    /// `stream`'s priority or weight (0 unless set).
+    pub(super) fn stream_value(&self, stream: u16) -> Result<u16, SendError> {
+        self.check_stream(stream)?;
+        Ok(self.streams.get(&stream).map_or(0, |s| s.value))
+    }
+
+    fn check_stream(&self, stream: u16) -> Result<(), SendError> {
+        if stream >= self.outbound_streams {
+            return Err(SendError::InvalidStream {
+                stream: StreamId(stream),
+                streams: self.outbound_streams,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -416,6 +522,7 @@ mod tests {
                 queue_limit: 1000,
                 max_message: 600,
             },
+            StreamScheduler::RoundRobin,
         )
     }
 
@@ -594,5 +701,26 @@ mod tests {
             .collect();
         assert_eq!(got, [3, 1]);
         assert_eq!(q.outbound_streams(), 2);
+    }
+
+    #[test]
+    fn fcfs_order_follows_the_new_head_after_a_message_is_abandoned_for_room() {
+        let limits = Limits {
+            queue_limit: 1000,
+            max_message: 600,
+        };
+        let mut q = SendQueue::new(4, limits, StreamScheduler::Fcfs);
+        let mut abandoned = VecDeque::new();
+        for (stream, priority) in [(1, 5), (0, 1), (1, 1), (2, 0)] {
+            let o = opts(stream, 0, false).priority(priority);
+            let r = q.push(Bytes::from(vec![0; 300]), &o, 0, None, true, &mut abandoned);
+            assert_eq!(r, Ok(()));
+        }
+        // RFC 7496 §3.3: stream 1's first message (priority 5) made room for stream 2's.
+        assert_eq!(abandoned.len(), 1);
+        let got: Vec<_> = std::iter::from_fn(|| q.pop_fragment(600))
+            .map(|f| f.stream.0)
+            .collect();
+        assert_eq!(got, [0, 1, 2]);
     }
 }

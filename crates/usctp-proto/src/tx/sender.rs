@@ -102,7 +102,7 @@ impl Sender {
             max_message: cfg.max_message_size,
         };
         Self {
-            queue: SendQueue::new(outbound_streams, limits),
+            queue: SendQueue::new(outbound_streams, limits, cfg.scheduler),
             // Unwrapped TSNs start one period up so that cum ack = initial - 1 is representable.
             out: Outstanding::new((1 << 32) + u64::from(local_initial_tsn.0)),
             paths: InlineFirst::default(),
@@ -123,6 +123,21 @@ impl Sender {
     pub(crate) fn set_i_data(&mut self, on: bool) {
         self.i_data = on;
         self.queue.set_interleave(on);
+    }
+
+    /// A packet with new data is complete (RFC 8260 §3.3 switches streams there).
+    pub(crate) fn packet_end(&mut self) {
+        self.queue.packet_end();
+    }
+
+    /// Set `stream`'s priority or weight for the stream scheduler.
+    pub(crate) fn set_stream_priority(&mut self, stream: u16, value: u16) -> Result<(), SendError> {
+        self.queue.set_stream_value(stream, value)
+    }
+
+    /// `stream`'s priority or weight.
+    pub(crate) fn stream_priority(&self, stream: u16) -> Result<u16, SendError> {
+        self.queue.stream_value(stream)
     }
 
     /// Whether user messages go as I-DATA.

@@ -52,9 +52,16 @@ impl DirState {
         }
     }
 
-    /// Decide the fate of a datagram of `wire_len` bytes entering at `now`.
-    pub(crate) fn admit(&mut self, now: Duration, wire_len: usize, rng: &mut StdRng) -> Admit {
-        if self.config.mtu.is_some_and(|mtu| wire_len > mtu) {
+    /// Decide the fate of a datagram of `wire_len` bytes entering at `now`; a `fragmentable`
+    /// one (IPv4 without DF) passes a smaller MTU, as its fragments would.
+    pub(crate) fn admit(
+        &mut self,
+        now: Duration,
+        wire_len: usize,
+        fragmentable: bool,
+        rng: &mut StdRng,
+    ) -> Admit {
+        if !fragmentable && self.config.mtu.is_some_and(|mtu| wire_len > mtu) {
             return Admit::Drop(DropReason::Mtu);
         }
         let Some(ready) = self.enqueue(now, wire_len) else {
@@ -150,26 +157,26 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(0);
         // 1250 bytes at 1 Mbit/s take 10 ms each.
         assert_eq!(
-            d.admit(ms(0), 1250, &mut rng),
+            d.admit(ms(0), 1250, false, &mut rng),
             Admit::Deliver {
                 at: ms(10),
                 copy_at: None
             }
         );
         assert_eq!(
-            d.admit(ms(0), 1250, &mut rng),
+            d.admit(ms(0), 1250, false, &mut rng),
             Admit::Deliver {
                 at: ms(20),
                 copy_at: None
             }
         );
         assert_eq!(
-            d.admit(ms(0), 1250, &mut rng),
+            d.admit(ms(0), 1250, false, &mut rng),
             Admit::Drop(DropReason::QueueFull)
         );
         // The first one has left by 10 ms, so there is room again.
         assert_eq!(
-            d.admit(ms(10), 1250, &mut rng),
+            d.admit(ms(10), 1250, false, &mut rng),
             Admit::Deliver {
                 at: ms(30),
                 copy_at: None
@@ -182,10 +189,13 @@ mod tests {
         let mut d = DirState::new(LinkConfig::default());
         let mut rng = StdRng::seed_from_u64(0);
         assert!(matches!(
-            d.admit(ms(0), 1500, &mut rng),
+            d.admit(ms(0), 1500, false, &mut rng),
             Admit::Deliver { .. }
         ));
-        assert_eq!(d.admit(ms(0), 1501, &mut rng), Admit::Drop(DropReason::Mtu));
+        assert_eq!(
+            d.admit(ms(0), 1501, false, &mut rng),
+            Admit::Drop(DropReason::Mtu)
+        );
     }
 
     #[test]
@@ -197,7 +207,7 @@ mod tests {
         };
         let mut d = DirState::new(config);
         let mut rng = StdRng::seed_from_u64(0);
-        let got = d.admit(ms(0), 100, &mut rng);
+        let got = d.admit(ms(0), 100, false, &mut rng);
         assert_eq!(
             got,
             Admit::Deliver {

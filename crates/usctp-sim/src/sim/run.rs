@@ -140,9 +140,10 @@ impl Sim {
         let now = self.now;
         let admit = if self.links[link.0].is_up_at(now) {
             let wire_len = datagram.wire_len();
+            let fragmentable = datagram.may_fragment && datagram.dst.ip.is_ipv4();
             self.links[link.0]
                 .dir_mut(dir)
-                .admit(now, wire_len, &mut self.rng)
+                .admit(now, wire_len, fragmentable, &mut self.rng)
         } else {
             Admit::Drop(DropReason::LinkDown)
         };

@@ -145,7 +145,12 @@ impl Node for Pinger {
             for &(src, dst) in &self.paths {
                 let payload = ping_payload(self.sent_at.len() as u64, self.size);
                 self.sent_at.push(now);
-                self.out.push_back(Datagram { src, dst, payload });
+                self.out.push_back(Datagram {
+                    src,
+                    dst,
+                    payload,
+                    may_fragment: false,
+                });
             }
         }
         self.ticks -= 1;
@@ -164,7 +169,12 @@ impl Sender {
     pub fn send(sim: &mut Sim, id: NodeId<Self>, src: Addr, dst: Addr, size: usize) {
         sim.with_node(id, |n, _| {
             let payload = Bytes::from(vec![0xab; size]);
-            n.out.push_back(Datagram { src, dst, payload });
+            n.out.push_back(Datagram {
+                src,
+                dst,
+                payload,
+                may_fragment: false,
+            });
         });
     }
 }

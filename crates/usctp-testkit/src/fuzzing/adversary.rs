@@ -127,7 +127,12 @@ impl Adversary {
     }
     fn send_raw(&mut self, src: IpAddr, payload: Bytes) {
         let (src, dst) = (usctp_sim::Addr::raw(src), usctp_sim::Addr::raw(SERVER));
-        self.out.push(Datagram { src, dst, payload });
+        self.out.push(Datagram {
+            src,
+            dst,
+            payload,
+            may_fragment: false,
+        });
     }
     fn init(&mut self, tag: u32, params: Vec<Parameter>) -> Chunk {
         Chunk::Init(Init {

@@ -103,6 +103,10 @@ pub(crate) enum Command {
     AuthKey(AssocId, AuthKeyOp, oneshot::Sender<Result<(), Error>>),
     /// An address change of one association (RFC 5061).
     Address(AssocId, AddressOp, oneshot::Sender<Result<(), Error>>),
+    /// Set a stream's priority or weight for the stream scheduler (RFC 8260 §3).
+    SetStreamPriority(AssocId, u16, u16, oneshot::Sender<Result<(), Error>>),
+    /// A stream's priority or weight.
+    StreamPriority(AssocId, u16, oneshot::Sender<Result<u16, Error>>),
     /// An address change of the whole endpoint: how many associations were asked.
     EndpointAddress(AddressOp, oneshot::Sender<Result<usize, Error>>),
     /// The handle was dropped.

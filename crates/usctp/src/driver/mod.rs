@@ -223,6 +223,21 @@ impl Driver {
                 let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
                 self.settle(id);
             }
+            Command::SetStreamPriority(id, stream, value, reply) => {
+                // Messages sent before are in the core's queue when the priority changes.
+                self.drain_submitted(id);
+                let r = self.ep.with_association(id, |a| {
+                    a.set_stream_priority(stream, value)
+                        .map_err(Error::from_core)
+                });
+                let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
+            }
+            Command::StreamPriority(id, stream, reply) => {
+                let r = self
+                    .ep
+                    .with_association(id, |a| a.stream_priority(stream).map_err(Error::from_core));
+                let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
+            }
             Command::AuthKey(id, op, reply) => {
                 let r = self
                     .ep

@@ -63,6 +63,8 @@ impl Driver {
                     break;
                 };
                 if !self.bulk(off + len)
+                    || first.may_fragment
+                    || t.may_fragment
                     || t.dst != first.dst
                     || t.src != first.src
                     || t.len > first.len
@@ -98,6 +100,7 @@ async fn send_batch(transport: &Arc<dyn Transport>, data: &[u8], first: &Transmi
         dst: first.dst,
         src: first.src,
         data,
+        may_fragment: first.may_fragment,
     };
     let r = if count > 1 {
         poll_fn(|cx| transport.poll_send_batch(cx, &pkt, first.len)).await

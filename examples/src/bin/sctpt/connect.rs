@@ -146,11 +146,14 @@ pub async fn connect(
     };
     let failed = |s: &str| Err(NotConnected::Failed(s.into()));
     match res {
-        Ok(a) => Ok(Connected {
-            assoc: Arc::new(a),
-            endpoint,
-            lport,
-        }),
+        Ok(a) => {
+            super::sched::apply(p, &a).await;
+            Ok(Connected {
+                assoc: Arc::new(a),
+                endpoint,
+                lport,
+            })
+        }
         // Linux fails the connect with ECONNREFUSED on an ABORT and, in COOKIE-WAIT, on an
         // ICMP protocol unreachable alike.
         Err(ConnectError::Failed(CloseReason::Refused(_)) | ConnectError::NoSctpListener(_)) => {

@@ -172,6 +172,17 @@ pub const TUNABLES: &[Extra] = &[
          address parameters, the peer takes the packet's source)",
     ),
     with(
+        "scheduler",
+        "Stream scheduler (RFC 8260 §3): fcfs|rr|rr-packet|priority|fb|wfq; without I-DATA it \
+         picks between whole messages",
+        || lib().scheduler.to_string(),
+    ),
+    opt(
+        "stream-priority",
+        "Per-stream values S:V[,S:V...] for the scheduler: priority (lower first) or wfq \
+         weight",
+    ),
+    with(
         "ootb-heartbeat",
         "abort: answer a HEARTBEAT no association claims with ABORT (RFC 9260 §8.4); drop: \
          ignore it (behind NAT)",

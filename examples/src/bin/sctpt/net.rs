@@ -239,6 +239,7 @@ fn tunables(p: &Parsed, a: &mut AssociationConfig) {
     if let Some(n) = count(p, "streams") {
         a.outbound_streams = u16::try_from(n.max(1)).unwrap_or(u16::MAX);
     }
+    super::sched::scheduler(p, a);
     // `client --stream N` needs N + 1 outbound streams (RFC 9260 §5.1.1).
     if let Some(s) = p.get("stream").and_then(|v| v.parse::<u16>().ok()) {
         a.outbound_streams = a.outbound_streams.max(s.saturating_add(1));

@@ -73,6 +73,7 @@ pub async fn run(args: &[String]) -> i32 {
     addr_block(INFO, "Accepting connections on:", &addrs, port);
     let mut fd = 4;
     while let Some(a) = ep.accept().await {
+        super::sched::apply(&p, &a).await;
         let a = Arc::new(a);
         let peers = net::peer_addrs(&a).await;
         if log::enabled(INFO) {

@@ -1,9 +1,9 @@
 //! Interleaving with I-DATA (RFC 8260 §1.2, §3): fragments of messages on different streams
 //! take turns, so a small message is not stuck behind a large one on another stream.
 //!
-//! A message cut after a fragment is parked; the next turn starts a message on a stream
-//! without one in progress if there is any, else resumes the oldest parked message. Each
-//! stream has at most one message in progress, so MIDs leave a stream in order.
+//! A message cut after a fragment is parked on its stream (one per stream, so MIDs leave a
+//! stream in order); the scheduler then picks the next stream, which resumes its parked
+//! message or starts a new one.
 
 use std::sync::Arc;
 
@@ -15,54 +15,6 @@ impl SendQueue {
         self.interleave = on;
     }
 
-    /// A stream has a message in progress (current or parked).
-    fn busy(&self, id: u16) -> bool {
-        self.current.as_ref().is_some_and(|c| c.stream.0 == id)
-            || self.parked.iter().any(|p| p.stream.0 == id)
-    }
-
-    /// Position in `ready` of the first stream with no message in progress.
-    fn free_ready(&self) -> Option<usize> {
-        self.ready.iter().position(|&id| !self.busy(id))
-    }
-
-    /// The message whose turn it is, when none is current: a new one on a free stream first,
-    /// else the oldest parked.
-    pub(super) fn next_turn(&mut self) -> Option<InProgress> {
-        if let Some(i) = self.free_ready() {
-            self.ready.swap(0, i);
-            if let Some(m) = self.start_next_message() {
-                return Some(m);
-            }
-        }
-        self.parked.pop_front()
-    }
-
-    /// Payload length the next turn's message has left.
-    pub(super) fn next_turn_len(&self) -> Option<usize> {
-        if let Some(id) = self.free_ready().and_then(|i| self.ready.get(i)) {
-            return Some(self.streams.get(id)?.queue.front()?.payload.len());
-        }
-        self.parked.front().map(|p| p.payload.len() - p.offset)
-    }
-
-    /// Length of the next message to start, if the next turn starts one.
-    pub(super) fn next_unstarted_turn_len(&self) -> Option<usize> {
-        let id = self.ready.get(self.free_ready()?)?;
-        Some(self.streams.get(id)?.queue.front()?.payload.len())
-    }
-
-    /// After a fragment that did not end its message: park it if another message may go
-    /// next.
-    pub(super) fn maybe_park(&mut self) {
-        if !self.interleave || (self.parked.is_empty() && self.free_ready().is_none()) {
-            return;
-        }
-        if let Some(c) = self.current.take() {
-            self.parked.push_back(c);
-        }
-    }
-
     /// The message with policy `pr` was abandoned: its unsent rest, current or parked, is
     /// dropped.
     pub(in crate::tx) fn drop_message(&mut self, pr: &Arc<PrMessage>) {
@@ -70,15 +22,15 @@ impl SendQueue {
         if self.current.as_ref().is_some_and(is) {
             self.drop_current();
         }
-        let mut freed = 0;
-        self.parked.retain(|c| {
-            let keep = !is(c);
-            if !keep {
-                freed += c.payload.len() - c.offset;
+        if let Some(i) = self.parked.iter().position(is) {
+            let c = self.parked.swap_remove(i);
+            self.bytes -= c.payload.len() - c.offset;
+            let id = c.stream.0;
+            if let Some(s) = self.streams.get_mut(&id) {
+                s.parked = None;
             }
-            keep
-        });
-        self.bytes -= freed;
+            self.refresh(id);
+        }
     }
 }
 
@@ -90,6 +42,7 @@ mod tests {
 
     use super::super::Limits;
     use super::*;
+    use crate::tx::scheduler::StreamScheduler;
     use crate::tx::SendOptions;
 
     fn queue(interleave: bool) -> SendQueue {
@@ -97,7 +50,7 @@ mod tests {
             queue_limit: 10_000,
             max_message: 1000,
         };
-        let mut q = SendQueue::new(4, limits);
+        let mut q = SendQueue::new(4, limits, StreamScheduler::RoundRobin);
         q.set_interleave(interleave);
         q
     }
@@ -168,5 +121,19 @@ mod tests {
         push(&mut q, 1, false, 5);
         let got: Vec<u16> = drain(&mut q, 10).iter().map(|f| f.0).collect();
         assert_eq!(got, [0, 0, 1]);
+    }
+
+    #[test]
+    fn fewer_outbound_streams_drop_queued_messages_but_finish_a_parked_one() {
+        let mut q = queue(true);
+        push(&mut q, 3, false, 20);
+        push(&mut q, 3, false, 5);
+        push(&mut q, 1, false, 5);
+        assert_eq!(q.pop_fragment(10).map(|f| f.stream.0), Some(3));
+        assert_eq!(q.set_outbound_streams(2), 1);
+        assert_eq!(
+            drain(&mut q, 10),
+            [(1, 0, 0, true, true), (3, 0, 1, false, true)]
+        );
     }
 }

@@ -8,12 +8,11 @@ use super::SendQueue;
 impl SendQueue {
     /// Messages of `stream` are queued, or one is being fragmented.
     pub(in crate::tx) fn stream_pending(&self, stream: StreamId) -> bool {
-        self.current.as_ref().is_some_and(|c| c.stream == stream)
-            || self.parked.iter().any(|c| c.stream == stream)
+        self.in_turn(stream.0)
             || self
                 .streams
                 .get(&stream.0)
-                .is_some_and(|s| !s.queue.is_empty())
+                .is_some_and(|s| s.candidate().is_some())
     }
 
     /// RFC 6525 §5.1.2: after a performed reset, the streams' next SSN is 0 (every stream
