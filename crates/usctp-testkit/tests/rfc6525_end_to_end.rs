@@ -359,3 +359,33 @@ fn rfc6525_reset_with_data_in_flight_under_random_loss_loses_nothing() {
         }
     }
 }
+
+/// `send_buffered_bytes` counts what `send_queue_limit` bounds: queued, sent and not yet
+/// acknowledged, and held back by a reset (RFC 6525 §5.1.2); a message fits exactly when
+/// it plus that is within the limit (the tokio API budgets `send` by it).
+#[test]
+fn rfc6525_5_1_2_held_messages_count_in_send_buffered_bytes() {
+    let mut c = cfg();
+    c.send_queue_limit = 100;
+    let mut p = Pair::new(7, 1, lan(), c);
+    let c = p.establish();
+    let client = p.client;
+    let sent = |p: &mut Pair, len: usize| {
+        on(&mut p.sim, client, c, |a| {
+            a.send(StreamId(1), Bytes::from(vec![b'x'; len]))
+        })
+    };
+    let buffered = |p: &mut Pair| on(&mut p.sim, client, c, |a| a.send_buffered_bytes());
+    sent(&mut p, 30).unwrap();
+    on(&mut p.sim, client, c, |a| a.reset_streams(&[1])).unwrap();
+    sent(&mut p, 40).unwrap(); // held until the peer answers
+    assert_eq!(buffered(&mut p), 70);
+    assert_eq!(
+        sent(&mut p, 31),
+        Err(AssocError::Send(usctp_proto::SendError::QueueFull))
+    );
+    sent(&mut p, 30).unwrap();
+    assert_eq!(buffered(&mut p), 100);
+    p.sim.run_for(Duration::from_secs(2));
+    assert_eq!(buffered(&mut p), 0, "everything acknowledged");
+}

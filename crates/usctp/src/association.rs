@@ -8,7 +8,8 @@ use tokio::sync::{mpsc, oneshot};
 use usctp_proto::Message;
 use usctp_proto::{AssocId, Event, SendOptions};
 
-use crate::driver::{AddressOp, AuthKeyOp, Command, Reconfig, SendReq};
+use crate::driver::{AddressOp, AuthKeyOp, Command, Pending, Reconfig};
+use crate::sendq::{Push, Submission};
 use crate::shared::{Ended, Inner, Joined, RecvLimits, Shared};
 use crate::stats::AssocStats;
 use crate::Error;
@@ -103,24 +104,72 @@ impl Association {
 
     /// Send `data` as one message on `stream`: PPID 0, ordered, reliable (see
     /// [`Association::send_with`]).
-    ///
-    /// Back-pressure: when the send queue is full (`send_queue_limit`), this waits until
-    /// acknowledgements make room. It returns once the message is queued, not delivered.
     pub async fn send(&self, stream: u16, data: impl Into<Bytes>) -> Result<(), Error> {
         self.send_with(data, SendOptions::new(stream)).await
     }
 
     /// Send `data` as one message as `opts` say: stream, PPID, unordered, PR-SCTP limits
-    /// (honoured once PR-SCTP is negotiated), the I bit. Back-pressure as
-    /// [`Association::send`].
+    /// (honoured once PR-SCTP is negotiated), the I bit.
+    ///
+    /// The message goes into this association's submission queue, which the endpoint's
+    /// driver moves into the protocol's send queue in one go (so that messages sent one
+    /// after another still share packets and GSO batches); `Ok` means queued, in call
+    /// order, not delivered.
+    ///
+    /// Back-pressure: the bytes queued here, in the protocol's send queue and sent but not
+    /// yet acknowledged never exceed `send_queue_limit`
+    /// ([`AssociationConfig`](crate::AssociationConfig)); when the message does not fit,
+    /// this waits until acknowledgements make room. Cancel-safe: if the future is dropped
+    /// before it returns, the message was not queued.
+    ///
+    /// Errors: an empty or too large message, a stream not below the outbound stream count,
+    /// a shutdown under way ([`Error::NotWritable`]) and an ended association are refused
+    /// here. A message queued just before the association began to shut down, or ended, is
+    /// not sent: [`Event::SendFailure`] counts it (as the protocol counts the data it still
+    /// had), and the following `send` fails.
+    ///
+    /// With the priority policy ([`SendOptions::priority`], RFC 7496 §3.3) a message that
+    /// does not fit is handed to the protocol directly, which may make room by abandoning
+    /// lower-priority messages; that wait is not cancel-safe (dropped, the message may or may
+    /// not have been queued).
     pub async fn send_with(&self, data: impl Into<Bytes>, opts: SendOptions) -> Result<(), Error> {
-        let (reply, rx) = oneshot::channel();
-        let req = SendReq {
-            opts,
-            data: data.into(),
-            reply,
+        // The fast path never waits: take part in tokio's cooperative budget so that a loop
+        // of sends still lets the driver (and other tasks on this thread) run.
+        tokio::task::consume_budget().await;
+        let m = Submission::new(data.into(), opts);
+        let sendq = &self.shared.sendq;
+        let r = match sendq.try_push(m) {
+            Push::Full(m) if m.opts.priority.is_some() => return self.send_direct(m).await,
+            Push::Full(m) => {
+                let starving = || {
+                    let _ = self.cmd.send(Command::Starved(self.id));
+                };
+                sendq.push(m, starving).await
+            }
+            r => r,
         };
-        self.ask(Command::Send(self.id, req), rx).await
+        match r {
+            Push::Queued(true) => {
+                // One wake-up per batch: the driver takes the whole queue.
+                if self.cmd.send(Command::Submitted(self.id)).is_err() {
+                    return Err(self.ended_error().unwrap_or(Error::EndpointClosed));
+                }
+                Ok(())
+            }
+            Push::Queued(false) => Ok(()),
+            Push::Refused(e) => Err(e),
+            Push::Full(_) | Push::Closed => Err(self.ending().await),
+        }
+    }
+
+    /// Hand `m` to the driver and wait until the core took it.
+    async fn send_direct(&self, m: Submission) -> Result<(), Error> {
+        let (reply, rx) = oneshot::channel();
+        let p = Pending {
+            m,
+            reply: Some(reply),
+        };
+        self.ask(Command::Send(self.id, p), rx).await
     }
 
     /// The next whole message. Messages delivered in pieces (larger than the partial

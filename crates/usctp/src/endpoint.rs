@@ -11,7 +11,7 @@ use usctp_transport::{check_local_address, Transport};
 
 use crate::config::{EndpointConfig, TransportConfig};
 use crate::driver::{AddressOp, Command, Driver};
-use crate::shared::RecvLimits;
+use crate::shared::{RecvLimits, SendLimits};
 use crate::workers::{self, Counted, Counters, WorkerStats};
 use crate::{Association, BindError, ConnectError, Error};
 
@@ -108,6 +108,10 @@ impl Endpoint {
                 .max(1),
             message: assoc.max_message_size,
         };
+        let send_limits = SendLimits {
+            budget: assoc.send_queue_limit,
+            message: assoc.max_message_size,
+        };
         let (incoming_tx, incoming) = mpsc::channel(config.accept_backlog.max(1));
         let mut workers = Vec::with_capacity(n);
         for (i, mut transport) in transports.into_iter().enumerate() {
@@ -146,7 +150,7 @@ impl Endpoint {
                 cmd.downgrade(),
                 incoming_tx.clone(),
                 driver_done,
-                recv_limits,
+                (recv_limits, send_limits),
             )
             .on_worker(i);
             match (rt, thread_done) {

@@ -50,6 +50,7 @@ mod driver;
 mod endpoint;
 mod error;
 mod events;
+mod sendq;
 mod shared;
 mod stats;
 mod workers;

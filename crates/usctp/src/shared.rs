@@ -1,5 +1,5 @@
 //! State an [`Association`](crate::Association) handle shares with the driver: received
-//! messages, events, and how the association ended.
+//! messages, events, how the association ended, and the messages it sends (sendq.rs).
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
@@ -8,6 +8,8 @@ use bytes::BytesMut;
 use tokio::sync::Notify;
 use usctp_proto::Message;
 use usctp_proto::{CloseReason, Event};
+
+use crate::sendq::SendQueue;
 
 /// Events kept for a handle that does not read them at most; older ones are dropped.
 const MAX_EVENTS: usize = 1024;
@@ -18,6 +20,15 @@ pub(crate) struct RecvLimits {
     /// Bytes of messages pulled from the core and not yet read (the receive window).
     pub buffered: usize,
     /// Largest message `recv` joins from pieces (`max_message_size`).
+    pub message: usize,
+}
+
+/// What a handle may have outstanding in sending (sendq.rs).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SendLimits {
+    /// Bytes queued, in the core, or held for retransmission (`send_queue_limit`).
+    pub budget: usize,
+    /// Largest message (`max_message_size`).
     pub message: usize,
 }
 
@@ -178,6 +189,8 @@ pub(crate) struct Inner {
 #[derive(Debug, Default)]
 pub(crate) struct Shared {
     inner: Mutex<Inner>,
+    /// Messages `send` queued for the driver, and the send budget.
+    pub sendq: SendQueue,
     pub readable: Notify,
     pub eventful: Notify,
 }

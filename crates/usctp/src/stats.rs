@@ -25,7 +25,8 @@ pub struct AssocStats {
     pub abandoned: usctp_proto::PrStats,
     /// What failed authentication discarded (RFC 4895 §6.3).
     pub auth: usctp_proto::AuthStats,
-    /// Messages accepted by `send`.
+    /// Messages `send` queued that the protocol took (not those still in the submission
+    /// queue).
     pub messages_sent: u64,
     /// Messages handed to the application (or waiting for `recv`).
     pub messages_received: u64,

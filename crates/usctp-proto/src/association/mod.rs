@@ -337,6 +337,13 @@ impl Association {
         self.rx.as_deref().map_or(0, Receiver::buffered_bytes)
     }
 
+    /// User bytes counted against `send_queue_limit`: queued, sent and held for
+    /// retransmission until acknowledged, and held back by a stream reset (RFC 6525 §5.1.2).
+    /// A message of `n` bytes fits when this plus `n` is at most the limit.
+    pub fn send_buffered_bytes(&self) -> usize {
+        self.tx.committed_bytes() + self.held_bytes()
+    }
+
     /// The send side (queue, outstanding data, congestion state).
     #[cfg(feature = "internals")]
     pub(crate) fn sender(&self) -> &Sender {

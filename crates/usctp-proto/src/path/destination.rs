@@ -95,7 +95,9 @@ impl Path {
             last_icmp_error: None,
             origin: PathOrigin::Handshake,
             removed: false,
-            plpmtud: cfg.plpmtud.map(|c| Box::new(super::Plpmtud::new(c.max_mtu))),
+            plpmtud: cfg
+                .plpmtud
+                .map(|c| Box::new(super::Plpmtud::new(c.max_mtu))),
         }
     }
 

@@ -4,12 +4,12 @@ use std::net::IpAddr;
 
 use bytes::Bytes;
 use tokio::sync::oneshot;
-use usctp_proto::{AssocId, SendOptions, TransportAddr};
+use usctp_proto::{AssocId, TransportAddr};
 
+use crate::sendq::Submission;
 use crate::stats::AssocStats;
 use crate::{Association, ConnectError, Error};
 
-/// A message waiting to be queued in the core.
 /// Shared-key operations of SCTP AUTH (RFC 4895 §6.1) a handle can make.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum AuthKeyOp {
@@ -32,11 +32,18 @@ impl AuthKeyOp {
     }
 }
 
+/// A message waiting to be queued in the core: from the submission queue (no reply: its
+/// caller was answered when it was queued there), or sent directly with a reply.
 #[derive(Debug)]
-pub(crate) struct SendReq {
-    pub opts: SendOptions,
-    pub data: Bytes,
-    pub reply: oneshot::Sender<Result<(), Error>>,
+pub(crate) struct Pending {
+    pub m: Submission,
+    pub reply: Option<oneshot::Sender<Result<(), Error>>>,
+}
+
+impl Pending {
+    pub fn queued(m: Submission) -> Self {
+        Self { m, reply: None }
+    }
 }
 
 /// The stream reconfiguration requests (RFC 6525) a handle can make.
@@ -78,7 +85,12 @@ pub(crate) enum Command {
         port: u16,
         reply: oneshot::Sender<Result<Association, ConnectError>>,
     },
-    Send(AssocId, SendReq),
+    /// A message sent directly (see sendq.rs), answered once the core took it.
+    Send(AssocId, Pending),
+    /// The submission queue went from empty to not empty.
+    Submitted(AssocId),
+    /// A send waits for budget: watch the core for freed bytes.
+    Starved(AssocId),
     /// The handle consumed messages: pull more from the core.
     Read(AssocId),
     Shutdown(AssocId, oneshot::Sender<Result<(), Error>>),

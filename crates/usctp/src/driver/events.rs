@@ -32,13 +32,15 @@ impl Driver {
                     _ => Ended::Graceful,
                 };
                 if let Some(e) = self.entries.remove(&id) {
-                    e.shared.push_event(ev);
-                    fail_entry(e, how);
+                    fail_entry(e, how, Some(ev));
                 }
                 return;
             }
             _ => {}
         }
+        // Streams added, a shutdown begun: what `send` may take changed (before the
+        // handle hears of it).
+        self.settle(id);
         if let Some(e) = self.entries.get(&id) {
             e.shared.push_event(ev);
         }

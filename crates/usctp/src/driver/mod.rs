@@ -7,6 +7,7 @@
 mod command;
 mod events;
 mod output;
+mod submit;
 
 use std::collections::{HashMap, VecDeque};
 use std::future::poll_fn;
@@ -14,13 +15,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use tokio::sync::{mpsc, oneshot, watch};
-use usctp_proto::AssocId;
+use usctp_proto::{AssocId, Event, State};
 use usctp_transport::{Datagram, Transport};
 
-pub(crate) use command::{AddressOp, AuthKeyOp, Command, Reconfig, SendReq};
+pub(crate) use command::{AddressOp, AuthKeyOp, Command, Pending, Reconfig};
 
-use crate::shared::RecvLimits;
 use crate::shared::{Ended, Shared};
+use crate::shared::{RecvLimits, SendLimits};
 use crate::{Association, ConnectError, Error};
 
 /// Most commands handled in one turn of the driver.
@@ -31,8 +32,19 @@ const COMMAND_BATCH: usize = 256;
 struct Entry {
     shared: Arc<Shared>,
     connect: Option<oneshot::Sender<Result<Association, ConnectError>>>,
-    /// Sends waiting for room in the core's queue, in order.
-    blocked: VecDeque<SendReq>,
+    /// Messages waiting for room in the core's queue, in order.
+    blocked: VecDeque<Pending>,
+    /// Send budget (sendq.rs) the driver holds: bytes taken from the submission queue and
+    /// not yet let go of by the core.
+    budget_held: usize,
+    /// Bytes of messages from the submission queue in `blocked`.
+    blocked_bytes: usize,
+    /// Messages from the submission queue the core refused, not yet reported (count, bytes).
+    failed: (usize, usize),
+    /// What the handle was last told the core takes: outbound streams, refusing state.
+    view: (u16, Option<State>),
+    /// Listed in `Driver::starved`.
+    starved: bool,
     shutdown_waiters: Vec<oneshot::Sender<Result<(), Error>>>,
     /// A handle was created (connect completed or the association was accepted).
     has_handle: bool,
@@ -53,6 +65,11 @@ pub(crate) struct Driver {
     /// Where the packets in `buf` go.
     pending: Vec<usctp_proto::Transmit>,
     limits: RecvLimits,
+    /// Each association's send budget and largest message (sendq.rs).
+    send_limits: SendLimits,
+    /// Associations with a send waiting for budget the core may free (see submit.rs).
+    starved: Vec<AssocId>,
+    starved_scratch: Vec<AssocId>,
     /// No more commands can arrive (every handle is gone).
     orphaned: bool,
     closing: bool,
@@ -68,7 +85,7 @@ impl Driver {
         cmd: mpsc::WeakUnboundedSender<Command>,
         incoming: mpsc::Sender<Association>,
         done: watch::Sender<bool>,
-        limits: RecvLimits,
+        (limits, send_limits): (RecvLimits, SendLimits),
     ) -> Self {
         Self {
             ep,
@@ -81,6 +98,9 @@ impl Driver {
             buf: Vec::with_capacity(65_536),
             pending: Vec::new(),
             limits,
+            send_limits,
+            starved: Vec::new(),
+            starved_scratch: Vec::new(),
             orphaned: false,
             closing: false,
             worker: 0,
@@ -133,7 +153,7 @@ impl Driver {
             }
         }
         for (_, e) in self.entries.drain() {
-            fail_entry(e, Ended::EndpointGone);
+            fail_entry(e, Ended::EndpointGone, None);
         }
         let _ = self.done.send(true);
         tracing::debug!("endpoint driver stopped");
@@ -171,7 +191,9 @@ impl Driver {
                     }
                 }
             }
-            Command::Send(id, req) => self.send(id, req),
+            Command::Submitted(id) => self.drain_submitted(id),
+            Command::Starved(id) => self.starved(id),
+            Command::Send(id, p) => self.send_direct(id, p),
             Command::Read(id) => {
                 if let Some(e) = self.entries.get(&id) {
                     e.shared.lock().read_requested = false;
@@ -184,9 +206,14 @@ impl Driver {
                     return;
                 };
                 e.shutdown_waiters.push(reply);
+                // What was sent before is delivered first.
+                self.drain_submitted(id);
                 self.ep.with_association(id, |a| a.shutdown(now));
+                self.settle(id);
             }
             Command::Abort(id, reason) => {
+                // Queued messages go to the core first, which reports them (SendFailure).
+                self.drain_submitted(id);
                 self.ep.with_association(id, |a| a.abort(reason));
             }
             Command::SetPrimary(id, ip, reply) => {
@@ -197,12 +224,17 @@ impl Driver {
                 let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
             }
             Command::Reconfig(id, req, reply) => {
+                // RFC 6525 §5.1.2: messages sent before a reset go out before it.
+                self.drain_submitted(id);
                 let r = self
                     .ep
                     .with_association(id, |a| req.apply(a).map_err(Error::from_core));
                 let _ = reply.send(r.unwrap_or(Err(Error::Closed(None))));
+                self.settle(id);
             }
             Command::SetStreamPriority(id, stream, value, reply) => {
+                // Messages sent before are in the core's queue when the priority changes.
+                self.drain_submitted(id);
                 let r = self.ep.with_association(id, |a| {
                     a.set_stream_priority(stream, value)
                         .map_err(Error::from_core)
@@ -268,11 +300,14 @@ impl Driver {
                     e.handle_dropped = true;
                 }
                 // Like closing a socket: a graceful shutdown that still delivers queued data.
+                self.drain_submitted(id);
                 self.ep.with_association(id, |a| a.shutdown(now));
+                self.settle(id);
             }
             Command::Close => {
                 let ids: Vec<_> = self.ep.association_ids().collect();
                 for id in ids {
+                    self.drain_submitted(id);
                     self.ep.with_association(id, |a| a.abort(None));
                 }
                 self.closing = true;
@@ -288,48 +323,6 @@ impl Driver {
         let ids: Vec<_> = self.ep.association_ids().collect();
         for id in ids {
             self.ep.with_association(id, |a| a.shutdown(now));
-        }
-    }
-
-    fn send(&mut self, id: AssocId, req: SendReq) {
-        let Some(e) = self.entries.get_mut(&id) else {
-            let _ = req.reply.send(Err(Error::Closed(None)));
-            return;
-        };
-        e.blocked.push_back(req);
-        self.retry_sends(id);
-    }
-
-    /// Queue blocked sends in order until the core pushes back.
-    fn retry_sends(&mut self, id: AssocId) {
-        let Some(e) = self.entries.get_mut(&id) else {
-            return;
-        };
-        while let Some(req) = e.blocked.pop_front() {
-            if req.reply.is_closed() {
-                continue; // the caller gave up: do not send it
-            }
-            let data = req.data.clone();
-            let now = Instant::now();
-            let r = self
-                .ep
-                .with_association(id, |a| a.send_with(now, data, &req.opts));
-            match r {
-                Some(Err(usctp_proto::AssocError::Send(usctp_proto::SendError::QueueFull))) => {
-                    e.blocked.push_front(req);
-                    return;
-                }
-                Some(Ok(())) => {
-                    e.sent += 1;
-                    let _ = req.reply.send(Ok(()));
-                }
-                Some(Err(err)) => {
-                    let _ = req.reply.send(Err(Error::from_core(err)));
-                }
-                None => {
-                    let _ = req.reply.send(Err(Error::Closed(None)));
-                }
-            }
         }
     }
 
@@ -358,8 +351,20 @@ impl Driver {
     /// A handle for `id`, unless every handle is gone already.
     fn handle(&mut self, id: AssocId) -> Option<Association> {
         let cmd = self.cmd.upgrade()?;
-        let peer_port = self.ep.association(id).map_or(0, |a| a.ports().1);
+        let (peer_port, streams, state) =
+            self.ep.association(id).map_or((0, 0, State::Closed), |a| {
+                (a.ports().1, a.stream_counts().0, a.state())
+            });
         let e = self.entries.get_mut(&id)?;
+        if !e.has_handle {
+            let l = self.send_limits;
+            e.shared.sendq.open(l.budget, l.message, streams);
+            e.view = (streams, None);
+            if !state.accepts_user_data() {
+                e.view.1 = Some(state);
+                e.shared.sendq.set_view(streams, Some(state));
+            }
+        }
         e.has_handle = true;
         Some(Association::new(
             id,
@@ -371,15 +376,34 @@ impl Driver {
     }
 }
 
-/// Tell everybody waiting on an entry that the association ended.
-fn fail_entry(e: Entry, how: Ended) {
+/// Tell everybody waiting on an entry that the association ended (with event `ev`, after
+/// a `SendFailure` for the messages sent and never queued in the core: the core reports
+/// those it had the same way).
+fn fail_entry(e: Entry, how: Ended, ev: Option<Event>) {
     let err = match &how {
         Ended::Graceful => Error::Closed(None),
         Ended::Reason(r) => Error::Closed(Some(r.clone())),
         Ended::EndpointGone => Error::EndpointClosed,
     };
-    for req in e.blocked {
-        let _ = req.reply.send(Err(err.clone()));
+    let (mut messages, mut bytes) = e.shared.sendq.close();
+    messages += e.failed.0;
+    bytes += e.failed.1;
+    for p in e.blocked {
+        match p.reply {
+            Some(reply) => {
+                let _ = reply.send(Err(err.clone()));
+            }
+            None => {
+                messages += 1;
+                bytes += p.m.data.len();
+            }
+        }
+    }
+    if messages > 0 {
+        e.shared.push_event(Event::SendFailure { messages, bytes });
+    }
+    if let Some(ev) = ev {
+        e.shared.push_event(ev);
     }
     for w in e.shutdown_waiters {
         let _ = w.send(match &how {

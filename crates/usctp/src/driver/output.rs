@@ -32,6 +32,7 @@ impl Driver {
     /// Send everything due and handle events until the core is quiet.
     pub(super) async fn flush(&mut self) {
         let max_batch = self.transport.max_batch().max(1);
+        self.settle_starved();
         loop {
             let now = Instant::now();
             self.collect(now);

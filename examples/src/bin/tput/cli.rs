@@ -80,8 +80,8 @@ pub struct ClientArgs {
     #[arg(long, default_value_t = 0)]
     pub ppid: u32,
     /// Sends handed to usctp at once before waiting for them to be queued (0: as many as
-    /// fit in 512 KiB, at most 64). Each `send` is a request to the endpoint's driver task;
-    /// several in flight let it queue them together and send the packets as GSO batches.
+    /// fit in 512 KiB, at most 64). A `send` only pushes onto the association's submission
+    /// queue, which the driver task takes whole: even `--inflight 1` fills GSO batches.
     #[arg(long, default_value_t = 0)]
     pub inflight: usize,
     /// End with ABORT instead of a graceful SHUTDOWN.
