@@ -371,10 +371,32 @@ fn client_option_values_are_checked() {
             &["server", "--udp-port=7191", "--ootb-heartbeat=ignore"],
             "Invalid ootb-heartbeat [ignore]: abort or drop\n",
         ),
+        (
+            &["server", "--udp-port=7192", "--idata=yes"],
+            "Invalid idata [yes]: on or off\n",
+        ),
+        (
+            &["server", "--udp-port=7193", "--plpmtud=1000"],
+            "Invalid plpmtud [1000]: on, off or an MTU of 1200-65535\n",
+        ),
     ];
     for (args, err) in cases {
         let out = run(args, b"", Duration::from_secs(10));
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert_eq!(text(&out.stderr), *err, "{args:?}");
+    }
+}
+
+#[test]
+fn idata_and_plpmtud_are_listed_with_the_library_defaults() {
+    for cmd in ["server", "client", "ctraffic"] {
+        let help = usctp_help(cmd);
+        assert!(option_line(&help, "idata").contains("RFC 8260"), "{cmd}");
+        let pl = option_line(&help, "plpmtud");
+        let ceiling = usctp::PlpmtudConfig::default().max_mtu;
+        assert!(
+            pl.contains(&format!("(default off; ceiling {ceiling})")),
+            "{pl}"
+        );
     }
 }

@@ -65,7 +65,7 @@ pub use usctp_proto::PathStats;
 pub use usctp_proto::Message;
 pub use usctp_proto::{
     AbandonReason, AbandonedMessage, AssocId, AssociationConfig, CloseReason, Event, Extensions,
-    Incoming, PathState, PrStats, SendOptions, State,
+    Incoming, PathState, PlpmtudConfig, PrStats, SendOptions, State,
 };
 pub use usctp_proto::{AddressRequest, AssocError, PathCounters, PathId, PathOrigin};
 pub use usctp_proto::{AuthKeyError, AuthStats, HmacAlgorithm, SharedKeys};
