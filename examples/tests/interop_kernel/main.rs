@@ -10,7 +10,7 @@
 //! large-message cases of pr_sctp.rs: USCTP_KERNEL_CASES="usctp -> kernel,kernel -> usctp";
 //! the stream reconfiguration cases of reconfig.rs: USCTP_KERNEL_CASES="RFC 6525"; the AUTH
 //! cases of auth.rs: USCTP_KERNEL_CASES="RFC 4895"; the ASCONF cases of asconf.rs:
-//! USCTP_KERNEL_CASES="RFC 5061".
+//! USCTP_KERNEL_CASES="RFC 5061"; the I-DATA cases of idata.rs: USCTP_KERNEL_CASES="RFC 8260".
 
 mod asconf;
 #[path = "../asconf_interop/mod.rs"]
@@ -21,6 +21,9 @@ mod auth_interop;
 mod capture;
 mod cases;
 mod first_sack;
+mod idata;
+#[path = "../idata_interop/mod.rs"]
+mod idata_interop;
 mod kernel_client;
 mod peer_selftest;
 #[path = "../pr_interop/mod.rs"]
@@ -40,6 +43,7 @@ use auth::auth_case;
 use auth_interop::AuthKind;
 use cases::{failover, usctp_to_kernel, End};
 use first_sack::first_data_sacked;
+use idata::{idata_case, IdataKind};
 use kernel_client::kernel_to_usctp;
 use peer_selftest::peer_selftest;
 use pr_interop::Policy;
@@ -225,6 +229,18 @@ fn kernel_sctp_interop() {
             cases.push((
                 leak(format!("{t} RFC 5061 {}", kind.name())),
                 Box::new(move |vm, p| asconf_case(vm, rt, p, net, kind, port, gport)),
+            ));
+        }
+    }
+    // I-DATA (RFC 8260), raw IPv4 and UDP 9899 (idata.rs).
+    for (i, net) in [raw4, udp4].into_iter().enumerate() {
+        let t = if net.udp { "udp4" } else { "raw4" };
+        for (j, kind) in IdataKind::ALL.into_iter().enumerate() {
+            let port = 47001 + 10 * i as u16 + j as u16;
+            let gport = 6501 + 10 * i as u16 + j as u16;
+            cases.push((
+                leak(format!("{t} RFC 8260 {}", kind.name())),
+                Box::new(move |vm, p| idata_case(vm, rt, p, net, kind, port, gport)),
             ));
         }
     }
