@@ -24,6 +24,7 @@ pub const SMALL: usize = 100;
 pub const DATA: u8 = 0;
 pub const I_DATA: u8 = 64;
 pub const I_FORWARD_TSN: u8 = 194;
+pub const FORWARD_TSN: u8 = 192;
 
 /// usctp offers I-DATA, two streams or more, and takes the large message.
 pub fn offer(a: &mut AssociationConfig) {
@@ -164,6 +165,8 @@ pub struct Wire {
     peer_ext: Vec<u8>,
     chunks: Vec<Chunk>,
     i_fwd: (usize, usize),
+    /// FORWARD TSN chunks (RFC 3758) from usctp and from the peer: none where I-DATA is.
+    fwd: (usize, usize),
     /// ABORTs usctp sent.
     usctp_aborts: usize,
     packets: usize,
@@ -215,6 +218,13 @@ pub fn wire(pcap: &str, usctp: &[IpAddr]) -> Result<Wire, String> {
                 w.usctp_ext = e;
             } else {
                 w.peer_ext = e;
+            }
+        }
+        if types.contains(&FORWARD_TSN) {
+            if from_usctp {
+                w.fwd.0 += 1;
+            } else {
+                w.fwd.1 += 1;
             }
         }
         if types.contains(&I_FORWARD_TSN) {
@@ -387,4 +397,51 @@ impl Wire {
 /// Whether usctp sent an ABORT.
 pub fn usctp_aborted(w: &Wire) -> bool {
     w.usctp_aborts > 0
+}
+
+/// PR-SCTP with I-DATA (RFC 8260 §2.3): the sender abandoned messages under loss and said so
+/// with I-FORWARD-TSN (194), never FORWARD TSN (192), and sent no DATA; the receiver got
+/// `received` (stream, idx) each once, in order per stream; every idx of 0..`n` was received
+/// or is in `abandoned` (the sender's abandoned-message reports), some abandoned.
+pub fn check_pr(
+    usctp_sent: bool,
+    n: u32,
+    received: &[(u16, u32)],
+    abandoned: &[u32],
+    w: &Wire,
+) -> Result<String, String> {
+    let (ifwd, fwd) = if usctp_sent {
+        (w.i_fwd.0, w.fwd.0 + w.fwd.1)
+    } else {
+        (w.i_fwd.1, w.fwd.0 + w.fwd.1)
+    };
+    if ifwd == 0 || fwd > 0 || w.chunks.iter().any(|c| c.kind == DATA) {
+        return Err(format!(
+            "I-FORWARD-TSN from the sender {ifwd}, FORWARD TSN {fwd}, DATA chunks {}",
+            w.chunks.iter().filter(|c| c.kind == DATA).count()
+        ));
+    }
+    super::pr_interop::check_order(received)?;
+    let missing: Vec<u32> = (0..n)
+        .filter(|i| !received.iter().any(|r| r.1 == *i) && !abandoned.contains(i))
+        .collect();
+    if !missing.is_empty() || abandoned.is_empty() {
+        return Err(format!(
+            "received {}, abandoned {}: idx {missing:?} neither received nor reported \
+             abandoned (the sender's I-DATA stream 0/1/2 chunks on the wire: {})",
+            received.len(),
+            abandoned.len(),
+            w.chunks
+                .iter()
+                .filter(|c| c.from_usctp == usctp_sent)
+                .count()
+        ));
+    }
+    Ok(format!(
+        "{} received once and in order, {} abandoned; I-FORWARD-TSN in {ifwd} packets from the \
+         sender, no FORWARD TSN, no DATA; {} packets, CRC good",
+        received.len(),
+        abandoned.len(),
+        w.packets
+    ))
 }
