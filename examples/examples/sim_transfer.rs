@@ -8,18 +8,22 @@
 //! receive window reach the receiver in pieces (partial delivery) and are joined there.
 //!
 //! `--scheduler` picks the sender's stream scheduler (RFC 8260 §3) and `--stream-priority`
-//! its per-stream values; `--i-data` lets it interleave fragments.
+//! its per-stream values; with `--idata` it picks between fragments.
+//! `--idata` offers I-DATA (RFC 8260) on both ends; `--plpmtud on|MAX` runs PLPMTUD
+//! (RFC 8899) on both; `--black-hole 0:AT_MS:MTU[:UNTIL_MS]` drops the link MTU without ICMP.
 //!
 //! ```text
 //! cargo run --release -p usctp-examples --example sim_transfer -- \
 //!     --seed 7 --loss 0.2 --reorder 0.05 --duplicate 0.05 --messages 1000 --size 1200
+//! cargo run --release -p usctp-examples --example sim_transfer -- \
+//!     --plpmtud 1500 --black-hole 0:2000:1300 --messages 3000 --size 1000
 //! ```
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use usctp::{AssociationConfig, Extensions, StreamScheduler};
-use usctp_testkit::{run_transfer, PrPolicy, TransferSpec};
+use usctp::{AssociationConfig, Extensions, PlpmtudConfig, StreamScheduler};
+use usctp_testkit::{run_transfer, BlackHole, PrPolicy, TransferSpec};
 
 /// Bulk transfer over the deterministic simulator.
 #[derive(Debug, Parser)]
@@ -74,8 +78,15 @@ struct Args {
     #[arg(long)]
     stream_priority: Option<Priorities>,
     /// Offer I-DATA on both ends (RFC 8260): the scheduler then picks per fragment.
-    #[arg(long)]
-    i_data: bool,
+    #[arg(long, alias = "i-data")]
+    idata: bool,
+    /// PLPMTUD (RFC 8899) on both ends: `on` (default ceiling) or the largest MTU to probe.
+    #[arg(long, value_name = "on|MAX", value_parser = plpmtud)]
+    plpmtud: Option<PlpmtudConfig>,
+    /// From AT_MS the path carries only MTU bytes, silently (no ICMP), until UNTIL_MS:
+    /// `PATH:AT_MS:MTU[:UNTIL_MS]`; the transfer has one path, 0. Repeatable.
+    #[arg(long = "black-hole", value_parser = black_hole)]
+    black_holes: Vec<BlackHole>,
 }
 
 /// `S:V[,S:V...]`: (stream, value) pairs.
@@ -96,6 +107,27 @@ impl std::str::FromStr for Priorities {
     }
 }
 
+fn plpmtud(v: &str) -> Result<PlpmtudConfig, String> {
+    let mut c = PlpmtudConfig::default();
+    if v != "on" {
+        c.max_mtu = v
+            .parse()
+            .ok()
+            .filter(|n| (1200..=65535).contains(n))
+            .ok_or_else(|| format!("expected on or an MTU of 1200-65535, got {v:?}"))?;
+    }
+    Ok(c)
+}
+
+fn black_hole(v: &str) -> Result<BlackHole, String> {
+    match v.split_once(':') {
+        Some(("0", rest)) => rest.parse(),
+        _ => Err(format!(
+            "expected 0:AT_MS:MTU[:UNTIL_MS] (one path, 0), got {v:?}"
+        )),
+    }
+}
+
 fn main() -> ExitCode {
     let a = Args::parse();
     let mut assoc = AssociationConfig::default();
@@ -105,9 +137,10 @@ fn main() -> ExitCode {
     assoc.max_message_size = max;
     assoc.send_queue_limit = assoc.send_queue_limit.max(max);
     assoc.scheduler = a.scheduler;
-    if a.i_data {
+    if a.idata {
         assoc.extensions = assoc.extensions.with(Extensions::I_DATA);
     }
+    assoc.plpmtud = a.plpmtud;
     let spec = TransferSpec {
         assoc,
         seed: a.seed,
@@ -124,6 +157,7 @@ fn main() -> ExitCode {
         pcap: a.pcap,
         pr: a.pr,
         stream_priorities: a.stream_priority.map(|p| p.0).unwrap_or_default(),
+        black_holes: a.black_holes,
         ..TransferSpec::default()
     };
     let r = run_transfer(&spec);

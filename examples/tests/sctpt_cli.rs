@@ -379,6 +379,14 @@ fn client_option_values_are_checked() {
             &["server", "--udp-port=7193", "--stream-priority=1:2,3"],
             "Invalid stream-priority [1:2,3]\n",
         ),
+        (
+            &["server", "--udp-port=7194", "--idata=yes"],
+            "Invalid idata [yes]: on or off\n",
+        ),
+        (
+            &["server", "--udp-port=7195", "--plpmtud=1000"],
+            "Invalid plpmtud [1000]: on, off or an MTU of 1200-65535\n",
+        ),
     ];
     for (args, err) in cases {
         let out = run(args, b"", Duration::from_secs(10));
@@ -398,5 +406,19 @@ fn usctp_help_lists_the_stream_scheduler_options() {
             assert!(line.contains(name), "{name}: {line}");
         }
         option_line(&help, "stream-priority");
+    }
+}
+
+#[test]
+fn idata_and_plpmtud_are_listed_with_the_library_defaults() {
+    for cmd in ["server", "client", "ctraffic"] {
+        let help = usctp_help(cmd);
+        assert!(option_line(&help, "idata").contains("RFC 8260"), "{cmd}");
+        let pl = option_line(&help, "plpmtud");
+        let ceiling = usctp::PlpmtudConfig::default().max_mtu;
+        assert!(
+            pl.contains(&format!("(default off; ceiling {ceiling})")),
+            "{pl}"
+        );
     }
 }

@@ -28,6 +28,23 @@ static void reconf(const char *name, int opt, const void *v, socklen_t len)
 /* A setsockopt at IPPROTO_SCTP on the socket being set up: 0 or an errno (reported). */
 typedef int (*set_fn)(void *sock, int name, const void *v, socklen_t len, const char *what);
 
+#ifndef SCTP_INTERLEAVING_SUPPORTED
+#define SCTP_INTERLEAVING_SUPPORTED 0x00001206 /* usrsctp has it; its header omits it */
+#endif
+
+/* --idata: both stacks refuse SCTP_INTERLEAVING_SUPPORTED unless fragment interleave is
+ * level 2 first (RFC 6458 §8.1.20); Linux also needs net.sctp.intl_enable=1. */
+static void idata_setup(void *s, set_fn set)
+{
+	struct sctp_assoc_value av = {.assoc_id = SCTP_FUTURE_ASSOC, .assoc_value = 1};
+	int level = 2;
+	if (!o.idata)
+		return;
+	if (set(s, SCTP_FRAGMENT_INTERLEAVE, &level, sizeof level, "SCTP_FRAGMENT_INTERLEAVE") ||
+	    set(s, SCTP_INTERLEAVING_SUPPORTED, &av, sizeof av, "SCTP_INTERLEAVING_SUPPORTED"))
+		exit(1);
+}
+
 /* AUTH (RFC 4895) and ASCONF (RFC 5061) before the association, with the extra events. */
 static void ext_setup(void *s, set_fn set)
 {
@@ -37,6 +54,7 @@ static void ext_setup(void *s, set_fn set)
 		unsigned char b[sizeof(struct sctp_hmacalgo) + 2 * sizeof(uint16_t)];
 	} hm;
 	size_t i;
+	idata_setup(s, set);
 	if (!ext_on(&o))
 		return;
 	set(s, SCTP_AUTH_SUPPORTED, &av, sizeof av, "SCTP_AUTH_SUPPORTED");
@@ -100,9 +118,27 @@ static void addr_step(const char *name, const char *addr, int what)
 	pump(o.step_ms);
 }
 
+/* --also: one message of also_size on also_sid, numbered idx. */
+static void send_also(uint32_t idx)
+{
+	unsigned char *msg = malloc(o.also_size);
+	if (!msg) {
+		perror("malloc");
+		exit(1);
+	}
+	fill_msg(msg, o.also_size, idx);
+	if (send_msg(msg, o.also_size, o.also_sid, htonl(o.ppid)) != 0)
+		failed = 1;
+	else
+		n_sent++;
+	free(msg);
+}
+
 static void actions(void)
 {
 	send_n(0, o.count);
+	if (o.also_size && !failed)
+		send_also((uint32_t)o.count);
 	if (o.reset_dir) {
 		size_t len = sizeof(struct sctp_reset_streams) + o.nreset * sizeof(uint16_t);
 		struct sctp_reset_streams *rs = calloc(1, len);

@@ -76,6 +76,10 @@ struct opts {
 	unsigned long send_after;                    /* messages sent after the steps */
 	unsigned step_ms;                            /* receiving after each step */
 	unsigned long ping_ms;                       /* client: ping-pong for this long */
+	int idata;                                   /* offer I-DATA (RFC 8260) */
+	size_t also_size;                            /* --also: one more message ... */
+	unsigned also_sid;                           /* ... on this stream */
+	int sched_rr;                                /* --sched: -1 stack default, 0 fcfs, 1 rr */
 };
 
 static const char peer_usage[] =
@@ -121,6 +125,12 @@ static const char peer_usage[] =
 	"  --ping MS           client, instead of the actions: send a --size message, wait for\n"
 	"                      its echo, again for MS; print round-trip percentiles (usrsctp\n"
 	"                      peer only)\n"
+	"  --also SIZE,SID     right after --send's messages, one more of SIZE bytes on stream\n"
+	"                      SID (its idx follows theirs)\n"
+	"  --idata             offer I-DATA, RFC 8260 (SCTP_FRAGMENT_INTERLEAVE 2, then\n"
+	"                      SCTP_INTERLEAVING_SUPPORTED); messages are read per stream\n"
+	"  --sched fcfs|rr     stream scheduler (SCTP_STREAM_SCHEDULER; Linux only: its\n"
+	"                      default, fcfs, sends a message's fragments before the next's)\n"
 	"  -h, --help\n"
 	"PR-SCTP and stream reconfiguration (all of SCTP_ENABLE_RESET_STREAM_REQ, _RESET_ASSOC_REQ,\n"
 	"_CHANGE_ASSOC_REQ) are always enabled; every notification is subscribed to and printed.\n";
@@ -201,7 +211,8 @@ static void parse_args(struct opts *o, int argc, char **argv, unsigned udp_defau
 		{"verbose", 0, 0, 'v'}, {"help", 0, 0, 'h'}, {"auth-chunks", 1, 0, 'c'},
 		{"hmac", 1, 0, 'M'}, {"asconf", 0, 0, 'C'}, {"bindx-add", 1, 0, 'D'},
 		{"peer-primary", 1, 0, 'Y'}, {"bindx-rem", 1, 0, 'E'}, {"step", 1, 0, 'Z'},
-		{"send-after", 1, 0, 'N'}, {"ping", 1, 0, 'G'}, {0, 0, 0, 0}};
+		{"send-after", 1, 0, 'N'}, {"ping", 1, 0, 'G'}, {"also", 1, 0, 'O'},
+		{"idata", 0, 0, 'J'}, {"sched", 1, 0, 'K'}, {0, 0, 0, 0}};
 	int c, role = 0, rudp_set = 0;
 	memset(o, 0, sizeof *o);
 	o->rport = 5001;
@@ -212,6 +223,7 @@ static void parse_args(struct opts *o, int argc, char **argv, unsigned udp_defau
 	o->hold_ms = -1;
 	o->timeout_s = 60;
 	o->step_ms = 1000;
+	o->sched_rr = -1;
 	while ((c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -279,6 +291,23 @@ static void parse_args(struct opts *o, int argc, char **argv, unsigned udp_defau
 		case 'Z': o->step_ms = (unsigned)parse_num(optarg, "step"); break;
 		case 'N': o->send_after = parse_num(optarg, "count"); break;
 		case 'G': o->ping_ms = parse_num(optarg, "ping"); break;
+		case 'O': {
+			char sz[32];
+			if (sscanf(optarg, "%31[^,],%u", sz, &o->also_sid) != 2) {
+				fprintf(stderr, "bad --also: %s (SIZE,SID)\n", optarg);
+				exit(2);
+			}
+			o->also_size = parse_num(sz, "size");
+			break;
+		}
+		case 'J': o->idata = 1; break;
+		case 'K':
+			if (strcmp(optarg, "fcfs") && strcmp(optarg, "rr")) {
+				fprintf(stderr, "bad --sched: %s (fcfs or rr)\n", optarg);
+				exit(2);
+			}
+			o->sched_rr = strcmp(optarg, "rr") == 0;
+			break;
 		case 'h': usage_exit(argv[0], udp_default, 0); break;
 		default: usage_exit(argv[0], udp_default, 2);
 		}
@@ -292,7 +321,9 @@ static void parse_args(struct opts *o, int argc, char **argv, unsigned udp_defau
 	if (o->hold_ms < 0 && !o->server)
 		o->hold_ms = 1000;
 	if (!o->sndbuf)
-		o->sndbuf = o->size * 2 + (1 << 20);
+		o->sndbuf = (o->size + o->also_size) * 2 + (1 << 20);
+	if (o->also_size && o->also_size < 4)
+		usage_exit(argv[0], udp_default, 2);
 }
 
 /* Counters for the summary line. */
@@ -505,6 +536,10 @@ struct rx {
 	size_t len, cap;
 	unsigned pieces;
 };
+
+/* One reassembly per stream (mod RX_STREAMS): with I-DATA (RFC 8260) the pieces of
+ * messages on different streams arrive interleaved. */
+#define RX_STREAMS 16
 
 static void rx_add(struct rx *r, const void *data, size_t n)
 {

@@ -18,4 +18,4 @@ pub use failover::{
 };
 pub use run_error::RunError;
 pub use sctp::SctpNode;
-pub use transfer::{run_transfer, PrPolicy, TransferReport, TransferSpec};
+pub use transfer::{run_transfer, BlackHole, PrPolicy, TransferReport, TransferSpec};

@@ -50,6 +50,57 @@ pub struct TransferSpec {
     /// (stream, value) priorities or weights set on the sender's association for its stream
     /// scheduler (`assoc.scheduler`, RFC 8260 §3) before it sends.
     pub stream_priorities: Vec<(u16, u16)>,
+    /// MTU black holes on the link (RFC 8899 §4.3): from `at` it carries only `mtu` bytes,
+    /// both ways, dropping larger packets silently (no ICMP), until `until`.
+    pub black_holes: Vec<BlackHole>,
+}
+
+/// A drop of the link MTU without ICMP, in virtual time since the run started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlackHole {
+    /// When the MTU drops.
+    pub at: Duration,
+    /// The largest datagram carried from then on, IP header included.
+    pub mtu: usize,
+    /// When the link's own MTU is back; `None`: never.
+    pub until: Option<Duration>,
+}
+
+impl std::str::FromStr for BlackHole {
+    type Err = String;
+
+    /// `AT_MS:MTU` or `AT_MS:MTU:UNTIL_MS`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("expected AT_MS:MTU[:UNTIL_MS], got {s:?}");
+        let n: Vec<u64> = s
+            .split(':')
+            .map(|v| v.parse().map_err(|_| bad()))
+            .collect::<Result<_, _>>()?;
+        let ms = Duration::from_millis;
+        match n[..] {
+            [at, mtu] => Ok(Self {
+                at: ms(at),
+                mtu: mtu as usize,
+                until: None,
+            }),
+            [at, mtu, until] if until > at => Ok(Self {
+                at: ms(at),
+                mtu: mtu as usize,
+                until: Some(ms(until)),
+            }),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// The link MTU `holes` impose at `t`: the smallest of those in effect, else `normal`.
+fn mtu_at(holes: &[BlackHole], t: Duration, normal: Option<usize>) -> Option<usize> {
+    holes
+        .iter()
+        .filter(|h| h.at <= t && h.until.is_none_or(|u| t < u))
+        .map(|h| h.mtu)
+        .min()
+        .or(normal)
 }
 
 /// A PR-SCTP policy for every message of a transfer (RFC 7496).
@@ -105,6 +156,7 @@ impl Default for TransferSpec {
             pcap: None,
             pr: None,
             stream_priorities: Vec::new(),
+            black_holes: Vec::new(),
         }
     }
 }
@@ -243,6 +295,7 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
         loss,
         ..link.clone()
     });
+    let normal_mtu = link.mtu;
     let link_id = sim.add_link(ca, sa, link);
     if let Some(back) = back {
         let l = sim.link_mut(link_id);
@@ -300,6 +353,15 @@ pub fn run_transfer(spec: &TransferSpec) -> TransferReport {
     let mut closed = "timeout";
     let mut shutdown_sent = false;
     while sim.elapsed() < deadline {
+        let mtu = mtu_at(&spec.black_holes, sim.elapsed(), normal_mtu);
+        let l = sim.link_mut(link_id);
+        let dirs: Vec<_> = [ca, sa]
+            .iter()
+            .filter_map(|&a| l.direction_from(a))
+            .collect();
+        for dir in dirs {
+            l.config_mut(dir).mtu = mtu;
+        }
         while next < spec.messages {
             // Build each message once; a refused one is kept for the next try.
             let (stream, m) = held.take().unwrap_or_else(|| {

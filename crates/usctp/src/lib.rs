@@ -72,7 +72,7 @@ pub use workers::WorkerStats;
 pub use usctp_proto::Message;
 pub use usctp_proto::{
     AbandonReason, AbandonedMessage, AssocId, AssociationConfig, CloseReason, Event, Extensions,
-    Incoming, PathState, PrStats, SendOptions, State, StreamScheduler,
+    Incoming, PathState, PlpmtudConfig, PrStats, SendOptions, State, StreamScheduler,
 };
 pub use usctp_proto::{AddressRequest, AssocError, PathCounters, PathId, PathOrigin};
 pub use usctp_proto::{AuthKeyError, AuthStats, HmacAlgorithm, SharedKeys};

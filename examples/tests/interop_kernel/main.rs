@@ -10,7 +10,8 @@
 //! large-message cases of pr_sctp.rs: USCTP_KERNEL_CASES="usctp -> kernel,kernel -> usctp";
 //! the stream reconfiguration cases of reconfig.rs: USCTP_KERNEL_CASES="RFC 6525"; the AUTH
 //! cases of auth.rs: USCTP_KERNEL_CASES="RFC 4895"; the ASCONF cases of asconf.rs:
-//! USCTP_KERNEL_CASES="RFC 5061".
+//! USCTP_KERNEL_CASES="RFC 5061"; the I-DATA cases of idata.rs: USCTP_KERNEL_CASES="RFC 8260"; PLPMTUD (plpmtud.rs):
+//! USCTP_KERNEL_CASES="RFC 8899".
 
 mod asconf;
 #[path = "../asconf_interop/mod.rs"]
@@ -21,8 +22,14 @@ mod auth_interop;
 mod capture;
 mod cases;
 mod first_sack;
+mod idata;
+#[path = "../idata_interop/mod.rs"]
+mod idata_interop;
 mod kernel_client;
 mod peer_selftest;
+mod plpmtud;
+#[path = "../plpmtud_interop/mod.rs"]
+mod plpmtud_interop;
 #[path = "../pr_interop/mod.rs"]
 mod pr_interop;
 mod pr_sctp;
@@ -40,8 +47,10 @@ use auth::auth_case;
 use auth_interop::AuthKind;
 use cases::{failover, usctp_to_kernel, End};
 use first_sack::first_data_sacked;
+use idata::{idata_case, IdataKind};
 use kernel_client::kernel_to_usctp;
 use peer_selftest::peer_selftest;
+use plpmtud::plpmtud_case;
 use pr_interop::Policy;
 use pr_sctp::{kernel_sends_large, kernel_sends_pr, usctp_sends_pr};
 use reconfig::reconfig_case;
@@ -227,6 +236,30 @@ fn kernel_sctp_interop() {
                 Box::new(move |vm, p| asconf_case(vm, rt, p, net, kind, port, gport)),
             ));
         }
+    }
+    // I-DATA (RFC 8260), raw IPv4 and UDP 9899 (idata.rs).
+    for (i, net) in [raw4, udp4].into_iter().enumerate() {
+        let t = if net.udp { "udp4" } else { "raw4" };
+        for (j, kind) in IdataKind::ALL.into_iter().enumerate() {
+            let port = 47001 + 10 * i as u16 + j as u16;
+            let gport = 6501 + 10 * i as u16 + j as u16;
+            cases.push((
+                leak(format!("{t} RFC 8260 {}", kind.name())),
+                Box::new(move |vm, p| idata_case(vm, rt, p, net, kind, port, gport)),
+            ));
+        }
+    }
+    // PLPMTUD (RFC 8899) through a black hole, raw IPv4 (plpmtud.rs; over UDP 9899 the
+    // association is lost: see there).
+    for (i, net) in [raw4].into_iter().enumerate() {
+        let t = if net.udp { "udp4" } else { "raw4" };
+        let (port, gport) = (47101 + i as u16, 6601 + i as u16);
+        cases.push((
+            leak(format!(
+                "{t} RFC 8899 PLPMTUD: 1500 -> 1300 black hole mid-transfer, no ICMP"
+            )),
+            Box::new(move |vm, p| plpmtud_case(vm, rt, p, net, port, gport)),
+        ));
     }
     let only = std::env::var("USCTP_KERNEL_CASES").unwrap_or_default();
     let mut failed = Vec::new();

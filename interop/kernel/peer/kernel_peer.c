@@ -38,7 +38,7 @@
 
 static struct opts o;
 static int sock = -1;
-static struct rx rx;
+static struct rx rxs[RX_STREAMS];
 static int failed;
 
 static int sso(int s, int level, int name, const void *v, socklen_t len, const char *what)
@@ -113,6 +113,10 @@ static void setup(int s)
 	int v = (int)o.sndbuf;
 	if (setsockopt(s, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof v) != 0)
 		sso(s, SOL_SOCKET, SO_SNDBUF, &v, sizeof v, "SO_SNDBUF");
+	if (o.sched_rr >= 0) {
+		av.assoc_value = o.sched_rr ? SCTP_SS_RR : SCTP_SS_FCFS;
+		sso(s, IPPROTO_SCTP, SCTP_STREAM_SCHEDULER, &av, sizeof av, "SCTP_STREAM_SCHEDULER");
+	}
 	if (o.rudp) {
 		struct sctp_udpencaps enc;
 		memset(&enc, 0, sizeof enc);
@@ -163,16 +167,17 @@ static int send_msg(const void *buf, size_t len, unsigned sid, uint32_t ppid_net
 
 static void on_data(const void *data, size_t n, const struct sctp_rcvinfo *ri, int flags)
 {
-	rx_add(&rx, data, n);
+	struct rx *r = &rxs[ri->rcv_sid % RX_STREAMS];
+	rx_add(r, data, n);
 	if (o.verbose)
 		printf("piece sid=%u ssn=%u len=%zu%s\n", ri->rcv_sid, ri->rcv_ssn, n,
 		       flags & MSG_EOR ? " eor" : "");
 	if (!(flags & MSG_EOR))
 		return;
-	print_msg(ri->rcv_sid, ri->rcv_ssn, ri->rcv_ppid, rx.buf, rx.len, rx.pieces, 1);
-	if (o.echo && send_msg(rx.buf, rx.len, ri->rcv_sid, ri->rcv_ppid) == 0)
+	print_msg(ri->rcv_sid, ri->rcv_ssn, ri->rcv_ppid, r->buf, r->len, r->pieces, 1);
+	if (o.echo && send_msg(r->buf, r->len, ri->rcv_sid, ri->rcv_ppid) == 0)
 		n_sent++;
-	rx.len = rx.pieces = 0;
+	r->len = r->pieces = 0;
 }
 
 /* pump: read messages and notifications for ms milliseconds (0: what is there now); stops
@@ -201,10 +206,11 @@ static void pump(long ms)
 			const union sctp_notification *sn = (const void *)buf;
 			if (print_notification(buf, (size_t)n) == SCTP_PARTIAL_DELIVERY_EVENT &&
 			    sn->sn_pdapi_event.pdapi_indication == SCTP_PARTIAL_DELIVERY_ABORTED &&
-			    rx.len) {
+			    rxs[sn->sn_pdapi_event.pdapi_stream % RX_STREAMS].len) {
+				struct rx *r = &rxs[sn->sn_pdapi_event.pdapi_stream % RX_STREAMS];
 				print_msg(sn->sn_pdapi_event.pdapi_stream, sn->sn_pdapi_event.pdapi_seq,
-					  0, rx.buf, rx.len, rx.pieces, 0);
-				rx.len = rx.pieces = 0;
+					  0, r->buf, r->len, r->pieces, 0);
+				r->len = r->pieces = 0;
 			}
 		} else if (n > 0) {
 			on_data(buf, (size_t)n, &ri, m.msg_flags);
@@ -251,7 +257,12 @@ static void print_up(void)
 	}
 	printf("up role=%s in=%u out=%u pr=%u reconf=%u auth=%u asconf=%u\n",
 	       o.server ? "server" : "client", st.sstat_instrms, st.sstat_outstrms, v[0], v[1],
-	       v[2], v[3]);
+	       v[2], v[3]);	if (o.idata) {
+		struct sctp_assoc_value av = {.assoc_id = st.sstat_assoc_id, .assoc_value = 0};
+		len = sizeof av;
+		getsockopt(sock, IPPROTO_SCTP, SCTP_INTERLEAVING_SUPPORTED, &av, &len);
+		printf("idata supported=%u\n", av.assoc_value);
+	}
 }
 
 int main(int argc, char **argv)
@@ -310,8 +321,9 @@ int main(int argc, char **argv)
 	pump(0);
 	actions();
 	pump(o.hold_ms >= 0 ? o.hold_ms : (long)o.timeout_s * 1000);
-	if (rx.len) /* the rest of a message the peer never finished */
-		printf("msg-unfinished len=%zu pieces=%u\n", rx.len, rx.pieces);
+	for (int i = 0; i < RX_STREAMS; i++) /* the rest of a message never finished */
+		if (rxs[i].len)
+			printf("msg-unfinished len=%zu pieces=%u\n", rxs[i].len, rxs[i].pieces);
 
 	struct sctp_prstatus ps;
 	socklen_t len = sizeof ps;

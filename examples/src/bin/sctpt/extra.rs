@@ -183,6 +183,18 @@ pub const TUNABLES: &[Extra] = &[
          weight",
     ),
     with(
+        "idata",
+        "on: offer I-DATA (RFC 8260): a message on one stream no longer waits for a large one \
+         on another",
+        || "off".into(),
+    ),
+    with(
+        "plpmtud",
+        "on, or the largest MTU to probe: path MTU discovery without ICMP (RFC 8899; probes \
+         are HEARTBEAT + PAD; on: up to the default ceiling)",
+        || format!("off; ceiling {}", usctp::PlpmtudConfig::default().max_mtu),
+    ),
+    with(
         "ootb-heartbeat",
         "abort: answer a HEARTBEAT no association claims with ABORT (RFC 9260 §8.4); drop: \
          ignore it (behind NAT)",

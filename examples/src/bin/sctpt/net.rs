@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use usctp::{
-    Association, AssociationConfig, EndpointConfig, Extensions, RawConfig, RawTransport, Transport,
-    TransportAddr, TransportConfig, TransportError, UdpConfig, UdpTransport,
+    Association, AssociationConfig, EndpointConfig, Extensions, PlpmtudConfig, RawConfig,
+    RawTransport, Transport, TransportAddr, TransportConfig, TransportError, UdpConfig,
+    UdpTransport,
 };
 
 use super::cli::Parsed;
@@ -225,6 +226,14 @@ fn tunables(p: &Parsed, a: &mut AssociationConfig) {
     if on("asconf") {
         a.extensions = a.extensions.with(Extensions::ASCONF);
     }
+    if on("idata") {
+        a.extensions = a.extensions.with(Extensions::I_DATA);
+    }
+    a.plpmtud = match p.get("plpmtud") {
+        None | Some("off") => None,
+        Some("on") => Some(PlpmtudConfig::default()),
+        Some(v) => Some(plpmtud_ceiling(v)),
+    };
     match p.get("nat-friendly") {
         None | Some("off") => {}
         Some("on") => a.nat_friendly = true,
@@ -244,6 +253,19 @@ fn tunables(p: &Parsed, a: &mut AssociationConfig) {
     if let Some(s) = p.get("stream").and_then(|v| v.parse::<u16>().ok()) {
         a.outbound_streams = a.outbound_streams.max(s.saturating_add(1));
     }
+}
+
+/// `--plpmtud MAX`: PLPMTUD probing up to MAX, which must be at least BASE_PLPMTU (1200,
+/// RFC 8899 §5.1.2) and fit an IP packet.
+fn plpmtud_ceiling(v: &str) -> PlpmtudConfig {
+    let mut c = PlpmtudConfig::default();
+    match v.parse::<usize>() {
+        Ok(n) if (1200..=65535).contains(&n) => c.max_mtu = n,
+        _ => die(&format!(
+            "Invalid plpmtud [{v}]: on, off or an MTU of 1200-65535\n"
+        )),
+    }
+    c
 }
 
 /// A random number, for ephemeral ports and the pacing offset (std's hasher keys are

@@ -1,0 +1,94 @@
+//! Shared by the PLPMTUD (RFC 8899) interop cases (`interop_usrsctp_plpmtud.rs`,
+//! `interop_kernel/plpmtud.rs`): what the capture shows of usctp's probes through a black hole.
+
+use std::net::IpAddr;
+use std::process::Command;
+
+/// One SCTP packet usctp sent: its IP length, whether it is a probe (HEARTBEAT + PAD, RFC 8899
+/// §6.2.1), whether it carries DATA or I-DATA.
+struct Sent {
+    len: usize,
+    probe: bool,
+    data: bool,
+}
+
+/// The capture `pcap` (SCTP in UDP 9899 too) must show: no ICMP at all, probes, at least
+/// `lost` of them larger than `hole` (lost in the black hole, when the capture point is before
+/// it), and the last 50 DATA packets within `hole`. A summary of the probes and DATA sizes.
+pub fn probes_without_icmp(
+    pcap: &str,
+    usctp: &[IpAddr],
+    hole: usize,
+    lost: usize,
+) -> Result<String, String> {
+    let out = Command::new("tshark")
+        .args([
+            "-r",
+            pcap,
+            "-n",
+            "-d",
+            "udp.port==9899,sctp",
+            "-T",
+            "fields",
+        ])
+        .args([
+            "-E",
+            "separator=|",
+            "-E",
+            "occurrence=a",
+            "-E",
+            "aggregator=,",
+        ])
+        .args([
+            "-e",
+            "ip.src",
+            "-e",
+            "ip.len",
+            "-e",
+            "sctp.chunk_type",
+            "-e",
+            "icmp.type",
+        ])
+        .output()
+        .map_err(|e| format!("tshark: {e}"))?;
+    let (mut sent, mut icmp) = (Vec::new(), 0);
+    for l in String::from_utf8_lossy(&out.stdout).lines() {
+        let [src, len, types, it] = l.split('|').collect::<Vec<_>>()[..] else {
+            return Err(format!("tshark line: {l}"));
+        };
+        if !it.is_empty() {
+            icmp += 1;
+            continue;
+        }
+        let src = src.split(',').next().and_then(|s| s.parse::<IpAddr>().ok());
+        if !src.is_some_and(|s| usctp.contains(&s)) || types.is_empty() {
+            continue;
+        }
+        let t: Vec<&str> = types.split(',').collect();
+        sent.push(Sent {
+            len: len
+                .split(',')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0),
+            probe: t.contains(&"4") && t.contains(&"132"),
+            data: t.contains(&"0") || t.contains(&"64"),
+        });
+    }
+    let probes: Vec<usize> = sent.iter().filter(|p| p.probe).map(|p| p.len).collect();
+    let data: Vec<usize> = sent.iter().filter(|p| p.data).map(|p| p.len).collect();
+    let big = probes.iter().filter(|&&s| s > hole).count();
+    let tail = data.iter().rev().take(50).max().copied().unwrap_or(0);
+    if icmp > 0 || probes.is_empty() || big < lost || tail > hole {
+        return Err(format!(
+            "ICMP {icmp}, probes {probes:?}, largest of the last 50 DATA packets {tail}"
+        ));
+    }
+    let over = data.iter().filter(|&&s| s > hole).count();
+    Ok(format!(
+        "no ICMP in the capture; {} HEARTBEAT+PAD probes, IP sizes {probes:?}; {} DATA \
+         packets, {over} over {hole} (before the hole, or lost in it), the last 50 at most {tail}",
+        probes.len(),
+        data.len()
+    ))
+}
