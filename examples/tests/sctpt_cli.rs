@@ -381,7 +381,7 @@ fn client_option_values_are_checked() {
         ),
         (
             &["server", "--udp-port=7194", "--idata=yes"],
-            "Invalid idata [yes]: on or off\n",
+            "Invalid idata [yes]: on, linux or off\n",
         ),
         (
             &["server", "--udp-port=7195", "--plpmtud=1000"],

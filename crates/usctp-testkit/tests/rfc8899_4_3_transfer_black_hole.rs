@@ -50,16 +50,14 @@ fn rfc8899_4_3_a_black_hole_stalls_a_sender_without_plpmtud() {
 
 #[test]
 fn rfc8899_4_3_plpmtud_gets_a_transfer_through_a_black_hole() {
-    // PotentiallyFailed.Max.Retrans 2: see the ignored test below for 0.
+    // PotentiallyFailed.Max.Retrans 2; the default, 0, below.
     let r = run_transfer(&spec(true, Some(2), "100:1300"));
     assert!(r.is_perfect(), "{r}");
 }
 
-/// Known gap in the core: at the first T3 with SCTP-PF 0 (the default) the only path is
-/// potentially failed, and probes go only to active paths, so the black hole is never
-/// confirmed and the transfer stalls.
+/// With SCTP-PF 0 (the default) the only path is potentially failed at the first T3; the
+/// probe that checks the PLPMTU still goes to it, or the black hole would never be found.
 #[test]
-#[ignore = "core: PLPMTUD probes only active paths; with SCTP-PF 0 the path is PF at the first T3"]
 fn rfc8899_4_3_plpmtud_gets_a_transfer_through_a_black_hole_with_sctp_pf_0() {
     let r = run_transfer(&spec(true, Some(0), "100:1300"));
     assert!(r.is_perfect(), "{r}");

@@ -14,6 +14,10 @@
 //!   scheduler SCTP_SS_RR, which interleaves), the second fragment carries FSN 0 and usctp
 //!   aborts (Protocol Violation); to the kernel, it delivers no part of the 1 MiB message
 //!   (its window fills) and kernel_peer gives up (`--timeout 8`).
+//! * `fragmented, Linux numbering`: the same pair with usctp's
+//!   `i_data_fsn = FsnNumbering::SecondIsZero`, which speaks Linux's numbering both ways: the
+//!   sender interleaves the small message among the large one's fragments on the wire, and
+//!   the receiver completes it first, both intact (the verdict of the usrsctp cases).
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -21,7 +25,7 @@ use std::time::Duration;
 
 use tokio::runtime::Runtime;
 use tokio::time::timeout;
-use usctp::{Endpoint, EndpointConfig, TransportAddr};
+use usctp::{Endpoint, EndpointConfig, FsnNumbering, TransportAddr};
 
 use super::cases::finish;
 use super::reconfig::{guest_start, guest_wait};
@@ -37,6 +41,8 @@ pub enum IdataKind {
     KernelSendsWhole,
     UsctpSendsFragmented,
     KernelSendsFragmented,
+    UsctpSendsLinuxNumbered,
+    KernelSendsLinuxNumbered,
 }
 
 /// `whole`: messages and their size.
@@ -44,12 +50,22 @@ const N: u32 = 20;
 const SIZE: usize = 1000;
 
 impl IdataKind {
-    pub const ALL: [IdataKind; 4] = [
+    pub const ALL: [IdataKind; 6] = [
         IdataKind::UsctpSendsWhole,
         IdataKind::KernelSendsWhole,
         IdataKind::UsctpSendsFragmented,
         IdataKind::KernelSendsFragmented,
+        IdataKind::UsctpSendsLinuxNumbered,
+        IdataKind::KernelSendsLinuxNumbered,
     ];
+
+    /// usctp numbers (and reads) FSNs as Linux does.
+    fn linux_numbering(self) -> bool {
+        matches!(
+            self,
+            Self::UsctpSendsLinuxNumbered | Self::KernelSendsLinuxNumbered
+        )
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -61,6 +77,13 @@ impl IdataKind {
             Self::KernelSendsFragmented => {
                 "kernel sends 1 MiB + 100 B (SCTP_SS_RR): its second fragment has FSN 0"
             }
+            Self::UsctpSendsLinuxNumbered => {
+                "usctp sends 1 MiB + 100 B with Linux's FSN numbering: interleaved, small first"
+            }
+            Self::KernelSendsLinuxNumbered => {
+                "kernel sends 1 MiB + 100 B (SCTP_SS_RR) to usctp reading Linux's FSN \
+                 numbering: interleaved, small first"
+            }
         }
     }
 }
@@ -69,7 +92,7 @@ fn usctp_addrs() -> Vec<IpAddr> {
     vec![host('A', false), host('B', false)]
 }
 
-fn bind(rt: &Runtime, net: Net, port: u16) -> Result<Endpoint, String> {
+fn bind(rt: &Runtime, net: Net, port: u16, kind: IdataKind) -> Result<Endpoint, String> {
     let mut cfg = if net.udp {
         EndpointConfig::udp(usctp_addrs(), port, UDP_PORT)
     } else {
@@ -78,6 +101,9 @@ fn bind(rt: &Runtime, net: Net, port: u16) -> Result<Endpoint, String> {
     let a = &mut cfg.protocol.association;
     tune(a);
     offer(a);
+    if kind.linux_numbering() {
+        a.i_data_fsn = FsnNumbering::SecondIsZero;
+    }
     in_netns(|| rt.block_on(Endpoint::bind(cfg))).map_err(|e| format!("bind: {e}"))
 }
 
@@ -106,12 +132,19 @@ pub fn idata_case(
     let whole_args = format!("--send {} --size {SIZE} --also {SIZE},1", N - 1);
     let pair_args = format!("{} --sched rr", peer_send_args().join(" "));
     let side = match kind {
-        IdataKind::UsctpSendsWhole => usctp_sends(vm, rt, net, port, guest_port, name, &whole, 20),
-        IdataKind::UsctpSendsFragmented => {
-            usctp_sends(vm, rt, net, port, guest_port, name, &pair, 8)
+        IdataKind::UsctpSendsWhole => {
+            usctp_sends(vm, rt, net, (port, kind), guest_port, name, &whole, 20)
         }
-        IdataKind::KernelSendsWhole => kernel_sends(vm, rt, net, port, name, &whole_args),
-        IdataKind::KernelSendsFragmented => kernel_sends(vm, rt, net, port, name, &pair_args),
+        IdataKind::UsctpSendsFragmented => {
+            usctp_sends(vm, rt, net, (port, kind), guest_port, name, &pair, 8)
+        }
+        IdataKind::UsctpSendsLinuxNumbered => {
+            usctp_sends(vm, rt, net, (port, kind), guest_port, name, &pair, 20)
+        }
+        IdataKind::KernelSendsWhole => kernel_sends(vm, rt, net, (port, kind), name, &whole_args),
+        IdataKind::KernelSendsFragmented | IdataKind::KernelSendsLinuxNumbered => {
+            kernel_sends(vm, rt, net, (port, kind), name, &pair_args)
+        }
     };
     let p = guest_wait(vm, name);
     let _ = vm.exec(10, "sysctl -qw net.sctp.intl_enable=0");
@@ -133,6 +166,26 @@ pub fn idata_case(
                 let usctp_sent = kind == IdataKind::UsctpSendsWhole;
                 let got = if usctp_sent { &kernel_got } else { &side.got };
                 check_unfragmented(usctp_sent, side.in_force, got, &w, N, SIZE)
+            }
+            IdataKind::UsctpSendsLinuxNumbered | IdataKind::KernelSendsLinuxNumbered => {
+                side.end
+                    .map_err(|e| format!("{e}; kernel_peer: {}", p.text))?;
+                if !ok {
+                    return Err(format!("kernel_peer failed: {}", p.text));
+                }
+                let usctp_sent = kind == IdataKind::UsctpSendsLinuxNumbered;
+                let got = if usctp_sent { &kernel_got } else { &side.got };
+                let fsns = if usctp_sent {
+                    w.chunks_from(true).filter_map(|c| c.1).take(3).collect()
+                } else {
+                    peer_fsns(&w)
+                };
+                if fsns.first() != Some(&0) {
+                    return Err(format!("FSNs after B {fsns:?}: want Linux's, from 0"));
+                }
+                let head = &fsns[..fsns.len().min(4)];
+                check(usctp_sent, side.in_force, got, &w)
+                    .map(|v| format!("{v}; FSNs after B from 0 ({head:?}..)"))
             }
             IdataKind::KernelSendsFragmented => {
                 let fsns = peer_fsns(&w);
@@ -187,7 +240,7 @@ fn usctp_sends(
     vm: &Vm,
     rt: &Runtime,
     net: Net,
-    port: u16,
+    (port, kind): (u16, IdataKind),
     guest_port: u16,
     name: &str,
     msgs: &[(u16, u32, usize)],
@@ -199,7 +252,7 @@ fn usctp_sends(
         &format!("--role server --lport {guest_port} --idata --timeout {peer_timeout}"),
     )?;
     std::thread::sleep(Duration::from_millis(300));
-    let ep = bind(rt, net, port)?;
+    let ep = bind(rt, net, port, kind)?;
     rt.block_on(async {
         let ip = guest('A', false);
         let to = if net.udp {
@@ -230,11 +283,11 @@ fn kernel_sends(
     vm: &Vm,
     rt: &Runtime,
     net: Net,
-    port: u16,
+    (port, kind): (u16, IdataKind),
     name: &str,
     args: &str,
 ) -> Result<Side, String> {
-    let ep = bind(rt, net, port)?;
+    let ep = bind(rt, net, port, kind)?;
     let rudp = if net.udp {
         format!("--rudp {UDP_PORT}")
     } else {

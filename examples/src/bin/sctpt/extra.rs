@@ -185,7 +185,7 @@ pub const TUNABLES: &[Extra] = &[
     with(
         "idata",
         "on: offer I-DATA (RFC 8260): a message on one stream no longer waits for a large one \
-         on another",
+         on another; linux: the same, numbering fragments as Linux kernel peers do",
         || "off".into(),
     ),
     with(

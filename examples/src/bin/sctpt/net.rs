@@ -226,8 +226,15 @@ fn tunables(p: &Parsed, a: &mut AssociationConfig) {
     if on("asconf") {
         a.extensions = a.extensions.with(Extensions::ASCONF);
     }
-    if on("idata") {
-        a.extensions = a.extensions.with(Extensions::I_DATA);
+    match p.get("idata") {
+        None | Some("off") => {}
+        Some("on") => a.extensions = a.extensions.with(Extensions::I_DATA),
+        // Linux numbers the fragments after the first from FSN 0 (see FsnNumbering).
+        Some("linux") => {
+            a.extensions = a.extensions.with(Extensions::I_DATA);
+            a.i_data_fsn = usctp::FsnNumbering::SecondIsZero;
+        }
+        Some(v) => die(&format!("Invalid idata [{v}]: on, linux or off\n")),
     }
     a.plpmtud = match p.get("plpmtud") {
         None | Some("off") => None,
