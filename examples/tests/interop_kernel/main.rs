@@ -249,9 +249,8 @@ fn kernel_sctp_interop() {
             ));
         }
     }
-    // PLPMTUD (RFC 8899) through a black hole, raw IPv4 (plpmtud.rs; over UDP 9899 the
-    // association is lost: see there).
-    for (i, net) in [raw4].into_iter().enumerate() {
+    // PLPMTUD (RFC 8899) through a black hole, raw IPv4 and UDP 9899 (plpmtud.rs).
+    for (i, net) in [raw4, udp4].into_iter().enumerate() {
         let t = if net.udp { "udp4" } else { "raw4" };
         let (port, gport) = (47101 + i as u16, 6601 + i as u16);
         cases.push((

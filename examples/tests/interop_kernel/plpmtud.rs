@@ -1,4 +1,4 @@
-//! PLPMTUD (RFC 8899) toward the guest kernel, raw IPv4: usctp (PLPMTUD up to
+//! PLPMTUD (RFC 8899) toward the guest kernel, raw IPv4 and UDP 9899: usctp (PLPMTUD up to
 //! 1500, the taps' MTU; one path, `use_peer_address_list` off; PotentiallyFailed.Max.Retrans
 //! 3 and RTO.Max 4 s, see interop_usrsctp_plpmtud.rs for why) sends 1500 messages of 700 bytes, unpaced, to a
 //! kernel_peer server with a 64 KiB receive buffer (the queue backs up and bundles two
@@ -10,11 +10,9 @@
 //! DATA packets within 1300. The capture point is after the egress hook, so the probes lost in
 //! the black hole are not in it (the usrsctp lab case shows those).
 //!
-//! Over UDP 9899 the same case fails (5 runs of 5): usctp's PMTU falls (to 1200, 1272, 1288,
-//! 1288) but no retransmission under 1300 shows in the capture afterwards, and the association
-//! is lost (COMM_LOST after Association.Max.Retrans) or stalls; the usrsctp lab case over UDP
-//! passes.
-//! Not run here until that is understood (`plpmtud_case` takes a UDP `Net` as it is).
+//! Over UDP 9899 the same, with usctp sending packet by packet (GSO off): the hole is a
+//! length match at the tap's egress hook, which sees a GSO batch whole, before it is cut into
+//! packets, so every batch of small packets fell in it too and the association was lost.
 
 use std::net::IpAddr;
 use std::process::Command;
@@ -23,7 +21,7 @@ use std::time::Duration;
 
 use tokio::runtime::Runtime;
 use tokio::time::{timeout, Instant};
-use usctp::{Association, Endpoint, EndpointConfig, PlpmtudConfig, TransportAddr};
+use usctp::{Association, Endpoint, EndpointConfig, PlpmtudConfig, TransportAddr, TransportConfig};
 
 use super::cases::finish;
 use super::reconfig::{guest_start, guest_wait};
@@ -44,7 +42,13 @@ const STOP: &str = "h23stop";
 fn bind(rt: &Runtime, net: Net, port: u16) -> Result<Endpoint, String> {
     let local = vec![host('A', false)];
     let mut cfg = if net.udp {
-        EndpointConfig::udp(local, port, UDP_PORT)
+        let mut c = EndpointConfig::udp(local, port, UDP_PORT);
+        // The black hole is a length match at the tap's egress hook, which sees a GSO batch
+        // before it is cut into packets: a batch of small packets would fall in the hole.
+        if let TransportConfig::Udp(u) = &mut c.transport {
+            u.gso = false;
+        }
+        c
     } else {
         EndpointConfig::raw(local, port)
     };
