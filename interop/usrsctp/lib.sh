@@ -39,7 +39,8 @@ cleanup() {
 capture_start() {
   CAP=$1
   shift
-  tcpdump_start "$NS_A" "$CAP" -i any "$@" || return 1
+  # A 64 MiB buffer: the bulk cases (1 MiB and 4 MiB messages) can overrun the default one.
+  tcpdump_start "$NS_A" "$CAP" -i any -B 65536 "$@" || return 1
   CAP_PID=$TCPDUMP_PID
   PIDS+=("$CAP_PID")
 }

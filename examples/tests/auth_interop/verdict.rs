@@ -144,7 +144,18 @@ pub fn check(
             if udp { "outside" } else { "inside" }
         ));
     }
-    if let Some(p) = pkts.iter().find(|p| p.has(ABORT)) {
+    // An ABORT fails the case, but for usctp's answer to a packet that arrives after its
+    // SHUTDOWN COMPLETE (a HEARTBEAT ACK still on its way on the other path): RFC 9260 §8.4
+    // answers such an out-of-the-blue packet so, and the peer's association is gone by then.
+    let complete = pkts
+        .iter()
+        .position(|p| p.from_usctp && p.has(SHUTDOWN_COMPLETE));
+    let late = |i: usize, p: &APkt| p.from_usctp && complete.is_some_and(|c| i > c);
+    if let Some((_, p)) = pkts
+        .iter()
+        .enumerate()
+        .find(|&(i, p)| p.has(ABORT) && !late(i, p))
+    {
         return Err(format!("frame {}: an ABORT", p.frame));
     }
     in_order(

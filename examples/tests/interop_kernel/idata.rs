@@ -184,7 +184,7 @@ pub fn idata_case(
                     return Err(format!("FSNs after B {fsns:?}: want Linux's, from 0"));
                 }
                 let head = &fsns[..fsns.len().min(4)];
-                check(usctp_sent, side.in_force, got, &w)
+                check_despite_drops(usctp_sent, side.in_force, got, &w, drops)
                     .map(|v| format!("{v}; FSNs after B from 0 ({head:?}..)"))
             }
             IdataKind::KernelSendsFragmented => {
