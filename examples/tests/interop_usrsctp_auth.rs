@@ -21,7 +21,6 @@ mod auth_interop;
 mod pr_interop;
 mod usrsctp_lab;
 
-use std::fs::File;
 use std::net::IpAddr;
 use std::process::Child;
 use std::sync::Arc;
@@ -32,23 +31,10 @@ use pr_interop::{tune, Capture, PeerOut, UDP_PORT};
 use tokio::runtime::Runtime;
 use tokio::time::timeout;
 use usctp::{Endpoint, EndpointConfig, TransportAddr};
-use usrsctp_lab::{Lab, PEER_IP, USCTP_IP};
+use usrsctp_lab::{in_netns, Lab, PEER_IP, USCTP_IP};
 
 const PEER_PORT: u16 = 6001;
 const USCTP_PORT: u16 = 6002;
-
-/// Run `f` on a thread in namespace `ns` (sockets it creates stay there).
-fn in_netns<T: Send>(ns: &str, f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            let fd = File::open(format!("/var/run/netns/{ns}")).expect("open netns");
-            nix::sched::setns(fd, nix::sched::CloneFlags::CLONE_NEWNET).expect("setns");
-            f()
-        })
-        .join()
-        .expect("namespace thread")
-    })
-}
 
 /// usctp's endpoint in namespace A, AUTH as `kind` wants it.
 fn bind(rt: &Runtime, lab: &Lab, udp: bool, kind: AuthKind) -> Result<Endpoint, String> {

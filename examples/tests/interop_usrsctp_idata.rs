@@ -23,7 +23,6 @@ mod idata_interop;
 mod pr_interop;
 mod usrsctp_lab;
 
-use std::fs::File;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,23 +32,10 @@ use pr_interop::{tune, usctp_send, Capture, PeerOut, Policy, UDP_PORT};
 use tokio::runtime::Runtime;
 use tokio::time::timeout;
 use usctp::{Endpoint, EndpointConfig, TransportAddr};
-use usrsctp_lab::{Lab, PEER_IP, USCTP_IP};
+use usrsctp_lab::{in_netns, Lab, PEER_IP, USCTP_IP};
 
 const PEER_PORT: u16 = 6001;
 const USCTP_PORT: u16 = 6002;
-
-/// Run `f` on a thread in namespace `ns` (sockets it creates stay there).
-fn in_netns<T: Send>(ns: &str, f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            let fd = File::open(format!("/var/run/netns/{ns}")).expect("open netns");
-            nix::sched::setns(fd, nix::sched::CloneFlags::CLONE_NEWNET).expect("setns");
-            f()
-        })
-        .join()
-        .expect("namespace thread")
-    })
-}
 
 fn bind(rt: &Runtime, lab: &Lab, udp: bool) -> Result<Endpoint, String> {
     let local = vec![IpAddr::from(USCTP_IP)];

@@ -23,37 +23,19 @@ mod plpmtud_interop;
 mod pr_interop;
 mod usrsctp_lab;
 
-use std::fs::File;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use plpmtud_interop::probes_without_icmp;
-use pr_interop::{body, decode, Capture, UDP_PORT};
+use plpmtud_interop::{probes_without_icmp, transfer, HOLE_MTU, MAX_MTU, N, SIZE};
+use pr_interop::{decode, Capture, UDP_PORT};
 use tokio::runtime::Runtime;
-use tokio::time::{timeout, Instant};
-use usctp::{Association, Endpoint, EndpointConfig, PlpmtudConfig, TransportAddr};
-use usrsctp_lab::{Lab, PEER_IP, USCTP_IP};
+use tokio::time::timeout;
+use usctp::{Endpoint, EndpointConfig, PlpmtudConfig, TransportAddr};
+use usrsctp_lab::{in_netns, Lab, PEER_IP, USCTP_IP};
 
 const PEER_PORT: u16 = 6001;
 const USCTP_PORT: u16 = 6002;
-const N: u32 = 1500;
-const SIZE: usize = 700;
-const HOLE_AT: u32 = 500;
-const HOLE_MTU: usize = 1300;
-const MAX_MTU: usize = 1500;
-
-fn in_netns<T: Send>(ns: &str, f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            let fd = File::open(format!("/var/run/netns/{ns}")).expect("open netns");
-            nix::sched::setns(fd, nix::sched::CloneFlags::CLONE_NEWNET).expect("setns");
-            f()
-        })
-        .join()
-        .expect("namespace thread")
-    })
-}
 
 fn bind(rt: &Runtime, lab: &Lab, udp: bool) -> Result<Endpoint, String> {
     let local = vec![IpAddr::from(USCTP_IP)];
@@ -106,58 +88,6 @@ fn stop(lab: &Lab, on: bool) -> Result<(), String> {
     lab.sh(&script).map(|_| ())
 }
 
-/// Wait (30 s at most) until nothing is outstanding or queued.
-async fn acked(a: &Association) {
-    let until = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < until {
-        let Some(st) = a.stats().await else { break };
-        if st.outstanding_bytes == 0 && st.queued_bytes == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// usctp's path MTU.
-async fn mtu(a: &Association) -> usize {
-    a.stats()
-        .await
-        .and_then(|s| s.paths.first().map(|p| p.mtu))
-        .unwrap_or(0)
-}
-
-/// Wait for the search to confirm `MAX_MTU`, send, open the black hole at `HOLE_AT`, wait
-/// for everything to be acknowledged, shut down: the MTU before the hole and at the end.
-async fn transfer(a: Arc<Association>, lab: &Lab) -> Result<(usize, usize), String> {
-    let until = Instant::now() + Duration::from_secs(5);
-    while mtu(&a).await < MAX_MTU && Instant::now() < until {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let before = mtu(&a).await;
-    // Unpaced; when the hole opens, usctp's packets are also all dropped for 300 ms while
-    // the rest is queued, so that what it sends next bundles two messages to a packet (on
-    // an idle veth it otherwise sends each message alone as it comes).
-    for i in 0..N {
-        if i == HOLE_AT {
-            black_hole(lab)?;
-            stop(lab, true)?;
-        }
-        a.send(0, body(i, SIZE))
-            .await
-            .map_err(|e| format!("send {i}: {e}"))?;
-    }
-    // Everything is queued: from here on the sender bundles what it (re)transmits.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    stop(lab, false)?;
-    acked(&a).await;
-    let after = mtu(&a).await;
-    timeout(Duration::from_secs(15), a.shutdown())
-        .await
-        .map_err(|_| format!("shutdown did not complete (stalled; MTU {after})"))?
-        .map_err(|e| format!("shutdown: {e} (MTU {after})"))?;
-    Ok((before, after))
-}
-
 fn case(rt: &Runtime, lab: &Lab, name: &str, udp: bool) -> Result<String, String> {
     let pcap = lab.dir.join(format!("{name}.pcap"));
     let out = lab.dir.join(format!("{name}.peer"));
@@ -190,7 +120,13 @@ fn case(rt: &Runtime, lab: &Lab, name: &str, udp: bool) -> Result<String, String
             .await
             .map_err(|_| "connect timed out".to_string())?
             .map_err(|e| format!("connect: {e}"))?;
-        let r = transfer(Arc::new(a), lab).await;
+        let hole = |on: bool| {
+            if on {
+                black_hole(lab)?;
+            }
+            stop(lab, on)
+        };
+        let r = transfer(Arc::new(a), hole).await;
         ep.close().await;
         r
     });

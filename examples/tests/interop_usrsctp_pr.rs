@@ -24,7 +24,6 @@
 mod pr_interop;
 mod usrsctp_lab;
 
-use std::fs::File;
 use std::net::IpAddr;
 use std::path::Path;
 use std::process::Child;
@@ -35,7 +34,7 @@ use pr_interop::*;
 use tokio::runtime::Runtime;
 use tokio::time::timeout;
 use usctp::{Endpoint, EndpointConfig, TransportAddr};
-use usrsctp_lab::{Lab, PEER_IP, USCTP_IP};
+use usrsctp_lab::{in_netns, Lab, PEER_IP, USCTP_IP};
 
 const PEER_PORT: u16 = 6001;
 const USCTP_PORT: u16 = 6002;
@@ -85,19 +84,6 @@ fn bind(rt: &Runtime, lab: &Lab, udp: bool, rwnd: Option<u32>) -> Result<Endpoin
         cfg.protocol.association.receive_window = w;
     }
     in_netns(&lab.a, || rt.block_on(Endpoint::bind(cfg))).map_err(|e| format!("bind: {e}"))
-}
-
-/// Run `f` on a thread in namespace `ns` (sockets it creates stay there).
-fn in_netns<T: Send>(ns: &str, f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            let fd = File::open(format!("/var/run/netns/{ns}")).expect("open netns");
-            nix::sched::setns(fd, nix::sched::CloneFlags::CLONE_NEWNET).expect("setns");
-            f()
-        })
-        .join()
-        .expect("namespace thread")
-    })
 }
 
 fn transport_args(udp: bool) -> Vec<String> {

@@ -20,21 +20,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::runtime::Runtime;
-use tokio::time::{timeout, Instant};
-use usctp::{Association, Endpoint, EndpointConfig, PlpmtudConfig, TransportAddr, TransportConfig};
+use tokio::time::timeout;
+use usctp::{Endpoint, EndpointConfig, PlpmtudConfig, TransportAddr, TransportConfig};
 
 use super::cases::finish;
 use super::reconfig::{guest_start, guest_wait};
 use super::usctp_client::Net;
 use super::vm::{guest, host, in_netns, Vm, UDP_PORT};
-use crate::plpmtud_interop::probes_without_icmp;
-use crate::pr_interop::{body, capture_drops, decode, pcap_log};
+use crate::plpmtud_interop::{probes_without_icmp, transfer, HOLE_MTU, MAX_MTU, N, SIZE};
+use crate::pr_interop::{capture_drops, decode, pcap_log};
 
-const N: u32 = 1500;
-const SIZE: usize = 700;
-const HOLE_AT: u32 = 500;
-const HOLE_MTU: usize = 1300;
-const MAX_MTU: usize = 1500;
 const TABLE: &str = "h23mtu";
 /// All of usctp's packets dropped for 300 ms when the hole opens, while the rest is queued.
 const STOP: &str = "h23stop";
@@ -100,56 +95,6 @@ fn black_hole_off() {
     }
 }
 
-async fn acked(a: &Association) {
-    let until = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < until {
-        let Some(st) = a.stats().await else { break };
-        if st.outstanding_bytes == 0 && st.queued_bytes == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-async fn mtu(a: &Association) -> usize {
-    a.stats()
-        .await
-        .and_then(|s| s.paths.first().map(|p| p.mtu))
-        .unwrap_or(0)
-}
-
-/// Wait for the search to reach `MAX_MTU`, send (the hole opens at `HOLE_AT`), wait for
-/// the acknowledgements, shut down: the MTU before the hole and at the end.
-async fn transfer(a: Arc<Association>) -> Result<(usize, usize), String> {
-    let until = Instant::now() + Duration::from_secs(5);
-    while mtu(&a).await < MAX_MTU && Instant::now() < until {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let before = mtu(&a).await;
-    for i in 0..N {
-        if i == HOLE_AT {
-            black_hole()?;
-            nft(&format!(
-                "table netdev {STOP} {{\n chain a {{ type filter hook egress device \"ukva\" \
-                 priority 0; meta protocol ip drop; }}\n}}"
-            ))?;
-        }
-        a.send(0, body(i, SIZE))
-            .await
-            .map_err(|e| format!("send {i}: {e}"))?;
-    }
-    // Everything is queued: what usctp (re)transmits from here on is bundled.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    nft(&format!("delete table netdev {STOP}"))?;
-    acked(&a).await;
-    let after = mtu(&a).await;
-    timeout(Duration::from_secs(15), a.shutdown())
-        .await
-        .map_err(|_| format!("shutdown did not complete (stalled; MTU {after})"))?
-        .map_err(|e| format!("shutdown: {e} (MTU {after})"))?;
-    Ok((before, after))
-}
-
 /// One case: usctp bound to `port`, a kernel_peer server on `guest_port`.
 pub fn plpmtud_case(
     vm: &Vm,
@@ -178,7 +123,17 @@ pub fn plpmtud_case(
                 .await
                 .map_err(|_| "connect timed out".to_string())?
                 .map_err(|e| format!("connect: {e}"))?;
-            let r = transfer(Arc::new(a)).await;
+            let hole = |on: bool| {
+                if !on {
+                    return nft(&format!("delete table netdev {STOP}"));
+                }
+                black_hole()?;
+                nft(&format!(
+                    "table netdev {STOP} {{\n chain a {{ type filter hook egress device \"ukva\" \
+                     priority 0; meta protocol ip drop; }}\n}}"
+                ))
+            };
+            let r = transfer(Arc::new(a), hole).await;
             ep.close().await;
             r
         })

@@ -1,6 +1,6 @@
 //! Two network namespaces joined by a veth, with the project's usrsctp_peer built for namespace
 //! B, and the frame of a test that runs named cases there: what the usrsctp interop tests
-//! (`interop_usrsctp_pr`, `_reconfig`, `_auth`, `_asconf`) share.
+//! (`interop_usrsctp_pr`, `_reconfig`, `_auth`, `_asconf`, `_idata`, `_plpmtud`) share.
 //! Names carry the test's tag and the process id; everything is deleted on drop (`KEEP=1`
 //! keeps the captures and outputs).
 
@@ -9,6 +9,19 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
+
+/// Run `f` on a thread in namespace `ns` (sockets it creates stay there).
+pub fn in_netns<T: Send>(ns: &str, f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let fd = File::open(format!("/var/run/netns/{ns}")).expect("open netns");
+            nix::sched::setns(fd, nix::sched::CloneFlags::CLONE_NEWNET).expect("setns");
+            f()
+        })
+        .join()
+        .expect("namespace thread")
+    })
+}
 
 /// One case: its name and what runs it (a summary, or why it failed).
 pub type Case<'a> = (String, Box<dyn Fn() -> Result<String, String> + 'a>);
