@@ -88,7 +88,7 @@ fn usctp_sends(rt: &Runtime, lab: &Lab, name: &str, udp: bool) -> Result<String,
             return Err(format!("usrsctp_peer exited {st}: {text}"));
         }
         let w = wire(&pcap.display().to_string(), &[IpAddr::from(USCTP_IP)])?;
-        check(true, in_force, &peer_done(&text), &w)
+        check_despite_drops(true, in_force, &peer_done(&text), &w, drops)
     })();
     with_drops(verdict, drops)
 }
@@ -128,7 +128,7 @@ fn peer_sends(rt: &Runtime, lab: &Lab, name: &str, udp: bool) -> Result<String, 
             return Err(format!("usctp's association ended: {end}"));
         }
         let w = wire(&pcap.display().to_string(), &[IpAddr::from(USCTP_IP)])?;
-        check(false, in_force, &done, &w)
+        check_despite_drops(false, in_force, &done, &w, drops)
     })();
     with_drops(verdict, drops)
 }

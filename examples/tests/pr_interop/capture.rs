@@ -21,8 +21,9 @@ impl Capture {
             .args(["netns", "exec", ns, "tcpdump", "-Z", "root", "-n", "-U"])
             .args([
                 "--immediate-mode",
+                // 64 MiB: a 1 MiB message's burst overran 16 MiB on a loaded host.
                 "-B",
-                "16384",
+                "65536",
                 "-s",
                 "0",
                 "-i",
