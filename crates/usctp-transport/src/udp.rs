@@ -242,12 +242,19 @@ impl Sock {
             let dst = meta.dst_ip.map_or(local, |ip| ip.to_canonical());
             let stride = meta.stride.max(1);
             let data = buf.get(..meta.len).unwrap_or_default();
-            // GRO may have coalesced several datagrams of `stride` bytes.
-            for seg in data.chunks(stride) {
-                out.push(Datagram {
-                    meta: DatagramMeta { src, dst },
-                    data: Bytes::copy_from_slice(seg),
-                });
+            // GRO may have coalesced several datagrams of `stride` bytes. One copy and one
+            // allocation per slot, which its datagrams share (and so do the chunk payloads the
+            // core slices from them), not one per datagram. A payload kept pins at most the
+            // slot's bytes, as a single datagram of that size would.
+            let whole = Bytes::copy_from_slice(data);
+            let meta = DatagramMeta { src, dst };
+            if whole.len() <= stride {
+                out.push(Datagram { meta, data: whole });
+                continue;
+            }
+            for at in (0..whole.len()).step_by(stride) {
+                let data = whole.slice(at..whole.len().min(at + stride));
+                out.push(Datagram { meta, data });
             }
         }
         Ok(())

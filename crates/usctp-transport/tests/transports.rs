@@ -111,3 +111,41 @@ async fn faults_take_an_address_down_and_up() {
     assert!(recv(&y).await.is_none());
     assert_eq!(faults.dropped(), 2);
 }
+
+/// A GSO batch (equal segments, a shorter last one) comes out as its datagrams, each with its
+/// own bytes, whether GRO coalesced them into one receive slot or not.
+#[tokio::test]
+async fn udp_batch_arrives_as_its_datagrams() {
+    let (x, y) = (udp(), udp());
+    let (seg, last) = (1200, 500);
+    let sizes = [seg, seg, seg, seg, last];
+    let mut data = Vec::new();
+    for (i, &n) in sizes.iter().enumerate() {
+        data.extend(std::iter::repeat_n(i as u8 + 1, n));
+    }
+    let pkt = Outgoing {
+        dst: TransportAddr::udp(A, y.port()),
+        src: Some(A),
+        data: &data,
+        may_fragment: false,
+    };
+    poll_fn(|cx| x.poll_send_batch(cx, &pkt, seg))
+        .await
+        .expect("send batch");
+    let mut got = Vec::new();
+    while got.len() < sizes.len() {
+        let mut out = Vec::new();
+        let r = tokio::time::timeout(
+            Duration::from_millis(500),
+            poll_fn(|cx| y.poll_recv(cx, &mut out)),
+        );
+        r.await.expect("all datagrams in time").expect("recv");
+        got.extend(out);
+    }
+    assert_eq!(got.len(), sizes.len());
+    for (i, (d, &n)) in got.iter().zip(&sizes).enumerate() {
+        assert_eq!(d.data.len(), n, "datagram {i}");
+        assert!(d.data.iter().all(|&b| b == i as u8 + 1), "datagram {i}");
+        assert_eq!(d.meta.src, TransportAddr::udp(A, x.port()));
+    }
+}
