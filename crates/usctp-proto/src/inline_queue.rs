@@ -30,9 +30,12 @@ impl<T> InlineQueue<T> {
     }
 
     pub(crate) fn pop_front(&mut self) -> Option<T> {
-        let x = self.head.take()?;
-        self.head = self.rest.pop_front();
-        Some(x)
+        // Mostly the head is all there is: take it without moving anything into its place.
+        if self.rest.is_empty() {
+            return self.head.take();
+        }
+        let next = self.rest.pop_front();
+        std::mem::replace(&mut self.head, next)
     }
 
     pub(crate) fn front(&self) -> Option<&T> {
