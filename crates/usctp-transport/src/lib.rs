@@ -19,6 +19,7 @@
 #![deny(unsafe_code)]
 
 mod dont_fragment;
+mod drained;
 mod error;
 mod errqueue;
 mod fault;

@@ -3,6 +3,7 @@
 
 use std::io::{self, IoSliceMut};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::task::{Context, Poll};
 
@@ -23,6 +24,12 @@ pub const DEFAULT_UDP_PORT: u16 = 9899;
 const SLOT: usize = 65_535;
 /// Receive slots per `recvmmsg` call.
 const SLOTS: usize = 8;
+/// Datagrams one receive call can return: a call that returns fewer found the socket empty.
+const RECV_BATCH: usize = if SLOTS < quinn_udp::BATCH_SIZE {
+    SLOTS
+} else {
+    quinn_udp::BATCH_SIZE
+};
 
 /// How to bind a [`UdpTransport`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,19 +231,35 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig, reuse_port: bool) -> Result<Sock,
 
 impl Sock {
     /// One non-blocking receive batch.
-    fn recv_batch(&self, out: &mut Vec<Datagram>) -> io::Result<()> {
+    fn recv_batch(&self, out: &mut Vec<Datagram>, calls: &AtomicU64) -> io::Result<()> {
         let mut bufs = self.bufs.lock().unwrap_or_else(|p| p.into_inner());
         let mut metas = [RecvMeta::default(); SLOTS];
         let local = self.local;
-        let n = {
+        let mut n = 0;
+        {
             // On the stack: no allocation per receive batch.
             let mut it = bufs.iter_mut();
             let mut slices: [IoSliceMut<'_>; SLOTS] =
                 std::array::from_fn(|_| IoSliceMut::new(it.next().map_or(&mut [], |b| &mut b[..])));
-            self.io.try_io(Interest::READABLE, || {
-                self.state.recv((&self.io).into(), &mut slices, &mut metas)
-            })?
-        };
+            let r = self.io.try_io(Interest::READABLE, || {
+                calls.fetch_add(1, Ordering::Relaxed);
+                n = self
+                    .state
+                    .recv((&self.io).into(), &mut slices, &mut metas)?;
+                // A batch that came back short found the socket empty: say so, and tokio
+                // clears the readiness it saw, sparing the next turn a read that would
+                // only return EAGAIN (drained.rs says why no wake-up is lost).
+                if crate::drained::drained(n, RECV_BATCH) {
+                    Err(io::ErrorKind::WouldBlock.into())
+                } else {
+                    Ok(())
+                }
+            });
+            match r {
+                Err(e) if n == 0 || e.kind() != io::ErrorKind::WouldBlock => return Err(e),
+                _ => {}
+            }
+        }
         for (meta, buf) in metas.iter().zip(bufs.iter()).take(n) {
             let src = TransportAddr::udp(meta.addr.ip().to_canonical(), meta.addr.port());
             let dst = meta.dst_ip.map_or(local, |ip| ip.to_canonical());
@@ -253,14 +276,19 @@ impl Sock {
         Ok(())
     }
 
-    fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>> {
+    fn poll_recv(
+        &self,
+        cx: &mut Context<'_>,
+        out: &mut Vec<Datagram>,
+        calls: &AtomicU64,
+    ) -> Poll<io::Result<()>> {
         loop {
             match self.io.poll_recv_ready(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                 Poll::Ready(Ok(())) => {}
             }
-            match self.recv_batch(out) {
+            match self.recv_batch(out, calls) {
                 Ok(_) => return Poll::Ready(Ok(())),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 // ICMP errors reported on the socket concern one peer: keep receiving.
@@ -287,7 +315,8 @@ impl Transport for UdpTransport {
         // Poll both families every time so both register the waker.
         let socks = || [self.v4.as_ref(), self.v6.as_ref()].into_iter().flatten();
         let icmp = self.icmp.poll(cx, socks().filter_map(|s| s.errq.as_ref()));
-        crate::merge_recv_polls(icmp, socks().map(|s| s.poll_recv(cx, out)))
+        let calls = &self.stats.receives;
+        crate::merge_recv_polls(icmp, socks().map(|s| s.poll_recv(cx, out, calls)))
     }
 
     fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {

@@ -26,6 +26,8 @@ pub struct UdpStats {
     pub packets: u64,
     /// Sends that carried more than one packet (GSO).
     pub gso_batches: u64,
+    /// Receive calls (`recvmmsg`) made, those that found nothing included.
+    pub receives: u64,
 }
 
 #[derive(Debug, Default)]
@@ -33,6 +35,7 @@ pub(crate) struct Counters {
     sends: AtomicU64,
     packets: AtomicU64,
     gso_batches: AtomicU64,
+    pub(crate) receives: AtomicU64,
 }
 
 impl UdpTransport {
@@ -43,6 +46,7 @@ impl UdpTransport {
             sends: c.sends.load(Ordering::Relaxed),
             packets: c.packets.load(Ordering::Relaxed),
             gso_batches: c.gso_batches.load(Ordering::Relaxed),
+            receives: c.receives.load(Ordering::Relaxed),
         }
     }
 
