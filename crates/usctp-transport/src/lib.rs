@@ -26,6 +26,7 @@ mod fault;
 mod local;
 mod memory;
 mod raw;
+mod room;
 pub mod shard;
 mod shard_bind;
 mod udp;

@@ -10,6 +10,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use quinn_udp::{RecvMeta, UdpSocketState};
 use socket2::{Domain, Protocol, Socket, Type};
+use tokio::io::unix::AsyncFd;
 use tokio::io::Interest;
 
 use crate::errqueue::{ErrQueue, Inbox};
@@ -73,7 +74,12 @@ impl UdpConfig {
 
 #[derive(Debug)]
 pub(crate) struct Sock {
-    pub(crate) io: tokio::net::UdpSocket,
+    /// Registered with tokio for reading only: every packet sent gives buffer space back
+    /// and so raises EPOLLOUT, which would wake the runtime once per send for nothing.
+    /// Sends go straight to the socket and wait for room only after EAGAIN (`room`).
+    pub(crate) io: AsyncFd<std::net::UdpSocket>,
+    /// Waits for send buffer space once a send found none (room.rs).
+    pub(crate) room: crate::room::Room,
     pub(crate) state: UdpSocketState,
     bufs: Mutex<Vec<Vec<u8>>>,
     /// The address the socket is bound to (the wildcard): the destination of packets that
@@ -114,7 +120,8 @@ impl UdpTransport {
                 reuse_port,
             )?;
             port =
-                s.io.local_addr()
+                s.io.get_ref()
+                    .local_addr()
                     .map_err(|e| TransportError::io("local_addr", e))?
                     .port();
             Some(s)
@@ -129,7 +136,8 @@ impl UdpTransport {
             ) {
                 Ok(s) => {
                     port =
-                        s.io.local_addr()
+                        s.io.get_ref()
+                            .local_addr()
                             .map_err(|e| TransportError::io("local_addr", e))?
                             .port();
                     Some(s)
@@ -215,10 +223,14 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig, reuse_port: bool) -> Result<Sock,
         .map_err(|e| TransportError::io("UDP socket options (pktinfo)", e))?;
     let local = addr.ip();
     let std_sock: std::net::UdpSocket = socket.into();
-    let io = tokio::net::UdpSocket::from_std(std_sock)
-        .map_err(|e| TransportError::io("register with tokio", e))?;
+    // SAFETY: the `AsyncFd` owns the socket, whose descriptor stays open and unchanged until
+    // the `AsyncFd` drops it, so the registered descriptor is always this socket's.
+    #[allow(unsafe_code)]
+    let io = unsafe { AsyncFd::register_with_interest(std_sock, Interest::READABLE) }
+        .map_err(|e| TransportError::io("register with tokio", e.into()))?;
     Ok(Sock {
         io,
+        room: crate::room::Room::default(),
         state,
         // One zeroed allocation per slot (not `vec![vec; n]`, which copies the first and so
         // touches every page): untouched pages stay unmapped, which keeps an idle endpoint
@@ -230,36 +242,21 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig, reuse_port: bool) -> Result<Sock,
 }
 
 impl Sock {
-    /// One non-blocking receive batch.
-    fn recv_batch(&self, out: &mut Vec<Datagram>, calls: &AtomicU64) -> io::Result<()> {
+    /// One non-blocking receive batch: how many datagrams it took (each may hold a GRO
+    /// run).
+    fn recv_batch(&self, out: &mut Vec<Datagram>, calls: &AtomicU64) -> io::Result<usize> {
         let mut bufs = self.bufs.lock().unwrap_or_else(|p| p.into_inner());
         let mut metas = [RecvMeta::default(); SLOTS];
         let local = self.local;
-        let mut n = 0;
-        {
+        let n = {
             // On the stack: no allocation per receive batch.
             let mut it = bufs.iter_mut();
             let mut slices: [IoSliceMut<'_>; SLOTS] =
                 std::array::from_fn(|_| IoSliceMut::new(it.next().map_or(&mut [], |b| &mut b[..])));
-            let r = self.io.try_io(Interest::READABLE, || {
-                calls.fetch_add(1, Ordering::Relaxed);
-                n = self
-                    .state
-                    .recv((&self.io).into(), &mut slices, &mut metas)?;
-                // A batch that came back short found the socket empty: say so, and tokio
-                // clears the readiness it saw, sparing the next turn a read that would
-                // only return EAGAIN (drained.rs says why no wake-up is lost).
-                if crate::drained::drained(n, RECV_BATCH) {
-                    Err(io::ErrorKind::WouldBlock.into())
-                } else {
-                    Ok(())
-                }
-            });
-            match r {
-                Err(e) if n == 0 || e.kind() != io::ErrorKind::WouldBlock => return Err(e),
-                _ => {}
-            }
-        }
+            calls.fetch_add(1, Ordering::Relaxed);
+            self.state
+                .recv(self.io.get_ref().into(), &mut slices, &mut metas)?
+        };
         for (meta, buf) in metas.iter().zip(bufs.iter()).take(n) {
             let src = TransportAddr::udp(meta.addr.ip().to_canonical(), meta.addr.port());
             let dst = meta.dst_ip.map_or(local, |ip| ip.to_canonical());
@@ -273,7 +270,7 @@ impl Sock {
                 });
             }
         }
-        Ok(())
+        Ok(n)
     }
 
     fn poll_recv(
@@ -283,14 +280,23 @@ impl Sock {
         calls: &AtomicU64,
     ) -> Poll<io::Result<()>> {
         loop {
-            match self.io.poll_recv_ready(cx) {
+            // The readiness seen before the read: only that is cleared (tokio's tick), so a
+            // datagram arriving after the read wakes the task again.
+            let mut ready = match self.io.poll_read_ready(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Ready(Ok(())) => {}
-            }
+                Poll::Ready(Ok(g)) => g,
+            };
             match self.recv_batch(out, calls) {
-                Ok(_) => return Poll::Ready(Ok(())),
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Ok(n) => {
+                    // A short batch found the socket empty: spare the next poll a read that
+                    // would only return EAGAIN (drained.rs says why no wake-up is lost).
+                    if crate::drained::drained(n, RECV_BATCH) {
+                        ready.clear_ready();
+                    }
+                    return Poll::Ready(Ok(()));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => ready.clear_ready(),
                 // ICMP errors reported on the socket concern one peer: keep receiving.
                 Err(e) if transient(&e) => tracing::debug!(%e, "UDP receive error ignored"),
                 Err(e) => return Poll::Ready(Err(e)),
