@@ -15,8 +15,22 @@ use tokio::io::Interest;
 pub(crate) struct Room(Mutex<Option<AsyncFd<UdpSocket>>>);
 
 impl Room {
-    /// Run `send` on `sock` now, or once the socket has room if it had none.
+    /// Run `send` on `sock` now, or once the socket has room if it had none. Each send
+    /// takes from the task's cooperative budget, as with tokio's own sockets, so that a long
+    /// run of sends lets the other tasks on the thread run.
     pub fn poll_send<T>(
+        &self,
+        cx: &mut Context<'_>,
+        sock: &UdpSocket,
+        send: impl FnMut() -> io::Result<T>,
+    ) -> Poll<io::Result<T>> {
+        let coop = ready!(tokio::task::coop::poll_proceed(cx));
+        let r = ready!(self.poll_room(cx, sock, send));
+        coop.made_progress();
+        Poll::Ready(r)
+    }
+
+    fn poll_room<T>(
         &self,
         cx: &mut Context<'_>,
         sock: &UdpSocket,
@@ -97,5 +111,25 @@ mod tests {
             Poll::Ready(Ok(()))
         ));
         assert!(!room.watching());
+    }
+
+    #[tokio::test]
+    async fn rfc6951_5_3_a_long_run_of_sends_yields_to_the_other_tasks() {
+        let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+        let room = Room::default();
+        // One poll of a task that sends and sends: tokio's budget ends the run.
+        let sent = poll_fn(|cx| {
+            let mut n = 0;
+            while n < 10_000 {
+                match room.poll_send(cx, &sock, || Ok(())) {
+                    Poll::Ready(r) => r.expect("sent"),
+                    Poll::Pending => break,
+                }
+                n += 1;
+            }
+            Poll::Ready(n)
+        });
+        let n = sent.await;
+        assert!(n > 0 && n < 10_000, "{n} sends before yielding");
     }
 }
