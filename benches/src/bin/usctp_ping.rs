@@ -2,12 +2,19 @@
 //! API: one association over UDP (RFC 6951) on loopback, one stream.
 //!
 //! ```text
-//! usctp-ping echo UDP_PORT               # SCTP port 5001; sends every message back
-//! usctp-ping ping UDP_PORT SECS LENGTH   # to 127.0.0.1; prints "rtts=.. p50_us=.."
+//! usctp-ping echo UDP_PORT [spawn] [mt]              # SCTP port 5001; sends every message back
+//! usctp-ping ping UDP_PORT SECS LENGTH [spawn] [mt]  # to 127.0.0.1; prints "rtts=.. p50_us=.."
 //! ```
 //!
 //! `ping` sends one message, awaits its echo (`send` then `recv`), and again for SECS seconds;
-//! a current-thread runtime, as `tput` uses. `echo` ends when the association does.
+//! a current-thread runtime, as `tput` uses (`mt`: a multi-thread runtime, tokio's default
+//! worker count). `echo` ends when the association does.
+//!
+//! The application runs in `block_on`, as `#[tokio::main]` runs it; with `spawn` in a task
+//! of its own instead (`block_on` awaits its handle). On a current-thread runtime that spares
+//! a wake-up of `block_on`'s future, which tokio follows with a non-blocking `epoll_wait`
+//! before it polls the future: one system call and one pass through the runtime's park per
+//! message received (benches/README.md, "Ping-pong latency").
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
@@ -74,27 +81,58 @@ async fn ping(udp_port: u16, secs: u64, length: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// Run `app` in `block_on`, or with `spawn` in a task of its own.
+fn run<F>(rt: &tokio::runtime::Runtime, spawn: bool, app: F) -> Result<(), String>
+where
+    F: std::future::Future<Output = Result<(), String>> + Send + 'static,
+{
+    if !spawn {
+        return rt.block_on(app);
+    }
+    rt.block_on(rt.spawn(app))
+        .unwrap_or_else(|e| Err(format!("task: {e}")))
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let num = |i: usize| args.get(i).and_then(|a| a.parse::<u64>().ok());
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut flag = |name: &str| {
+        let found = args.iter().skip(2).any(|a| a == name);
+        args.retain(|a| a != name);
+        found
+    };
+    let (spawn, mt) = (flag("spawn"), flag("mt"));
+    let rt = if mt {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    }
+    .enable_all()
+    .build();
+    let rt = match rt {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("usctp-ping: tokio runtime: {e}");
             std::process::exit(1);
         }
     };
+    let num = |i: usize| args.get(i).and_then(|a| a.parse::<u64>().ok());
     let port = |i| num(i).and_then(|p| u16::try_from(p).ok());
-    let r = match (args.first().map(String::as_str), port(1), num(2), num(3)) {
-        (Some("echo"), Some(p), None, None) => rt.block_on(echo(p)),
-        (Some("ping"), Some(p), Some(secs), Some(len)) => {
-            rt.block_on(ping(p, secs, usize::try_from(len).unwrap_or(100)))
+    let r = match (
+        args.first().map(String::as_str),
+        port(1),
+        num(2),
+        num(3),
+        args.len(),
+    ) {
+        (Some("echo"), Some(p), _, _, 2) => run(&rt, spawn, echo(p)),
+        (Some("ping"), Some(p), Some(secs), Some(len), 4) => {
+            let len = usize::try_from(len).unwrap_or(100);
+            run(&rt, spawn, ping(p, secs, len))
         }
         _ => {
-            eprintln!("usage: usctp-ping echo UDP_PORT | ping UDP_PORT SECS LENGTH");
+            eprintln!(
+                "usage: usctp-ping echo UDP_PORT [spawn] [mt] | ping UDP_PORT SECS LENGTH [spawn] [mt]"
+            );
             std::process::exit(2);
         }
     };

@@ -19,12 +19,14 @@
 #![deny(unsafe_code)]
 
 mod dont_fragment;
+mod drained;
 mod error;
 mod errqueue;
 mod fault;
 mod local;
 mod memory;
 mod raw;
+mod room;
 pub mod shard;
 mod shard_bind;
 mod udp;

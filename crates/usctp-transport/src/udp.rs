@@ -3,12 +3,14 @@
 
 use std::io::{self, IoSliceMut};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use quinn_udp::{RecvMeta, UdpSocketState};
 use socket2::{Domain, Protocol, Socket, Type};
+use tokio::io::unix::AsyncFd;
 use tokio::io::Interest;
 
 use crate::errqueue::{ErrQueue, Inbox};
@@ -23,6 +25,12 @@ pub const DEFAULT_UDP_PORT: u16 = 9899;
 const SLOT: usize = 65_535;
 /// Receive slots per `recvmmsg` call.
 const SLOTS: usize = 8;
+/// Datagrams one receive call can return: a call that returns fewer found the socket empty.
+const RECV_BATCH: usize = if SLOTS < quinn_udp::BATCH_SIZE {
+    SLOTS
+} else {
+    quinn_udp::BATCH_SIZE
+};
 
 /// How to bind a [`UdpTransport`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,7 +74,12 @@ impl UdpConfig {
 
 #[derive(Debug)]
 pub(crate) struct Sock {
-    pub(crate) io: tokio::net::UdpSocket,
+    /// Registered with tokio for reading only: every packet sent gives buffer space back
+    /// and so raises EPOLLOUT, which would wake the runtime once per send for nothing.
+    /// Sends go straight to the socket and wait for room only after EAGAIN (`room`).
+    pub(crate) io: AsyncFd<std::net::UdpSocket>,
+    /// Waits for send buffer space once a send found none (room.rs).
+    pub(crate) room: crate::room::Room,
     pub(crate) state: UdpSocketState,
     bufs: Mutex<Vec<Vec<u8>>>,
     /// The address the socket is bound to (the wildcard): the destination of packets that
@@ -107,7 +120,8 @@ impl UdpTransport {
                 reuse_port,
             )?;
             port =
-                s.io.local_addr()
+                s.io.get_ref()
+                    .local_addr()
                     .map_err(|e| TransportError::io("local_addr", e))?
                     .port();
             Some(s)
@@ -122,7 +136,8 @@ impl UdpTransport {
             ) {
                 Ok(s) => {
                     port =
-                        s.io.local_addr()
+                        s.io.get_ref()
+                            .local_addr()
                             .map_err(|e| TransportError::io("local_addr", e))?
                             .port();
                     Some(s)
@@ -208,10 +223,14 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig, reuse_port: bool) -> Result<Sock,
         .map_err(|e| TransportError::io("UDP socket options (pktinfo)", e))?;
     let local = addr.ip();
     let std_sock: std::net::UdpSocket = socket.into();
-    let io = tokio::net::UdpSocket::from_std(std_sock)
-        .map_err(|e| TransportError::io("register with tokio", e))?;
+    // SAFETY: the `AsyncFd` owns the socket, whose descriptor stays open and unchanged until
+    // the `AsyncFd` drops it, so the registered descriptor is always this socket's.
+    #[allow(unsafe_code)]
+    let io = unsafe { AsyncFd::register_with_interest(std_sock, Interest::READABLE) }
+        .map_err(|e| TransportError::io("register with tokio", e.into()))?;
     Ok(Sock {
         io,
+        room: crate::room::Room::default(),
         state,
         // One zeroed allocation per slot (not `vec![vec; n]`, which copies the first and so
         // touches every page): untouched pages stay unmapped, which keeps an idle endpoint
@@ -223,8 +242,9 @@ fn bind_one(addr: SocketAddr, cfg: &UdpConfig, reuse_port: bool) -> Result<Sock,
 }
 
 impl Sock {
-    /// One non-blocking receive batch.
-    fn recv_batch(&self, out: &mut Vec<Datagram>) -> io::Result<()> {
+    /// One non-blocking receive batch: how many datagrams it took (each may hold a GRO
+    /// run).
+    fn recv_batch(&self, out: &mut Vec<Datagram>, calls: &AtomicU64) -> io::Result<usize> {
         let mut bufs = self.bufs.lock().unwrap_or_else(|p| p.into_inner());
         let mut metas = [RecvMeta::default(); SLOTS];
         let local = self.local;
@@ -233,9 +253,9 @@ impl Sock {
             let mut it = bufs.iter_mut();
             let mut slices: [IoSliceMut<'_>; SLOTS] =
                 std::array::from_fn(|_| IoSliceMut::new(it.next().map_or(&mut [], |b| &mut b[..])));
-            self.io.try_io(Interest::READABLE, || {
-                self.state.recv((&self.io).into(), &mut slices, &mut metas)
-            })?
+            calls.fetch_add(1, Ordering::Relaxed);
+            self.state
+                .recv(self.io.get_ref().into(), &mut slices, &mut metas)?
         };
         for (meta, buf) in metas.iter().zip(bufs.iter()).take(n) {
             let src = TransportAddr::udp(meta.addr.ip().to_canonical(), meta.addr.port());
@@ -257,19 +277,33 @@ impl Sock {
                 out.push(Datagram { meta, data });
             }
         }
-        Ok(())
+        Ok(n)
     }
 
-    fn poll_recv(&self, cx: &mut Context<'_>, out: &mut Vec<Datagram>) -> Poll<io::Result<()>> {
+    fn poll_recv(
+        &self,
+        cx: &mut Context<'_>,
+        out: &mut Vec<Datagram>,
+        calls: &AtomicU64,
+    ) -> Poll<io::Result<()>> {
         loop {
-            match self.io.poll_recv_ready(cx) {
+            // The readiness seen before the read: only that is cleared (tokio's tick), so a
+            // datagram arriving after the read wakes the task again.
+            let mut ready = match self.io.poll_read_ready(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Ready(Ok(())) => {}
-            }
-            match self.recv_batch(out) {
-                Ok(_) => return Poll::Ready(Ok(())),
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Poll::Ready(Ok(g)) => g,
+            };
+            match self.recv_batch(out, calls) {
+                Ok(n) => {
+                    // A short batch found the socket empty: spare the next poll a read that
+                    // would only return EAGAIN (drained.rs says why no wake-up is lost).
+                    if crate::drained::drained(n, RECV_BATCH) {
+                        ready.clear_ready();
+                    }
+                    return Poll::Ready(Ok(()));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => ready.clear_ready(),
                 // ICMP errors reported on the socket concern one peer: keep receiving.
                 Err(e) if transient(&e) => tracing::debug!(%e, "UDP receive error ignored"),
                 Err(e) => return Poll::Ready(Err(e)),
@@ -294,7 +328,8 @@ impl Transport for UdpTransport {
         // Poll both families every time so both register the waker.
         let socks = || [self.v4.as_ref(), self.v6.as_ref()].into_iter().flatten();
         let icmp = self.icmp.poll(cx, socks().filter_map(|s| s.errq.as_ref()));
-        crate::merge_recv_polls(icmp, socks().map(|s| s.poll_recv(cx, out)))
+        let calls = &self.stats.receives;
+        crate::merge_recv_polls(icmp, socks().map(|s| s.poll_recv(cx, out, calls)))
     }
 
     fn poll_send(&self, cx: &mut Context<'_>, pkt: &Outgoing<'_>) -> Poll<io::Result<()>> {

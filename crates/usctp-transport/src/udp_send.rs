@@ -5,9 +5,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::task::{Context, Poll};
-
-use tokio::io::Interest;
+use std::task::{ready, Context, Poll};
 
 use crate::dont_fragment::send_maybe_fragmented;
 
@@ -26,6 +24,8 @@ pub struct UdpStats {
     pub packets: u64,
     /// Sends that carried more than one packet (GSO).
     pub gso_batches: u64,
+    /// Receive calls (`recvmmsg`) made, those that found nothing included.
+    pub receives: u64,
 }
 
 #[derive(Debug, Default)]
@@ -33,6 +33,7 @@ pub(crate) struct Counters {
     sends: AtomicU64,
     packets: AtomicU64,
     gso_batches: AtomicU64,
+    pub(crate) receives: AtomicU64,
 }
 
 impl UdpTransport {
@@ -43,6 +44,7 @@ impl UdpTransport {
             sends: c.sends.load(Ordering::Relaxed),
             packets: c.packets.load(Ordering::Relaxed),
             gso_batches: c.gso_batches.load(Ordering::Relaxed),
+            receives: c.receives.load(Ordering::Relaxed),
         }
     }
 
@@ -89,29 +91,19 @@ impl UdpTransport {
             segment_size: segment,
             src_ip: pkt.src.filter(|ip| ip.is_ipv4() == pkt.dst.ip.is_ipv4()),
         };
-        loop {
-            match s.io.poll_send_ready(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Ready(Ok(())) => {}
-            }
-            let fd = s.io.as_raw_fd();
-            let v6 = pkt.dst.ip.is_ipv6();
-            match s.io.try_io(Interest::WRITABLE, || {
-                let send = || s.state.try_send((&s.io).into(), &transmit);
-                send_maybe_fragmented(fd, v6, pkt.may_fragment && segment.is_none(), send)
-            }) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                r => {
-                    let n = segment.map_or(1, |seg| pkt.data.len().div_ceil(seg));
-                    self.stats.sends.fetch_add(1, Ordering::Relaxed);
-                    self.stats.packets.fetch_add(n as u64, Ordering::Relaxed);
-                    if n > 1 {
-                        self.stats.gso_batches.fetch_add(1, Ordering::Relaxed);
-                    }
-                    return Poll::Ready(r);
-                }
-            }
+        let fd = s.io.as_raw_fd();
+        let v6 = pkt.dst.ip.is_ipv6();
+        let frag = pkt.may_fragment && segment.is_none();
+        let sock = s.io.get_ref();
+        let r = ready!(s.room.poll_send(cx, sock, || {
+            send_maybe_fragmented(fd, v6, frag, || s.state.try_send(sock.into(), &transmit))
+        }));
+        let n = segment.map_or(1, |seg| pkt.data.len().div_ceil(seg));
+        self.stats.sends.fetch_add(1, Ordering::Relaxed);
+        self.stats.packets.fetch_add(n as u64, Ordering::Relaxed);
+        if n > 1 {
+            self.stats.gso_batches.fetch_add(1, Ordering::Relaxed);
         }
+        Poll::Ready(r)
     }
 }

@@ -4,6 +4,7 @@
 //! in the documented order: transmits until none, events (which may queue more output), and
 //! finally the next deadline.
 
+mod alarm;
 mod command;
 mod events;
 mod output;
@@ -116,18 +117,13 @@ impl Driver {
     pub async fn run(mut self) {
         let mut rx: Vec<Datagram> = Vec::new();
         let mut icmp = Vec::new();
+        let mut alarm = alarm::Alarm::new();
         loop {
             self.flush().await;
             if self.closing || (self.orphaned && self.ep.association_count() == 0) {
                 break;
             }
-            let deadline = self.ep.poll_timeout();
-            let sleep = async {
-                match deadline {
-                    Some(t) => tokio::time::sleep_until(t.into()).await,
-                    None => std::future::pending().await,
-                }
-            };
+            alarm.set(self.ep.poll_timeout());
             let transport = Arc::clone(&self.transport);
             tokio::select! {
                 cmd = self.cmd_rx.recv(), if !self.orphaned => match cmd {
@@ -149,7 +145,7 @@ impl Driver {
                         self.ep.handle_icmp(now, &r);
                     }
                 }
-                () = sleep => self.ep.handle_timeout(Instant::now()),
+                () = poll_fn(|cx| alarm.poll(cx)) => self.ep.handle_timeout(Instant::now()),
             }
         }
         for (_, e) in self.entries.drain() {
