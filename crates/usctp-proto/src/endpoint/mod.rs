@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use usctp_wire::chunk::Chunk;
+use usctp_wire::param::Parameter;
 use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
 
 pub(crate) use crate::setup::CookieContents;
@@ -127,6 +128,9 @@ pub struct Endpoint {
     limiter: ratelimit::ReplyLimiter,
     /// The chunk list `handle` parses into, kept for the next packet.
     chunk_buf: Vec<Chunk>,
+    /// The parameter list an INIT ACK is written from, kept (empty) for the next one: a
+    /// server answers INITs without allocating a list each time.
+    init_ack_params: Vec<Parameter>,
     /// Time of the last input, ms since `epoch` (the rate limiter's clock).
     now_ms: u64,
     stats: EndpointStats,
@@ -186,6 +190,7 @@ impl Endpoint {
             filter: None,
             limiter: ratelimit::ReplyLimiter::default(),
             chunk_buf: Vec::new(),
+            init_ack_params: Vec::new(),
             now_ms: 0,
             stats: EndpointStats::default(),
         }
