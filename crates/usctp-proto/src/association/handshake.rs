@@ -152,6 +152,7 @@ impl Association {
     /// Our INIT is held once: in the control queue until sent, then in `handshake.init` for
     /// T1-init and a Stale Cookie restart (RFC 9260 §5.1, §5.2.6), so setting up costs no copy
     /// of it. Called with each control chunk that leaves the queue.
+    #[inline]
     pub(super) fn keep_sent_init(&mut self, chunk: usctp_wire::chunk::Chunk) {
         if let usctp_wire::chunk::Chunk::Init(init) = chunk {
             self.handshake.init = Some(init);

@@ -24,6 +24,7 @@ impl ChunkTypes {
     pub const INLINE: usize = 15;
 
     /// An empty list.
+    #[inline]
     pub const fn new() -> Self {
         Self(Repr::Inline {
             len: 0,
@@ -31,7 +32,15 @@ impl ChunkTypes {
         })
     }
 
+    /// `types[..len]`; `len` is at most `INLINE`.
+    #[inline]
+    fn inline(len: usize, types: [u8; Self::INLINE]) -> Self {
+        let len = u8::try_from(len).unwrap_or(u8::MAX).min(Self::INLINE as u8);
+        Self(Repr::Inline { len, types })
+    }
+
     /// Append `t`.
+    #[inline]
     pub fn push(&mut self, t: u8) {
         match &mut self.0 {
             Repr::Inline { len, types } => match types.get_mut(usize::from(*len)) {
@@ -50,6 +59,7 @@ impl ChunkTypes {
     }
 
     /// The entries, in order.
+    #[inline]
     pub fn as_slice(&self) -> &[u8] {
         match &self.0 {
             Repr::Inline { len, types } => &types[..usize::from(*len)],
@@ -66,6 +76,7 @@ impl Default for ChunkTypes {
 
 impl Deref for ChunkTypes {
     type Target = [u8];
+    #[inline]
     fn deref(&self) -> &[u8] {
         self.as_slice()
     }
@@ -92,16 +103,36 @@ impl fmt::Debug for ChunkTypes {
 }
 
 impl FromIterator<u8> for ChunkTypes {
+    #[inline]
     fn from_iter<I: IntoIterator<Item = u8>>(iter: I) -> Self {
-        let mut out = Self::new();
-        iter.into_iter().for_each(|t| out.push(t));
-        out
+        let mut types = [0; Self::INLINE];
+        let mut it = iter.into_iter();
+        let mut len = 0;
+        while let Some(t) = it.next() {
+            let Some(slot) = types.get_mut(len) else {
+                let mut v = types.to_vec();
+                v.push(t);
+                v.extend(it);
+                return Self(Repr::Heap(v));
+            };
+            *slot = t;
+            len += 1;
+        }
+        Self::inline(len, types)
     }
 }
 
 impl From<&[u8]> for ChunkTypes {
-    fn from(types: &[u8]) -> Self {
-        types.iter().copied().collect()
+    #[inline]
+    fn from(list: &[u8]) -> Self {
+        let mut types = [0; Self::INLINE];
+        match types.get_mut(..list.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(list);
+                Self::inline(list.len(), types)
+            }
+            None => Self(Repr::Heap(list.to_vec())),
+        }
     }
 }
 

@@ -22,11 +22,9 @@ impl ParamBody for SupportedExtensions {
     const TYPE: u16 = types::SUPPORTED_EXTENSIONS;
 
     fn decode(value: &mut Reader<'_>) -> Result<Self, ParseError> {
-        let mut chunk_types = ChunkTypes::new();
-        while !value.is_empty() {
-            chunk_types.push(value.u8("chunk types")?);
-        }
-        Ok(Self { chunk_types })
+        Ok(Self {
+            chunk_types: value.rest_slice().into(),
+        })
     }
 
     fn value_len(&self) -> usize {
