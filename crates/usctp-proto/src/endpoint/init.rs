@@ -231,7 +231,8 @@ impl Endpoint {
             initial_tsn: itsn,
             params,
         };
-        let packet = init_ack_packet(header, &ack, (&self.signer, &contents), &scan.reports);
+        let out = std::mem::take(&mut self.spare_reply);
+        let packet = init_ack_packet(out, header, &ack, (&self.signer, &contents), &scan.reports);
         let mut params = ack.params;
         params.clear();
         self.init_ack_params = params;
