@@ -147,13 +147,13 @@ fn rfc9260_5_1_handshake_allocation_budget() {
         assert_eq!(up, 2, "handshake {k} did not complete");
         per_handshake.push(n);
     }
-    // What is left: connecting, the client endpoint's association table, deadline slots
-    // and heap, the association, its timers and the INIT's parameter list (kept for
-    // retransmission) (7); at the server, the INIT's parsed parameter list (1), then the
-    // association from the COOKIE ECHO (3); at the client, the INIT ACK's parsed parameter
-    // list and its endpoint's chunk list (2). Before: 8 more (the Supported Extensions lists
-    // built and parsed on both sides, the copy of the INIT kept beside the queued one, the
-    // INIT ACK's parameter list and packet buffer).
+    // What is left. Connecting: the client endpoint's association table, deadline slots and
+    // heap, the association, its path list and timers, and the INIT's parameter list (kept
+    // for retransmission) (7). At the server: the INIT's parsed parameter list (1), then the
+    // association from the COOKIE ECHO, its path list and timers (heartbeats) (3). At the
+    // client: the INIT ACK's parsed parameter list and its endpoint's chunk list (2). Before:
+    // 8 more (the Supported Extensions lists built and parsed on both sides, the copy of the
+    // INIT kept beside the queued one, the INIT ACK's parameter list and packet buffer).
     assert!(
         per_handshake[1] <= 13,
         "allocations per handshake: {per_handshake:?}"
