@@ -1,5 +1,6 @@
 //! Protocol parameters and resource limits (RFC 9260 §16 defaults; every value configurable).
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 /// Per-association protocol parameters and limits.
@@ -87,8 +88,9 @@ pub struct AssociationConfig {
     pub auth_chunks: Vec<u8>,
     /// With AUTH: the HMAC algorithms we accept, most preferred first (our HMAC-ALGO,
     /// RFC 4895 §3.3); SHA-1 is added last if missing, as every implementation must support
-    /// it. Default: SHA-256, SHA-1.
-    pub auth_hmacs: Vec<crate::HmacAlgorithm>,
+    /// it. Default: SHA-256, SHA-1 (borrowed: each endpoint's configuration and its copies
+    /// allocate nothing for it; assign a `Vec` with `.into()`).
+    pub auth_hmacs: Cow<'static, [crate::HmacAlgorithm]>,
     /// With AUTH: the endpoint-pair shared keys and the active one (RFC 4895 §6.1), copied
     /// into each association where AUTH comes into force. Default: key 0, empty, active.
     pub auth_keys: crate::SharedKeys,
@@ -247,7 +249,7 @@ impl Default for AssociationConfig {
             use_peer_address_list: true,
             extensions: crate::Extensions::default(),
             auth_chunks: Vec::new(),
-            auth_hmacs: vec![crate::HmacAlgorithm::Sha256, crate::HmacAlgorithm::Sha1],
+            auth_hmacs: Cow::Borrowed(&[crate::HmacAlgorithm::Sha256, crate::HmacAlgorithm::Sha1]),
             auth_keys: crate::SharedKeys::default(),
             nat_friendly: false,
             nat_open_with_heartbeat: false,

@@ -3,7 +3,7 @@
 //! while a second path costs no more than it would in a plain vector.
 
 /// Elements in order: `first` is `Some` whenever the list is not empty.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct InlineFirst<T> {
     first: Option<T>,
     rest: Vec<T>,
@@ -26,6 +26,14 @@ impl<T> InlineFirst<T> {
         } else {
             self.rest.reserve_exact(1);
             self.rest.push(x);
+        }
+    }
+
+    /// Keep the elements `keep` accepts, in order (the next one moves inline if `first` goes).
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        self.rest.retain(&mut keep);
+        if self.first.as_ref().is_some_and(|x| !keep(x)) {
+            self.first = (!self.rest.is_empty()).then(|| self.rest.remove(0));
         }
     }
 
@@ -72,5 +80,11 @@ mod tests {
         assert_eq!(l.iter().collect::<Vec<_>>(), ["a.", "b!.", "c."]);
         assert_eq!(l.get(2).map(String::as_str), Some("c."));
         assert!(l.get(3).is_none());
+        l.retain(|s| s != "a.");
+        assert_eq!(l.iter().collect::<Vec<_>>(), ["b!.", "c."]);
+        l.retain(|s| s != "c.");
+        assert_eq!(l.iter().collect::<Vec<_>>(), ["b!."]);
+        l.retain(|_| false);
+        assert_eq!(l, InlineFirst::default());
     }
 }

@@ -129,7 +129,7 @@ fn rfc4895_6_3_forged_data_changes_nothing_and_signed_data_is_taken() {
 fn rfc4895_6_3_unlisted_hmac_identifier_is_answered_with_an_error() {
     let tester = Side::tester(0x55, None, &[SHA1]);
     let mut cfg = auth_on(&[DATA]);
-    cfg.auth_hmacs = vec![HmacAlgorithm::Sha1];
+    cfg.auth_hmacs = vec![HmacAlgorithm::Sha1].into();
     let (mut t, sut) = established(cfg, &tester);
     assert_eq!(sut.hmacs, [SHA1]);
     let key = association_key(&[], &sut, &tester);

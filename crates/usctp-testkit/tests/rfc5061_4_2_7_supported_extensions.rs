@@ -34,7 +34,7 @@ fn on() -> AssociationConfig {
 
 fn listed(types: &[u8]) -> Parameter {
     SupportedExtensions {
-        chunk_types: types.to_vec(),
+        chunk_types: types.to_vec().into(),
     }
     .into()
 }

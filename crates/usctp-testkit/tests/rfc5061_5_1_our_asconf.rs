@@ -62,7 +62,7 @@ fn rfc5061_5_1_one_asconf_serial_from_initial_tsn_resent_on_t4_until_an_authenti
     let mut ack = t.init_ack();
     let mut params = side.params();
     params[0] = SupportedExtensions {
-        chunk_types: vec![AUTH, ASCONF, ASCONF_ACK],
+        chunk_types: vec![AUTH, ASCONF, ASCONF_ACK].into(),
     }
     .into();
     ack.params.extend(params);

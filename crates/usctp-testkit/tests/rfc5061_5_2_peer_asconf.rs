@@ -45,7 +45,7 @@ fn tester_side() -> Side {
 fn tester_params(side: &Side) -> Vec<Parameter> {
     let mut p = side.params();
     p[0] = SupportedExtensions {
-        chunk_types: vec![AUTH, ASCONF, ASCONF_ACK],
+        chunk_types: vec![AUTH, ASCONF, ASCONF_ACK].into(),
     }
     .into();
     p

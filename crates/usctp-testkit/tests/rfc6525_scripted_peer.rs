@@ -41,7 +41,7 @@ fn connected_with(cfg: AssociationConfig, offer: bool) -> Tester {
     if offer {
         ack.params.push(
             SupportedExtensions {
-                chunk_types: vec![RE_CONFIG],
+                chunk_types: vec![RE_CONFIG].into(),
             }
             .into(),
         );
@@ -634,7 +634,7 @@ fn rfc6525_5_2_2_i_data_past_the_last_tsn_waits_for_the_deferred_reset() {
     let mut cfg = reconfig_cfg();
     cfg.extensions = Extensions::RECONFIG.with(Extensions::I_DATA);
     let offer = SupportedExtensions {
-        chunk_types: vec![RE_CONFIG, 0x40],
+        chunk_types: vec![RE_CONFIG, 0x40].into(),
     };
     let mut t = Tester::connected_offering(cfg, vec![offer.into()]);
     let idata = |tsn: u32, stream: u16, mid: u32, payload: &'static [u8]| {

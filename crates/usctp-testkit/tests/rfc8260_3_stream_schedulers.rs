@@ -26,7 +26,7 @@ fn tester(scheduler: StreamScheduler, i_data: bool) -> Tester {
     }
     cfg.extensions = cfg.extensions.with(Extensions::I_DATA);
     let extra = vec![SupportedExtensions {
-        chunk_types: vec![0x40],
+        chunk_types: vec![0x40].into(),
     }
     .into()];
     let t = Tester::connected_offering(cfg, extra);

@@ -175,7 +175,12 @@ fn i_data_tester_with(pr: bool, mut cfg: AssociationConfig) -> Tester {
     } else {
         cfg.extensions = cfg.extensions.without(Extensions::PR_SCTP);
     }
-    extra.push(SupportedExtensions { chunk_types: types }.into());
+    extra.push(
+        SupportedExtensions {
+            chunk_types: types.into(),
+        }
+        .into(),
+    );
     let t = Tester::connected_offering(cfg, extra);
     let ext = t.ep.association(t.id.unwrap()).unwrap().extensions();
     assert!(ext.contains(Extensions::I_DATA), "{ext:?}");

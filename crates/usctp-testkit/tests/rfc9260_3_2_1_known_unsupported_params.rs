@@ -49,7 +49,7 @@ fn supported() -> Vec<Parameter> {
         }
         .into(),
         SupportedExtensions {
-            chunk_types: vec![0xc0],
+            chunk_types: vec![0xc0].into(),
         }
         .into(),
         ForwardTsnSupported.into(),

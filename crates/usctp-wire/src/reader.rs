@@ -157,6 +157,16 @@ impl<'a> Reader<'a> {
         b
     }
 
+    /// Everything not yet read, borrowed (for values copied out anyway: no reference count
+    /// taken on the packet).
+    #[inline]
+    pub(crate) fn rest_slice(&mut self) -> &'a [u8] {
+        let buf: &'a [u8] = self.buf;
+        let s = buf.get(self.pos..).unwrap_or_default();
+        self.pos = buf.len();
+        s
+    }
+
     /// A sub-reader over the next `len` bytes (absolute offsets preserved); no allocation and
     /// no reference counting.
     #[inline]

@@ -67,7 +67,7 @@ pub(crate) fn init_params() -> Vec<Parameter> {
         }
         .into(),
         SupportedExtensions {
-            chunk_types: vec![0x40, 0x80, 0x82, 0x84, 0xc0, 0xc1, 0xc2],
+            chunk_types: vec![0x40, 0x80, 0x82, 0x84, 0xc0, 0xc1, 0xc2].into(),
         }
         .into(),
         ForwardTsnSupported.into(),

@@ -87,13 +87,17 @@ impl Association {
         self.handshake.cookie = None;
         // Ask for the staleness again as extra life (RFC 9260 §5.2.6), in ms, at least 1 ms.
         let increment_ms = (staleness_us / 1000).saturating_mul(2).max(1);
-        let Some(mut init) = self.handshake.init.clone() else {
+        let Some(mut init) = self
+            .handshake
+            .init
+            .take()
+            .or_else(|| self.take_queued_init())
+        else {
             return self.close(Some(CloseReason::InitFailed));
         };
         init.params
             .retain(|p| !matches!(p, Parameter::CookiePreservative(_)));
         init.params.push(CookiePreservative { increment_ms }.into());
-        self.handshake.init = Some(init.clone());
         self.pending
             .retain(|p| !matches!(p.chunk, Chunk::CookieEcho(_)));
         self.queue(Some(PathId(0)), init);

@@ -44,11 +44,9 @@ pub(crate) fn peer_addresses(params: &[Parameter], src: TransportAddr, max: usiz
 
 /// Our address parameters: listed only when we have more than one address (RFC 9260
 /// §5.1.2: with one address the source address suffices).
-pub(crate) fn address_params(local: &[IpAddr]) -> Vec<Parameter> {
-    if local.len() < 2 {
-        return Vec::new();
-    }
-    local.iter().map(|ip| Parameter::from(*ip)).collect()
+pub(crate) fn address_params(local: &[IpAddr]) -> impl Iterator<Item = Parameter> + '_ {
+    let listed = if local.len() < 2 { &[][..] } else { local };
+    listed.iter().map(|ip| Parameter::from(*ip))
 }
 
 impl Association {
@@ -72,7 +70,7 @@ impl Association {
         }
         // NAT-friendly: no addresses; the others are added by ASCONF once established.
         let advertised = if a.cfg.nat_friendly { &[] } else { advertised };
-        let mut params = address_params(advertised);
+        let mut params: Vec<_> = address_params(advertised).collect();
         let offered = a.cfg.offered_extensions();
         params.extend(offered.offer());
         params.extend(a.cfg.adaptation_param());
@@ -91,7 +89,7 @@ impl Association {
             initial_tsn: itsn,
             params,
         };
-        a.handshake.init = Some(init.clone());
+        // Queued, not copied: once sent it comes back to `handshake.init` (`keep_sent_init`).
         a.queue(Some(PathId(0)), init);
         a.set_state(State::CookieWait, "connect");
         a.timers.set(TimerKind::T1Init, now + a.cfg.rto_initial);
@@ -148,6 +146,28 @@ impl Association {
             .add(remote, how, now, &self.cfg, &mut self.events)
         {
             self.tx.add_path(p, self.cfg.start_mtu());
+        }
+    }
+
+    /// Our INIT is held once: in the control queue until sent, then in `handshake.init` for
+    /// T1-init and a Stale Cookie restart (RFC 9260 §5.1, §5.2.6), so setting up costs no copy
+    /// of it. Called with each control chunk that leaves the queue.
+    #[inline]
+    pub(super) fn keep_sent_init(&mut self, chunk: usctp_wire::chunk::Chunk) {
+        if let usctp_wire::chunk::Chunk::Init(init) = chunk {
+            self.handshake.init = Some(init);
+        }
+    }
+
+    /// The INIT still in the control queue (not sent yet), taken out of it.
+    pub(super) fn take_queued_init(&mut self) -> Option<Init> {
+        let at = self
+            .pending
+            .iter()
+            .position(|p| matches!(p.chunk, usctp_wire::chunk::Chunk::Init(_)))?;
+        match self.pending.remove(at)?.chunk {
+            usctp_wire::chunk::Chunk::Init(init) => Some(init),
+            _ => None,
         }
     }
 
@@ -225,12 +245,13 @@ impl Association {
         for &r in peer_addresses(&ack.params, meta.src, max).iter() {
             self.add_peer_path(now, r);
         }
-        // The INIT is kept: a Stale Cookie error sends it again (RFC 9260 §5.2.6).
+        // The INIT is kept: a Stale Cookie error sends it again (RFC 9260 §5.2.6). COOKIE
+        // ECHO goes first; DATA may follow in the same packet (RFC 9260 §5.1 C).
+        if let Some(init) = self.take_queued_init() {
+            self.handshake.init = Some(init);
+        }
         self.handshake.cookie = Some(cookie.clone());
         self.handshake.retransmits = 0;
-        // COOKIE ECHO goes first; DATA may follow in the same packet (RFC 9260 §5.1 C).
-        self.pending
-            .retain(|p| !matches!(p.chunk, usctp_wire::chunk::Chunk::Init(_)));
         // The COOKIE ECHO goes back the way the INIT ACK came (the INIT may have been
         // retransmitted to another of the peer's addresses).
         let back = self.paths.find(meta.src).unwrap_or(PathId(0));

@@ -183,13 +183,16 @@ impl Association {
                 if b.is_empty() {
                     // Larger than the path MTU allows: drop it rather than stall.
                     tracing::warn!(chunk = %p.chunk, "control chunk larger than the path MTU");
-                    self.pending.remove(i);
+                    if let Some(p) = self.pending.remove(i) {
+                        self.keep_sent_init(p.chunk);
+                    }
                     continue;
                 }
                 break;
             }
             if let Some(p) = self.pending.remove(i) {
                 echo |= matches!(p.chunk, Chunk::CookieEcho(_));
+                self.keep_sent_init(p.chunk);
             }
             if must_be_alone {
                 return (true, echo);

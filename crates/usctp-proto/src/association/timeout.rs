@@ -65,7 +65,13 @@ impl Association {
         if self.state != State::CookieWait || !self.handshake_retry(now, TimerKind::T1Init) {
             return;
         }
-        if let Some(init) = self.handshake.init.clone() {
+        // An INIT not sent yet moves to this retransmission's destination.
+        let init = self
+            .handshake
+            .init
+            .take()
+            .or_else(|| self.take_queued_init());
+        if let Some(init) = init {
             self.queue(Some(self.handshake_dest()), init);
         }
     }

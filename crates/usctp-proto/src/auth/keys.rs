@@ -5,6 +5,8 @@ use core::fmt;
 
 use bytes::Bytes;
 
+use crate::inline_first::InlineFirst;
+
 /// Why a key operation was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -28,16 +30,17 @@ pub enum AuthKeyError {
 /// copies them when AUTH comes into force and can then change its copy.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SharedKeys {
-    keys: Vec<(u16, Bytes)>,
+    /// The first key inline: the default (and the usual single key) costs no allocation in
+    /// each endpoint's configuration and its copies.
+    keys: InlineFirst<(u16, Bytes)>,
     active: u16,
 }
 
 impl Default for SharedKeys {
     fn default() -> Self {
-        Self {
-            keys: vec![(0, Bytes::new())],
-            active: 0,
-        }
+        let mut keys = InlineFirst::default();
+        keys.push((0, Bytes::new()));
+        Self { keys, active: 0 }
     }
 }
 
@@ -45,10 +48,11 @@ impl SharedKeys {
     /// Add key `id`, or replace the key that has it.
     pub fn add(&mut self, id: u16, key: impl Into<Bytes>) {
         let key = key.into();
-        match self.keys.iter_mut().find(|(k, _)| *k == id) {
-            Some(slot) => slot.1 = key,
-            None => self.keys.push((id, key)),
+        if let Some(slot) = self.keys.iter_mut().find(|(k, _)| *k == id) {
+            slot.1 = key;
+            return;
         }
+        self.keys.push((id, key));
     }
 
     /// Send with key `id` from now on.
@@ -65,11 +69,10 @@ impl SharedKeys {
         if id == self.active {
             return Err(AuthKeyError::ActiveKey(id));
         }
-        let before = self.keys.len();
-        self.keys.retain(|(k, _)| *k != id);
-        if self.keys.len() == before {
+        if self.get(id).is_none() {
             return Err(AuthKeyError::NoSuchKey(id));
         }
+        self.keys.retain(|(k, _)| *k != id);
         Ok(())
     }
 

@@ -247,7 +247,7 @@ mod tests {
         assert_eq!(p.hmacs, [3, 1]);
         assert!(p.lists(0) && !p.lists(1) && !p.lists(4));
         let mut c = cfg(&[]);
-        c.auth_hmacs = vec![HmacAlgorithm::Sha256];
+        c.auth_hmacs = vec![HmacAlgorithm::Sha256].into();
         let q = AuthParams::ours(&c, &mut rng);
         assert_eq!((q.chunks, q.hmacs), (None, vec![3, 1]));
         assert_ne!(p.random, q.random);

@@ -215,7 +215,8 @@ impl Endpoint {
             adaptation: scan.adaptation,
         };
         let advertised = self.cfg.advertised_addresses.as_deref();
-        let mut params = address_params(advertised.unwrap_or(&self.local_addrs));
+        let mut params = std::mem::take(&mut self.init_ack_params);
+        params.extend(address_params(advertised.unwrap_or(&self.local_addrs)));
         params.extend(ours.offer());
         params.extend(self.assoc_cfg.zero_checksum_param());
         params.extend(local_auth.iter().flat_map(AuthParams::to_params));
@@ -230,6 +231,11 @@ impl Endpoint {
             initial_tsn: itsn,
             params,
         };
-        init_ack_packet(header, &ack, (&self.signer, &contents), &scan.reports)
+        let out = std::mem::take(&mut self.spare_reply);
+        let packet = init_ack_packet(out, header, &ack, (&self.signer, &contents), &scan.reports);
+        let mut params = ack.params;
+        params.clear();
+        self.init_ack_params = params;
+        packet
     }
 }

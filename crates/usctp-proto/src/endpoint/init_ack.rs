@@ -9,10 +9,12 @@ use usctp_wire::{crc, CommonHeader};
 use super::cookie::signed_len;
 use super::{CookieContents, CookieSigner};
 
-/// The whole INIT ACK packet: `ack` (its parameters are those before the cookie), the State
+/// The whole INIT ACK packet, written into `out` (emptied first; a buffer of an earlier reply
+/// saves an allocation): `ack` (its parameters are those before the cookie), the State
 /// Cookie of `cookie` signed by `signer`, then `reports` (Unrecognized Parameters),
 /// checksummed.
 pub(super) fn init_ack_packet(
+    mut out: Vec<u8>,
     header: CommonHeader,
     ack: &InitAck,
     (signer, cookie): (&CookieSigner, &CookieContents),
@@ -24,7 +26,8 @@ pub(super) fn init_ack_packet(
         // Reports of a huge INIT would not fit one packet: they are optional, leave them out.
         reports = &[];
     }
-    let mut out = Vec::with_capacity(packet_len(reports));
+    out.clear();
+    out.reserve_exact(packet_len(reports));
     header.write(&mut out);
     let sign = |out: &mut Vec<u8>| signer.sign_into(cookie, out);
     ack.write_with_cookie(&mut out, cookie_len, sign, reports);
@@ -159,7 +162,7 @@ mod tests {
         for (ours, peers, tie, reports) in cases {
             let c = contents(peers, tie);
             let ack = with_addresses(&f, ours);
-            let direct = init_ack_packet(header, &ack, (&signer, &c), &reports);
+            let direct = init_ack_packet(Vec::new(), header, &ack, (&signer, &c), &reports);
             let coded = through_the_codec(header, &f, ours, signer.sign(&c), &reports);
             assert_eq!(
                 direct,
@@ -177,7 +180,7 @@ mod tests {
         let c = contents(&[v4], 0);
         let huge = [report(40_000), report(40_000)];
         let ack = with_addresses(&f, &[]);
-        let direct = init_ack_packet(header, &ack, (&signer, &c), &huge);
+        let direct = init_ack_packet(vec![1, 2, 3], header, &ack, (&signer, &c), &huge);
         let coded = through_the_codec(header, &f, &[], signer.sign(&c), &[]);
         assert_eq!(direct, coded);
     }

@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use usctp_wire::chunk::Chunk;
+use usctp_wire::param::Parameter;
 use usctp_wire::{CommonHeader, PacketBuilder, VerificationTag};
 
 pub(crate) use crate::setup::CookieContents;
@@ -46,6 +47,9 @@ use crate::{AssociationConfig, EndpointConfig, Transmit, TransportAddr};
 /// Stateless replies (INIT ACK, ABORT, SHUTDOWN COMPLETE) waiting to be sent at most; more are
 /// dropped, so a flood cannot make the endpoint hold memory (RFC 9260 §5.1.3, §8.4).
 const MAX_REPLIES: usize = 64;
+
+/// Largest reply buffer kept for reuse, bytes (an INIT ACK is a few hundred).
+const SPARE_REPLY_MAX: usize = 2048;
 
 /// Why `connect` failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -127,6 +131,12 @@ pub struct Endpoint {
     limiter: ratelimit::ReplyLimiter,
     /// The chunk list `handle` parses into, kept for the next packet.
     chunk_buf: Vec<Chunk>,
+    /// The parameter list an INIT ACK is written from, kept (empty) for the next one: a
+    /// server answers INITs without allocating a list each time.
+    init_ack_params: Vec<Parameter>,
+    /// The buffer of the last reply sent (empty), for the next INIT ACK: a server answering
+    /// INITs allocates no packet for each.
+    spare_reply: Vec<u8>,
     /// Time of the last input, ms since `epoch` (the rate limiter's clock).
     now_ms: u64,
     stats: EndpointStats,
@@ -186,6 +196,8 @@ impl Endpoint {
             filter: None,
             limiter: ratelimit::ReplyLimiter::default(),
             chunk_buf: Vec::new(),
+            init_ack_params: Vec::new(),
+            spare_reply: Vec::new(),
             now_ms: 0,
             stats: EndpointStats::default(),
         }
@@ -302,10 +314,17 @@ impl Endpoint {
     pub fn poll_transmit(&mut self, now: Instant, buf: &mut Vec<u8>) -> Option<Transmit> {
         if let Some(r) = self.replies.pop_front() {
             buf.extend_from_slice(&r.packet);
+            let len = r.packet.len();
+            // Kept for the next INIT ACK unless unusually large (a reply with many reports).
+            if r.packet.capacity() <= SPARE_REPLY_MAX {
+                let mut spare = r.packet;
+                spare.clear();
+                self.spare_reply = spare;
+            }
             return Some(Transmit {
                 dst: r.dst,
                 src: r.src,
-                len: r.packet.len(),
+                len,
                 may_fragment: false,
             });
         }

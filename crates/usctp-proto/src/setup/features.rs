@@ -5,7 +5,7 @@
 use core::fmt;
 
 use usctp_wire::chunk::types as chunk;
-use usctp_wire::param::{ForwardTsnSupported, Parameter, SupportedExtensions};
+use usctp_wire::param::{ChunkTypes, ForwardTsnSupported, Parameter, SupportedExtensions};
 
 /// A set of SCTP extensions: those switched on in
 /// [`AssociationConfig::extensions`](crate::AssociationConfig::extensions), and, once negotiated, those both sides support
@@ -126,7 +126,8 @@ impl Extensions {
     /// (RFC 3758 §3.1), and Supported Extensions listing each extension's chunk type (RFC 5061
     /// §4.2.7); both, in this order, as usrsctp sends them. Nothing when `self` is empty.
     pub(crate) fn offer(self) -> impl Iterator<Item = Parameter> {
-        let mut chunk_types: Vec<u8> = TABLE
+        // Built in place (`ChunkTypes` holds this many without allocating).
+        let mut chunk_types: ChunkTypes = TABLE
             .iter()
             .filter(|(e, ..)| self.contains(*e))
             .flat_map(|&(.., t)| t.iter().copied())
@@ -205,22 +206,67 @@ mod tests {
             .offer()
             .collect();
         let listed = SupportedExtensions {
-            chunk_types: vec![0xc0, 0x82],
+            chunk_types: [0xc0, 0x82].into(),
         };
         assert_eq!(all, [ForwardTsnSupported.into(), listed.into()]);
         assert_eq!(Extensions::NONE.offer().count(), 0);
         let reconfig: Vec<_> = Extensions::RECONFIG.offer().collect();
         let listed = SupportedExtensions {
-            chunk_types: vec![0x82],
+            chunk_types: [0x82].into(),
         };
         assert_eq!(reconfig, [listed.into()]);
+    }
+
+    /// The offer as the Vec-based encoder wrote it before `ChunkTypes` (kept byte for byte:
+    /// peers and captures see the same INIT / INIT ACK).
+    fn offer_bytes_before(e: Extensions) -> Vec<u8> {
+        let mut types: Vec<u8> = Vec::new();
+        for (x, _, t) in TABLE {
+            if e.contains(x) {
+                types.extend_from_slice(t);
+            }
+        }
+        if e.contains(Extensions::I_DATA.with(Extensions::PR_SCTP)) {
+            types.push(chunk::I_FORWARD_TSN);
+        }
+        let mut out = Vec::new();
+        if e.contains(Extensions::PR_SCTP) {
+            out.extend_from_slice(&[0xc0, 0x00, 0x00, 0x04]);
+        }
+        if !types.is_empty() {
+            let len = 4 + types.len() as u8;
+            out.extend_from_slice(&[0x80, 0x08, 0x00, len]);
+            out.extend_from_slice(&types);
+            out.resize(out.len().next_multiple_of(4), 0);
+        }
+        out
+    }
+
+    #[test]
+    fn rfc5061_4_2_7_offer_encodes_as_before_for_every_extension_set() {
+        for bits in 0..64 {
+            let e = Extensions::from_bits(bits);
+            let wire: Vec<u8> = e.offer().flat_map(|p| p.to_vec()).collect();
+            assert_eq!(wire, offer_bytes_before(e), "{e:?}");
+        }
+        // The default offer as captured from usctp before the change.
+        let default: Vec<u8> = Extensions::default()
+            .offer()
+            .flat_map(|p| p.to_vec())
+            .collect();
+        assert_eq!(default, [0xc0, 0, 0, 4, 0x80, 0x08, 0, 6, 0xc0, 0x82, 0, 0]);
     }
 
     #[test]
     fn offered_by_reads_both_ways_of_saying_pr_sctp() {
         let fwd_only = [ForwardTsnSupported.into()];
         assert_eq!(Extensions::offered_by(&fwd_only), Extensions::PR_SCTP);
-        let listed = |t: Vec<u8>| -> Parameter { SupportedExtensions { chunk_types: t }.into() };
+        let listed = |t: Vec<u8>| -> Parameter {
+            SupportedExtensions {
+                chunk_types: t.into(),
+            }
+            .into()
+        };
         let both = [listed(vec![0x82, 0xc0, 0x40])];
         assert_eq!(
             Extensions::offered_by(&both),
@@ -233,7 +279,12 @@ mod tests {
 
     #[test]
     fn i_data_is_offered_with_i_forward_tsn_only_with_pr_sctp() {
-        let listed = |t: Vec<u8>| -> Parameter { SupportedExtensions { chunk_types: t }.into() };
+        let listed = |t: Vec<u8>| -> Parameter {
+            SupportedExtensions {
+                chunk_types: t.into(),
+            }
+            .into()
+        };
         let alone: Vec<_> = Extensions::I_DATA.offer().collect();
         assert_eq!(alone, [listed(vec![0x40])]);
         let with_pr: Vec<_> = Extensions::I_DATA

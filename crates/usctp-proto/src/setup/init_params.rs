@@ -126,7 +126,7 @@ mod tests {
             .into(),
             ForwardTsnSupported.into(),
             SupportedExtensions {
-                chunk_types: vec![0xc0],
+                chunk_types: [0xc0].into(),
             }
             .into(),
         ];

@@ -193,7 +193,8 @@ fn extension_offer() -> impl Iterator<Item = Parameter> {
             chunk_type::ASCONF_ACK,
             chunk_type::I_DATA,
             chunk_type::I_FORWARD_TSN,
-        ],
+        ]
+        .into(),
     };
     [ForwardTsnSupported.into(), listed.into()]
         .into_iter()

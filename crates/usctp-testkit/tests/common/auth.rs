@@ -37,7 +37,7 @@ impl Side {
     /// RANDOM, CHUNKS (if any), HMAC-ALGO, and Supported Extensions listing AUTH.
     pub fn params(&self) -> Vec<Parameter> {
         let mut v: Vec<Parameter> = vec![SupportedExtensions {
-            chunk_types: vec![AUTH],
+            chunk_types: vec![AUTH].into(),
         }
         .into()];
         v.push(

@@ -62,7 +62,10 @@ fn base_parameter() -> impl Strategy<Value = Parameter> {
         vec(any::<u8>(), 0..8).prop_map(|chunk_types| ChunkList { chunk_types }.into()),
         vec(any::<u16>(), 0..4).prop_map(|hmac_ids| RequestedHmacAlgorithm { hmac_ids }.into()),
         bytes(24).prop_map(|data| Padding { data }.into()),
-        vec(any::<u8>(), 0..8).prop_map(|chunk_types| SupportedExtensions { chunk_types }.into()),
+        vec(any::<u8>(), 0..30).prop_map(|t| SupportedExtensions {
+            chunk_types: t.into()
+        }
+        .into()),
         Just(ForwardTsnSupported.into()),
         any::<u32>().prop_map(|indication| AdaptationLayerIndication { indication }.into()),
     ]
