@@ -45,14 +45,21 @@ impl Timers {
     pub(crate) fn set(&mut self, kind: TimerKind, at: Instant) {
         match self.armed.iter_mut().find(|(k, _)| *k == kind) {
             Some(slot) => slot.1 = at,
-            None => self.armed.push((kind, at)),
+            None => self.push(kind, at),
         }
+    }
+
+    /// Grow one slot at a time: an idle association runs one heartbeat per path, and the
+    /// default growth (4 slots at the first push) would hold twice that on every one.
+    fn push(&mut self, kind: TimerKind, at: Instant) {
+        self.armed.reserve_exact(1);
+        self.armed.push((kind, at));
     }
 
     /// Arm `kind` unless it is already running.
     pub(crate) fn set_if_idle(&mut self, kind: TimerKind, at: Instant) {
         if !self.is_armed(kind) {
-            self.armed.push((kind, at));
+            self.push(kind, at);
         }
     }
 
@@ -120,5 +127,14 @@ mod tests {
         assert_eq!(t.pop_expired(t0 + ms(26)), None);
         t.stop_path(PathId(1));
         assert_eq!(t.next(), None);
+    }
+
+    #[test]
+    fn idle_heartbeats_hold_no_spare_slots() {
+        let t0 = crate::test_epoch::epoch();
+        let mut t = Timers::default();
+        t.set(TimerKind::Heartbeat(PathId(0)), t0);
+        t.set(TimerKind::Heartbeat(PathId(1)), t0);
+        assert_eq!(t.armed.capacity(), 2);
     }
 }
