@@ -1,6 +1,7 @@
 //! PR-SCTP on the send side (RFC 3758 §3.5, RFC 7496): abandoning messages by their policy,
 //! the Advanced.Peer.Ack.Point and the FORWARD TSN that moves the peer past abandoned data.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -130,6 +131,15 @@ pub struct PrStats {
     pub abandoned_unsent: [u64; 3],
 }
 
+/// What PR-SCTP abandoned (RFC 3758): held apart from the sender, made at the first
+/// abandonment.
+#[derive(Debug, Default)]
+pub(crate) struct PrBook {
+    /// Abandoned messages not yet taken by the application.
+    pub(crate) abandoned: VecDeque<AbandonedMessage>,
+    pub(crate) stats: PrStats,
+}
+
 impl PrStats {
     /// Every abandoned message.
     pub fn total(&self) -> u64 {
@@ -162,27 +172,28 @@ impl Sender {
 
     /// Abandoned messages not yet reported.
     pub(crate) fn take_abandoned(&mut self) -> Option<AbandonedMessage> {
-        self.abandoned.pop_front()
+        self.pr.as_mut()?.abandoned.pop_front()
     }
 
     /// Counters of abandoned messages.
     pub(crate) fn pr_stats(&self) -> PrStats {
-        self.pr_stats
+        self.pr.as_ref().map_or_else(PrStats::default, |b| b.stats)
     }
 
     /// Abandon the queued messages whose lifetime ran out before they were sent.
     pub(super) fn drop_expired_queued(&mut self, now: Instant) {
         if self.pr_enabled {
-            let before = self.abandoned.len();
-            self.queue.drop_expired(now, &mut self.abandoned);
-            self.count_new_abandoned(before);
+            let mut fresh = VecDeque::new();
+            self.queue.drop_expired(now, &mut fresh);
+            self.book_abandoned(fresh);
         }
     }
 
     pub(super) fn record_abandoned(&mut self, m: AbandonedMessage) {
-        self.pr_stats.count(m.reason, m.sent);
         self.forward_due |= m.sent;
-        self.abandoned.push_back(m);
+        let book = self.pr.get_or_insert_with(Box::default);
+        book.stats.count(m.reason, m.sent);
+        book.abandoned.push_back(m);
     }
 
     /// Abandon the chunks marked for retransmission whose policy says so (RFC 3758 §3.5 A2,

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use usctp_wire::Tsn;
 
-use super::abandon::{AbandonedMessage, PrStats};
+use super::abandon::{AbandonedMessage, PrBook};
 use super::congestion::{CongestionControl, Rfc9260Congestion};
 use super::outstanding::Outstanding;
 use super::send_queue::{Limits, SendQueue};
@@ -80,9 +80,9 @@ pub(crate) struct Sender {
     pub(super) closing: bool,
     /// PR-SCTP negotiated: messages with a policy may be abandoned (RFC 3758).
     pub(super) pr_enabled: bool,
-    /// Abandoned messages for the application.
-    pub(super) abandoned: VecDeque<AbandonedMessage>,
-    pub(super) pr_stats: PrStats,
+    /// Abandoned messages for the application and their counters, made at the first
+    /// abandonment: most associations never abandon anything.
+    pub(super) pr: Option<Box<PrBook>>,
     /// A sent chunk was abandoned since the last FORWARD TSN was built.
     pub(super) forward_due: bool,
     /// I-DATA in force (RFC 8260): user messages go as I-DATA.
@@ -112,8 +112,7 @@ impl Sender {
             gap_scratch: Vec::new(),
             closing: false,
             pr_enabled: false,
-            abandoned: VecDeque::new(),
-            pr_stats: PrStats::default(),
+            pr: None,
             forward_due: false,
             i_data: false,
         }
@@ -222,26 +221,25 @@ impl Sender {
         now: Option<Instant>,
     ) -> Result<(), SendError> {
         let held = self.out.held_bytes();
-        let before = self.abandoned.len();
-        let r = self.queue.push(
-            payload,
-            opts,
-            held,
-            now,
-            self.pr_enabled,
-            &mut self.abandoned,
-        );
-        self.count_new_abandoned(before);
+        // Empty: no allocation unless the queue abandons something.
+        let mut fresh = VecDeque::new();
+        let r = self
+            .queue
+            .push(payload, opts, held, now, self.pr_enabled, &mut fresh);
+        self.book_abandoned(fresh);
         r
     }
 
-    /// Count the messages the queue abandoned since the report queue held `before`.
-    pub(super) fn count_new_abandoned(&mut self, before: usize) {
-        for i in before..self.abandoned.len() {
-            if let Some(m) = self.abandoned.get(i) {
-                self.pr_stats.count(m.reason, m.sent);
-            }
+    /// Count and keep for the application the messages the queue just abandoned.
+    pub(super) fn book_abandoned(&mut self, fresh: VecDeque<AbandonedMessage>) {
+        if fresh.is_empty() {
+            return;
         }
+        let book = self.pr.get_or_insert_with(Box::default);
+        for m in &fresh {
+            book.stats.count(m.reason, m.sent);
+        }
+        book.abandoned.extend(fresh);
     }
 
     /// No more user data will come (SHUTDOWN-PENDING): the last queued chunk goes out with
