@@ -56,7 +56,7 @@ impl Association {
     /// The AUTH parameters our INIT carried (repeated in the INIT ACK of an INIT collision,
     /// RFC 4895 §6.1).
     pub(crate) fn init_auth(&self) -> Option<&AuthParams> {
-        self.handshake.auth.as_deref()
+        self.handshake.as_ref()?.auth.as_deref()
     }
 
     /// RFC 4895 §6.3: may `chunk` of `packet` be processed, given what came before it?

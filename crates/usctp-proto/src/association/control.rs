@@ -79,18 +79,20 @@ impl Association {
     }
 
     fn retry_after_stale_cookie(&mut self, now: Instant, staleness_us: u32) {
-        self.handshake.retransmits += 1;
-        if self.handshake.retransmits > self.cfg.max_init_retransmits {
+        let max = self.cfg.max_init_retransmits;
+        let hs = self.handshake_mut();
+        hs.retransmits += 1;
+        if hs.retransmits > max {
             return self.close(Some(CloseReason::InitFailed));
         }
         self.timers.stop(TimerKind::T1Cookie);
-        self.handshake.cookie = None;
+        self.handshake_mut().cookie = None;
         // Ask for the staleness again as extra life (RFC 9260 §5.2.6), in ms, at least 1 ms.
         let increment_ms = (staleness_us / 1000).saturating_mul(2).max(1);
         let Some(mut init) = self
             .handshake
-            .init
-            .take()
+            .as_mut()
+            .and_then(|h| h.init.take())
             .or_else(|| self.take_queued_init())
         else {
             return self.close(Some(CloseReason::InitFailed));

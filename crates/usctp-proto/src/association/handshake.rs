@@ -79,7 +79,7 @@ impl Association {
             // RFC 4895 §6.1: our RANDOM, CHUNKS and HMAC-ALGO; kept for the key vector.
             let auth = AuthParams::ours(&a.cfg, rng);
             params.extend(auth.to_params());
-            a.handshake.auth = Some(Box::new(auth));
+            a.handshake_mut().auth = Some(Box::new(auth));
         }
         let init = Init {
             initiate_tag: local_tag,
@@ -155,7 +155,7 @@ impl Association {
     #[inline]
     pub(super) fn keep_sent_init(&mut self, chunk: usctp_wire::chunk::Chunk) {
         if let usctp_wire::chunk::Chunk::Init(init) = chunk {
-            self.handshake.init = Some(init);
+            self.handshake_mut().init = Some(init);
         }
     }
 
@@ -248,10 +248,11 @@ impl Association {
         // The INIT is kept: a Stale Cookie error sends it again (RFC 9260 §5.2.6). COOKIE
         // ECHO goes first; DATA may follow in the same packet (RFC 9260 §5.1 C).
         if let Some(init) = self.take_queued_init() {
-            self.handshake.init = Some(init);
+            self.handshake_mut().init = Some(init);
         }
-        self.handshake.cookie = Some(cookie.clone());
-        self.handshake.retransmits = 0;
+        let hs = self.handshake_mut();
+        hs.cookie = Some(cookie.clone());
+        hs.retransmits = 0;
         // The COOKIE ECHO goes back the way the INIT ACK came (the INIT may have been
         // retransmitted to another of the peer's addresses).
         let back = self.paths.find(meta.src).unwrap_or(PathId(0));
@@ -262,7 +263,10 @@ impl Association {
         // RFC 5061 §4.2.7: in force is what we offered and the INIT ACK offers too.
         self.set_extensions(scan.extensions);
         self.auth = None;
-        if let (Some(local), PeerAuth::Offered(peer)) = (self.handshake.auth.clone(), scan.auth) {
+        if let (Some(local), PeerAuth::Offered(peer)) = (
+            self.handshake.as_ref().and_then(|h| h.auth.clone()),
+            scan.auth,
+        ) {
             // RFC 4895 §6.1: both sent valid parameters: AUTH is in force.
             self.start_auth(*local, peer);
         } else {
@@ -321,7 +325,7 @@ impl Association {
             return;
         }
         self.timers.stop(TimerKind::T1Cookie);
-        self.handshake = Default::default();
+        self.handshake = None;
         self.set_state(State::Established, "COOKIE ACK");
         self.events.push_back(Event::Connected);
         self.announce_local_addresses();

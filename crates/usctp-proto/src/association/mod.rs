@@ -155,7 +155,9 @@ pub struct Association {
     timers: Timers,
     pending: InlineQueue<Pending>,
     events: InlineQueue<Event>,
-    handshake: Handshake,
+    /// Made when we send an INIT and dropped at the COOKIE ACK: an association made from a
+    /// COOKIE ECHO (every one a server holds) never has one.
+    handshake: Option<Box<Handshake>>,
     /// Consecutive timeouts across all paths (RFC 9260 §8.1).
     assoc_errors: u32,
     /// T2 / T5 retransmissions of SHUTDOWN or SHUTDOWN ACK.
@@ -199,6 +201,11 @@ pub(crate) struct AssocContext {
 }
 
 impl Association {
+    /// The handshake state, made at its first use.
+    fn handshake_mut(&mut self) -> &mut Handshake {
+        self.handshake.get_or_insert_with(Box::default)
+    }
+
     fn new(
         ctx: AssocContext,
         now: Instant,
@@ -236,7 +243,7 @@ impl Association {
             timers: Timers::default(),
             pending: InlineQueue::default(),
             events: InlineQueue::default(),
-            handshake: Handshake::default(),
+            handshake: None,
             assoc_errors: 0,
             shutdown_retransmits: 0,
             shutdown_dest: None,
@@ -701,5 +708,16 @@ fn implies_cookie_ack(chunk: &Chunk, local_initial_tsn: Tsn) -> bool {
         Chunk::Sack(s) => s.cum_tsn_ack.serial_ge(local_initial_tsn),
         Chunk::Heartbeat(_) => true,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    /// A server holds one of these per idle association (issue 23): kept within glibc's
+    /// tcache size classes (which end at 1032 bytes), the handshake and PR-SCTP state boxed.
+    #[test]
+    fn an_association_fits_the_allocators_fast_size_classes() {
+        let size = std::mem::size_of::<super::Association>();
+        assert!(size <= 1032, "Association is {size} bytes");
     }
 }

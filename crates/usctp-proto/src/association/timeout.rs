@@ -39,8 +39,10 @@ impl Association {
 
     /// One more handshake retransmission, or give up (RFC 9260 §5.1 C, §6.3.3).
     fn handshake_retry(&mut self, now: Instant, kind: TimerKind) -> bool {
-        self.handshake.retransmits += 1;
-        if self.handshake.retransmits > self.cfg.max_init_retransmits {
+        let max = self.cfg.max_init_retransmits;
+        let hs = self.handshake_mut();
+        hs.retransmits += 1;
+        if hs.retransmits > max {
             self.close(Some(CloseReason::InitFailed));
             return false;
         }
@@ -58,7 +60,8 @@ impl Association {
     /// sctp-as-i-1-15).
     fn handshake_dest(&self) -> PathId {
         let n = self.paths.len().max(1) as u32;
-        PathId(u16::try_from(self.handshake.retransmits % n).unwrap_or(0))
+        let retransmits = self.handshake.as_ref().map_or(0, |h| h.retransmits);
+        PathId(u16::try_from(retransmits % n).unwrap_or(0))
     }
 
     fn on_t1_init(&mut self, now: Instant) {
@@ -68,8 +71,8 @@ impl Association {
         // An INIT not sent yet moves to this retransmission's destination.
         let init = self
             .handshake
-            .init
-            .take()
+            .as_mut()
+            .and_then(|h| h.init.take())
             .or_else(|| self.take_queued_init());
         if let Some(init) = init {
             self.queue(Some(self.handshake_dest()), init);
@@ -80,7 +83,7 @@ impl Association {
         if self.state != State::CookieEchoed || !self.handshake_retry(now, TimerKind::T1Cookie) {
             return;
         }
-        if let Some(cookie) = self.handshake.cookie.clone() {
+        if let Some(cookie) = self.handshake.as_ref().and_then(|h| h.cookie.clone()) {
             self.queue(Some(self.handshake_dest()), CookieEcho { cookie });
         }
     }
