@@ -144,37 +144,43 @@ impl Sender {
     fn apply_gap_blocks(&mut self, gaps: &[GapBlock], tally: &mut Tally) -> (Option<u64>, bool) {
         let cum = self.out.cum_ack();
         let highest_sent = self.out.next_tsn() - 1;
-        self.gap_scratch.clear();
-        // A SACK that reports the impossible is no reliable account of what the peer lacks:
-        // its bogus blocks are ignored, and chunks it leaves out are not taken as reneged, so
-        // nothing already acknowledged is undone (RFC 9260 §6.2.1).
-        let mut trusted = true;
-        for g in gaps {
+        // RFC 9260 §3.3.4: offsets count from cum ack + 1. An inverted block or one that
+        // claims TSNs never sent is bogus. A SACK that reports the impossible is no reliable
+        // account of what the peer lacks: its bogus blocks are ignored, and chunks it leaves
+        // out are not taken as reneged, so nothing already acknowledged is undone (§6.2.1).
+        let valid = move |g: &GapBlock| {
             let (start, end) = (cum + u64::from(g.start), cum + u64::from(g.end));
-            // RFC 9260 §3.3.4: offsets count from cum ack + 1. An inverted block or one that
-            // claims TSNs never sent is bogus.
-            if g.start == 0 || g.start > g.end || end > highest_sent {
-                trusted = false;
-                continue;
-            }
-            self.gap_scratch.push((start, end));
-        }
-        if self.gap_scratch.is_empty() && (self.out.gap_acked_count() == 0 || !trusted) {
+            (g.start != 0 && g.start <= g.end && end <= highest_sent).then_some((start, end))
+        };
+        let trusted = gaps.iter().all(|g| valid(g).is_some());
+        let blocks = gaps.iter().filter_map(valid);
+        if blocks.clone().next().is_none() && (self.out.gap_acked_count() == 0 || !trusted) {
             return (None, false);
         }
-        self.gap_scratch.sort_unstable();
-        let (mut highest, mut reneged, mut r) = (None, false, 0);
+        // Peers list the blocks in order: walked where they are, no copy held per
+        // association; only blocks out of order are sorted, in a copy made for that SACK.
+        if blocks.clone().is_sorted() {
+            self.walk_gap_blocks(blocks.peekable(), trusted, tally)
+        } else {
+            let mut sorted: Vec<_> = blocks.collect();
+            sorted.sort_unstable();
+            self.walk_gap_blocks(sorted.into_iter().peekable(), trusted, tally)
+        }
+    }
+
+    /// [`Self::apply_gap_blocks`] over valid blocks in TSN order.
+    fn walk_gap_blocks(
+        &mut self,
+        mut blocks: std::iter::Peekable<impl Iterator<Item = (u64, u64)>>,
+        trusted: bool,
+        tally: &mut Tally,
+    ) -> (Option<u64>, bool) {
+        let (mut highest, mut reneged) = (None, false);
         let base = self.out.base();
         for idx in 0..self.out.len() {
             let tsn = base + idx as u64;
-            while self.gap_scratch.get(r).is_some_and(|&(_, end)| end < tsn) {
-                r += 1;
-            }
-            if self
-                .gap_scratch
-                .get(r)
-                .is_some_and(|&(start, _)| start <= tsn)
-            {
+            while blocks.next_if(|&(_, end)| end < tsn).is_some() {}
+            if blocks.peek().is_some_and(|&(start, _)| start <= tsn) {
                 highest = Some(tsn);
                 if self.out.set_gap_acked(idx) {
                     if let Some(e) = self.out.get(idx) {

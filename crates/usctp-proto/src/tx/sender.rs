@@ -74,8 +74,6 @@ pub(crate) struct Sender {
     /// Chunk bytes a fast retransmission may still send regardless of cwnd (RFC 9260 §7.2.4
     /// step 3: one packet).
     pub(super) fast_rtx_budget: usize,
-    /// Gap block ranges of the SACK being processed (reused, no per-SACK allocation).
-    pub(super) gap_scratch: Vec<(u64, u64)>,
     /// The user asked for a shutdown: the last DATA chunk gets the I bit (RFC 7053 §4).
     pub(super) closing: bool,
     /// PR-SCTP negotiated: messages with a policy may be abandoned (RFC 3758).
@@ -109,7 +107,6 @@ impl Sender {
             peer_window: i64::from(peer_rwnd),
             initial_peer_rwnd: peer_rwnd,
             fast_rtx_budget: 0,
-            gap_scratch: Vec::new(),
             closing: false,
             pr_enabled: false,
             pr: None,

@@ -171,3 +171,23 @@ fn shutdown_cum_ack_acks_without_reneging_or_touching_rwnd() {
     assert!(s.on_shutdown_cum_ack(now, tsn(9)).protocol_violation);
     s.out.check_invariants();
 }
+
+#[test]
+fn rfc9260_6_2_1_gap_blocks_out_of_order_or_overlapping_ack_what_they_cover() {
+    let now = t0();
+    let mut s = in_flight(5, now);
+    // cum = TSN 0; out of order and overlapping, with a bogus block (past the highest TSN
+    // sent) that is ignored: TSNs 2, 3 and 4 are acked (and TSN 0 by the cum ack).
+    let o = s.on_sack(now, &sack(0, &[(3, 4), (9, 9), (2, 3)], 100_000));
+    assert_eq!(o.newly_acked_bytes, 4000);
+    assert_eq!(s.outstanding_on(P0), 1000);
+    // The same blocks in order: nothing new, nothing reneged.
+    let o = s.on_sack(now, &sack(0, &[(2, 3), (3, 4)], 100_000));
+    assert_eq!(o.newly_acked_bytes, 0);
+    assert_eq!(s.outstanding_on(P0), 1000);
+    // Out of order again, TSN 3 left out: the peer reneged on it (back in flight).
+    let o = s.on_sack(now, &sack(0, &[(4, 4), (2, 2)], 100_000));
+    assert_eq!(o.newly_acked_bytes, 0);
+    assert_eq!(s.outstanding_on(P0), 2000);
+    s.out.check_invariants();
+}
