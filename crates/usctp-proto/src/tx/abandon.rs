@@ -131,13 +131,41 @@ pub struct PrStats {
     pub abandoned_unsent: [u64; 3],
 }
 
-/// What PR-SCTP abandoned (RFC 3758): held apart from the sender, made at the first
-/// abandonment.
+/// What PR-SCTP abandoned (RFC 3758), boxed apart from the sender and made at the first
+/// abandonment: most associations never abandon anything.
 #[derive(Debug, Default)]
-pub(crate) struct PrBook {
+pub(crate) struct PrRecord(Option<Box<PrBook>>);
+
+#[derive(Debug, Default)]
+struct PrBook {
     /// Abandoned messages not yet taken by the application.
-    pub(crate) abandoned: VecDeque<AbandonedMessage>,
-    pub(crate) stats: PrStats,
+    abandoned: VecDeque<AbandonedMessage>,
+    stats: PrStats,
+}
+
+impl PrRecord {
+    /// Count `m` and keep it for the application.
+    pub(crate) fn record(&mut self, m: AbandonedMessage) {
+        let book = self.0.get_or_insert_with(Box::default);
+        book.stats.count(m.reason, m.sent);
+        book.abandoned.push_back(m);
+    }
+
+    /// The oldest abandoned message not yet taken.
+    pub(crate) fn take(&mut self) -> Option<AbandonedMessage> {
+        self.0.as_mut()?.abandoned.pop_front()
+    }
+
+    /// Counters of abandoned messages.
+    pub(crate) fn stats(&self) -> PrStats {
+        self.0.as_ref().map_or_else(PrStats::default, |b| b.stats)
+    }
+
+    /// Nothing was ever abandoned: no record is held.
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
 }
 
 impl PrStats {
@@ -172,28 +200,24 @@ impl Sender {
 
     /// Abandoned messages not yet reported.
     pub(crate) fn take_abandoned(&mut self) -> Option<AbandonedMessage> {
-        self.pr.as_mut()?.abandoned.pop_front()
+        self.pr.take()
     }
 
     /// Counters of abandoned messages.
     pub(crate) fn pr_stats(&self) -> PrStats {
-        self.pr.as_ref().map_or_else(PrStats::default, |b| b.stats)
+        self.pr.stats()
     }
 
     /// Abandon the queued messages whose lifetime ran out before they were sent.
     pub(super) fn drop_expired_queued(&mut self, now: Instant) {
         if self.pr_enabled {
-            let mut fresh = VecDeque::new();
-            self.queue.drop_expired(now, &mut fresh);
-            self.book_abandoned(fresh);
+            self.queue.drop_expired(now, &mut self.pr);
         }
     }
 
     pub(super) fn record_abandoned(&mut self, m: AbandonedMessage) {
         self.forward_due |= m.sent;
-        let book = self.pr.get_or_insert_with(Box::default);
-        book.stats.count(m.reason, m.sent);
-        book.abandoned.push_back(m);
+        self.pr.record(m);
     }
 
     /// Abandon the chunks marked for retransmission whose policy says so (RFC 3758 §3.5 A2,

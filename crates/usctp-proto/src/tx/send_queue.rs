@@ -8,7 +8,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use usctp_wire::{Ppid, Ssn, StreamId};
 
-use super::abandon::{AbandonReason, AbandonedMessage, PrMessage};
+use super::abandon::{AbandonReason, PrMessage, PrRecord};
 use super::scheduler::{Sched, StreamScheduler};
 use super::{SendError, SendOptions};
 
@@ -159,7 +159,7 @@ impl SendQueue {
         held: usize,
         now: Option<Instant>,
         pr: bool,
-        abandoned: &mut VecDeque<AbandonedMessage>,
+        abandoned: &mut PrRecord,
     ) -> Result<(), SendError> {
         let stream = opts.stream;
         let size = payload.len();
@@ -372,12 +372,7 @@ impl SendQueue {
     /// RFC 7496 §3.3: free `need` bytes by abandoning queued, unsent messages of a lower
     /// priority than `priority` (larger values first, the newest first among equals). Nothing
     /// is abandoned unless that frees enough.
-    fn make_room(
-        &mut self,
-        need: usize,
-        priority: u16,
-        abandoned: &mut VecDeque<AbandonedMessage>,
-    ) -> bool {
+    fn make_room(&mut self, need: usize, priority: u16, abandoned: &mut PrRecord) -> bool {
         let mut victims: Vec<(u16, u16, usize, usize)> = Vec::new();
         for (&id, s) in &self.streams {
             for (i, m) in s.queue.iter().enumerate() {
@@ -410,7 +405,7 @@ impl SendQueue {
             self.bytes -= m.payload.len();
             self.timed -= usize::from(timed(&m.pr));
             if let Some(pr) = m.pr {
-                abandoned.push_back(pr.report(AbandonReason::Priority, false));
+                abandoned.record(pr.report(AbandonReason::Priority, false));
             }
         }
         for &(id, _) in &chosen {
@@ -421,11 +416,7 @@ impl SendQueue {
 
     /// Abandon the messages at the head of the schedule whose lifetime ran out before any of
     /// them was sent (RFC 7496 §3.1): they never get a TSN or an SSN.
-    pub(super) fn drop_expired(
-        &mut self,
-        now: Instant,
-        abandoned: &mut VecDeque<AbandonedMessage>,
-    ) {
+    pub(super) fn drop_expired(&mut self, now: Instant, abandoned: &mut PrRecord) {
         if self.current.is_some() || self.timed == 0 {
             return;
         }
@@ -447,7 +438,7 @@ impl SendQueue {
             self.bytes -= m.payload.len();
             self.timed -= usize::from(timed(&m.pr));
             if let Some(pr) = m.pr {
-                abandoned.push_back(pr.report(AbandonReason::Lifetime, false));
+                abandoned.record(pr.report(AbandonReason::Lifetime, false));
             }
         }
     }
@@ -539,7 +530,7 @@ mod tests {
                 0,
                 None,
                 false,
-                &mut VecDeque::new()
+                &mut PrRecord::default()
             ),
             Ok(())
         );
@@ -556,7 +547,7 @@ mod tests {
                 0,
                 None,
                 false,
-                &mut VecDeque::new()
+                &mut PrRecord::default()
             ),
             Ok(())
         );
@@ -636,7 +627,7 @@ mod tests {
                 101,
                 None,
                 false,
-                &mut VecDeque::new()
+                &mut PrRecord::default()
             ),
             Err(SendError::QueueFull)
         );
@@ -647,7 +638,7 @@ mod tests {
                 100,
                 None,
                 false,
-                &mut VecDeque::new()
+                &mut PrRecord::default()
             ),
             Ok(())
         );
@@ -664,7 +655,7 @@ mod tests {
                 0,
                 None,
                 false,
-                &mut VecDeque::new(),
+                &mut PrRecord::default(),
             )
             .err()
         };
@@ -710,14 +701,14 @@ mod tests {
             max_message: 600,
         };
         let mut q = SendQueue::new(4, limits, StreamScheduler::Fcfs);
-        let mut abandoned = VecDeque::new();
+        let mut abandoned = PrRecord::default();
         for (stream, priority) in [(1, 5), (0, 1), (1, 1), (2, 0)] {
             let o = opts(stream, 0, false).priority(priority);
             let r = q.push(Bytes::from(vec![0; 300]), &o, 0, None, true, &mut abandoned);
             assert_eq!(r, Ok(()));
         }
         // RFC 7496 §3.3: stream 1's first message (priority 5) made room for stream 2's.
-        assert_eq!(abandoned.len(), 1);
+        assert_eq!(abandoned.stats().total(), 1);
         let got: Vec<_> = std::iter::from_fn(|| q.pop_fragment(600))
             .map(|f| f.stream.0)
             .collect();

@@ -1,12 +1,11 @@
 //! The `Sender`: queue, outstanding data and per-path congestion state; setup and accessors.
 
-use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use usctp_wire::Tsn;
 
-use super::abandon::{AbandonedMessage, PrBook};
+use super::abandon::PrRecord;
 use super::congestion::{CongestionControl, Rfc9260Congestion};
 use super::outstanding::Outstanding;
 use super::send_queue::{Limits, SendQueue};
@@ -78,9 +77,8 @@ pub(crate) struct Sender {
     pub(super) closing: bool,
     /// PR-SCTP negotiated: messages with a policy may be abandoned (RFC 3758).
     pub(super) pr_enabled: bool,
-    /// Abandoned messages for the application and their counters, made at the first
-    /// abandonment: most associations never abandon anything.
-    pub(super) pr: Option<Box<PrBook>>,
+    /// Abandoned messages for the application and their counters.
+    pub(super) pr: PrRecord,
     /// A sent chunk was abandoned since the last FORWARD TSN was built.
     pub(super) forward_due: bool,
     /// I-DATA in force (RFC 8260): user messages go as I-DATA.
@@ -109,7 +107,7 @@ impl Sender {
             fast_rtx_budget: 0,
             closing: false,
             pr_enabled: false,
-            pr: None,
+            pr: PrRecord::default(),
             forward_due: false,
             i_data: false,
         }
@@ -218,25 +216,8 @@ impl Sender {
         now: Option<Instant>,
     ) -> Result<(), SendError> {
         let held = self.out.held_bytes();
-        // Empty: no allocation unless the queue abandons something.
-        let mut fresh = VecDeque::new();
-        let r = self
-            .queue
-            .push(payload, opts, held, now, self.pr_enabled, &mut fresh);
-        self.book_abandoned(fresh);
-        r
-    }
-
-    /// Count and keep for the application the messages the queue just abandoned.
-    pub(super) fn book_abandoned(&mut self, fresh: VecDeque<AbandonedMessage>) {
-        if fresh.is_empty() {
-            return;
-        }
-        let book = self.pr.get_or_insert_with(Box::default);
-        for m in &fresh {
-            book.stats.count(m.reason, m.sent);
-        }
-        book.abandoned.extend(fresh);
+        self.queue
+            .push(payload, opts, held, now, self.pr_enabled, &mut self.pr)
     }
 
     /// No more user data will come (SHUTDOWN-PENDING): the last queued chunk goes out with

@@ -36,7 +36,7 @@ impl SendQueue {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::VecDeque;
+    use crate::tx::abandon::PrRecord;
 
     use bytes::Bytes;
 
@@ -58,7 +58,7 @@ mod tests {
     fn push(q: &mut SendQueue, stream: u16, unordered: bool, len: usize) {
         let opts = SendOptions::new(stream).unordered(unordered);
         let payload = Bytes::from(vec![stream as u8; len]);
-        let r = q.push(payload, &opts, 0, None, false, &mut VecDeque::new());
+        let r = q.push(payload, &opts, 0, None, false, &mut PrRecord::default());
         assert_eq!(r, Ok(()));
     }
 
