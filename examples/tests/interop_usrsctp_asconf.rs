@@ -44,8 +44,7 @@ use std::time::Duration;
 use asconf_interop::*;
 use pr_interop::{tune, Capture, PeerOut, UDP_PORT};
 use tokio::runtime::Runtime;
-use tokio::time::timeout;
-use usctp::{Endpoint, EndpointConfig, TransportAddr};
+use usctp::{Endpoint, EndpointConfig};
 use usrsctp_lab::{in_netns, Lab, PEER_IP, USCTP_IP};
 
 const PEER_PORT: u16 = 6001;
@@ -107,15 +106,7 @@ fn run_case(
     std::thread::sleep(Duration::from_millis(300));
     let ep = bind(rt, lab, udp)?;
     let r = rt.block_on(async {
-        let to = if udp {
-            TransportAddr::udp(IpAddr::from(PEER_IP), UDP_PORT)
-        } else {
-            TransportAddr::raw(IpAddr::from(PEER_IP))
-        };
-        let a = timeout(Duration::from_secs(10), ep.connect(&[to], PEER_PORT))
-            .await
-            .map_err(|_| "connect timed out".to_string())?
-            .map_err(|e| format!("connect: {e}"))?;
+        let a = usrsctp_lab::connect(&ep, udp.then_some(UDP_PORT), PEER_PORT).await?;
         let r = run_usctp(kind, Arc::new(a), addrs()).await;
         ep.close().await;
         r

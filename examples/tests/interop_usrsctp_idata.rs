@@ -31,8 +31,8 @@ use idata_interop::*;
 use pr_interop::{tune, usctp_send, Capture, PeerOut, Policy, UDP_PORT};
 use tokio::runtime::Runtime;
 use tokio::time::timeout;
-use usctp::{Endpoint, EndpointConfig, TransportAddr};
-use usrsctp_lab::{in_netns, Lab, PEER_IP, USCTP_IP};
+use usctp::{Endpoint, EndpointConfig};
+use usrsctp_lab::{in_netns, Lab, USCTP_IP};
 
 const PEER_PORT: u16 = 6001;
 const USCTP_PORT: u16 = 6002;
@@ -66,15 +66,7 @@ fn usctp_sends(rt: &Runtime, lab: &Lab, name: &str, udp: bool) -> Result<String,
     std::thread::sleep(Duration::from_millis(300));
     let ep = bind(rt, lab, udp)?;
     let sent = rt.block_on(async {
-        let to = if udp {
-            TransportAddr::udp(IpAddr::from(PEER_IP), UDP_PORT)
-        } else {
-            TransportAddr::raw(IpAddr::from(PEER_IP))
-        };
-        let a = timeout(Duration::from_secs(10), ep.connect(&[to], PEER_PORT))
-            .await
-            .map_err(|_| "connect timed out".to_string())?
-            .map_err(|e| format!("connect: {e}"))?;
+        let a = usrsctp_lab::connect(&ep, udp.then_some(UDP_PORT), PEER_PORT).await?;
         let r = usctp_send_pair(Arc::new(a)).await;
         ep.close().await;
         r
@@ -189,15 +181,7 @@ fn pr(rt: &Runtime, lab: &Lab, name: &str, udp: bool, usctp_sends: bool) -> Resu
     };
     let r = rt.block_on(async {
         let a = if usctp_sends {
-            let to = if udp {
-                TransportAddr::udp(IpAddr::from(PEER_IP), UDP_PORT)
-            } else {
-                TransportAddr::raw(IpAddr::from(PEER_IP))
-            };
-            timeout(Duration::from_secs(10), ep.connect(&[to], PEER_PORT))
-                .await
-                .map_err(|_| "connect timed out".to_string())?
-                .map_err(|e| format!("connect: {e}"))?
+            usrsctp_lab::connect(&ep, udp.then_some(UDP_PORT), PEER_PORT).await?
         } else {
             timeout(Duration::from_secs(10), ep.accept())
                 .await

@@ -33,8 +33,8 @@ use std::time::Duration;
 use pr_interop::*;
 use tokio::runtime::Runtime;
 use tokio::time::timeout;
-use usctp::{Endpoint, EndpointConfig, TransportAddr};
-use usrsctp_lab::{in_netns, Lab, PEER_IP, USCTP_IP};
+use usctp::{Endpoint, EndpointConfig};
+use usrsctp_lab::{in_netns, Lab, USCTP_IP};
 
 const PEER_PORT: u16 = 6001;
 const USCTP_PORT: u16 = 6002;
@@ -119,15 +119,7 @@ fn usctp_sends(
     loss(lab, &lab.b, udp)?;
     let ep = bind(rt, lab, udp, None)?;
     let r = rt.block_on(async {
-        let to = if udp {
-            TransportAddr::udp(IpAddr::from(PEER_IP), UDP_PORT)
-        } else {
-            TransportAddr::raw(IpAddr::from(PEER_IP))
-        };
-        let a = timeout(Duration::from_secs(10), ep.connect(&[to], PEER_PORT))
-            .await
-            .map_err(|_| "connect timed out".to_string())?
-            .map_err(|e| format!("connect: {e}"))?;
+        let a = usrsctp_lab::connect(&ep, udp.then_some(UDP_PORT), PEER_PORT).await?;
         let r = usctp_send(Arc::new(a), N, SIZE, 3, policy, Duration::from_millis(10)).await;
         ep.close().await;
         r

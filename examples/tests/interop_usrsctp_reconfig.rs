@@ -42,9 +42,8 @@ use std::time::Duration;
 use pr_interop::{tune, Capture, UDP_PORT};
 use reconfig_interop::*;
 use tokio::runtime::Runtime;
-use tokio::time::timeout;
-use usctp::{Endpoint, EndpointConfig, TransportAddr};
-use usrsctp_lab::{in_netns, Lab, PEER_IP, USCTP_IP};
+use usctp::{Endpoint, EndpointConfig};
+use usrsctp_lab::{in_netns, Lab, USCTP_IP};
 
 const PEER_PORT: u16 = 6001;
 const USCTP_PORT: u16 = 6002;
@@ -97,15 +96,7 @@ fn run_case(rt: &Runtime, lab: &Lab, name: &str, udp: bool, kind: Kind) -> Resul
     std::thread::sleep(Duration::from_millis(300));
     let ep = bind(rt, lab, udp)?;
     let r = rt.block_on(async {
-        let to = if udp {
-            TransportAddr::udp(IpAddr::from(PEER_IP), UDP_PORT)
-        } else {
-            TransportAddr::raw(IpAddr::from(PEER_IP))
-        };
-        let a = timeout(Duration::from_secs(10), ep.connect(&[to], PEER_PORT))
-            .await
-            .map_err(|_| "connect timed out".to_string())?
-            .map_err(|e| format!("connect: {e}"))?;
+        let a = usrsctp_lab::connect(&ep, udp.then_some(UDP_PORT), PEER_PORT).await?;
         let r = run_usctp(kind, Arc::new(a)).await;
         ep.close().await;
         r

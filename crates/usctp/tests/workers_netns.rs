@@ -11,13 +11,12 @@
 mod common;
 
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::fast;
 use common::netns::{in_netns, link_addrs, skip_reason, Netns};
+use common::{all_paths_active, fast};
 use usctp::{
-    worker_for, Association, Endpoint, EndpointConfig, PathState, TransportAddr, TransportConfig,
-    UdpConfig,
+    worker_for, Endpoint, EndpointConfig, PathState, TransportAddr, TransportConfig, UdpConfig,
 };
 
 const PORT: u16 = 5000;
@@ -48,26 +47,6 @@ fn bind_in(ns: &str, udp: bool, local: Vec<IpAddr>, port: u16, workers: usize) -
         cfg.workers = workers;
         rt.block_on(Endpoint::bind(fast(cfg))).expect("bind")
     })
-}
-
-async fn all_paths_active(a: &Association, paths: usize) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let s = a.stats().await.expect("association alive");
-        let ok = s.paths.len() == paths
-            && s.paths
-                .iter()
-                .all(|p| p.state == PathState::Active && p.counters.packets_received > 0);
-        if ok {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "paths not all active: {:?}",
-            s.paths
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 async fn every_path_on_one_worker(tag: char, udp: bool) {

@@ -10,10 +10,9 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
-use common::{fast, LO1, LO2};
+use common::{all_paths_active, fast, LO1, LO2};
 use usctp::{
-    worker_for, Association, Endpoint, EndpointConfig, PathState, TransportAddr, TransportConfig,
-    UdpConfig,
+    worker_for, Endpoint, EndpointConfig, PathState, TransportAddr, TransportConfig, UdpConfig,
 };
 
 fn cfg(addrs: &[IpAddr], port: u16, workers: usize) -> EndpointConfig {
@@ -46,27 +45,6 @@ fn to(ep: &Endpoint, addrs: &[IpAddr]) -> Vec<TransportAddr> {
         .iter()
         .map(|&ip| TransportAddr::udp(ip, udp))
         .collect()
-}
-
-/// Wait until every path of `a` is active and has received packets.
-async fn all_paths_active(a: &Association, paths: usize) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let s = a.stats().await.expect("stats");
-        let ok = s.paths.len() == paths
-            && s.paths
-                .iter()
-                .all(|p| p.state == PathState::Active && p.counters.packets_received > 0);
-        if ok {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "paths not all active: {:?}",
-            s.paths
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// The workers' counters once no packet has arrived for 200 ms (at most 5 s).

@@ -91,6 +91,26 @@ pub fn run_cases(test: &str, filter_var: &str, cases: &[Case<'_>]) {
 pub const USCTP_IP: [u8; 4] = [10, 79, 1, 1];
 pub const PEER_IP: [u8; 4] = [10, 79, 1, 2];
 
+/// Connect `ep` to the peer at PEER_IP, over UDP to `udp_port` when given (RFC 6951), else
+/// raw IP; an error if it takes more than 10 s.
+pub async fn connect(
+    ep: &usctp::Endpoint,
+    udp_port: Option<u16>,
+    peer_port: u16,
+) -> Result<usctp::Association, String> {
+    let ip = IpAddr::from(PEER_IP);
+    let to = udp_port.map_or(usctp::TransportAddr::raw(ip), |p| {
+        usctp::TransportAddr::udp(ip, p)
+    });
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        ep.connect(&[to], peer_port),
+    )
+    .await
+    .map_err(|_| "connect timed out".to_string())?
+    .map_err(|e| format!("connect: {e}"))
+}
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }

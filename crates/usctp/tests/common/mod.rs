@@ -83,3 +83,24 @@ pub fn size_of(seq: u32) -> usize {
         _ => 4 + (seq as usize * 131) % 1200,
     }
 }
+
+/// Wait until every path of `a` is active and has received packets.
+pub async fn all_paths_active(a: &usctp::Association, paths: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let s = a.stats().await.expect("association alive");
+        let ok = s.paths.len() == paths
+            && s.paths
+                .iter()
+                .all(|p| p.state == usctp::PathState::Active && p.counters.packets_received > 0);
+        if ok {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "paths not all active: {:?}",
+            s.paths
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
