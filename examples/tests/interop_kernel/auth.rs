@@ -10,8 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::runtime::Runtime;
-use tokio::time::timeout;
-use usctp::{Endpoint, EndpointConfig, TransportAddr};
+use usctp::{Endpoint, EndpointConfig};
 
 use super::cases::finish;
 use super::reconfig::{guest_start, guest_wait};
@@ -62,16 +61,8 @@ pub fn auth_case(
     std::thread::sleep(Duration::from_millis(300));
     let r = bind(rt, net, port, kind).and_then(|ep| {
         rt.block_on(async {
-            let ip = guest('A', false);
-            let to = if net.udp {
-                TransportAddr::udp(ip, UDP_PORT)
-            } else {
-                TransportAddr::raw(ip)
-            };
-            let a = timeout(Duration::from_secs(10), ep.connect(&[to], guest_port))
-                .await
-                .map_err(|_| "connect timed out".to_string())?
-                .map_err(|e| format!("connect: {e}"))?;
+            let a = super::usctp_client::connect_to(&ep, guest('A', false), net.udp, guest_port)
+                .await?;
             let r = run_usctp(kind, Arc::new(a)).await;
             ep.close().await;
             r

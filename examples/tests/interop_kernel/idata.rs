@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use tokio::runtime::Runtime;
 use tokio::time::timeout;
-use usctp::{Endpoint, EndpointConfig, FsnNumbering, TransportAddr};
+use usctp::{Endpoint, EndpointConfig, FsnNumbering};
 
 use super::cases::finish;
 use super::reconfig::{guest_start, guest_wait};
@@ -254,16 +254,8 @@ fn usctp_sends(
     std::thread::sleep(Duration::from_millis(300));
     let ep = bind(rt, net, port, kind)?;
     rt.block_on(async {
-        let ip = guest('A', false);
-        let to = if net.udp {
-            TransportAddr::udp(ip, UDP_PORT)
-        } else {
-            TransportAddr::raw(ip)
-        };
-        let a = timeout(Duration::from_secs(10), ep.connect(&[to], guest_port))
-            .await
-            .map_err(|_| "connect timed out".to_string())?
-            .map_err(|e| format!("connect: {e}"))?;
+        let a =
+            super::usctp_client::connect_to(&ep, guest('A', false), net.udp, guest_port).await?;
         let a = Arc::new(a);
         let in_force = a
             .stats()

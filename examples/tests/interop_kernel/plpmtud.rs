@@ -20,8 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::runtime::Runtime;
-use tokio::time::timeout;
-use usctp::{Endpoint, EndpointConfig, PlpmtudConfig, TransportAddr, TransportConfig};
+use usctp::{Endpoint, EndpointConfig, PlpmtudConfig, TransportConfig};
 
 use super::cases::finish;
 use super::reconfig::{guest_start, guest_wait};
@@ -113,16 +112,8 @@ pub fn plpmtud_case(
     std::thread::sleep(Duration::from_millis(300));
     let r = bind(rt, net, port).and_then(|ep| {
         rt.block_on(async {
-            let ip = guest('A', false);
-            let to = if net.udp {
-                TransportAddr::udp(ip, UDP_PORT)
-            } else {
-                TransportAddr::raw(ip)
-            };
-            let a = timeout(Duration::from_secs(10), ep.connect(&[to], guest_port))
-                .await
-                .map_err(|_| "connect timed out".to_string())?
-                .map_err(|e| format!("connect: {e}"))?;
+            let a = super::usctp_client::connect_to(&ep, guest('A', false), net.udp, guest_port)
+                .await?;
             let hole = |on: bool| {
                 if !on {
                     return nft(&format!("delete table netdev {STOP}"));

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use tokio::runtime::Runtime;
 use tokio::time::timeout;
-use usctp::{Endpoint, EndpointConfig, TransportAddr};
+use usctp::{Endpoint, EndpointConfig};
 
 use super::cases::finish;
 use super::usctp_client::Net;
@@ -179,16 +179,8 @@ pub fn usctp_sends_pr(
     let ep = bind(rt, net, port, None)?;
     loss_on(true, net.udp)?;
     let r = rt.block_on(async {
-        let ip = guest('A', false);
-        let to = if net.udp {
-            TransportAddr::udp(ip, UDP_PORT)
-        } else {
-            TransportAddr::raw(ip)
-        };
-        let a = timeout(Duration::from_secs(10), ep.connect(&[to], guest_port))
-            .await
-            .map_err(|_| "connect timed out".to_string())?
-            .map_err(|e| format!("connect: {e}"))?;
+        let a =
+            super::usctp_client::connect_to(&ep, guest('A', false), net.udp, guest_port).await?;
         let r = usctp_send(Arc::new(a), N, SIZE, 3, policy, Duration::from_millis(10)).await;
         ep.close().await;
         r

@@ -12,8 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::runtime::Runtime;
-use tokio::time::timeout;
-use usctp::{Endpoint, EndpointConfig, TransportAddr};
+use usctp::{Endpoint, EndpointConfig};
 
 use super::cases::finish;
 use super::usctp_client::Net;
@@ -86,16 +85,8 @@ pub fn reconfig_case(
     std::thread::sleep(Duration::from_millis(300));
     let ep = bind(rt, net, port)?;
     let r = rt.block_on(async {
-        let ip = guest('A', false);
-        let to = if net.udp {
-            TransportAddr::udp(ip, UDP_PORT)
-        } else {
-            TransportAddr::raw(ip)
-        };
-        let a = timeout(Duration::from_secs(10), ep.connect(&[to], guest_port))
-            .await
-            .map_err(|_| "connect timed out".to_string())?
-            .map_err(|e| format!("connect: {e}"))?;
+        let a =
+            super::usctp_client::connect_to(&ep, guest('A', false), net.udp, guest_port).await?;
         let r = run_usctp(kind, Arc::new(a)).await;
         ep.close().await;
         r

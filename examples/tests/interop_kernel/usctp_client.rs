@@ -41,25 +41,27 @@ pub fn bind(rt: &tokio::runtime::Runtime, net: Net, port: u16) -> Result<Endpoin
     in_netns(|| rt.block_on(Endpoint::bind(tuned(cfg)))).map_err(|e| format!("bind: {e}"))
 }
 
-/// The guest's echo server on path A, as a transport address.
-pub fn echo_addr(net: Net) -> TransportAddr {
-    let ip: IpAddr = guest('A', net.v6);
-    if net.udp {
+/// Connect to `port` of the guest at `ip`, over UDP 9899 or raw IP, within 10 s.
+pub async fn connect_to(
+    ep: &Endpoint,
+    ip: IpAddr,
+    udp: bool,
+    port: u16,
+) -> Result<Association, String> {
+    let to = if udp {
         TransportAddr::udp(ip, UDP_PORT)
     } else {
         TransportAddr::raw(ip)
-    }
+    };
+    timeout(Duration::from_secs(10), ep.connect(&[to], port))
+        .await
+        .map_err(|_| "connect timed out".to_string())?
+        .map_err(|e| format!("connect: {e}"))
 }
 
-/// Connect to the guest's echo server.
+/// Connect to the guest's echo server on path A.
 pub async fn connect(ep: &Endpoint, net: Net) -> Result<Arc<Association>, String> {
-    let a = timeout(
-        Duration::from_secs(10),
-        ep.connect(&[echo_addr(net)], ECHO_PORT),
-    )
-    .await
-    .map_err(|_| "connect timed out".to_string())?
-    .map_err(|e| format!("connect: {e}"))?;
+    let a = connect_to(ep, guest('A', net.v6), net.udp, ECHO_PORT).await?;
     Ok(Arc::new(a))
 }
 
