@@ -278,7 +278,15 @@ pub fn check(
 
 /// The lines typed at sctpt's prompt in the sctpt case, in order (`!` lines are its address
 /// commands), with `U1` / `U2` standing for usctp's first and second address.
-pub const SCTPT_SCRIPT: [&str; 6] = ["one", "!add U2", "!primary U2", "two", "!del U1", "three"];
+pub const SCTPT_SCRIPT: [&str; 7] = [
+    "one",
+    "!add U2",
+    "!primary U2",
+    "two",
+    "!del U1",
+    "three",
+    "!paths",
+];
 
 /// The sctpt case: usctp's changes typed at `sctpt client --asconf on --auth-chunks 0`'s
 /// prompt, a peer that echoes and requires DATA authenticated (`--auth-chunks 0`).
@@ -304,6 +312,7 @@ pub fn check_sctpt(
             .replace("U1", &u[0].to_string())
             .replace("U2", &u[1].to_string());
         let want = match l.strip_prefix('!') {
+            Some("paths") => "paths>".to_string(),
             Some(_) => format!("asconf> {l} requested"),
             None => format!("recv> {l}"),
         };
@@ -311,6 +320,7 @@ pub fn check_sctpt(
             return Err(format!("sctpt printed no `{want}`: {}", tail()));
         }
     }
+    paths_after_delete(out, u[1])?;
     if peer.msgs.len() != 3 {
         return Err(format!("the peer received {} messages", peer.msgs.len()));
     }
@@ -359,4 +369,21 @@ pub fn check_sctpt(
         u[0],
         pkts.len()
     ))
+}
+
+/// `!paths`, typed after `!del U1` was acknowledged: every path to the peer (whose addresses
+/// came with its INIT ACK) now leaves from `u2`, and one is primary.
+fn paths_after_delete(out: &str, u2: IpAddr) -> Result<(), String> {
+    let rows: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.ends_with("paths>"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    let from = format!(" from {u2} ");
+    let good = |l: &&str| l.contains(&from) && l.ends_with(" origin=init");
+    if rows.is_empty() || !rows.iter().all(good) || !rows.iter().any(|l| l.contains(" primary ")) {
+        return Err(format!("`!paths` after `!del`: {rows:?}"));
+    }
+    Ok(())
 }

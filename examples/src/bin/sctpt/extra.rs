@@ -154,7 +154,7 @@ pub const TUNABLES: &[Extra] = &[
         "asconf",
         "on: offer dynamic addresses (ASCONF, RFC 5061; brings AUTH; the peer needs both, \
          e.g. net.sctp.addip_enable and auth_enable). The client then takes !add ADDR, \
-         !del ADDR and !primary ADDR at its prompt",
+         !del ADDR, !primary ADDR and !paths (each path and its origin) at its prompt",
         || "off".into(),
     ),
     with(

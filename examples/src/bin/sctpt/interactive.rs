@@ -92,17 +92,22 @@ impl Interactive {
 
 /// A line starting with `!` is usctp's, not sent: `!add ADDR`, `!del ADDR`, `!primary ADDR`
 /// change the association's addresses (RFC 5061; `--asconf on`). The outcome is printed as
-/// `asconf> ...`; the peer's answer comes as an event (`--log 7`).
+/// `asconf> ...`; the peer's answer comes as an event (`--log 7`). `!paths` prints the paths
+/// (`paths>`, then a line each).
 async fn command(a: &Association, line: &[u8]) {
     let text = String::from_utf8_lossy(line);
     let mut words = text.trim_start_matches('!').split_whitespace();
     let (verb, addr) = (words.next(), words.next().map(str::parse::<IpAddr>));
+    if verb == Some("paths") {
+        log::out(&super::paths::of(a, "paths>").await);
+        return;
+    }
     let r = match (verb, addr) {
         (Some("add"), Some(Ok(ip))) => a.add_local_address(ip).await,
         (Some("del"), Some(Ok(ip))) => a.remove_local_address(ip).await,
         (Some("primary"), Some(Ok(ip))) => a.set_peer_primary(ip).await,
         _ => {
-            log::out("asconf> usage: !add ADDR | !del ADDR | !primary ADDR\n");
+            log::out("asconf> usage: !add ADDR | !del ADDR | !primary ADDR | !paths\n");
             return;
         }
     };

@@ -14,6 +14,7 @@ mod log;
 mod mux;
 mod net;
 mod pace;
+mod paths;
 mod sched;
 mod server;
 mod shm;

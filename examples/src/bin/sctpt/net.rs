@@ -303,7 +303,8 @@ pub async fn peer_addrs(a: &Association) -> Vec<IpAddr> {
     v
 }
 
-/// At `--log 7`, print the association's events (`<tag>: <event>`) until it ends.
+/// At `--log 7`, print the association's events (`<tag>: <event>`) until it ends, and its
+/// paths after each event that changes its addresses.
 pub fn print_events(tag: String, a: &Arc<Association>) {
     if !log::enabled(DEBUG) {
         return;
@@ -312,6 +313,10 @@ pub fn print_events(tag: String, a: &Arc<Association>) {
     tokio::spawn(async move {
         while let Some(e) = a.event().await {
             log::log(DEBUG, &format!("{tag}: event {e:?}\n"));
+            if super::paths::changes_addresses(&e) {
+                let t = super::paths::of(&a, &format!("{tag}: paths")).await;
+                log::log(DEBUG, &t);
+            }
         }
     });
 }
