@@ -6,6 +6,7 @@ use std::process::Command;
 
 /// Chunk types (RFC 9260 §3.2, RFC 4895 §4.1, RFC 5061 §4.1.1).
 pub const DATA: u8 = 0;
+pub const SACK: u8 = 3;
 pub const HEARTBEAT: u8 = 4;
 pub const HEARTBEAT_ACK: u8 = 5;
 pub const ABORT: u8 = 6;

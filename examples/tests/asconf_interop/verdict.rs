@@ -15,7 +15,7 @@ fn who(from_usctp: bool) -> &'static str {
 /// ASCONF with AUTH before it, answered by an ASCONF-ACK with AUTH before it and no Error
 /// Cause Indication; a DELETE-IP never sent from the address it deletes. Returns, per request,
 /// the index of the first answer after it, and a summary.
-fn exchange(
+pub fn exchange(
     pkts: &[SPkt],
     from_usctp: bool,
     want: &[(u16, IpAddr)],
@@ -96,18 +96,40 @@ fn confirmed_then_data(
     to: IpAddr,
     after: usize,
 ) -> Result<(IpAddr, u32), String> {
-    let Some(d) = (after..pkts.len())
-        .find(|&i| pkts[i].from_usctp == from_usctp && pkts[i].dst == to && pkts[i].has(DATA))
-    else {
+    confirmed_before(pkts, from_usctp, to, after, &[DATA])
+}
+
+fn names(kinds: &[u8]) -> String {
+    let n: Vec<String> = kinds
+        .iter()
+        .map(|&k| match k {
+            DATA => "DATA".to_string(),
+            SACK => "SACK".to_string(),
+            k => format!("chunk type {k}"),
+        })
+        .collect();
+    n.join(" or ")
+}
+
+/// As `confirmed_then_data`, for packets with any chunk of `kinds` (DATA, SACK: what may
+/// go to an address only once confirmed, RFC 5061 §4.1 / RFC 9260 §5.4).
+pub fn confirmed_before(
+    pkts: &[SPkt],
+    from_usctp: bool,
+    to: IpAddr,
+    after: usize,
+    kinds: &[u8],
+) -> Result<(IpAddr, u32), String> {
+    let sent =
+        |p: &SPkt| p.from_usctp == from_usctp && p.dst == to && kinds.iter().any(|&k| p.has(k));
+    let Some(d) = (after..pkts.len()).find(|&i| sent(&pkts[i])) else {
         return Err(format!(
-            "no DATA from {} to {to} after the change",
+            "no {} from {} to {to} after the change",
+            names(kinds),
             who(from_usctp)
         ));
     };
-    let first_data = pkts
-        .iter()
-        .position(|p| p.from_usctp == from_usctp && p.dst == to && p.has(DATA))
-        .unwrap_or(d);
+    let first_data = pkts.iter().position(sent).unwrap_or(d);
     let before = &pkts[..first_data];
     let ack = before
         .iter()
@@ -121,15 +143,21 @@ fn confirmed_then_data(
     match ack {
         Some(a) => Ok((a.src, pkts[d].frame)),
         None => Err(format!(
-            "{}'s DATA to {to} (frame {}) before {to} was confirmed by HEARTBEAT / ACK",
+            "{}'s {} to {to} (frame {}) before {to} was confirmed by HEARTBEAT / ACK",
             who(from_usctp),
+            names(kinds),
             pkts[first_data].frame
         )),
     }
 }
 
 /// No packet from `from_usctp`'s side to (or from) `gone` after packet `after`.
-fn unused_after(pkts: &[SPkt], from_usctp: bool, gone: IpAddr, after: usize) -> Result<(), String> {
+pub fn unused_after(
+    pkts: &[SPkt],
+    from_usctp: bool,
+    gone: IpAddr,
+    after: usize,
+) -> Result<(), String> {
     let late = pkts[after + 1..].iter().find(|p| {
         p.from_usctp == from_usctp && (p.dst == gone || p.src == gone) && !p.has(ASCONF_ACK)
     });
@@ -144,7 +172,7 @@ fn unused_after(pkts: &[SPkt], from_usctp: bool, gone: IpAddr, after: usize) -> 
     }
 }
 
-fn in_order(pkts: &[SPkt], seq: &[(bool, u8)]) -> Result<(), String> {
+pub fn in_order(pkts: &[SPkt], seq: &[(bool, u8)]) -> Result<(), String> {
     let mut it = pkts.iter();
     for &(from_usctp, t) in seq {
         if !it.any(|p| p.from_usctp == from_usctp && p.has(t)) {

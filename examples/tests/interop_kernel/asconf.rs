@@ -22,7 +22,7 @@ use crate::pr_interop::{capture_drops, pcap_log, tune, PeerOut, PEER_RTO};
 
 /// The second addresses on path A (the first: the topology's .1 and .2).
 const HOST_2: [u8; 4] = [10, 77, 1, 11];
-const GUEST_2: [u8; 4] = [10, 77, 1, 12];
+pub const GUEST_2: [u8; 4] = [10, 77, 1, 12];
 
 fn addrs() -> Addrs {
     Addrs {
@@ -62,7 +62,7 @@ fn host_addr(op: &str) -> Result<(), String> {
 }
 
 /// The guest's side of the setup (`on`) or its undoing.
-fn guest_setup(vm: &Vm, on: bool) -> Result<String, String> {
+pub fn guest_setup(vm: &Vm, on: bool) -> Result<String, String> {
     let (op, v) = if on { ("add", 1) } else { ("del", 0) };
     vm.exec(
         10,

@@ -8,10 +8,10 @@ use std::time::Duration;
 use super::cases::{common_checks, finish, kernel_assoc_gone, End};
 use super::vm::{guest, host, Vm, UDP_PORT};
 
-const SERVER_PORT: u16 = 6000;
+pub const SERVER_PORT: u16 = 6000;
 
 /// `sctpt server` inside the namespace; killed on drop.
-struct Server(Child);
+pub struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -23,18 +23,15 @@ impl Drop for Server {
 impl Server {
     fn start(vm: &Vm, v6: bool, udp: bool, ulp: &str) -> Result<Server, String> {
         let addrs = format!("{},{}", host('A', v6), host('B', v6));
+        Server::spawn(vm, &addrs, udp, &["--log", "6", "--ulp", ulp])
+    }
+
+    /// On port 6000 of `addrs` (a comma list), short timers, UDP 9899 when `udp`, and
+    /// `args` (`--log`, `--ulp`, extensions).
+    pub fn spawn(vm: &Vm, addrs: &str, udp: bool, args: &[&str]) -> Result<Server, String> {
         let mut cmd = vm.ns_command(env!("CARGO_BIN_EXE_sctpt"));
-        cmd.args([
-            "server",
-            "--log",
-            "6",
-            "--ulp",
-            ulp,
-            "--addr",
-            &addrs,
-            "--port",
-            &SERVER_PORT.to_string(),
-        ]);
+        cmd.arg("server").args(args);
+        cmd.args(["--addr", addrs, "--port", &SERVER_PORT.to_string()]);
         cmd.args([
             "--hb-interval",
             "500",
@@ -56,7 +53,7 @@ impl Server {
     }
 
     /// Stop it; its stdout and stderr.
-    fn stop(mut self) -> String {
+    pub fn stop(mut self) -> String {
         let _ = self.0.kill();
         let _ = self.0.wait();
         let mut s = String::new();

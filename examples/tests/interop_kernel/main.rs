@@ -10,7 +10,7 @@
 //! large-message cases of pr_sctp.rs: USCTP_KERNEL_CASES="usctp -> kernel,kernel -> usctp";
 //! the stream reconfiguration cases of reconfig.rs: USCTP_KERNEL_CASES="RFC 6525"; the AUTH
 //! cases of auth.rs: USCTP_KERNEL_CASES="RFC 4895"; the ASCONF cases of asconf.rs:
-//! USCTP_KERNEL_CASES="RFC 5061"; the I-DATA cases of idata.rs: USCTP_KERNEL_CASES="RFC 8260"; PLPMTUD (plpmtud.rs):
+//! USCTP_KERNEL_CASES="RFC 5061" (with sctp_darn's bindx-add / bindx-rem, darn_asconf.rs); the I-DATA cases of idata.rs: USCTP_KERNEL_CASES="RFC 8260"; PLPMTUD (plpmtud.rs):
 //! USCTP_KERNEL_CASES="RFC 8899".
 
 mod asconf;
@@ -21,6 +21,7 @@ mod auth;
 mod auth_interop;
 mod capture;
 mod cases;
+mod darn_asconf;
 mod first_sack;
 mod idata;
 #[path = "../idata_interop/mod.rs"]
@@ -46,6 +47,7 @@ use asconf_interop::AsconfKind;
 use auth::auth_case;
 use auth_interop::AuthKind;
 use cases::{failover, usctp_to_kernel, End};
+use darn_asconf::darn_bindx;
 use first_sack::first_data_sacked;
 use idata::{idata_case, IdataKind};
 use kernel_client::kernel_to_usctp;
@@ -236,6 +238,15 @@ fn kernel_sctp_interop() {
                 Box::new(move |vm, p| asconf_case(vm, rt, p, net, kind, port, gport)),
             ));
         }
+    }
+    // The same with Linux's own tool: sctp_darn's bindx-add= / bindx-rem= (darn_asconf.rs).
+    for (i, t) in ["raw4", "udp4"].into_iter().enumerate() {
+        cases.push((
+            leak(format!(
+                "{t} RFC 5061 sctp_darn bindx-add / bindx-rem against sctpt server"
+            )),
+            Box::new(move |vm, p| darn_bindx(vm, p, i == 1, 42101 + i as u16)),
+        ));
     }
     // I-DATA (RFC 8260), raw IPv4 and UDP 9899 (idata.rs).
     for (i, net) in [raw4, udp4].into_iter().enumerate() {

@@ -5,7 +5,7 @@ use usctp::{Association, Error, SendOptions};
 
 use super::cli::Parsed;
 use super::daytime::daytime;
-use super::log::die;
+use super::log::{self, die, DEBUG};
 
 /// A service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +87,15 @@ impl Ulp {
             };
         }
         while let Ok(m) = a.recv().await {
+            // At --log 7 each message can be counted (the kernel interop cases do).
+            log::log(
+                DEBUG,
+                &format!(
+                    "received {} bytes on stream {}\n",
+                    m.payload.len(),
+                    m.stream.0
+                ),
+            );
             if self == Self::Echo {
                 // The message's own stream, PPID and U flag, as usrsctp's echo_server
                 // answers (the C sctpt server uses stream 0, PPID 0).
