@@ -135,6 +135,20 @@ fn check(
             return Err(format!("sctpt server: no {what} event for {ip}"));
         }
     }
+    // sctpt's path list (--log 7) gives the added address its origin (RFC 5061 §4.2.1).
+    let (raw, udp_addr) = (g2.to_string(), format!("udp:{g2}:"));
+    let to_g2 = |l: &str| {
+        let first = l.split_whitespace().next().unwrap_or("");
+        l.starts_with("  ") && (first == raw || first.starts_with(&udp_addr))
+    };
+    if !server
+        .lines()
+        .any(|l| to_g2(l) && l.ends_with(" origin=asconf"))
+    {
+        return Err(format!(
+            "sctpt server lists no path to {g2} with origin=asconf"
+        ));
+    }
     if !server.contains("Connection closed") {
         return Err("sctpt server did not print `Connection closed`".into());
     }
