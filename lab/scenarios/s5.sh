@@ -5,7 +5,9 @@
 # ctraffic runs S5_CLIENTS associations for S5_DURATION s; 10 s in, path A drops everything
 # for 15 s. Pass: from the per-backend captures, every association (its verification tag)
 # reached exactly one backend, over both paths; every backend served one at least; sent ==
-# received and maxRtt < 5000 ms; every capture's CRC32c good and nothing malformed.
+# received and maxRtt < 5000 ms; every capture's CRC32c good and nothing malformed. ICMP
+# (lib/cluster_icmp.sh): the client rejects one packet per association and VIP with an ICMP
+# error to the VIP; every error reaches a backend, the one that owns the quoted association.
 #
 # S5-ECMP, the negative control: the balancers hash on addresses and ports, as L4 ECMP does.
 # The two paths of an association then mostly reach different backends; pass means that this
@@ -14,7 +16,7 @@
 
 S5_BACKENDS=${S5_BACKENDS:-4} S5_CLIENTS=32 S5_DURATION=35
 S5_COLS="ip.dst ipv6.dst sctp.verification_tag sctp.chunk_type sctp.checksum.status
-         _ws.expert.severity"
+         _ws.expert.severity ip.src ipv6.src icmp.type icmpv6.type"
 
 s5_begin() {
     LABEL=$1 VARIANT=$2; shift 2
@@ -48,17 +50,19 @@ s5_end() {
 cluster_down_tables() {
     local r
     for r in r201 r202; do ns_exists "$P$r" && nsx $r nft delete table inet "$LB_TABLE" 2>/dev/null; done
-    return 0
+    icmp_down
 }
 
 # One server per backend on the VIPs only (so the INIT ACK lists exactly the VIPs), and a
-# capture in every backend (both links) and on the client's two links.
+# capture in every backend (both links) and on the client's two links. -B 16384: a 16 MiB
+# ring; with the default, tcpdump dropped packets here under load, and the ICMP count needs all.
 s5_start() {
     local i
     CAPTURE_PIDS=()
     for i in $(seq "$S5_BACKENDS") t221; do
         [ "$i" = t221 ] || i=vm$i
-        tcpdump_start "$P$i" "$WORK/$i.pcap" -i any "sctp or udp port $UDP or icmp or (icmp6 and ip6[40] < 128)" ||
+        tcpdump_start "$P$i" "$WORK/$i.pcap" -i any -B 16384 \
+            "sctp or udp port $UDP or icmp or (icmp6 and ip6[40] < 128)" ||
             die "tcpdump did not start in $P$i"
         CAPTURE_PIDS+=("$TCPDUMP_PID"); BG_PIDS+=("$TCPDUMP_PID")
     done
@@ -73,12 +77,15 @@ s5_start() {
     done
 }
 
-# s5_decode NODE: NODE's capture as a table, UDP 9899 decoded as SCTP, checksums verified.
+# s5_decode NODE: NODE's capture as a table, UDP 9899 decoded as SCTP, checksums verified:
+# $NODE.tsv the SCTP packets, $NODE.icmp the ICMP errors (their columns are the quote's too).
 s5_decode() {
     local args=() f
     for f in $S5_COLS; do args+=(-e "$f"); done
     tshark -r "$WORK/$1.pcap" -n -o "sctp.checksum:CRC 32c" -d "udp.port==$UDP,sctp" \
-        -T fields -E occurrence=a "${args[@]}" >"$WORK/$1.tsv" 2>/dev/null
+        -T fields -E occurrence=a "${args[@]}" 2>/dev/null |
+        awk -F'\t' -v t="$WORK/$1.tsv" -v i="$WORK/$1.icmp" '{ print >($9 $10 == "" ? t : i) }'
+    touch "$WORK/$1.tsv" "$WORK/$1.icmp"
 }
 
 # The verification tags of the packets sent to a VIP in NODE's capture (the server's tag of an
@@ -110,6 +117,7 @@ scenario_s5() {
     [ $mode = port ] || VARIANT="raw, ECMP hash (control)"
     lb_up "$S5_BACKENDS" $mode
     s5_start
+    [ $mode = ecmp ] || icmp_up "$VARIANT"
     local shm=usctplab-s5 clients=$S5_CLIENTS duration=$S5_DURATION
     [ $mode = port ] || { clients=8 duration=8; }
     SHM=$shm
@@ -132,7 +140,7 @@ scenario_s5() {
     sleep 1
     tcpdump_stop "${CAPTURE_PIDS[@]}"
     "$SCTPT" stats --shm "$SHM" json >"$WORK/stats.json"
-    local sent received max i n tags=0 multi=0 one_path=0 idle=0 aborts=0 unclean=()
+    local sent received max i n tags=0 multi=0 one_path=0 idle=0 aborts=0 unclean=() backends=()
     sent=$(json_field sent "$WORK/stats.json")
     received=$(json_field received "$WORK/stats.json")
     max=$(json_field maxRtt "$WORK/stats.json")
@@ -143,6 +151,7 @@ scenario_s5() {
         # In the control a backend may see nothing: the client gives up at the first ABORT.
         s5_clean "$i" || { [ $mode = ecmp ] && [ ! -s "$WORK/$i.tsv" ]; } || unclean+=("$i")
         [ "$i" = t221 ] && continue
+        backends+=("$i")
         vip_tags "$i" | sed "s/\$/ $i/" >>"$WORK/tags"
         n=$(vip_tags "$i" | awk '{ print $1 }' | sort -u | wc -l)
         [ "$n" -gt 0 ] || idle=$((idle + 1))
@@ -167,7 +176,17 @@ scenario_s5() {
         check "$one_path associations not on both paths" [ "$one_path" = 0 ]
         check "$idle backends served nothing" [ "$idle" = 0 ]
         check "$aborts ABORTs from backends" [ "$aborts" = 0 ]
-        finish "$tags associations over $S5_BACKENDS backends ($(s5_spread)), each on one backend over both paths; path A down 15 s: sent=$sent received=$received maxRtt=$max ms, $(encap_text)${EXTRA[*]:+, ${EXTRA[*]}}"
+        # ICMP: one error per association and VIP made in t221 (its counters), each one at a
+        # backend, the one whose packets carry the quoted tag.
+        local made4 made6 wire arrived owners astray at4 at6
+        made4=$(icmp_made ip) made6=$(icmp_made ip6) wire=$(icmp_to_vip t221 | wc -l)
+        read -r arrived owners astray at4 at6 < <(icmp_tally "${backends[@]}")
+        check "ICMP: $made4 IPv4 errors made, not $clients" [ "$made4" = "$clients" ]
+        check "ICMP: $made6 IPv6 errors made, not $clients" [ "$made6" = "$clients" ]
+        check "ICMP: $arrived errors at backends ($at4 IPv4, $at6 IPv6; $wire in t221's capture)" \
+            [ "$at4/$at6" = "$made4/$made6" ]
+        check "ICMP: $astray errors astray" [ "$astray" = 0 ]
+        finish "$tags associations over $S5_BACKENDS backends ($(s5_spread)), each on one backend over both paths; path A down 15 s: sent=$sent received=$received maxRtt=$max ms; ICMP: $((made4 + made6)) sent ($made4 IPv4, $made6 IPv6), $owners at their owners, $astray astray; $(encap_text)${EXTRA[*]:+, ${EXTRA[*]}}"
     else
         check "no association reached two backends" [ "$multi" -gt 0 ]
         check "no ABORT from a backend" [ "$aborts" -gt 0 ]
