@@ -53,8 +53,12 @@ fn tester_params(side: &Side) -> Vec<Parameter> {
 
 /// The SUT accepted the tester's association with ASCONF in force; the association key.
 fn accepted(cfg: AssociationConfig) -> (Tester, Vec<u8>) {
+    accepted_by(Tester::listen(cfg))
+}
+
+/// As [`accepted`], by the SUT `t`, still listening.
+fn accepted_by(mut t: Tester) -> (Tester, Vec<u8>) {
     let side = tester_side();
-    let mut t = Tester::listen(cfg);
     let out = t.send_tag(0, vec![init_with(tester_params(&side))]);
     let ack = init_ack_of(&out).unwrap();
     t.sut_tag = ack.initiate_tag.0;
@@ -442,4 +446,40 @@ fn rfc5061_4_2_4_a_heartbeat_opening_a_nat_flow_is_answered_not_aborted() {
         matches!(first(&out), Some(Chunk::Abort(a)) if a.t_bit),
         "{out:?}"
     );
+}
+
+#[test]
+fn rfc5061_5_3_a_path_the_peer_adds_does_not_leave_from_an_address_being_deleted() {
+    // The SUT has a second address nearer the one the peer will add; it asks to delete it.
+    let second = ip(2);
+    let ecfg = common::endpoint_config(99, asconf_on());
+    let (mut t, key) = accepted_by(Tester::listen_on(ecfg, vec![common::wire::SERVER, second]));
+    let from = t.log.len();
+    t.user(|a| a.remove_local_address(second)).unwrap();
+    t.run(Duration::from_millis(10));
+    assert!(
+        t.log[from..].iter().any(|s| s
+            .packet
+            .chunks
+            .iter()
+            .any(|c| matches!(c, Chunk::Asconf(_)))),
+        "no ASCONF for the deletion"
+    );
+    // While it is unacknowledged (the peer may already have dropped the address), the peer
+    // adds an address: the new path must leave from an address the peer keeps.
+    let out = t.send_bytes(
+        PEER,
+        signed(&t, &key, &[asconf(TSN0, PEER, vec![add(1, ip(7))])]),
+    );
+    assert_eq!(acks(&out).len(), 1, "{out:?}");
+    let from = t.log.len();
+    t.run(Duration::from_millis(100));
+    let probes: Vec<_> = t.log[from..]
+        .iter()
+        .filter(|s| s.to.dst.ip == ip(7))
+        .collect();
+    assert!(!probes.is_empty(), "no HEARTBEAT to the new address");
+    for s in probes {
+        assert_eq!(s.to.src, Some(common::wire::SERVER), "{}", s.packet);
+    }
 }

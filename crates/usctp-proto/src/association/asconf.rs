@@ -405,7 +405,7 @@ impl Association {
 
     /// The local addresses packets may leave from: not one being deleted (the peer may
     /// already have dropped it), not one still unannounced.
-    fn sources(&self) -> Vec<IpAddr> {
+    pub(super) fn sources(&self) -> Vec<IpAddr> {
         let s = self.asconf.as_deref();
         self.local_addrs
             .iter()

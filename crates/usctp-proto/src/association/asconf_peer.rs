@@ -156,9 +156,11 @@ impl Association {
                 ip: addr,
                 udp_port: meta.src.udp_port,
             };
+            // Not from an address of ours being deleted: the peer may have dropped it
+            // already and would take the packet as out of the blue (RFC 5061 §5.3).
             (
                 remote,
-                select_local(&self.local_addrs, addr, self.paths.len()),
+                select_local(&self.sources(), addr, self.paths.len()),
             )
         };
         let unresolvable = || UnresolvableAddress::of(&Parameter::from(addr)).into();

@@ -56,10 +56,16 @@ impl Tester {
     }
 
     /// As [`Tester::listen`], with a whole endpoint configuration.
-    #[allow(clippy::disallowed_methods)] // the base instant of a deterministic test
     pub fn listen_with(ecfg: usctp_proto::EndpointConfig) -> Self {
+        Self::listen_on(ecfg, vec![SERVER])
+    }
+
+    /// As [`Tester::listen_with`], the SUT bound to `addrs` (SERVER first, where the tester
+    /// sends).
+    #[allow(clippy::disallowed_methods)] // the base instant of a deterministic test
+    pub fn listen_on(ecfg: usctp_proto::EndpointConfig, addrs: Vec<IpAddr>) -> Self {
         let now = Instant::now();
-        let ep = Endpoint::new(ecfg, SPORT, vec![SERVER], now);
+        let ep = Endpoint::new(ecfg, SPORT, addrs, now);
         Self {
             ep,
             start: now,
