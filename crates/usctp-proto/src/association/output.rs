@@ -80,7 +80,7 @@ impl Association {
             .retransmission_dest(self.tx.has_marked_retransmissions());
         let dest = match self.pending.front() {
             Some(p) => p.dest.unwrap_or(data_path),
-            None if self.sack_owed(now) => self.sack_path(data_path),
+            None if self.sack_owed(now) => self.sack_path(),
             None if self.may_send_data() => rtx_path,
             None => return None,
         };
@@ -223,11 +223,11 @@ impl Association {
     /// RFC 9260 §6: a SACK that is owed rides in any packet that leaves, before its delay
     /// runs out; one not yet due only toward an active path, where it is likely to arrive.
     /// Where a SACK goes (RFC 9260 §6.4): to the source of the DATA it acknowledges, unless
-    /// that path is failing; then to `data_path`.
-    fn sack_path(&self, data_path: PathId) -> PathId {
+    /// that path is failing; then to the data path.
+    fn sack_path(&self) -> PathId {
         self.sack_dest
             .filter(|d| self.is_active(*d))
-            .unwrap_or(data_path)
+            .unwrap_or_else(|| self.paths.data_path())
     }
 
     fn push_sack(
@@ -240,7 +240,7 @@ impl Association {
         // RFC 9260 §6.4: a SACK rides only in a packet to its own destination, also one with
         // DATA: in one to another path it could be lost with a path the peer has left.
         let owed = self.sack_owed(now) || self.sack_pending() && self.is_active(dest);
-        let wanted = owed && dest == self.sack_path(self.paths.data_path());
+        let wanted = owed && dest == self.sack_path();
         let auth = auth_overhead(self.auth.as_deref(), *auth_at, chunk_types::SACK);
         let room = b.remaining().saturating_sub(auth);
         if !wanted || room < 16 {
