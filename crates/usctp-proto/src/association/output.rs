@@ -220,8 +220,6 @@ impl Association {
             && self.state != State::Closed
     }
 
-    /// RFC 9260 §6: a SACK that is owed rides in any packet that leaves, before its delay
-    /// runs out; one not yet due only toward an active path, where it is likely to arrive.
     /// Where a SACK goes (RFC 9260 §6.4): to the source of the DATA it acknowledges, unless
     /// that path is failing; then to the data path.
     fn sack_path(&self) -> PathId {
@@ -230,6 +228,8 @@ impl Association {
             .unwrap_or_else(|| self.paths.data_path())
     }
 
+    /// RFC 9260 §6: a SACK that is owed rides in the next packet to its destination, before
+    /// its delay runs out; one not yet due too, when that destination is active.
     fn push_sack(
         &mut self,
         b: &mut PacketBuilder<'_>,

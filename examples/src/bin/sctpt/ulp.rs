@@ -88,14 +88,10 @@ impl Ulp {
         }
         while let Ok(m) = a.recv().await {
             // At --log 7 each message can be counted (the kernel interop cases do).
-            log::log(
-                DEBUG,
-                &format!(
-                    "received {} bytes on stream {}\n",
-                    m.payload.len(),
-                    m.stream.0
-                ),
-            );
+            if log::enabled(DEBUG) {
+                let (len, stream) = (m.payload.len(), m.stream.0);
+                log::log(DEBUG, &format!("received {len} bytes on stream {stream}\n"));
+            }
             if self == Self::Echo {
                 // The message's own stream, PPID and U flag, as usrsctp's echo_server
                 // answers (the C sctpt server uses stream 0, PPID 0).
